@@ -1,0 +1,49 @@
+"""Perisai Field: enrolment, contributions and commissions for BPJS Ketenagakerjaan agents."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import os
+
+from flask import Flask
+
+from perisai import config as config_module
+
+# Every feature package; each may have routes.py (a `blp`) and models.py.
+FEATURES = ("auth", "agents", "health")
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.update(config_module.defaults(app.instance_path))
+    config_module.from_environment(app.config)
+    if config:
+        app.config.update(config)
+    config_module.check_production(app.config)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
+        os.makedirs(app.instance_path, exist_ok=True)
+    logging.basicConfig(level=logging.INFO)
+
+    from perisai.extensions import api, db, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "..", "migrations"))
+    login_manager.init_app(app)
+    api.init_app(app)
+
+    from perisai import cli, security
+
+    security.init_app(app)
+    for feature in FEATURES:
+        if _has(feature, "models"):
+            importlib.import_module(f"perisai.{feature}.models")
+        if _has(feature, "routes"):
+            routes = importlib.import_module(f"perisai.{feature}.routes")
+            api.register_blueprint(routes.blp)
+    cli.init_app(app)
+    return app
+
+
+def _has(feature: str, module: str) -> bool:
+    return os.path.exists(os.path.join(os.path.dirname(__file__), feature, f"{module}.py"))

@@ -1,0 +1,87 @@
+"""Creating and changing branches, Wadah and agents."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from perisai.agents.models import Agent, Branch, Wadah
+from perisai.db import utcnow
+from perisai.errors import field_error
+
+
+def create_branch(session: Session, *, code: str, name: str, region_code: str) -> Branch:
+    branch = Branch(code=code, name=name, region_code=region_code)
+    session.add(branch)
+    session.flush()
+    return branch
+
+
+def create_wadah(
+    session: Session,
+    *,
+    branch: Branch,
+    name: str,
+    pks_number: str,
+    pks_start: date,
+    pks_end: date,
+    bank_name: str,
+    bank_account: str,
+    monthly_target: int = 0,
+) -> Wadah:
+    if (pks_end - pks_start).days > 366 or pks_end < pks_start:
+        # DOMAIN.md §1: a PKS runs for at most one year.
+        raise field_error("pks_end", "agents.pks_period")
+    wadah = Wadah(
+        branch=branch,
+        name=name,
+        pks_number=pks_number,
+        pks_start=pks_start,
+        pks_end=pks_end,
+        bank_name=bank_name,
+        bank_account=bank_account,
+        monthly_target=monthly_target,
+    )
+    session.add(wadah)
+    session.flush()
+    return wadah
+
+
+def create_agent(
+    session: Session,
+    *,
+    wadah: Wadah,
+    agent_code: str,
+    full_name: str,
+    nik: str,
+    phone: str,
+    joined_on: date,
+) -> Agent:
+    agent = Agent(
+        wadah=wadah,
+        agent_code=agent_code,
+        full_name=full_name,
+        nik=nik,
+        phone=phone,
+        joined_on=joined_on,
+        status="active",
+    )
+    session.add(agent)
+    session.flush()
+    return agent
+
+
+def set_agent_status(agent: Agent, status: str) -> None:
+    if agent.status != status:
+        agent.status = status
+        agent.status_changed_at = utcnow()
+
+
+def find_agent(session: Session, agent_code: str) -> Agent | None:
+    return session.scalar(select(Agent).where(Agent.agent_code == agent_code))
+
+
+def find_branch(session: Session, code: str) -> Branch | None:
+    return session.scalar(select(Branch).where(Branch.code == code))

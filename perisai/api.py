@@ -1,0 +1,134 @@
+"""The REST API's shared pieces: the Api with its one error shape, base schema, pagination."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+import marshmallow as ma
+from flask import current_app
+from flask_smorest import Api as SmorestApi
+from flask_smorest import Blueprint
+from marshmallow import fields, validate
+from sqlalchemy import func, select
+from werkzeug.exceptions import HTTPException
+
+from perisai.errors import DomainError
+from perisai.i18n import t, translate_errors
+from perisai.months import Month
+
+log = logging.getLogger(__name__)
+
+__all__ = ["Api", "Blueprint", "PageArgs", "QuerySchema", "Schema", "paginate"]
+
+
+class Api(SmorestApi):
+    def _register_error_handlers(self):
+        super()._register_error_handlers()
+        self._app.register_error_handler(DomainError, self.handle_domain_error)
+
+    def handle_http_exception(self, error: HTTPException):
+        if error.code and error.code >= 500:
+            original = getattr(error, "original_exception", None)
+            if original is not None:
+                log.error("unhandled %s", type(original).__name__, exc_info=original)
+        data = getattr(error, "data", None) or {}
+        errors = data.get("errors", data.get("messages", {}))
+        message = data.get("message") or f"http.{error.code}"
+        payload = {
+            "code": error.code,
+            "status": error.name,
+            "message": t(message),
+            "errors": translate_errors(errors),
+        }
+        if error.code == 400 and not data and error.description and "JSON" in error.description:
+            payload["message"] = t("body.json")
+        return payload, error.code, data.get("headers", {})
+
+    def handle_domain_error(self, error: DomainError):
+        from werkzeug.http import HTTP_STATUS_CODES
+
+        payload = {
+            "code": error.status_code,
+            "status": HTTP_STATUS_CODES.get(error.status_code, "Error"),
+            "message": t(error.message),
+            "errors": translate_errors(error.errors),
+            **error.extra,
+        }
+        return payload, error.status_code
+
+
+class Schema(ma.Schema):
+    """Request bodies: unknown fields are refused, every message is a translatable token."""
+
+    class Meta:
+        unknown = ma.RAISE
+
+    error_messages = {"unknown": "field.unknown"}
+
+    def on_bind_field(self, field_name, field_obj):
+        # Only marshmallow's stock English messages become tokens; custom ones stay.
+        stock = {}
+        for cls in reversed(type(field_obj).__mro__):
+            stock.update(getattr(cls, "default_error_messages", {}))
+        kind = type(field_obj).__name__
+        for key, message in field_obj.error_messages.items():
+            if stock.get(key) == message and not message.startswith("field."):
+                token = f"field.invalid|{kind}" if key == "invalid" else f"field.{key}"
+                field_obj.error_messages[key] = token
+
+
+class QuerySchema(Schema):
+    class Meta:
+        unknown = ma.EXCLUDE
+
+
+class MonthField(fields.Field):
+    """A YYYY-MM month, loaded as perisai.months.Month."""
+
+    default_error_messages = {"invalid": "field.invalid|MonthField"}
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return str(value) if value is not None else None
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        try:
+            return Month.parse(value) if isinstance(value, str) else Month.parse("")
+        except ValueError as error:
+            raise self.make_error("invalid") from error
+
+
+def Range(min=None, max=None):  # noqa: N802 - reads like marshmallow's validator
+    if min is not None and max is not None:
+        return validate.Range(min=min, max=max, error=f"field.range|{min}|{max}")
+    if max is not None:
+        return validate.Range(max=max, error=f"field.max|{max}")
+    return validate.Range(min=min, error=f"field.min|{min}")
+
+
+def Length(min=None, max=None, equal=None):  # noqa: N802
+    if equal is not None:
+        return validate.Length(equal=equal, error=f"field.length|{equal}|{equal}")
+    return validate.Length(min=min, max=max, error=f"field.length|{min or 0}|{max}")
+
+
+def OneOf(choices):  # noqa: N802
+    return validate.OneOf(choices, error="field.one_of|" + ", ".join(map(str, choices)))
+
+
+class PageArgs(QuerySchema):
+    page = fields.Integer(load_default=1, validate=Range(min=1))
+    page_size = fields.Integer(load_default=50, validate=Range(min=1, max=200))
+
+
+def paginate(session, stmt, args: dict):
+    """One page of a select() and the X-Pagination header of API.md."""
+    page, size = args["page"], args["page_size"]
+    total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    items = session.scalars(stmt.limit(size).offset((page - 1) * size)).all()
+    header = json.dumps({"total": total, "page": page, "page_size": size})
+    return items, {"X-Pagination": header}
+
+
+def base_url() -> str:
+    return current_app.config["BASE_URL"].rstrip("/")

@@ -1,0 +1,1 @@
+"""Accounts, login with lockout, CSRF, and the role and scope checks every route uses."""

@@ -1,0 +1,74 @@
+"""Role and scope checks shared by every route.
+
+Scope: an agent sees what it registered or manages, a supervisor its branch, an admin everything.
+Records outside the caller's scope are reported as 404, never 403, so ids cannot be probed.
+"""
+
+from __future__ import annotations
+
+import functools
+import hmac
+from dataclasses import dataclass
+
+from flask import abort, request, session
+from flask_login import current_user
+
+from perisai.errors import NotAllowed
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+@dataclass(frozen=True)
+class Scope:
+    role: str
+    agent_id: int | None
+    branch_id: int | None
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+    def allows_branch(self, branch_id: int | None) -> bool:
+        return self.is_admin or (branch_id is not None and branch_id == self.branch_id)
+
+
+def current_scope() -> Scope:
+    user = current_user
+    return Scope(role=user.role, agent_id=user.agent_id, branch_id=user.scope_branch_id)
+
+
+def roles_required(*roles: str):
+    """Logged in and one of `roles` (401 when not logged in, 403 for another role)."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapper(*args, **kwargs):
+            if not current_user.is_authenticated:
+                abort(401)
+            if roles and current_user.role not in roles:
+                raise NotAllowed("auth.role")
+            return view(*args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+login_required = roles_required()
+
+
+def or_404(record, visible: bool):
+    """The record when the caller may see it; otherwise the same 404 as a missing id."""
+    if record is None or not visible:
+        abort(404)
+    return record
+
+
+def check_csrf() -> None:
+    """Every cookie-authenticated write carries X-CSRF-Token (before_request hook)."""
+    if request.method in SAFE_METHODS or not current_user.is_authenticated:
+        return
+    expected = session.get("csrf_token")
+    sent = request.headers.get("X-CSRF-Token") or request.form.get("csrf_token", "")
+    if not expected or not hmac.compare_digest(str(expected), str(sent)):
+        raise NotAllowed("auth.csrf")

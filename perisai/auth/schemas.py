@@ -1,0 +1,24 @@
+from marshmallow import fields
+
+from perisai.api import Length, Schema
+
+
+class LoginSchema(Schema):
+    username = fields.String(required=True, validate=Length(min=1, max=60))
+    password = fields.String(required=True, validate=Length(min=1, max=200), load_only=True)
+
+
+class UserSchema(Schema):
+    id = fields.Integer()
+    username = fields.String()
+    role = fields.String()
+    agent_code = fields.String(allow_none=True)
+
+
+class SessionSchema(Schema):
+    user = fields.Nested(UserSchema)
+    csrf_token = fields.String()
+
+
+class MessageSchema(Schema):
+    message = fields.String()

@@ -1,0 +1,60 @@
+"""`flask --app wsgi perisai …`: demo data and account management."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask.cli import AppGroup
+
+from perisai.extensions import db
+
+perisai_cli = AppGroup("perisai", help="Perisai Field administration.")
+
+
+@perisai_cli.command("demo")
+@click.option("--skip-if-not-empty", is_flag=True, help="exit quietly (0) when data exists")
+def demo_command(skip_if_not_empty):
+    """Fill an EMPTY database with the demo dataset (refuses otherwise)."""
+    from perisai import demo
+
+    try:
+        summary = demo.load_demo(db.session)
+    except demo.NotEmpty:
+        db.session.rollback()
+        click.echo("Database sudah berisi data; demo tidak dimuat. / Database not empty.", err=True)
+        sys.exit(0 if skip_if_not_empty else 1)
+    db.session.commit()
+    click.echo(f"Demo dimuat / demo loaded: {summary}")
+
+
+@perisai_cli.command("create-user")
+@click.argument("username")
+@click.option("--role", type=click.Choice(["agent", "supervisor", "admin"]), required=True)
+@click.option("--agent-code", help="for role agent")
+@click.option("--branch-code", help="for role supervisor")
+@click.password_option()
+def create_user_command(username, role, agent_code, branch_code, password):
+    """Create a login for a real person."""
+    from perisai.agents.operations import find_agent, find_branch
+    from perisai.auth.operations import create_user
+    from perisai.errors import DomainError
+    from perisai.i18n import t
+
+    agent = find_agent(db.session, agent_code) if agent_code else None
+    branch = find_branch(db.session, branch_code) if branch_code else None
+    if (agent_code and agent is None) or (branch_code and branch is None):
+        raise click.ClickException("Kode agen/cabang tidak ditemukan / unknown agent or branch")
+    try:
+        user = create_user(
+            db.session, username=username, password=password, role=role, agent=agent, branch=branch
+        )
+    except DomainError as error:
+        db.session.rollback()
+        raise click.ClickException(t(error.message)) from error
+    db.session.commit()
+    click.echo(f"Dibuat / created: {user.username} ({user.role})")
+
+
+def init_app(app):
+    app.cli.add_command(perisai_cli)

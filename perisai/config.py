@@ -1,0 +1,61 @@
+"""Configuration: defaults here, then PERISAI_* environment variables, then a test mapping."""
+
+from __future__ import annotations
+
+import os
+
+DEFAULT_SECRET_KEY = "perisai-dev-secret-change-me"  # noqa: S105 - refused in production
+
+
+def defaults(instance_path: str) -> dict:
+    return {
+        "ENV_NAME": "development",
+        "SECRET_KEY": DEFAULT_SECRET_KEY,
+        "SQLALCHEMY_DATABASE_URI": "sqlite:///" + os.path.join(instance_path, "perisai.sqlite3"),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": False,
+        "PERMANENT_SESSION_LIFETIME": 12 * 3600,
+        "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
+        "LOGIN_MAX_FAILURES": 10,
+        "LOGIN_FAILURE_WINDOW_SECONDS": 15 * 60,
+        "BASE_URL": "http://127.0.0.1:5000",
+        "PHOTO_STORE": os.path.join(instance_path, "photos"),
+        "API_TITLE": "Perisai Field API",
+        "API_VERSION": "v1",
+        "OPENAPI_VERSION": "3.0.3",
+        "OPENAPI_URL_PREFIX": "/api/v1",
+        "OPENAPI_JSON_PATH": "openapi.json",
+        "OPENAPI_SWAGGER_UI_PATH": "docs",
+        "OPENAPI_SWAGGER_UI_URL": "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/",
+    }
+
+
+def from_environment(config: dict) -> None:
+    """Read PERISAI_* variables; PERISAI_DATABASE_URL and PERISAI_ENV have friendly names."""
+    if url := os.environ.get("PERISAI_DATABASE_URL"):
+        config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(url)
+    if env := os.environ.get("PERISAI_ENV"):
+        config["ENV_NAME"] = env
+    for name in ("SECRET_KEY", "BASE_URL", "PHOTO_STORE"):
+        if value := os.environ.get(f"PERISAI_{name}"):
+            config[name] = value
+    if config["ENV_NAME"] == "production":
+        config["SESSION_COOKIE_SECURE"] = os.environ.get("PERISAI_INSECURE_COOKIES") != "1"
+
+
+def normalise_database_url(url: str) -> str:
+    """postgresql:// means psycopg 3 here, the only PostgreSQL driver we install."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def check_production(config: dict) -> None:
+    if config["ENV_NAME"] == "production" and config["SECRET_KEY"] == DEFAULT_SECRET_KEY:
+        raise RuntimeError(
+            "PERISAI_SECRET_KEY must be set in production / "
+            "PERISAI_SECRET_KEY wajib diisi di produksi"
+        )

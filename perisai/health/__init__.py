@@ -1,0 +1,1 @@
+"""Liveness and database health for load balancers and the load test."""

@@ -1,0 +1,101 @@
+"""One factory style for every test: plain functions that build rows through the operations."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from datetime import date
+
+from perisai.agents import operations as agents
+from perisai.agents.models import Agent, Branch, Wadah
+from perisai.auth.models import User
+from perisai.auth.operations import create_user
+
+PASSWORD = "correct-horse-battery"
+_seq = itertools.count(1)
+
+
+def make_branch(session, code=None, region_code="33.25") -> Branch:
+    n = next(_seq)
+    return agents.create_branch(
+        session, code=code or f"KC-{n:04d}", name=f"KC Test {n}", region_code=region_code
+    )
+
+
+def make_wadah(session, branch: Branch, **overrides) -> Wadah:
+    n = next(_seq)
+    values = {
+        "name": f"Wadah {n}",
+        "pks_number": f"PKS/{n}",
+        "pks_start": date(2026, 1, 1),
+        "pks_end": date(2026, 12, 31),
+        "bank_name": "BRI",
+        "bank_account": f"00{n}",
+        "monthly_target": 25,
+    }
+    return agents.create_wadah(session, branch=branch, **{**values, **overrides})
+
+
+def make_agent(session, wadah: Wadah, **overrides) -> Agent:
+    n = next(_seq)
+    values = {
+        "agent_code": f"PRS-{n:05d}",
+        "full_name": f"Agen {n}",
+        "nik": f"3325014507{n:06d}"[:16],
+        "phone": f"+62812{n:07d}",
+        "joined_on": date(2026, 1, 1),
+    }
+    return agents.create_agent(session, wadah=wadah, **{**values, **overrides})
+
+
+def make_user(session, role: str, *, agent=None, branch=None, username=None) -> User:
+    return create_user(
+        session,
+        username=username or f"user{next(_seq)}",
+        password=PASSWORD,
+        role=role,
+        agent=agent,
+        branch=branch,
+    )
+
+
+@dataclass
+class Org:
+    branch: Branch
+    other_branch: Branch
+    wadah: Wadah
+    wadah2: Wadah
+    agent: Agent
+    agent2: Agent
+    other_agent: Agent
+    agent_user: User
+    agent2_user: User
+    other_agent_user: User
+    supervisor_user: User
+    other_supervisor_user: User
+    admin_user: User
+
+
+def make_org(session) -> Org:
+    branch, other_branch = make_branch(session), make_branch(session, region_code="33.75")
+    wadah, wadah2 = make_wadah(session, branch), make_wadah(session, branch)
+    other_wadah = make_wadah(session, other_branch)
+    agent, agent2 = make_agent(session, wadah), make_agent(session, wadah2)
+    other_agent = make_agent(session, other_wadah)
+    org = Org(
+        branch=branch,
+        other_branch=other_branch,
+        wadah=wadah,
+        wadah2=wadah2,
+        agent=agent,
+        agent2=agent2,
+        other_agent=other_agent,
+        agent_user=make_user(session, "agent", agent=agent),
+        agent2_user=make_user(session, "agent", agent=agent2),
+        other_agent_user=make_user(session, "agent", agent=other_agent),
+        supervisor_user=make_user(session, "supervisor", branch=branch),
+        other_supervisor_user=make_user(session, "supervisor", branch=other_branch),
+        admin_user=make_user(session, "admin"),
+    )
+    session.commit()
+    return org

@@ -1,0 +1,111 @@
+"""The service as a whole: health, OpenAPI, error shape, configuration."""
+
+import pytest
+from openapi_spec_validator import validate
+
+from perisai import create_app
+from perisai.config import DEFAULT_SECRET_KEY
+
+
+def test_healthz_checks_the_database(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok", "database": "ok"}
+
+
+def test_healthz_reports_an_unreachable_database(tmp_path):
+    app = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=1",
+        }
+    )
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 503
+    assert response.get_json()["status"] == "unhealthy"
+
+
+def test_openapi_document_is_valid_openapi_3(client):
+    response = client.get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    spec = response.get_json()
+    assert spec["openapi"].startswith("3.")
+    validate(spec)
+    assert "/api/v1/auth/login" in spec["paths"]
+
+
+def test_every_operation_has_a_summary(client):
+    spec = client.get("/api/v1/openapi.json").get_json()
+    missing = [
+        f"{method.upper()} {path}"
+        for path, item in spec["paths"].items()
+        for method, operation in item.items()
+        if method in {"get", "post", "put", "patch", "delete"} and not operation.get("summary")
+    ]
+    assert missing == []
+
+
+def test_docs_page_is_served(client):
+    assert client.get("/api/v1/docs").status_code == 200
+
+
+def test_unknown_url_is_404_in_the_error_shape(client):
+    response = client.get("/api/v1/nothing-here", headers={"Accept-Language": "en"})
+    assert response.status_code == 404
+    assert response.get_json() == {
+        "code": 404,
+        "status": "Not Found",
+        "message": "Not found.",
+        "errors": {},
+    }
+
+
+def test_malformed_json_is_400_or_422_never_500(client, org):
+    response = client.post(
+        "/api/v1/auth/login", data="{not json", headers={"Content-Type": "application/json"}
+    )
+    assert response.status_code in (400, 422)
+    assert set(response.get_json()) == {"code", "status", "message", "errors"}
+
+
+def test_server_error_carries_no_stack_trace(tmp_path):
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.sqlite3"})
+
+    @app.get("/boom-test")
+    def boom():
+        raise RuntimeError("secret internals")
+
+    response = app.test_client().get("/boom-test")
+    assert response.status_code == 500
+    text = response.get_data(as_text=True)
+    assert "secret internals" not in text and "Traceback" not in text
+    assert response.get_json()["code"] == 500
+
+
+def test_security_headers(client):
+    response = client.get("/healthz")
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+    assert response.headers["Referrer-Policy"] == "same-origin"
+
+
+def test_production_refuses_the_default_secret_key(monkeypatch):
+    monkeypatch.setenv("PERISAI_ENV", "production")
+    monkeypatch.delenv("PERISAI_SECRET_KEY", raising=False)
+    with pytest.raises(RuntimeError, match="PERISAI_SECRET_KEY"):
+        create_app()
+
+
+def test_production_starts_with_a_real_secret_key(monkeypatch, tmp_path):
+    monkeypatch.setenv("PERISAI_ENV", "production")
+    monkeypatch.setenv("PERISAI_SECRET_KEY", "a-real-secret")
+    monkeypatch.setenv("PERISAI_DATABASE_URL", f"sqlite:///{tmp_path}/x.sqlite3")
+    app = create_app()
+    assert app.config["SECRET_KEY"] != DEFAULT_SECRET_KEY
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+
+
+def test_database_url_from_environment_uses_psycopg(monkeypatch):
+    monkeypatch.setenv("PERISAI_DATABASE_URL", "postgresql://u@h:5432/d")
+    app = create_app({"TESTING": True})
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u@h:5432/d"
