@@ -10,8 +10,23 @@ from flask import Flask
 
 from perisai import config as config_module
 
-# Every feature package; each may have routes.py (a `blp`) and models.py.
-FEATURES = ("auth", "agents", "health")
+# Every feature package; each may have models.py and routes.py (`blp`, or a list `blueprints`).
+FEATURES = (
+    "auth",
+    "agents",
+    "health",
+    "regions",
+    "workers",
+    "contributions",
+    "sync",
+    "cards",
+    "commissions",
+    "reports",
+    "imports",
+    "audit",
+    "supervisor",
+    "pwa",
+)
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -40,7 +55,8 @@ def create_app(config: dict | None = None) -> Flask:
             importlib.import_module(f"perisai.{feature}.models")
         if _has(feature, "routes"):
             routes = importlib.import_module(f"perisai.{feature}.routes")
-            api.register_blueprint(routes.blp)
+            for blueprint in getattr(routes, "blueprints", None) or [routes.blp]:
+                api.register_blueprint(blueprint)
     cli.init_app(app)
     return app
 

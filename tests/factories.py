@@ -76,8 +76,33 @@ class Org:
     admin_user: User
 
 
+def make_regions(session, village_code="33.25.01.2001") -> str:
+    """The chain province → regency → district → village for one village code."""
+    from perisai.regions.models import Region
+
+    parts = village_code.split(".")
+    levels = ("province", "regency", "district", "village")
+    for depth in range(1, 5):
+        code = ".".join(parts[:depth])
+        if session.get(Region, code) is None:
+            parent = ".".join(parts[: depth - 1]) or None
+            session.add(
+                Region(
+                    code=code,
+                    parent_code=parent,
+                    level=levels[depth - 1],
+                    name=f"{levels[depth - 1].title()} {code}",
+                )
+            )
+    session.flush()
+    return village_code
+
+
 def make_org(session) -> Org:
     branch, other_branch = make_branch(session), make_branch(session, region_code="33.75")
+    make_regions(session, "33.25.01.2001")
+    make_regions(session, "33.25.02.2002")
+    make_regions(session, "33.75.01.1001")
     wadah, wadah2 = make_wadah(session, branch), make_wadah(session, branch)
     other_wadah = make_wadah(session, other_branch)
     agent, agent2 = make_agent(session, wadah), make_agent(session, wadah2)

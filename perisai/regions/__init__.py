@@ -1,0 +1,1 @@
+"""Kemendagri administrative regions: provinces → regencies → districts → villages."""

@@ -1,0 +1,1 @@
+"""Participants (Peserta BPU): registration, NIK rules, de-duplication, consent, photos."""

@@ -1,0 +1,74 @@
+"""The participant registry. One row per NIK, for ever (anonymised, never deleted)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+
+from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from perisai.agents.models import Agent
+from perisai.db import Base, MonthType, TimestampMixin, UTCDateTime, UUIDType
+from perisai.months import Month
+
+FUNDING_SOURCES = ("self", "apbn", "apbd", "apbdes", "csr")
+SECTORS = ("transport", "other")
+BASE_PROGRAMS = ("JKK", "JKM")
+
+
+class Worker(TimestampMixin, Base):
+    __tablename__ = "workers"
+    __table_args__ = (
+        Index("ix_workers_branch_id_covered_until", "branch_id", "covered_until"),
+        Index("ix_workers_managed_by_id_covered_until", "managed_by_id", "covered_until"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(UUIDType, primary_key=True, default=uuid.uuid4)
+    nik: Mapped[str] = mapped_column(String(16), unique=True)
+    membership_number: Mapped[str] = mapped_column(String(11), unique=True)
+    full_name: Mapped[str] = mapped_column(String(160), index=True)
+    birth_date: Mapped[date]
+    gender: Mapped[str] = mapped_column(String(1))
+    phone: Mapped[str] = mapped_column(String(16), index=True)
+    occupation: Mapped[str] = mapped_column(String(40))
+    sector: Mapped[str] = mapped_column(String(10))
+    income_level: Mapped[int]
+    has_jht: Mapped[bool]
+    funding: Mapped[str] = mapped_column(String(8), default="self")
+    village_code: Mapped[str] = mapped_column(ForeignKey("regions.code"), index=True)
+    address: Mapped[str] = mapped_column(String(300))
+    beneficiary_name: Mapped[str] = mapped_column(String(160))
+    beneficiary_relationship: Mapped[str] = mapped_column(String(40))
+    beneficiary_phone: Mapped[str | None] = mapped_column(String(16))
+    consent_notice_version: Mapped[str] = mapped_column(String(40))
+    consent_given_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    consent_withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    lat: Mapped[float | None]
+    lon: Mapped[float | None]
+    accuracy_m: Mapped[float | None]
+    registered_by_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id"), index=True)
+    managed_by_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id"))
+    branch_id: Mapped[int] = mapped_column(ForeignKey("branches.id"), index=True)
+    # Hash of the registration body, so a resent client id can be told apart from a clash.
+    request_hash: Mapped[str] = mapped_column(String(64))
+    # Kept up to date by perisai.contributions when payments are recorded or reversed.
+    first_paid_month: Mapped[Month | None] = mapped_column(MonthType)
+    covered_until: Mapped[Month | None] = mapped_column(MonthType)
+    anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    registered_by: Mapped[Agent | None] = relationship(foreign_keys=[registered_by_id])
+    managed_by: Mapped[Agent | None] = relationship(foreign_keys=[managed_by_id])
+
+    @property
+    def programs(self) -> list[str]:
+        return [*BASE_PROGRAMS, "JHT"] if self.has_jht else list(BASE_PROGRAMS)
+
+    @property
+    def nik_masked(self) -> str:
+        return mask_nik(self.nik)
+
+
+def mask_nik(nik: str) -> str:
+    """`3171********0001`: region prefix and serial stay, the birth date is hidden."""
+    return nik[:4] + "*" * 8 + nik[12:] if len(nik) == 16 else "*" * len(nik)
