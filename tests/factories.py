@@ -124,3 +124,52 @@ def make_org(session) -> Org:
     )
     session.commit()
     return org
+
+
+def valid_nik(
+    n: int | None = None, *, female: bool = False, birth=date(1990, 7, 5), region: str = "332501"
+) -> str:
+    """A NIK that passes every rule: region, birth day (+40 for women), month, yy, serial."""
+    n = next(_seq) if n is None else n
+    day = birth.day + (40 if female else 0)
+    return f"{region}{day:02d}{birth.month:02d}{birth.year % 100:02d}{n % 9999 + 1:04d}"
+
+
+def make_worker(session, agent: Agent, **overrides):
+    """A participant row built directly (not through registration), for other features' tests."""
+    import uuid
+
+    from perisai.db import utcnow
+    from perisai.workers.models import Worker
+
+    n = next(_seq)
+    female = overrides.pop("female", False)
+    birth = overrides.pop("birth_date", date(1990, 7, 5))
+    values = {
+        "id": uuid.uuid4(),
+        "nik": valid_nik(n, female=female, birth=birth),
+        "membership_number": f"{n:010d}"[-10:] + "0",
+        "full_name": f"Peserta {n}",
+        "birth_date": birth,
+        "gender": "F" if female else "M",
+        "phone": f"+62813{n:08d}",
+        "occupation": "nelayan",
+        "sector": "other",
+        "income_level": 1_000_000,
+        "has_jht": False,
+        "funding": "self",
+        "village_code": "33.25.01.2001",
+        "address": "Jl. Pantai 1",
+        "beneficiary_name": "Ahli Waris",
+        "beneficiary_relationship": "istri",
+        "consent_notice_version": "2026-01",
+        "consent_given_at": utcnow(),
+        "registered_by_id": agent.id,
+        "managed_by_id": agent.id,
+        "branch_id": agent.wadah.branch_id,
+        "request_hash": "factory",
+    }
+    worker = Worker(**{**values, **overrides})
+    session.add(worker)
+    session.flush()
+    return worker

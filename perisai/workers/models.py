@@ -72,3 +72,16 @@ class Worker(TimestampMixin, Base):
 def mask_nik(nik: str) -> str:
     """`3171********0001`: region prefix and serial stay, the birth date is hidden."""
     return nik[:4] + "*" * 8 + nik[12:] if len(nik) == 16 else "*" * len(nik)
+
+
+GRACE_MONTHS = 3  # DOMAIN.md §3: arrears payable for at most 3 months, then "berakhir"
+
+
+def status_for(covered_until: Month | None, as_of: Month) -> str:
+    """registered (never paid) / active / grace (1–3 unpaid months) / ended (more than 3)."""
+    if covered_until is None:
+        return "registered"
+    unpaid = as_of - covered_until
+    if unpaid <= 0:
+        return "active"
+    return "grace" if unpaid <= GRACE_MONTHS else "ended"
