@@ -23,6 +23,7 @@ def upgrade():
     sa.Column('parent_code', sa.String(length=13), nullable=True),
     sa.Column('level', sa.String(length=10), nullable=False),
     sa.Column('name', sa.String(length=120), nullable=False),
+    sa.Column('is_current', sa.Boolean(), server_default=sa.true(), nullable=False),
     sa.PrimaryKeyConstraint('code', name=op.f('pk_regions'))
     )
     with op.batch_alter_table('regions', schema=None) as batch_op:

@@ -1,0 +1,34 @@
+"""Region JSON: a region, its ancestors, and the `?parent=` query string."""
+
+from __future__ import annotations
+
+from marshmallow import fields, validate
+
+from perisai.api import QuerySchema, Schema
+
+# fullmatch semantics: Regexp() only anchors at the start
+CODE_REGEX = r"\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?\Z"
+
+
+class RegionQuerySchema(QuerySchema):
+    parent = fields.String(
+        validate=validate.Regexp(CODE_REGEX, error="regions.code_format"),
+        metadata={"description": "Code of the parent region; omit for the provinces."},
+    )
+
+
+class RegionSchema(Schema):
+    code = fields.String(metadata={"example": "33.25.01.2001"})
+    name = fields.String(metadata={"example": "Silurah"})
+    level = fields.String(metadata={"enum": ["province", "regency", "district", "village"]})
+    parent_code = fields.String(allow_none=True, metadata={"example": "33.25.01"})
+    is_current = fields.Boolean(
+        metadata={"description": "false: no longer in the current Kemendagri list"}
+    )
+
+
+class RegionDetailSchema(RegionSchema):
+    ancestors = fields.List(fields.Nested(RegionSchema), metadata={"description": "province first"})
+    label = fields.String(
+        metadata={"example": "Desa Silurah, Kec. Wonotunggal, Kabupaten Batang, Jawa Tengah"}
+    )
