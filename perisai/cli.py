@@ -57,4 +57,7 @@ def create_user_command(username, role, agent_code, branch_code, password):
 
 
 def init_app(app):
+    from perisai.regions.cli import load_regions_command
+
+    perisai_cli.add_command(load_regions_command)
     app.cli.add_command(perisai_cli)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from perisai.agents import operations as agents
 from perisai.auth.models import User
 from perisai.auth.operations import create_user
+from perisai.regions.operations import load_regions
 
 DEMO_PASSWORD = "perisai-demo"  # noqa: S105 - the published demo login
 
@@ -21,6 +22,7 @@ class NotEmpty(Exception):
 def load_demo(session: Session) -> dict:
     if session.scalar(select(func.count()).select_from(User)):
         raise NotEmpty
+    load_regions(session)  # villages for registrations; idempotent
     branch = agents.create_branch(session, code="KC-BATANG", name="KC Batang", region_code="33.25")
     other = agents.create_branch(
         session, code="KC-PEKALONGAN", name="KC Pekalongan", region_code="33.75"
