@@ -1,0 +1,1 @@
+"""Contributions (iuran): versioned rate rules, quotes, payments, coverage, receipts, sponsors."""

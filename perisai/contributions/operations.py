@@ -1,0 +1,398 @@
+"""Quotes, payments, reversals and coverage of BPU participants (DOMAIN.md §3).
+
+Coverage: a first payment starts in the month it is paid; a later one extends from the last
+covered month; in grace (status_for() == "grace": 1–3 unpaid months counting the month paid in)
+the arrears are paid first; after "ended" a payment starts afresh in the month paid and the gap is
+never charged. Payments are never edited or deleted; a reversal entry reopens their months.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta, timezone
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+import perisai.contributions.messages  # noqa: F401 - registers the messages
+from perisai.contributions.models import (
+    Payment,
+    PaymentMonth,
+    PaymentReversal,
+    RateVersion,
+    Sponsor,
+    SponsorPayment,
+)
+from perisai.contributions.rules import MonthPrice, NoRates, RuleBook, UnknownLevel
+from perisai.errors import Conflict, ValidationFailed, field_error
+from perisai.months import Month, month_range
+from perisai.workers.models import Worker, status_for
+
+WIB = timezone(timedelta(hours=7))  # the agents' working day (western Indonesia)
+WIT = timezone(timedelta(hours=9))  # the latest clock in Indonesia: "the future" starts here
+MAX_BACKDATE_DAYS = 60  # an offline agent may record cash taken up to this many days ago
+MAX_MONTHS = 12
+
+
+def local_today() -> date:
+    return datetime.now(WIB).date()
+
+
+def rupiah(amount: int, lang: str = "id") -> str:
+    """36800 → '36.800' (id) or '36,800' (en)."""
+    text = f"{amount:,}"
+    return text.replace(",", ".") if lang == "id" else text
+
+
+# --- income levels ---------------------------------------------------------------------------
+
+
+def income_levels(session: Session, month: Month | None = None) -> tuple[RateVersion, list[int]]:
+    """The rate version in force for `month` (default this month) and its income levels."""
+    rules = RuleBook(session)
+    version = rules.version_for(month or Month.of(local_today()))
+    return version, sorted(rules.levels(version))
+
+
+def is_income_level(session: Session, level: int, month: Month | None = None) -> bool:
+    try:
+        rules = RuleBook(session)
+        return level in rules.levels(rules.version_for(month or Month.of(local_today())))
+    except NoRates:
+        return False
+
+
+# --- quotes ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Quote:
+    months: list[MonthPrice]
+    arrears: int = 0
+    status: str | None = None
+    covered_until: Month | None = None
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return sum(price.total for price in self.months)
+
+    @property
+    def start_month(self) -> Month:
+        return self.months[0].month
+
+    def as_dict(self) -> dict:
+        body = {
+            "total": self.total,
+            "months": [price.as_dict() for price in self.months],
+            "start_month": str(self.start_month),
+            "arrears_months": self.arrears,
+        }
+        if self.status is not None:
+            body["status"] = self.status
+            body["covered_until"] = str(self.covered_until) if self.covered_until else None
+        return {**body, **self.extra}
+
+
+def next_start_month(covered_until: Month | None, paid_in: Month) -> Month:
+    """The first month a payment made in `paid_in` covers (arrears first, never the gap)."""
+    if covered_until is None or status_for(covered_until, paid_in) == "ended":
+        return paid_in
+    return covered_until + 1
+
+
+def price_or_error(rules: RuleBook, months: list[Month], *, location: str, **profile):
+    try:
+        return rules.price_months(months, **profile)
+    except UnknownLevel as error:
+        raise field_error(
+            "income_level", f"contributions.unknown_level|{error.month}", location=location
+        ) from error
+    except NoRates as error:
+        raise field_error("months", f"contributions.no_rates|{error.month}", location=location)
+
+
+def quote_for_worker(
+    session: Session,
+    worker: Worker,
+    months: int,
+    as_of: date,
+    *,
+    funding: str | None = None,
+    rules: RuleBook | None = None,
+    location: str = "query",
+) -> Quote:
+    """The next `months` months this participant would pay for on `as_of`, arrears first."""
+    paid_in = Month.of(as_of)
+    start = next_start_month(worker.covered_until, paid_in)
+    covered = month_range(start, months)
+    prices = price_or_error(
+        rules or RuleBook(session),
+        covered,
+        location=location,
+        income_level=worker.income_level,
+        has_jht=worker.has_jht,
+        sector=worker.sector,
+        funding=funding or worker.funding,
+    )
+    return Quote(
+        months=prices,
+        arrears=sum(1 for m in covered if m < paid_in),
+        status=status_for(worker.covered_until, paid_in),
+        covered_until=worker.covered_until,
+    )
+
+
+def quote_reference(
+    session: Session,
+    *,
+    income_level: int,
+    programs: list[str],
+    sector: str,
+    funding: str,
+    start_month: Month,
+    months: int,
+) -> Quote:
+    """A price list without a participant (GET /reference/quote)."""
+    if sorted(programs) not in (["JKK", "JKM"], ["JHT", "JKK", "JKM"]):
+        raise field_error("programs", "contributions.programs", location="query")
+    prices = price_or_error(
+        RuleBook(session),
+        month_range(start_month, months),
+        location="query",
+        income_level=income_level,
+        has_jht="JHT" in programs,
+        sector=sector,
+        funding=funding,
+    )
+    return Quote(months=prices)
+
+
+# --- payments --------------------------------------------------------------------------------
+
+
+def payment_hash(worker_id, data: dict) -> str:
+    """Fingerprint of what was asked, so a resent id can be told apart from a clash."""
+    body = {k: data.get(k) for k in ("months", "amount", "paid_on", "channel")}
+    body["worker_id"] = str(worker_id)
+    return hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def check_paid_on(paid_on: date, today: date, *, location: str = "json") -> None:
+    if paid_on > max(today, datetime.now(WIT).date()):
+        raise field_error("paid_on", "contributions.paid_on_future", location=location)
+    if (today - paid_on).days > MAX_BACKDATE_DAYS:
+        raise field_error(
+            "paid_on", f"contributions.paid_on_old|{MAX_BACKDATE_DAYS}", location=location
+        )
+
+
+def amount_mismatch(expected: int, location: str = "json") -> ValidationFailed:
+    token = f"contributions.amount_mismatch|{expected}|{rupiah(expected)}|{rupiah(expected, 'en')}"
+    return field_error("amount", token, location=location, expected_amount=expected)
+
+
+def record_payment(
+    session: Session,
+    *,
+    worker: Worker,
+    data: dict,
+    recorded_by=None,
+    today: date | None = None,
+    sponsor: Sponsor | None = None,
+    sponsor_payment: SponsorPayment | None = None,
+    rules: RuleBook | None = None,
+) -> tuple[Payment, bool]:
+    """Record one payment of 1–12 months; idempotent on the client's id.
+
+    Returns (payment, created). The amount must equal the quote on paid_on; the database's
+    unique (worker_id, active_month) refuses a month paid twice by concurrent requests.
+    """
+    fingerprint = payment_hash(worker.id, data)
+    existing = session.get(Payment, data["id"])
+    if existing is not None:
+        return _replay(existing, fingerprint), False
+    today = today or local_today()
+    check_paid_on(data["paid_on"], today)
+    funding = sponsor.type if sponsor is not None else worker.funding
+    quote = quote_for_worker(
+        session,
+        worker,
+        data["months"],
+        data["paid_on"],
+        funding=funding,
+        rules=rules,
+        location="json",
+    )
+    if data.get("start_month") is not None and data["start_month"] != quote.start_month:
+        token = f"contributions.start_moved|{quote.start_month}|{data['start_month']}"
+        raise Conflict(token, {"json": {"start_month": [token]}})
+    if data["amount"] != quote.total:
+        raise amount_mismatch(quote.total)
+    payment = Payment(
+        id=data["id"],
+        worker_id=worker.id,
+        receipt_number=_next_receipt_number(session, worker),
+        amount=quote.total,
+        months_count=len(quote.months),
+        paid_on=data["paid_on"],
+        channel=data["channel"],
+        income_level=worker.income_level,
+        has_jht=worker.has_jht,
+        sector=worker.sector,
+        funding=funding,
+        agent_id=worker.managed_by_id,
+        branch_id=worker.branch_id,
+        recorded_by_id=getattr(recorded_by, "id", None),
+        sponsor_id=sponsor.id if sponsor is not None else None,
+        sponsor_payment=sponsor_payment,
+        request_hash=fingerprint,
+    )
+    rows = [
+        PaymentMonth(
+            payment=payment,
+            worker_id=worker.id,
+            month=price.month,
+            active_month=price.month,
+            jkk=price.jkk,
+            jkm=price.jkm,
+            jht=price.jht,
+            total=price.total,
+            rate_version_id=price.rate_version_id,
+            discount_rule_id=price.discount_rule_id,
+            is_reversed=False,
+        )
+        for price in quote.months
+    ]
+    try:
+        with session.begin_nested():
+            session.add(payment)
+            session.add_all(rows)
+            session.flush()
+    except IntegrityError:
+        # Lost a race: the same id, or one of these months, was committed meanwhile.
+        again = session.get(Payment, data["id"], populate_existing=True)
+        if again is not None:
+            return _replay(again, fingerprint), False
+        raise Conflict(
+            "contributions.months_taken", {"json": {"months": ["contributions.months_taken"]}}
+        ) from None
+    last = quote.months[-1].month
+    if worker.covered_until is None or last > worker.covered_until:
+        worker.covered_until = last
+    if worker.first_paid_month is None or quote.start_month < worker.first_paid_month:
+        worker.first_paid_month = quote.start_month
+    session.flush()
+    return payment, True
+
+
+def _replay(existing: Payment, fingerprint: str) -> Payment:
+    if existing.request_hash != fingerprint:
+        raise Conflict("contributions.id_conflict", {"json": {"id": ["contributions.id_conflict"]}})
+    return existing
+
+
+def _next_receipt_number(session: Session, worker: Worker) -> str:
+    """<membership number>-<the participant's payment count>: unique without a hot counter."""
+    count = session.scalar(select(func.count()).where(Payment.worker_id == worker.id))
+    return f"{worker.membership_number}-{count + 1:03d}"
+
+
+# --- reversal and coverage -------------------------------------------------------------------
+
+
+def reverse_payment(session: Session, *, payment: Payment, reason: str, reversed_by=None):
+    """Correct a mistaken payment with a reversal entry; its months become payable again."""
+    if payment.reversal is not None:
+        raise Conflict("contributions.already_reversed")
+    last = max(payment.covers)
+    later = session.scalar(
+        select(func.count()).where(
+            PaymentMonth.worker_id == payment.worker_id, PaymentMonth.active_month > last
+        )
+    )
+    if later:
+        # Reversing from the newest keeps coverage one unbroken run of paid months.
+        raise Conflict("contributions.reverse_later_first")
+    reversal = PaymentReversal(
+        payment=payment, reason=reason, reversed_by_id=getattr(reversed_by, "id", None)
+    )
+    session.add(reversal)
+    for row in payment.months:
+        row.is_reversed = True
+        row.active_month = None
+    session.flush()
+    refresh_coverage(session, session.get(Worker, payment.worker_id))
+    return reversal
+
+
+def refresh_coverage(session: Session, worker: Worker) -> None:
+    """Worker.covered_until / first_paid_month from the months that still stand."""
+    first, last = session.execute(
+        select(func.min(PaymentMonth.active_month), func.max(PaymentMonth.active_month)).where(
+            PaymentMonth.worker_id == worker.id
+        )
+    ).one()
+    worker.first_paid_month = Month.parse(first) if isinstance(first, str) else first
+    worker.covered_until = Month.parse(last) if isinstance(last, str) else last
+    session.flush()
+
+
+def covered_until_on(session: Session, worker: Worker, as_of: date) -> Month | None:
+    """Coverage as it stood at the end of `as_of` (WIB), from the payment history."""
+    cutoff = datetime.combine(as_of + timedelta(days=1), time(0), WIB).astimezone(UTC)
+    last = session.scalar(
+        select(func.max(PaymentMonth.month))
+        .join(Payment, Payment.id == PaymentMonth.payment_id)
+        .outerjoin(PaymentReversal, PaymentReversal.payment_id == Payment.id)
+        .where(
+            PaymentMonth.worker_id == worker.id,
+            Payment.paid_on <= as_of,
+            (PaymentReversal.id.is_(None)) | (PaymentReversal.created_at >= cutoff),
+        )
+    )
+    return Month.parse(last) if isinstance(last, str) else last
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+def worker_payments(worker: Worker):
+    return (
+        select(Payment)
+        .where(Payment.worker_id == worker.id)
+        .order_by(Payment.paid_on.desc(), Payment.created_at.desc())
+    )
+
+
+def serialize_payment(payment: Payment) -> dict:
+    reversal = payment.reversal
+    return {
+        "id": str(payment.id),
+        "worker_id": str(payment.worker_id),
+        "receipt_number": payment.receipt_number,
+        "amount": payment.amount,
+        "covers": [str(m) for m in payment.covers],
+        "months": [
+            {
+                "month": str(row.month),
+                "jkk": row.jkk,
+                "jkm": row.jkm,
+                "jht": row.jht,
+                "total": row.total,
+                "rate_version_id": row.rate_version_id,
+                "discount_rule_id": row.discount_rule_id,
+            }
+            for row in payment.months
+        ],
+        "paid_on": payment.paid_on.isoformat(),
+        "channel": payment.channel,
+        "sponsor_id": payment.sponsor_id,
+        "reversed": reversal is not None,
+        "reversed_at": reversal.created_at.isoformat() if reversal else None,
+        "reversal_reason": reversal.reason if reversal else None,
+        "created_at": payment.created_at.isoformat() if payment.created_at else None,
+    }

@@ -1,0 +1,131 @@
+"""Pricing a contribution month from the versioned rules (DOMAIN.md §3).
+
+Rounding (written down because the rules are data and a future table may not be round):
+every percentage is applied in integer basis points and rounded HALF UP to the whole rupiah,
+    jkk = round_half_up(level × jkk_bp / 10 000), jht likewise;
+and a discount is applied to JKK and to JKM separately, the amount PAYABLE rounded half up:
+    payable = round_half_up(full × (10 000 − bp_off) / 10 000).
+With the seeded table (levels multiples of Rp 100,000, JKM Rp 6,800) every figure is whole anyway.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from perisai.contributions.models import DiscountRule, IncomeLevel, RateVersion
+from perisai.months import Month
+
+FULL = 10_000  # basis points in 100 %
+
+
+def round_half_up(numerator: int, denominator: int = FULL) -> int:
+    """numerator / denominator rounded half up, for non-negative integers; no floats."""
+    return (2 * numerator + denominator) // (2 * denominator)
+
+
+@dataclass(frozen=True)
+class MonthPrice:
+    month: Month
+    jkk: int
+    jkm: int
+    jht: int
+    rate_version_id: int
+    discount_rule_id: int | None
+
+    @property
+    def total(self) -> int:
+        return self.jkk + self.jkm + self.jht
+
+    def as_dict(self) -> dict:
+        return {
+            "month": str(self.month),
+            "jkk": self.jkk,
+            "jkm": self.jkm,
+            "jht": self.jht,
+            "total": self.total,
+            "rate_version_id": self.rate_version_id,
+            "discount_rule_id": self.discount_rule_id,
+        }
+
+
+class UnknownLevel(Exception):
+    """The income level is not in the table of the rate version that applies to the month."""
+
+    def __init__(self, month: Month):
+        super().__init__(str(month))
+        self.month = month
+
+
+class NoRates(Exception):
+    """No rate version applies to the month (before the first one)."""
+
+    def __init__(self, month: Month):
+        super().__init__(str(month))
+        self.month = month
+
+
+class RuleBook:
+    """The rule versions read once for a request (rules are few rows and insert-only)."""
+
+    def __init__(self, session: Session):
+        self.session = session
+        self.versions = session.scalars(
+            select(RateVersion).order_by(RateVersion.effective_from, RateVersion.id)
+        ).all()
+        self.discounts = session.scalars(select(DiscountRule).order_by(DiscountRule.id)).all()
+        self._levels: dict[int, frozenset[int]] = {}
+
+    def version_for(self, month: Month) -> RateVersion:
+        chosen = None
+        for version in self.versions:  # sorted by (effective_from, id): the last match wins
+            if version.effective_from <= month:
+                chosen = version
+        if chosen is None:
+            raise NoRates(month)
+        return chosen
+
+    def discount_for(self, month: Month, sector: str, funding: str) -> DiscountRule | None:
+        chosen = None
+        for rule in self.discounts:  # by id: the newest matching rule wins
+            if rule.sector in (None, sector) and rule.effective_from <= month <= rule.effective_to:
+                chosen = rule
+        if chosen is None or funding in chosen.excluded or chosen.basis_points_off == 0:
+            return None
+        return chosen
+
+    def levels(self, version: RateVersion) -> frozenset[int]:
+        if version.id not in self._levels:
+            self._levels[version.id] = frozenset(
+                self.session.scalars(
+                    select(IncomeLevel.amount).where(IncomeLevel.rate_version_id == version.id)
+                )
+            )
+        return self._levels[version.id]
+
+    def price(
+        self, month: Month, *, income_level: int, has_jht: bool, sector: str, funding: str
+    ) -> MonthPrice:
+        version = self.version_for(month)
+        if income_level not in self.levels(version):
+            raise UnknownLevel(month)
+        jkk = round_half_up(income_level * version.jkk_basis_points)
+        jkm = version.jkm_flat
+        jht = round_half_up(income_level * version.jht_basis_points) if has_jht else 0
+        discount = self.discount_for(month, sector, funding)
+        if discount is not None:  # JKK and JKM only; JHT is never discounted
+            keep = FULL - discount.basis_points_off
+            jkk, jkm = round_half_up(jkk * keep), round_half_up(jkm * keep)
+        return MonthPrice(
+            month=month,
+            jkk=jkk,
+            jkm=jkm,
+            jht=jht,
+            rate_version_id=version.id,
+            discount_rule_id=discount.id if discount else None,
+        )
+
+    def price_months(self, months: list[Month], **profile) -> list[MonthPrice]:
+        return [self.price(month, **profile) for month in months]
