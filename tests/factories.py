@@ -173,3 +173,24 @@ def make_worker(session, agent: Agent, **overrides):
     session.add(worker)
     session.flush()
     return worker
+
+
+def worker_payload(n: int | None = None, **overrides) -> dict:
+    """A valid POST /api/v1/workers body (village of make_org, lowest income level)."""
+    n = next(_seq) if n is None else n
+    female = overrides.pop("female", False)
+    body = {
+        "nik": valid_nik(n, female=female),
+        "full_name": f"Peserta Uji {n}",
+        "birth_date": "1990-07-05",
+        "gender": "F" if female else "M",
+        "phone": f"0813{n:08d}",
+        "occupation": "nelayan",
+        "income_level": 1_000_000,
+        "programs": ["JKK", "JKM"],
+        "village_code": "33.25.01.2001",
+        "address": "Jl. Pantai Utara No. 1",
+        "beneficiary": {"full_name": "Siti", "relationship": "istri", "phone": "081299990000"},
+        "consent": {"given": True, "notice_version": "2026-01"},
+    }
+    return {**body, **overrides}

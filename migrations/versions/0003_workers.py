@@ -5,8 +5,13 @@ Revises: 0002
 Create Date: 2026-11-23 03:36:50.099630
 
 """
+import csv
+from pathlib import Path
+
 from alembic import op
 import sqlalchemy as sa
+
+OCCUPATIONS_CSV = Path(__file__).parents[2] / "perisai" / "workers" / "data" / "occupations.csv"
 
 
 # revision identifiers, used by Alembic.
@@ -18,6 +23,17 @@ depends_on = None
 
 def upgrade():
     # Reviewed by hand against the models.
+    occupations = op.create_table('occupations',
+    sa.Column('code', sa.String(length=40), nullable=False),
+    sa.Column('label_id', sa.String(length=80), nullable=False),
+    sa.Column('label_en', sa.String(length=80), nullable=False),
+    sa.Column('sector', sa.String(length=10), nullable=False),
+    sa.Column('is_active', sa.Boolean(), nullable=False),
+    sa.PrimaryKeyConstraint('code', name=op.f('pk_occupations'))
+    )
+    # Seed data: the occupation list that ships with this revision (an admin may change it).
+    with OCCUPATIONS_CSV.open(encoding="utf-8") as handle:
+        op.bulk_insert(occupations, [{**row, "is_active": True} for row in csv.DictReader(handle)])
     op.create_table('workers',
     sa.Column('id', sa.String(length=36), nullable=False),
     sa.Column('nik', sa.String(length=16), nullable=False),
@@ -68,10 +84,26 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_workers_registered_by_id'), ['registered_by_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_workers_village_code'), ['village_code'], unique=False)
 
+    op.create_table('worker_photos',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('worker_id', sa.String(length=36), nullable=False),
+    sa.Column('kind', sa.String(length=8), nullable=False),
+    sa.Column('sha256', sa.String(length=64), nullable=False),
+    sa.Column('size_bytes', sa.Integer(), nullable=False),
+    sa.Column('uploaded_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
+    sa.ForeignKeyConstraint(['uploaded_by_id'], ['users.id'], name=op.f('fk_worker_photos_uploaded_by_id_users')),
+    sa.ForeignKeyConstraint(['worker_id'], ['workers.id'], name=op.f('fk_worker_photos_worker_id_workers')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_worker_photos')),
+    sa.UniqueConstraint('worker_id', 'kind', name=op.f('uq_worker_photos_worker_id'))
+    )
+
 
 
 def downgrade():
     # Reviewed by hand against the models.
+    op.drop_table('worker_photos')
     with op.batch_alter_table('workers', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_workers_village_code'))
         batch_op.drop_index(batch_op.f('ix_workers_registered_by_id'))
@@ -82,3 +114,4 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_workers_branch_id'))
 
     op.drop_table('workers')
+    op.drop_table('occupations')

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from perisai.agents.models import Agent
@@ -15,6 +15,7 @@ from perisai.months import Month
 FUNDING_SOURCES = ("self", "apbn", "apbd", "apbdes", "csr")
 SECTORS = ("transport", "other")
 BASE_PROGRAMS = ("JKK", "JKM")
+PHOTO_KINDS = ("ktp", "face")
 
 
 class Worker(TimestampMixin, Base):
@@ -85,3 +86,29 @@ def status_for(covered_until: Month | None, as_of: Month) -> str:
     if unpaid <= 0:
         return "active"
     return "grace" if unpaid <= GRACE_MONTHS else "ended"
+
+
+class Occupation(Base):
+    """BPU occupations; `sector` decides which PP 50/2025 discount period applies."""
+
+    __tablename__ = "occupations"
+
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    label_id: Mapped[str] = mapped_column(String(80))
+    label_en: Mapped[str] = mapped_column(String(80))
+    sector: Mapped[str] = mapped_column(String(10))
+    is_active: Mapped[bool] = mapped_column(default=True)
+
+
+class WorkerPhoto(TimestampMixin, Base):
+    """A KTP or face photo, re-encoded without metadata; the bytes live in the photo store."""
+
+    __tablename__ = "worker_photos"
+    __table_args__ = (UniqueConstraint("worker_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    worker_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("workers.id"))
+    kind: Mapped[str] = mapped_column(String(8))
+    sha256: Mapped[str] = mapped_column(String(64))
+    size_bytes: Mapped[int]
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

@@ -1,0 +1,393 @@
+"""Registering participants and reading them within the caller's scope."""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+import re
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from flask import abort
+from sqlalchemy import ColumnElement, and_, false, or_, select, true
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+import perisai.workers.messages  # noqa: F401 - registers the messages
+from perisai.agents.models import Agent, Wadah
+from perisai.auth.permissions import Scope
+from perisai.db import utcnow
+from perisai.errors import Conflict, NotAllowed, ValidationFailed, field_error
+from perisai.months import Month
+from perisai.regions.models import Region
+from perisai.regions.provinces import province_code_known
+from perisai.workers.membership import is_valid_membership_number, new_membership_number
+from perisai.workers.models import BASE_PROGRAMS, Occupation, Worker, mask_nik, status_for
+from perisai.workers.nik import check_nik
+
+_VILLAGE_RE = re.compile(r"^\d{2}\.\d{2}\.\d{2}\.\d{4}$")
+_PHONE_RE = re.compile(r"^(?:\+?62|0)(8\d{8,12})$")
+
+
+@dataclass
+class Registration:
+    worker: Worker
+    created: bool
+    warnings: list[dict] = field(default_factory=list)
+
+
+def normalise_phone(phone: str) -> str | None:
+    """'0812-3456 789' / '62812…' / '+62812…' → '+62812…'; None when it is not a mobile number."""
+    match = _PHONE_RE.match(re.sub(r"[\s\-().]", "", phone))
+    return "+62" + match.group(1) if match else None
+
+
+def request_hash(data: dict) -> str:
+    """A stable fingerprint of a registration body (the client id excluded)."""
+    body = {k: v for k, v in data.items() if k != "id"}
+    return hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def register_worker(
+    session: Session, *, scope: Scope, agent: Agent | None, data: dict, today: date | None = None
+) -> Registration:
+    """Register one participant; idempotent on the client id; one participant per NIK."""
+    today = today or date.today()
+    fingerprint = request_hash(data)
+    if data.get("id") is not None:
+        existing = session.get(Worker, data["id"])
+        if existing is not None:
+            return _replay(existing, fingerprint, scope)
+    agent = _managing_agent(session, scope, agent, data.get("agent_code"))
+    values, warnings = _validated_values(session, data, today)
+    _raise_if_nik_taken(session, values["nik"], scope)
+    warnings += _likely_duplicates(session, values, scope)
+    worker = Worker(
+        id=data.get("id") or uuid.uuid4(),
+        membership_number=_unused_membership_number(session),
+        registered_by_id=agent.id if agent else None,
+        managed_by_id=agent.id if agent else None,
+        branch_id=agent.wadah.branch_id if agent else scope.branch_id,
+        request_hash=fingerprint,
+        consent_given_at=utcnow(),
+        **values,
+    )
+    try:
+        with session.begin_nested():
+            session.add(worker)
+    except IntegrityError:
+        # Lost a race: the same id or NIK was committed by another request meanwhile.
+        return _after_race(session, data, values["nik"], fingerprint, scope)
+    return Registration(worker=worker, created=True, warnings=warnings)
+
+
+def _replay(existing: Worker, fingerprint: str, scope: Scope) -> Registration:
+    if existing.request_hash != fingerprint or not can_read(scope, existing):
+        raise Conflict("workers.id_conflict", {"json": {"id": ["workers.id_conflict"]}})
+    return Registration(worker=existing, created=False)
+
+
+def _after_race(session, data, nik, fingerprint, scope) -> Registration:
+    if data.get("id") is not None and (existing := session.get(Worker, data["id"])) is not None:
+        return _replay(existing, fingerprint, scope)
+    _raise_if_nik_taken(session, nik, scope)
+    raise Conflict("workers.id_conflict", {"json": {"id": ["workers.id_conflict"]}})
+
+
+def _raise_if_nik_taken(session: Session, nik: str, scope: Scope) -> None:
+    existing = session.scalar(select(Worker).where(Worker.nik == nik))
+    if existing is not None:
+        extra = (
+            {"membership_number": existing.membership_number} if can_read(scope, existing) else {}
+        )
+        if extra:
+            extra["worker_id"] = str(existing.id)
+        raise Conflict("workers.nik_taken", {"json": {"nik": ["workers.nik_taken"]}}, extra=extra)
+
+
+def _managing_agent(session, scope: Scope, agent: Agent | None, agent_code: str | None):
+    if scope.role == "agent":
+        if agent is None or agent.status != "active":
+            raise NotAllowed("workers.agent_inactive")
+        return agent
+    if agent_code is None:
+        if scope.is_admin:
+            raise field_error("agent_code", "workers.agent_code_needed")
+        return None  # a supervisor registering at the branch office
+    chosen = session.scalar(
+        select(Agent)
+        .join(Wadah)
+        .where(
+            Agent.agent_code == agent_code,
+            true() if scope.is_admin else Wadah.branch_id == scope.branch_id,
+        )
+    )
+    if chosen is None:
+        raise field_error("agent_code", "workers.agent_unknown")
+    if chosen.status != "active":
+        raise NotAllowed("workers.agent_inactive")
+    return chosen
+
+
+def _validated_values(session: Session, data: dict, today: date) -> tuple[dict, list[dict]]:
+    """Every field rule at once, so the agent sees all problems in one answer."""
+    errors: dict[str, list] = {}
+    warnings: list[dict] = []
+    nik = data["nik"].strip()
+    if data["birth_date"] > today:
+        errors["birth_date"] = ["workers.birth_future"]
+    nik_check = check_nik(
+        nik,
+        today=today,
+        birth_date=data["birth_date"],
+        gender=data["gender"],
+        province_known=province_code_known,
+    )
+    if nik_check.errors:
+        errors["nik"] = nik_check.errors
+    warnings += [{"code": "nik_province_unknown", "message": w} for w in nik_check.warnings]
+    phone = normalise_phone(data["phone"])
+    if phone is None:
+        errors["phone"] = ["workers.phone_invalid"]
+    beneficiary = data["beneficiary"]
+    beneficiary_phone = None
+    if beneficiary.get("phone"):
+        beneficiary_phone = normalise_phone(beneficiary["phone"])
+        if beneficiary_phone is None:
+            errors["beneficiary"] = {"phone": ["workers.phone_invalid"]}
+    occupation = session.get(Occupation, data["occupation"])
+    if occupation is None or not occupation.is_active:
+        errors["occupation"] = ["workers.occupation_unknown"]
+    programs = sorted(set(data["programs"]))
+    if len(programs) != len(data["programs"]) or programs not in (
+        sorted(BASE_PROGRAMS),
+        sorted([*BASE_PROGRAMS, "JHT"]),
+    ):
+        errors["programs"] = ["workers.programs"]
+    if not income_level_allowed(session, data["income_level"], Month.of(today)):
+        errors["income_level"] = ["workers.income_level_unknown"]
+    village = data["village_code"]
+    if not _VILLAGE_RE.match(village):
+        errors["village_code"] = ["workers.village_format"]
+    elif (region := session.get(Region, village)) is None or region.level != "village":
+        errors["village_code"] = ["workers.village_unknown"]
+    if errors:
+        raise ValidationFailed("http.422", {"json": errors})
+    location = data.get("location") or {}
+    values = {
+        "nik": nik,
+        "full_name": " ".join(data["full_name"].split()),
+        "birth_date": data["birth_date"],
+        "gender": data["gender"],
+        "phone": phone,
+        "occupation": occupation.code,
+        "sector": occupation.sector,
+        "income_level": data["income_level"],
+        "has_jht": "JHT" in programs,
+        "funding": data["funding"],
+        "village_code": village,
+        "address": data["address"].strip(),
+        "beneficiary_name": beneficiary["full_name"].strip(),
+        "beneficiary_relationship": beneficiary["relationship"].strip(),
+        "beneficiary_phone": beneficiary_phone,
+        "consent_notice_version": data["consent"]["notice_version"],
+        "lat": location.get("lat"),
+        "lon": location.get("lon"),
+        "accuracy_m": location.get("accuracy_m"),
+    }
+    return values, warnings
+
+
+def income_level_allowed(session: Session, level: int, month: Month) -> bool:
+    from perisai.contributions.operations import is_income_level
+
+    return is_income_level(session, level, month)
+
+
+def _likely_duplicates(session: Session, values: dict, scope: Scope) -> list[dict]:
+    """Same phone + birth date, or a very similar name + birth date in the same village."""
+    candidates = session.scalars(
+        select(Worker)
+        .where(
+            Worker.birth_date == values["birth_date"],
+            or_(Worker.phone == values["phone"], Worker.village_code == values["village_code"]),
+        )
+        .limit(50)
+    ).all()
+    name = values["full_name"].casefold()
+    warnings = []
+    for other in candidates:
+        similar = difflib.SequenceMatcher(None, name, other.full_name.casefold()).ratio() >= 0.85
+        if other.phone == values["phone"] or similar:
+            visible = can_read(scope, other)
+            warnings.append(
+                {
+                    "code": "possible_duplicate",
+                    "message": "workers.possible_duplicate",
+                    "membership_number": other.membership_number if visible else None,
+                }
+            )
+    return warnings
+
+
+def _unused_membership_number(session: Session) -> str:
+    for _ in range(20):
+        number = new_membership_number()
+        if session.scalar(select(Worker.id).where(Worker.membership_number == number)) is None:
+            return number
+    raise RuntimeError("no free membership number after 20 tries")  # ~impossible: 9e9 space
+
+
+# --- reading -------------------------------------------------------------------------------
+
+
+def can_read(scope: Scope, worker: Worker) -> bool:
+    if scope.is_admin:
+        return True
+    if scope.role == "agent":
+        return scope.agent_id is not None and scope.agent_id in (
+            worker.registered_by_id,
+            worker.managed_by_id,
+        )
+    return worker.branch_id == scope.branch_id
+
+
+def can_see_full_nik(scope: Scope, worker: Worker) -> bool:
+    if scope.role == "agent":
+        return scope.agent_id is not None and worker.registered_by_id == scope.agent_id
+    return can_read(scope, worker)
+
+
+def visible_workers(scope: Scope) -> ColumnElement[bool]:
+    """The where-clause of every participant list: the caller's scope."""
+    if scope.is_admin:
+        return true()
+    if scope.role == "agent":
+        if scope.agent_id is None:
+            return false()
+        return or_(
+            Worker.managed_by_id == scope.agent_id, Worker.registered_by_id == scope.agent_id
+        )
+    return Worker.branch_id == scope.branch_id
+
+
+def get_visible_worker(session: Session, scope: Scope, worker_id) -> Worker:
+    """The participant, or the same 404 whether it is missing or outside the caller's scope."""
+    try:
+        key = uuid.UUID(str(worker_id))
+    except ValueError:
+        abort(404)
+    worker = session.get(Worker, key)
+    if worker is None or not can_read(scope, worker):
+        abort(404)
+    return worker
+
+
+def status_clause(status: str, month: Month) -> ColumnElement[bool]:
+    """SQL for status_for(): `covered_until` sorts as text, so month ranges are comparisons."""
+    if status == "registered":
+        return Worker.covered_until.is_(None)
+    if status == "active":
+        return Worker.covered_until >= month
+    if status == "grace":
+        return and_(Worker.covered_until < month, Worker.covered_until >= month - 3)
+    return Worker.covered_until < month - 3
+
+
+def list_query(
+    scope: Scope, *, q: str | None, status: str | None, due_within_days: int | None, today: date
+):
+    month = Month.of(today)
+    stmt = select(Worker).where(visible_workers(scope))
+    if q:
+        stmt = stmt.where(search_clause(q))
+    if status:
+        stmt = stmt.where(status_clause(status, month))
+    if due_within_days is not None:
+        # Active participants whose last covered month ends within the window.
+        stmt = stmt.where(
+            Worker.covered_until >= month,
+            Worker.covered_until <= Month.of(today + timedelta(days=due_within_days)),
+        )
+    return stmt.order_by(Worker.full_name, Worker.id)
+
+
+def search_clause(q: str) -> ColumnElement[bool]:
+    """Name (contains), membership number, phone, or an exact NIK."""
+    q = q.strip()
+    digits = re.sub(r"\D", "", q)
+    if q.isdigit() and len(q) == 16:
+        return Worker.nik == q
+    if q.isdigit() and len(q) == 11:
+        if not is_valid_membership_number(q):
+            raise field_error("q", "workers.membership_number_invalid", location="query")
+        return Worker.membership_number == q
+    if (phone := normalise_phone(q)) is not None:
+        return Worker.phone == phone
+    if digits and len(digits) == len(q):
+        return Worker.membership_number.startswith(digits)
+    return Worker.full_name.ilike(f"%{_escape_like(q)}%", escape="\\")
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def serialize_worker(
+    worker: Worker,
+    scope: Scope,
+    as_of: date,
+    *,
+    covered_until: Month | None = None,
+    for_list: bool = False,
+) -> dict:
+    """The participant JSON of API.md. `covered_until` overrides the stored one for as_of."""
+    covered = worker.covered_until if covered_until is None else covered_until
+    body = {
+        "id": worker.id,
+        "nik_masked": mask_nik(worker.nik),
+        "membership_number": worker.membership_number,
+        "full_name": worker.full_name,
+        "phone": worker.phone,
+        "occupation": worker.occupation,
+        "village_code": worker.village_code,
+        "programs": worker.programs,
+        "status": status_for(covered, Month.of(as_of)),
+        "covered_until": str(covered) if covered else None,
+        "managed_by": worker.managed_by.agent_code if worker.managed_by else None,
+    }
+    if for_list:
+        return body
+    if can_see_full_nik(scope, worker):
+        body["nik"] = worker.nik
+    body.update(
+        {
+            "birth_date": worker.birth_date,
+            "gender": worker.gender,
+            "sector": worker.sector,
+            "income_level": worker.income_level,
+            "funding": worker.funding,
+            "address": worker.address,
+            "beneficiary": {
+                "full_name": worker.beneficiary_name,
+                "relationship": worker.beneficiary_relationship,
+                "phone": worker.beneficiary_phone,
+            },
+            "consent": {
+                "given": worker.consent_withdrawn_at is None,
+                "notice_version": worker.consent_notice_version,
+                "given_at": worker.consent_given_at.isoformat(),
+            },
+            "location": (
+                {"lat": worker.lat, "lon": worker.lon, "accuracy_m": worker.accuracy_m}
+                if worker.lat is not None
+                else None
+            ),
+            "first_paid_month": str(worker.first_paid_month) if worker.first_paid_month else None,
+            "registered_by": worker.registered_by.agent_code if worker.registered_by else None,
+            "created_at": worker.created_at,
+        }
+    )
+    return body

@@ -1,0 +1,94 @@
+"""KTP and face photos: re-encoded (metadata stripped), stored outside the database.
+
+UU PDP treats a face photo used for matching as biometric data: the bytes never go to the
+database or the logs, only to the photo store, and are read back only through scope checks.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+from pathlib import Path
+
+from PIL import Image, UnidentifiedImageError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from perisai.errors import DomainError, ValidationFailed
+from perisai.workers.models import Worker, WorkerPhoto
+
+ACCEPTED_TYPES = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP"}
+MAX_BYTES = 5 * 1024 * 1024
+MAX_SIDE = 1600  # enough to read a KTP; the phone already downscales
+
+
+class PhotoTooLarge(DomainError):
+    status_code = 413
+
+
+def store_photo(
+    session: Session,
+    store: str,
+    worker: Worker,
+    kind: str,
+    content_type: str,
+    body: bytes,
+    user_id: int | None,
+) -> WorkerPhoto:
+    """Save (or replace) one photo; sending the same photo again is harmless (PUT)."""
+    if len(body) > MAX_BYTES:
+        raise PhotoTooLarge(f"workers.photo_too_large|{MAX_BYTES // 1024 // 1024}")
+    expected = ACCEPTED_TYPES.get(content_type.split(";")[0].strip().lower())
+    if expected is None:
+        raise ValidationFailed(
+            "workers.photo_type", {"headers": {"Content-Type": ["workers.photo_type"]}}
+        )
+    jpeg = _reencode(body, expected)
+    path = photo_path(store, worker, kind)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".part")
+    partial.write_bytes(jpeg)
+    os.replace(partial, path)  # atomic: a reader never sees half a photo
+    photo = session.scalar(
+        select(WorkerPhoto).where(WorkerPhoto.worker_id == worker.id, WorkerPhoto.kind == kind)
+    ) or WorkerPhoto(worker_id=worker.id, kind=kind)
+    photo.sha256 = hashlib.sha256(jpeg).hexdigest()
+    photo.size_bytes = len(jpeg)
+    photo.uploaded_by_id = user_id
+    session.add(photo)
+    session.flush()
+    return photo
+
+
+def _reencode(body: bytes, expected_format: str) -> bytes:
+    try:
+        with Image.open(io.BytesIO(body)) as image:
+            if image.format != expected_format:
+                raise ValidationFailed(
+                    "workers.photo_type", {"headers": {"Content-Type": ["workers.photo_type"]}}
+                )
+            if image.width * image.height > 40_000_000:  # decompression bombs
+                raise PhotoTooLarge(f"workers.photo_too_large|{MAX_BYTES // 1024 // 1024}")
+            image.load()
+            clean = image.convert("RGB")
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as error:
+        raise ValidationFailed(
+            "workers.photo_unreadable", {"body": {"photo": ["workers.photo_unreadable"]}}
+        ) from error
+    clean.thumbnail((MAX_SIDE, MAX_SIDE))
+    out = io.BytesIO()
+    clean.save(out, "JPEG", quality=82, optimize=True)  # a fresh file: no EXIF, no GPS tags
+    return out.getvalue()
+
+
+def photo_path(store: str, worker: Worker, kind: str) -> Path:
+    return Path(store) / str(worker.id) / f"{kind}.jpg"
+
+
+def read_photo(session: Session, store: str, worker: Worker, kind: str) -> bytes | None:
+    exists = session.scalar(
+        select(WorkerPhoto.id).where(WorkerPhoto.worker_id == worker.id, WorkerPhoto.kind == kind)
+    )
+    path = photo_path(store, worker, kind)
+    return path.read_bytes() if exists and path.exists() else None

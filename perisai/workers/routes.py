@@ -1,0 +1,119 @@
+from datetime import date
+
+from flask import Response, abort, current_app, request
+from flask.views import MethodView
+from flask_login import current_user
+from sqlalchemy import select
+
+from perisai.api import Blueprint, paginate
+from perisai.auth.permissions import current_scope, login_required, roles_required
+from perisai.extensions import db
+from perisai.workers import operations, photos
+from perisai.workers.models import PHOTO_KINDS, Occupation
+from perisai.workers.schemas import (
+    AsOfSchema,
+    OccupationSchema,
+    WorkerCreateSchema,
+    WorkerListItemSchema,
+    WorkerQuerySchema,
+    WorkerSchema,
+)
+
+blp = Blueprint(
+    "workers", __name__, url_prefix="/api/v1/workers", description="Participants (Peserta BPU)"
+)
+reference = Blueprint(
+    "reference-occupations", __name__, url_prefix="/api/v1/reference", description="Occupations"
+)
+blueprints = [blp, reference]
+
+
+@blp.route("")
+class Workers(MethodView):
+    @login_required
+    @blp.arguments(WorkerQuerySchema, location="query")
+    @blp.response(200, WorkerListItemSchema(many=True))
+    def get(self, args):
+        """List participants in scope (NIK masked); search by name, number, phone or NIK."""
+        scope, today = current_scope(), date.today()
+        stmt = operations.list_query(
+            scope,
+            q=args["q"],
+            status=args["status"],
+            due_within_days=args["due_within_days"],
+            today=today,
+        )
+        items, headers = paginate(db.session, stmt, args)
+        return [operations.serialize_worker(w, scope, today, for_list=True) for w in items], headers
+
+    @roles_required("agent", "supervisor", "admin")
+    @blp.arguments(WorkerCreateSchema)
+    @blp.response(201, WorkerSchema)
+    @blp.alt_response(200, schema=WorkerSchema, description="the same registration resent")
+    def post(self, body):
+        """Register a participant (idempotent on the client-generated id)."""
+        scope = current_scope()
+        result = operations.register_worker(
+            db.session, scope=scope, agent=current_user.agent, data=body
+        )
+        db.session.commit()
+        payload = operations.serialize_worker(result.worker, scope, date.today())
+        payload["warnings"] = result.warnings
+        return payload, 201 if result.created else 200
+
+
+@blp.route("/<worker_id>")
+class WorkerById(MethodView):
+    @login_required
+    @blp.arguments(AsOfSchema, location="query")
+    @blp.response(200, WorkerSchema)
+    def get(self, args, worker_id):
+        """One participant, with status and coverage as of a date (default today)."""
+        from perisai.contributions.operations import covered_until_on
+
+        scope = current_scope()
+        worker = operations.get_visible_worker(db.session, scope, worker_id)
+        as_of = args["as_of"] or date.today()
+        covered = covered_until_on(db.session, worker, as_of) if args["as_of"] else None
+        return operations.serialize_worker(worker, scope, as_of, covered_until=covered)
+
+
+@blp.route("/<worker_id>/photos/<kind>")
+class WorkerPhotoResource(MethodView):
+    @login_required
+    @blp.response(204)
+    def put(self, worker_id, kind):
+        """Upload (or replace) the KTP or face photo: raw JPEG/PNG/WebP body."""
+        if kind not in PHOTO_KINDS:
+            abort(404)
+        worker = operations.get_visible_worker(db.session, current_scope(), worker_id)
+        photos.store_photo(
+            db.session,
+            current_app.config["PHOTO_STORE"],
+            worker,
+            kind,
+            request.content_type or "",
+            request.get_data(),
+            current_user.id,
+        )
+        db.session.commit()
+
+    @login_required
+    @blp.response(200, content_type="image/jpeg")
+    def get(self, worker_id, kind):
+        """The stored photo (JPEG, metadata stripped)."""
+        worker = operations.get_visible_worker(db.session, current_scope(), worker_id)
+        content = photos.read_photo(db.session, current_app.config["PHOTO_STORE"], worker, kind)
+        if content is None:
+            abort(404)
+        return Response(content, mimetype="image/jpeg", headers={"Cache-Control": "private"})
+
+
+@reference.route("/occupations")
+class Occupations(MethodView):
+    @reference.response(200, OccupationSchema(many=True))
+    def get(self):
+        """BPU occupations with their sector (transport/other)."""
+        return db.session.scalars(
+            select(Occupation).where(Occupation.is_active).order_by(Occupation.label_id)
+        ).all()

@@ -1,0 +1,127 @@
+"""Request and response shapes of the participant registry (API.md "Participants")."""
+
+from __future__ import annotations
+
+from marshmallow import fields, validates_schema
+from marshmallow.exceptions import ValidationError
+
+from perisai.api import Length, OneOf, PageArgs, Range, Schema
+from perisai.workers.models import FUNDING_SOURCES
+
+STATUSES = ("registered", "active", "grace", "ended")
+
+
+class BeneficiarySchema(Schema):
+    full_name = fields.String(required=True, validate=Length(min=2, max=160))
+    relationship = fields.String(required=True, validate=Length(min=2, max=40))
+    phone = fields.String(load_default=None, allow_none=True, validate=Length(max=20))
+
+
+class ConsentSchema(Schema):
+    given = fields.Boolean(required=True, truthy={True}, falsy={False})
+    notice_version = fields.String(required=True, validate=Length(min=1, max=40))
+
+
+class LocationSchema(Schema):
+    lat = fields.Float(required=True, validate=Range(min=-90, max=90), allow_nan=False)
+    lon = fields.Float(required=True, validate=Range(min=-180, max=180), allow_nan=False)
+    accuracy_m = fields.Float(load_default=None, allow_none=True, validate=Range(min=0, max=100000))
+
+
+class WorkerCreateSchema(Schema):
+    id = fields.UUID(load_default=None)
+    nik = fields.String(required=True, validate=Length(max=32))
+    full_name = fields.String(required=True, validate=Length(min=2, max=160))
+    birth_date = fields.Date(required=True)
+    gender = fields.String(required=True, validate=OneOf(("M", "F")))
+    phone = fields.String(required=True, validate=Length(max=20))
+    occupation = fields.String(required=True, validate=Length(max=40))
+    income_level = fields.Integer(required=True, strict=True, validate=Range(min=1, max=10**9))
+    programs = fields.List(
+        fields.String(validate=Length(max=8)), required=True, validate=Length(min=1, max=3)
+    )
+    village_code = fields.String(required=True, validate=Length(max=13))
+    address = fields.String(required=True, validate=Length(min=3, max=300))
+    beneficiary = fields.Nested(BeneficiarySchema, required=True)
+    consent = fields.Nested(ConsentSchema, required=True)
+    funding = fields.String(load_default="self", validate=OneOf(FUNDING_SOURCES))
+    location = fields.Nested(LocationSchema, load_default=None, allow_none=True)
+    agent_code = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=Length(max=20),
+        metadata={"description": "supervisor/admin: the managing agent"},
+    )
+
+    @validates_schema
+    def _consent_given(self, data, **kwargs):
+        consent = data.get("consent")
+        if consent is not None and consent.get("given") is not True:
+            raise ValidationError({"consent": {"given": ["workers.consent_required"]}})
+
+
+class WorkerQuerySchema(PageArgs):
+    q = fields.String(load_default=None, validate=Length(max=160))
+    status = fields.String(load_default=None, validate=OneOf(STATUSES))
+    due_within_days = fields.Integer(load_default=None, validate=Range(min=0, max=366))
+
+
+class AsOfSchema(PageArgs):
+    as_of = fields.Date(load_default=None)
+
+
+class WarningSchema(Schema):
+    code = fields.String()
+    message = fields.String()
+    membership_number = fields.String(allow_none=True)
+
+
+class WorkerSchema(Schema):
+    """Documentation of the participant JSON; built by operations.serialize_worker."""
+
+    id = fields.UUID()
+    nik = fields.String(metadata={"description": "only for the registering agent, supervisors"})
+    nik_masked = fields.String()
+    membership_number = fields.String()
+    full_name = fields.String()
+    birth_date = fields.Date()
+    gender = fields.String()
+    phone = fields.String()
+    occupation = fields.String()
+    sector = fields.String()
+    income_level = fields.Integer()
+    programs = fields.List(fields.String())
+    funding = fields.String()
+    village_code = fields.String()
+    address = fields.String()
+    beneficiary = fields.Nested(BeneficiarySchema)
+    consent = fields.Dict()
+    location = fields.Nested(LocationSchema, allow_none=True)
+    status = fields.String()
+    covered_until = fields.String(allow_none=True)
+    first_paid_month = fields.String(allow_none=True)
+    registered_by = fields.String(allow_none=True)
+    managed_by = fields.String(allow_none=True)
+    created_at = fields.DateTime()
+    warnings = fields.List(fields.Nested(WarningSchema))
+
+
+class WorkerListItemSchema(Schema):
+    id = fields.UUID()
+    nik_masked = fields.String()
+    membership_number = fields.String()
+    full_name = fields.String()
+    phone = fields.String()
+    occupation = fields.String()
+    village_code = fields.String()
+    programs = fields.List(fields.String())
+    status = fields.String()
+    covered_until = fields.String(allow_none=True)
+    managed_by = fields.String(allow_none=True)
+
+
+class OccupationSchema(Schema):
+    code = fields.String()
+    label_id = fields.String()
+    label_en = fields.String()
+    sector = fields.String()
