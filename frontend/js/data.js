@@ -1,0 +1,83 @@
+// Reference data and the agent's participants, cached in IndexedDB so that registration and
+// payment amounts work with no network. Refreshed on login, on start and after a sync.
+import * as db from "./db.js";
+import * as api from "./api.js";
+import { normaliseRules, statusFor } from "./pricing.js";
+import { today } from "./ui.js";
+
+const DETAILS_PER_REFRESH = 40;
+
+export async function refreshAll() {
+  await Promise.allSettled([refreshReference(), refreshWorkers()]);
+  await db.kv.set("refreshed_at", new Date().toISOString());
+}
+
+export async function refreshReference() {
+  const sources = {
+    "ref.occupations": "/reference/occupations",
+    "ref.income_levels": "/reference/income-levels",
+    "ref.rates": "/reference/rates",
+    "ref.regions.": "/reference/regions",
+  };
+  await Promise.allSettled(Object.entries(sources).map(async ([key, path]) => {
+    await db.kv.set(key, await api.get(path));
+  }));
+}
+
+export async function occupations() { return (await db.kv.get("ref.occupations")) || []; }
+
+export async function incomeLevels() {
+  const body = (await db.kv.get("ref.income_levels")) || [];
+  const list = Array.isArray(body) ? body : body.levels || body.income_levels || [];
+  return list.map((l) => (typeof l === "object" ? l.amount : l)).filter(Number.isInteger).sort((a, b) => a - b);
+}
+
+export async function rules() { return normaliseRules((await db.kv.get("ref.rates")) || {}); }
+
+// Children of a region (provinces when parent is empty): cached once fetched, so the villages of
+// the agent's area are there offline.
+export async function regions(parent = "") {
+  const key = `ref.regions.${parent}`;
+  const cached = await db.kv.get(key);
+  if (cached) return cached;
+  try {
+    const list = await api.get(`/reference/regions${parent ? `?parent=${encodeURIComponent(parent)}` : ""}`);
+    await db.kv.set(key, list);
+    return list;
+  } catch {
+    return [];
+  }
+}
+
+// The agent's participants: the list from the server merged with what the phone knows
+// (registrations not yet synced, details fetched before).
+export async function refreshWorkers() {
+  const list = await api.getAll("/workers");
+  await db.tx("workers", "readwrite", async ({ workers }) => {
+    for (const item of list) {
+      const local = (await db.req(workers.get(item.id))) || {};
+      workers.put({ ...local, ...item, _pending: false });
+    }
+  });
+  const missing = (await db.all("workers")).filter((w) => !w._pending && !w._detail).slice(0, DETAILS_PER_REFRESH);
+  await Promise.allSettled(missing.map((w) => refreshWorker(w.id)));
+}
+
+export async function refreshWorker(id) {
+  const detail = await api.get(`/workers/${id}`);
+  const local = (await db.get("workers", id)) || {};
+  const merged = { ...local, ...detail, _pending: false, _detail: true };
+  await db.put("workers", merged);
+  return merged;
+}
+
+export async function workers() {
+  const list = await db.all("workers");
+  const month = today().slice(0, 7);
+  for (const w of list) w.status = statusFor(w.covered_until, month);
+  return list.sort((a, b) => (a.full_name || "").localeCompare(b.full_name || ""));
+}
+
+export async function worker(id) { return db.get("workers", id); }
+
+export async function payments() { return db.all("payments"); }

@@ -1,0 +1,257 @@
+// The outbox: every change is saved here first (with its op_id and entity id made once, at save
+// time), then sent through POST /api/v1/sync, oldest first, in batches. A record leaves only
+// when the server answered `applied` or `duplicate`; so a lost answer, a double tap, a reload in
+// the middle of a send or a second tab can only ever produce a `duplicate`, never a second copy.
+// Only one tab sends at a time (a Web Lock, or an IndexedDB lease where Web Locks are missing).
+import * as db from "./db.js";
+import * as api from "./api.js";
+import { uuid } from "./ui.js";
+
+const BATCH = 100;
+const TIMER_MS = 30000;
+const LEASE_MS = 60000;
+const TAB_ID = uuid();
+
+export const state = { sending: false, authNeeded: false, offline: !navigator.onLine, lastSync: null };
+const listeners = new Set();
+let userId = null;
+let timer = null;
+let running = null;
+let again = false;
+
+export function subscribe(fn) { listeners.add(fn); return () => listeners.delete(fn); }
+function emit() { for (const fn of listeners) { try { fn(state); } catch (e) { console.error(e); } } }
+
+export async function records() {
+  const list = await db.all("outbox");
+  return list.filter((r) => r.user_id === userId).sort((a, b) => a.seq - b.seq);
+}
+
+export async function pendingCount(forUser = userId) {
+  return (await db.all("outbox")).filter((r) => r.user_id === forUser).length;
+}
+
+export async function totalCount() { return db.count("outbox"); }
+
+// Save one change. Returns the stored record; a second call for the same entity (double tap)
+// returns the first record instead of queueing a copy.
+export async function enqueue(type, payload, { entityId, label, blob = null }) {
+  const record = {
+    op_id: uuid(), type, payload, entity_id: entityId, label, blob, user_id: userId,
+    state: "pending", attempts: 0, error: null, created_at: new Date().toISOString(),
+  };
+  const stored = await db.tx("outbox", "readwrite", async ({ outbox }) => {
+    const same = await db.req(outbox.index("entity_id").getAll(entityId));
+    const existing = same.find((r) => r.type === type);
+    if (existing) return existing;
+    record.seq = await db.req(outbox.add(record));
+    return record;
+  });
+  emit();
+  soon();
+  return stored;
+}
+
+// Fix-and-resend: a rejected record gets its corrected payload and a fresh op_id (a different
+// operation); the entity id stays, so the server can still recognise the participant/payment.
+export async function replace(seq, payload, label) {
+  await db.tx("outbox", "readwrite", async ({ outbox }) => {
+    const record = await db.req(outbox.get(seq));
+    if (!record) return;
+    Object.assign(record, { payload, label: label || record.label, op_id: uuid(), state: "pending", error: null });
+    outbox.put(record);
+  });
+  emit();
+  soon();
+}
+
+export async function retry(seq) {
+  await db.tx("outbox", "readwrite", async ({ outbox }) => {
+    const record = await db.req(outbox.get(seq));
+    if (record) { record.state = "pending"; record.error = null; outbox.put(record); }
+  });
+  emit();
+  soon();
+}
+
+export async function discard(seq) {
+  const record = await db.get("outbox", seq);
+  await db.del("outbox", seq);
+  if (record && record.type === "worker.register") {
+    const cached = await db.get("workers", record.entity_id);
+    if (cached && cached._pending) await db.del("workers", record.entity_id);
+  }
+  if (record && record.type === "payment.record") {
+    const cached = await db.get("payments", record.entity_id);
+    if (cached && !cached.receipt_number) await db.del("payments", record.entity_id);
+  }
+  emit();
+}
+
+export function start(id) {
+  userId = id;
+  if (!timer) {
+    timer = setInterval(() => drain(), TIMER_MS);
+    window.addEventListener("online", () => { state.offline = false; emit(); drain(); });
+    window.addEventListener("offline", () => { state.offline = true; emit(); });
+    document.addEventListener("visibilitychange", () => { if (!document.hidden) drain(); });
+  }
+  emit();
+  return drain();
+}
+
+export function stop() { userId = null; }
+
+// The session expired: keep everything, wait for the agent to log in again.
+export function needAuth() { state.authNeeded = true; emit(); }
+export function resume(id) { state.authNeeded = false; return start(id); }
+
+function soon() { setTimeout(() => drain(), 50); }
+
+export function drain() {
+  if (running) { again = true; return running; }
+  running = (async () => {
+    do {
+      again = false;
+      await withLock(sendAll);
+    } while (again);
+  })().finally(() => { running = null; });
+  return running;
+}
+
+async function withLock(fn) {
+  if (navigator.locks && navigator.locks.request) {
+    return navigator.locks.request("perisai-outbox", { ifAvailable: true }, async (lock) => {
+      if (lock) await fn(); else setTimeout(() => drain(), 3000);
+    });
+  }
+  const now = Date.now();
+  const mine = await db.tx("kv", "readwrite", async ({ kv }) => {
+    const lease = await db.req(kv.get("outbox-lease"));
+    if (lease && lease.owner !== TAB_ID && lease.until > now) return false;
+    kv.put({ owner: TAB_ID, until: now + LEASE_MS }, "outbox-lease");
+    return true;
+  });
+  if (!mine) { setTimeout(() => drain(), 3000); return undefined; }
+  try { return await fn(); } finally { await db.kv.del("outbox-lease"); }
+}
+
+// Which records may go now: oldest first; a payment or photo waits while its participant's
+// registration is rejected (it would only fail) — it goes once the registration is fixed.
+function sendable(list) {
+  const blocked = new Set(list.filter((r) => r.type === "worker.register" && r.state === "rejected").map((r) => r.entity_id));
+  const unsent = new Set(list.filter((r) => r.type === "worker.register").map((r) => r.entity_id));
+  const ops = [];
+  const photos = [];
+  for (const r of list) {
+    if (r.state === "rejected") continue;
+    if (r.type === "photo.upload") {
+      if (!unsent.has(r.entity_id)) photos.push(r);
+      continue;
+    }
+    const workerId = r.type === "payment.record" ? r.payload.worker_id : r.entity_id;
+    if (r.type === "payment.record" && blocked.has(workerId)) continue;
+    if (ops.length < BATCH) ops.push(r);
+  }
+  return { ops, photos };
+}
+
+async function sendAll() {
+  if (!userId || state.authNeeded) return;
+  if (!navigator.onLine) { state.offline = true; emit(); return; }
+  state.sending = true;
+  emit();
+  try {
+    for (let round = 0; round < 100; round += 1) {
+      const { ops, photos } = sendable(await records());
+      if (!ops.length && !photos.length) break;
+      const progressed = ops.length ? await sendBatch(ops) : await sendPhoto(photos[0]);
+      if (!progressed) break;
+    }
+    state.lastSync = new Date().toISOString();
+  } catch (error) {
+    if (error instanceof api.ApiError && error.status === 401) needAuth();
+    else console.warn("sync stopped", error);
+  } finally {
+    state.sending = false;
+    emit();
+  }
+}
+
+async function sendBatch(ops) {
+  const body = { operations: ops.map((r) => ({ op_id: r.op_id, type: r.type, payload: r.payload })) };
+  let answer;
+  try {
+    answer = await api.post("/sync", body);
+  } catch (error) {
+    if (error instanceof api.ApiError && error.status === 403) {
+      // A stale CSRF token (e.g. the server restarted the session): fetch a fresh one once.
+      const me = await api.get("/auth/me");
+      api.setCsrf(me.csrf_token);
+      await db.kv.set("session", me);
+      answer = await api.post("/sync", body);
+    } else if (error instanceof api.NetworkError) {
+      state.offline = !navigator.onLine;
+      return false;
+    } else {
+      throw error;
+    }
+  }
+  state.offline = false;
+  const byOp = new Map(ops.map((r) => [r.op_id, r]));
+  let progressed = false;
+  for (const result of answer.results) {
+    const record = byOp.get(result.op_id);
+    if (!record) continue;
+    if (result.status === "applied" || result.status === "duplicate") {
+      await settle(record, result);
+      progressed = true;
+    } else if (result.http_status >= 500) {
+      await mark(record, { state: "pending", attempts: record.attempts + 1, error: result });
+    } else {
+      await mark(record, { state: "rejected", attempts: record.attempts + 1, error: result });
+      progressed = true;
+    }
+  }
+  emit();
+  return progressed;
+}
+
+async function sendPhoto(record) {
+  try {
+    await api.putBlob(`/workers/${record.entity_id}/photos/${record.payload.kind}`, record.blob);
+  } catch (error) {
+    if (error instanceof api.NetworkError) return false;
+    if (error instanceof api.ApiError && error.status === 401) throw error;
+    await mark(record, { state: "rejected", attempts: record.attempts + 1, error: { http_status: error.status, message: error.message, errors: error.body.errors || {} } });
+    return true;
+  }
+  await db.del("outbox", record.seq);
+  emit();
+  return true;
+}
+
+async function mark(record, changes) {
+  await db.tx("outbox", "readwrite", async ({ outbox }) => {
+    const current = await db.req(outbox.get(record.seq));
+    // Replaced meanwhile (fixed by the agent in another tab): leave the newer version alone.
+    if (current && current.op_id === record.op_id) outbox.put({ ...current, ...changes });
+  });
+}
+
+// The server has it: drop the record and keep the server's copy of the entity.
+async function settle(record, result) {
+  await db.tx(["outbox", "workers", "payments"], "readwrite", async ({ outbox, workers, payments }) => {
+    const current = await db.req(outbox.get(record.seq));
+    if (current && current.op_id === record.op_id) outbox.delete(record.seq);
+    const entity = result.entity;
+    if (!entity) return;
+    if (record.type === "worker.register") {
+      const local = (await db.req(workers.get(entity.id))) || {};
+      workers.put({ ...local, ...entity, _pending: false, _detail: true });
+    } else if (record.type === "payment.record") {
+      const local = (await db.req(payments.get(entity.id))) || {};
+      payments.put({ ...local, ...entity, _pending: false });
+    }
+  });
+}

@@ -1,0 +1,40 @@
+// A payment's receipt: shown on the phone and shared as text (WhatsApp/SMS); the PDF once the
+// server has given the receipt number.
+import * as db from "../db.js";
+import { t } from "../i18n.js";
+import { h, rupiah, monthLabel, toast } from "../ui.js";
+
+export async function render(app, [paymentId]) {
+  const p = await db.get("payments", paymentId);
+  if (!p) return h("section", { class: "screen" }, h("p", {}, t("receipt.missing")));
+  const covers = p.covers || [];
+  const period = covers.length ? `${monthLabel(covers[0])} – ${monthLabel(covers[covers.length - 1])}` : "—";
+  const lines = [
+    t("receipt.heading"),
+    `${t("receipt.number")}: ${p.receipt_number || t("receipt.pending")}`,
+    `${t("receipt.participant")}: ${p.worker_name}${p.membership_number ? ` (${p.membership_number})` : ""}`,
+    `${t("receipt.period")}: ${period} (${covers.length} ${t("receipt.months")})`,
+    `${t("receipt.amount")}: ${rupiah(p.amount)}`,
+    `${t("receipt.paid_on")}: ${p.paid_on} · ${t(`channel.${p.channel}`)}`,
+    `${t("receipt.agent")}: ${app.session.user.agent_code || app.session.user.username}`,
+  ];
+  const text = lines.join("\n");
+  async function share() {
+    try {
+      if (navigator.share) await navigator.share({ title: t("receipt.heading"), text });
+      else { await navigator.clipboard.writeText(text); toast(t("receipt.copied")); }
+    } catch { /* the agent closed the share sheet */ }
+  }
+  return h("section", { class: "screen" },
+    h("div", { class: "card receipt", id: "receipt" },
+      h("h1", {}, t("receipt.heading")),
+      h("dl", { class: "review" }, lines.slice(1).map((line) => {
+        const [k, ...v] = line.split(": ");
+        return [h("dt", {}, k), h("dd", {}, v.join(": "))];
+      })),
+      p.receipt_number ? null : h("p", { class: "hint" }, t("receipt.pending_note"))),
+    h("div", { class: "row" },
+      h("button", { type: "button", class: "primary", onclick: share }, t("receipt.share")),
+      p.receipt_number ? h("a", { class: "button", href: `/api/v1/payments/${p.id}/receipt.pdf`, target: "_blank", rel: "noopener" }, t("receipt.pdf")) : null,
+      h("a", { class: "button", href: `#/participant/${p.worker_id}` }, t("receipt.back"))));
+}

@@ -1,0 +1,274 @@
+// Register a participant: a multi-step form that works offline. The participant's id is made
+// once when the form opens, so saving twice (double tap) can only ever be the same participant.
+import * as db from "../db.js";
+import * as data from "../data.js";
+import * as outbox from "../outbox.js";
+import { checkNik, maskNik } from "../nik.js";
+import { quote } from "../pricing.js";
+import { t, tOr, NOTICE_VERSION } from "../i18n.js";
+import { h, field, setError, rupiah, today, toast, uuid, errorLines } from "../ui.js";
+import { locate, takePhoto } from "./capture.js";
+
+const STEPS = ["identity", "work", "address", "beneficiary", "consent", "review"];
+let draft = null;
+let fixing = null; // the outbox record being fixed, if any
+
+function fresh() {
+  return {
+    id: uuid(), step: 0, nik: "", full_name: "", birth_date: "", gender: "", phone: "",
+    occupation: "", income_level: "", jht: false, funding: "self",
+    province: "", regency: "", district: "", village_code: "", address: "",
+    b_name: "", b_relationship: "", b_phone: "", consent: false, location: null, photo: null,
+  };
+}
+
+function fromPayload(p) {
+  const code = p.village_code || "";
+  const parts = code.split(".");
+  return {
+    ...fresh(), id: p.id, nik: p.nik, full_name: p.full_name, birth_date: p.birth_date, gender: p.gender,
+    phone: p.phone, occupation: p.occupation, income_level: String(p.income_level),
+    jht: (p.programs || []).includes("JHT"), funding: p.funding || "self",
+    province: parts[0] || "", regency: parts.slice(0, 2).join("."), district: parts.slice(0, 3).join("."),
+    village_code: code, address: p.address, b_name: p.beneficiary.full_name,
+    b_relationship: p.beneficiary.relationship, b_phone: p.beneficiary.phone || "",
+    consent: true, location: p.location || null,
+  };
+}
+
+export function payloadOf(d) {
+  const payload = {
+    id: d.id, nik: d.nik.trim(), full_name: d.full_name.trim(), birth_date: d.birth_date, gender: d.gender,
+    phone: d.phone.trim(), occupation: d.occupation, income_level: Number(d.income_level),
+    programs: d.jht ? ["JKK", "JKM", "JHT"] : ["JKK", "JKM"], village_code: d.village_code,
+    address: d.address.trim(), funding: d.funding,
+    beneficiary: { full_name: d.b_name.trim(), relationship: d.b_relationship.trim(), phone: d.b_phone.trim() || null },
+    consent: { given: true, notice_version: NOTICE_VERSION },
+  };
+  if (d.location) payload.location = d.location;
+  return payload;
+}
+
+export async function render(app, params) {
+  if (params[0] === "fix") {
+    const record = await db.get("outbox", Number(params[1]));
+    if (record && (!fixing || fixing.seq !== record.seq)) { fixing = record; draft = fromPayload(record.payload); }
+  } else if (params[0] === "new" || !draft || fixing) {
+    fixing = null;
+    draft = fresh();
+  }
+  const screen = h("section", { class: "screen register" });
+  await paint(app, screen);
+  return screen;
+}
+
+async function paint(app, screen) {
+  const step = STEPS[draft.step];
+  const body = await STEP_VIEWS[step](app);
+  const progress = h("ol", { class: "steps", "aria-label": t("reg.progress") },
+    STEPS.map((s, i) => h("li", { class: i === draft.step ? "current" : i < draft.step ? "done" : "" }, String(i + 1))));
+  const back = draft.step > 0 ? h("button", { type: "button", onclick: () => { draft.step -= 1; paint(app, screen); } }, t("reg.back")) : null;
+  const problems = fixing && fixing.error ? h("div", { class: "banner error" },
+    h("strong", {}, fixing.error.message || ""),
+    h("ul", {}, errorLines(fixing.error.errors).map(([f, m]) => h("li", {}, `${tOr(`field.${f}`, f)}: ${m}`)))) : null;
+  screen.replaceChildren(
+    h("h1", {}, fixing ? t("reg.fix_title") : t("reg.title")),
+    progress, problems,
+    h("h2", {}, t(`reg.step.${step}`)),
+    body.form,
+    h("div", { class: "row" }, back, body.next));
+  body.next.addEventListener("click", async () => {
+    if (!body.check()) { toast(t("reg.fix_errors"), "error"); return; }
+    if (step === "review") { await save(app, body.next); return; }
+    draft.step += 1;
+    paint(app, screen);
+  });
+}
+
+function bind(input, key, after) {
+  input.value = draft[key] ?? "";
+  input.addEventListener("input", () => { draft[key] = input.value; if (after) after(); });
+  input.addEventListener("change", () => { draft[key] = input.value; if (after) after(); });
+  return input;
+}
+
+function select(key, options, placeholder, after) {
+  const el = h("select", { name: key }, h("option", { value: "" }, placeholder),
+    options.map(([value, label]) => h("option", { value }, label)));
+  return bind(el, key, after);
+}
+
+const next = (label = t("reg.next")) => h("button", { type: "button", class: "primary", id: "reg-next" }, label);
+
+const STEP_VIEWS = {
+  async identity() {
+    const nik = bind(h("input", { name: "nik", inputmode: "numeric", maxlength: "16", autocomplete: "off" }), "nik", () => live());
+    const name = bind(h("input", { name: "full_name", autocomplete: "off" }), "full_name");
+    const birth = bind(h("input", { name: "birth_date", type: "date", max: today() }), "birth_date", () => live());
+    const gender = select("gender", [["M", t("reg.male")], ["F", t("reg.female")]], t("reg.choose"), () => live());
+    const phone = bind(h("input", { name: "phone", type: "tel", inputmode: "tel", placeholder: "08…" }), "phone");
+    const note = h("p", { class: "hint", id: "nik-note" });
+    function live(final = false) {
+      const v = draft.nik.trim();
+      if (!final && v.length < 16 && /^\d*$/.test(v)) { setError(nik, ""); note.textContent = ""; return true; }
+      const result = checkNik(v, { birthDate: draft.birth_date || null, gender: draft.gender || null });
+      if (result.birthDate && !draft.birth_date) { draft.birth_date = result.birthDate; birth.value = result.birthDate; }
+      if (result.gender && !draft.gender) { draft.gender = result.gender; gender.value = result.gender; }
+      const nikErrors = result.errors.filter((e) => e !== "workers.nik_gender" && e !== "workers.nik_birth_date");
+      setError(nik, nikErrors.map((e) => t(e)).join(" "));
+      setError(gender, result.errors.includes("workers.nik_gender") ? t("workers.nik_gender") : "");
+      setError(birth, result.errors.includes("workers.nik_birth_date") ? t("workers.nik_birth_date") : "");
+      note.textContent = result.warnings.map((w) => t(w)).join(" ");
+      return result.errors.length === 0;
+    }
+    const form = h("div", { class: "form" }, field(t("reg.nik"), nik, t("reg.nik_hint")), note,
+      field(t("reg.full_name"), name), field(t("reg.birth_date"), birth), field(t("reg.gender"), gender), field(t("reg.phone"), phone));
+    return {
+      form, next: next(),
+      check() {
+        let ok = live(true);
+        ok = required(name, draft.full_name.trim().length >= 2) && ok;
+        ok = required(birth, draft.birth_date) && ok;
+        ok = required(gender, draft.gender) && ok;
+        const phoneOk = /^(\+?62|0)8\d{8,12}$/.test(draft.phone.replace(/[\s\-().]/g, ""));
+        setError(phone, phoneOk ? "" : t("workers.phone_invalid"));
+        return ok && phoneOk;
+      },
+    };
+  },
+
+  async work() {
+    const occupations = await data.occupations();
+    const levels = await data.incomeLevels();
+    const rules = await data.rules();
+    const lang = document.documentElement.lang;
+    const occupation = select("occupation", occupations.map((o) => [o.code, lang === "en" ? o.label_en : o.label_id]), t("reg.choose"), () => price());
+    const level = select("income_level", levels.map((l) => [String(l), rupiah(l)]), t("reg.choose"), () => price());
+    const jht = h("input", { type: "checkbox", name: "jht", checked: draft.jht });
+    jht.addEventListener("change", () => { draft.jht = jht.checked; price(); });
+    const funding = select("funding", ["self", "apbn", "apbd", "apbdes", "csr"].map((f) => [f, t(`funding.${f}`)]), t("reg.choose"), () => price());
+    const amount = h("div", { class: "amount", id: "monthly-amount", "aria-live": "polite" });
+    function price() {
+      const occ = occupations.find((o) => o.code === draft.occupation);
+      if (!occ || !draft.income_level) { amount.textContent = t("reg.amount_pick"); return; }
+      const q = quote(rules, { income_level: Number(draft.income_level), programs: draft.jht ? ["JHT"] : [], sector: occ.sector, funding: draft.funding, covered_until: null }, 1, today().slice(0, 7));
+      amount.replaceChildren(q ? h("span", {}, t("reg.amount_month"), h("strong", {}, rupiah(q.total)),
+        h("small", {}, `JKK ${rupiah(q.months[0].jkk)} · JKM ${rupiah(q.months[0].jkm)}${draft.jht ? ` · JHT ${rupiah(q.months[0].jht)}` : ""}`)) : t("reg.amount_unknown"));
+    }
+    price();
+    const form = h("div", { class: "form" },
+      occupations.length ? null : h("p", { class: "banner warn" }, t("reg.no_reference")),
+      field(t("reg.occupation"), occupation), field(t("reg.income_level"), level),
+      h("fieldset", {}, h("legend", {}, t("reg.programs")),
+        h("label", { class: "check" }, h("input", { type: "checkbox", checked: true, disabled: true }), " JKK + JKM"),
+        h("label", { class: "check" }, jht, " ", t("reg.jht"))),
+      field(t("reg.funding"), funding), amount);
+    return { form, next: next(), check: () => required(occupation, draft.occupation) & required(level, draft.income_level) & required(funding, draft.funding) };
+  },
+
+  async address() {
+    const form = h("div", { class: "form" });
+    const levels = [["province", ""], ["regency", "province"], ["district", "regency"], ["village_code", "district"]];
+    const selects = {};
+    async function fill(key, parentKey) {
+      const parent = parentKey ? draft[parentKey] : "";
+      const list = parentKey && !parent ? [] : await data.regions(parent);
+      const el = select(key, list.map((r) => [r.code, r.name]), t("reg.choose"), () => {
+        const index = levels.findIndex(([k]) => k === key);
+        for (const [k] of levels.slice(index + 1)) draft[k] = "";
+        rebuild(index + 1);
+      });
+      selects[key] = el;
+      return field(t(`reg.${key}`), el);
+    }
+    async function rebuild(from = 0) {
+      const fields = [];
+      for (const [key, parentKey] of levels) fields.push(await fill(key, parentKey));
+      form.replaceChildren(...fields, field(t("reg.address"), address));
+    }
+    const address = bind(h("textarea", { name: "address", rows: "2" }), "address");
+    await rebuild();
+    return { form, next: next(), check: () => required(selects.village_code, draft.village_code) & required(address, draft.address.trim().length >= 3) };
+  },
+
+  async beneficiary() {
+    const name = bind(h("input", { name: "b_name" }), "b_name");
+    const relationship = select("b_relationship", ["istri", "suami", "anak", "orang_tua", "saudara", "lainnya"].map((r) => [r, t(`rel.${r}`)]), t("reg.choose"));
+    const phone = bind(h("input", { name: "b_phone", type: "tel", placeholder: "08…" }), "b_phone");
+    const form = h("div", { class: "form" }, field(t("reg.b_name"), name), field(t("reg.b_relationship"), relationship), field(t("reg.b_phone"), phone, t("reg.optional")));
+    return {
+      form, next: next(),
+      check() {
+        const phoneOk = !draft.b_phone.trim() || /^(\+?62|0)8\d{8,12}$/.test(draft.b_phone.replace(/[\s\-().]/g, ""));
+        setError(phone, phoneOk ? "" : t("workers.phone_invalid"));
+        return required(name, draft.b_name.trim().length >= 2) & required(relationship, draft.b_relationship) & phoneOk;
+      },
+    };
+  },
+
+  async consent() {
+    const box = h("input", { type: "checkbox", name: "consent", id: "consent", checked: draft.consent });
+    box.addEventListener("change", () => { draft.consent = box.checked; });
+    const where = h("p", { class: "hint", id: "gps-status" }, draft.location ? t("reg.gps_ok", Math.round(draft.location.accuracy_m || 0)) : t("reg.optional"));
+    const gps = h("button", { type: "button", onclick: async () => {
+      where.textContent = t("reg.gps_wait");
+      try { draft.location = await locate(); where.textContent = t("reg.gps_ok", Math.round(draft.location.accuracy_m || 0)); } catch { where.textContent = t("reg.gps_failed"); }
+    } }, t("reg.gps"));
+    const preview = h("div", { class: "photo" }, draft.photo ? h("img", { src: URL.createObjectURL(draft.photo), alt: t("reg.photo") }) : null);
+    const photo = h("button", { type: "button", onclick: async () => {
+      const blob = await takePhoto();
+      if (blob) { draft.photo = blob; preview.replaceChildren(h("img", { src: URL.createObjectURL(blob), alt: t("reg.photo") }), h("small", {}, `${Math.round(blob.size / 1024)} KB`)); }
+    } }, t("reg.photo"));
+    const error = h("p", { class: "field-error", role: "alert" });
+    const form = h("div", { class: "form" },
+      h("div", { class: "notice", tabindex: "0" }, h("h3", {}, t("consent.title")), t("consent.text").split("\n").map((p) => h("p", {}, p)), h("small", {}, `${t("consent.version")} ${NOTICE_VERSION}`)),
+      h("label", { class: "check strong" }, box, " ", t("consent.agree")), error,
+      h("h3", {}, t("reg.extras")), h("div", { class: "row" }, gps, photo), where, preview);
+    return { form, next: next(), check: () => { error.textContent = draft.consent ? "" : t("workers.consent_required"); return draft.consent; } };
+  },
+
+  async review() {
+    const occupations = await data.occupations();
+    const occ = occupations.find((o) => o.code === draft.occupation);
+    const rows = [
+      [t("reg.nik"), maskNik(draft.nik)], [t("reg.full_name"), draft.full_name], [t("reg.birth_date"), draft.birth_date],
+      [t("reg.phone"), draft.phone], [t("reg.occupation"), occ ? occ.label_id : draft.occupation],
+      [t("reg.income_level"), rupiah(Number(draft.income_level))], [t("reg.programs"), draft.jht ? "JKK, JKM, JHT" : "JKK, JKM"],
+      [t("reg.village_code"), draft.village_code], [t("reg.b_name"), `${draft.b_name} (${t(`rel.${draft.b_relationship}`)})`],
+      [t("reg.gps"), draft.location ? "✓" : "—"], [t("reg.photo"), draft.photo ? "✓" : "—"],
+    ];
+    const form = h("dl", { class: "review" }, rows.map(([k, v]) => [h("dt", {}, k), h("dd", {}, v)]));
+    return { form, next: next(t("reg.save")), check: () => true };
+  },
+};
+
+function required(input, ok) {
+  setError(input, ok ? "" : t("field.required"));
+  return Boolean(ok);
+}
+
+async function save(app, button) {
+  button.disabled = true;
+  const payload = payloadOf(draft);
+  const occupations = await data.occupations();
+  const occ = occupations.find((o) => o.code === payload.occupation);
+  const label = `${payload.full_name} · ${maskNik(payload.nik)}`;
+  if (fixing) {
+    await outbox.replace(fixing.seq, payload, label);
+  } else {
+    await outbox.enqueue("worker.register", payload, { entityId: payload.id, label });
+    if (draft.photo) await outbox.enqueue("photo.upload", { kind: "face" }, { entityId: payload.id, label, blob: draft.photo });
+  }
+  const existing = await db.get("workers", payload.id);
+  if (!existing || existing._pending) {
+    await db.put("workers", {
+      ...payload, nik_masked: maskNik(payload.nik), sector: occ ? occ.sector : "other", status: "registered",
+      covered_until: null, created_at: new Date().toISOString(), _pending: true, _detail: true,
+    });
+  }
+  const id = payload.id;
+  draft = null;
+  fixing = null;
+  toast(t("reg.saved"));
+  app.go(`participant/${id}`);
+}

@@ -1,0 +1,39 @@
+// Renewal work list: whom to visit first — in grace (closest to ending first), due this month,
+// then recently ended (they can restart with a new payment).
+import * as data from "../data.js";
+import { monthsBetween, quote } from "../pricing.js";
+import { t } from "../i18n.js";
+import { h, statusBadge, monthLabel, rupiah, today } from "../ui.js";
+
+export function renewalList(workers, month = today().slice(0, 7)) {
+  const rank = (w) => {
+    if (!w.covered_until) return null;
+    const unpaid = monthsBetween(w.covered_until, month);
+    if (unpaid >= 1 && unpaid <= 3) return [0, -unpaid];
+    if (unpaid === 0) return [1, 0];
+    if (unpaid >= 4 && unpaid <= 6) return [2, unpaid];
+    return null;
+  };
+  return workers.map((w) => ({ w, r: rank(w) })).filter((x) => x.r)
+    .sort((a, b) => a.r[0] - b.r[0] || a.r[1] - b.r[1] || (a.w.full_name || "").localeCompare(b.w.full_name || ""))
+    .map((x) => x.w);
+}
+
+export async function render() {
+  const [workers, rules] = await Promise.all([data.workers(), data.rules()]);
+  const month = today().slice(0, 7);
+  const list = renewalList(workers, month);
+  return h("section", { class: "screen" },
+    h("h1", {}, t("nav.renewals")),
+    h("p", { class: "muted" }, t("renewals.intro")),
+    h("ul", { class: "list", id: "renewal-list" }, list.length ? list.map((w) => {
+      const unpaid = monthsBetween(w.covered_until, month);
+      const owed = unpaid >= 1 && unpaid <= 3 && w.income_level ? quote(rules, w, unpaid, month) : null;
+      return h("li", {}, h("a", { href: `#/pay/${w.id}` },
+        h("span", { class: "name" }, w.full_name),
+        h("span", { class: "meta" }, `${t("participants.until")} ${monthLabel(w.covered_until)}`,
+          unpaid > 0 && unpaid <= 3 ? ` · ${t("renewals.unpaid", unpaid)}` : "",
+          owed ? ` · ${rupiah(owed.total)}` : ""),
+        statusBadge(w.status)));
+    }) : h("li", { class: "empty" }, t("renewals.none"))));
+}

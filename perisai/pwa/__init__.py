@@ -1,0 +1,1 @@
+"""Serves the agents' PWA (frontend/) under /app/ with service-worker-friendly caching."""

@@ -1,0 +1,148 @@
+"""Apply a batch of outbox operations: each in its own savepoint, each recorded by op_id.
+
+Results come back in request order. An applied operation is recorded in `sync_operations`
+together with a hash of its payload, so a replay (lost response, double tap, two tabs) returns
+`duplicate` with the same entity, and the same op_id with other content is `rejected` (409).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import uuid
+from dataclasses import dataclass, field
+
+from marshmallow import ValidationError
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError, OperationalError
+from werkzeug.exceptions import HTTPException
+
+from perisai.errors import DomainError
+from perisai.sync import messages  # noqa: F401 - registers the feature's messages
+from perisai.sync.handlers import HANDLERS, Context
+from perisai.sync.models import SyncOperation
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class OperationResult:
+    """One line of the answer; `message` and `errors` hold untranslated tokens."""
+
+    op_id: str
+    status: str
+    http_status: int
+    message: str | None = None
+    errors: dict = field(default_factory=dict)
+    entity: dict | None = None
+    warnings: list = field(default_factory=list)
+    details: dict = field(default_factory=dict)
+
+
+class _OpIdTaken(Exception):
+    """Another request recorded this op_id first (the race between two tabs/devices)."""
+
+
+def payload_hash(op_type, payload) -> str:
+    canonical = json.dumps(
+        {"type": op_type, "payload": payload}, sort_keys=True, separators=(",", ":")
+    )
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def apply_operations(session, *, ctx: Context, operations: list[dict]) -> list[OperationResult]:
+    """Apply every operation in order; never raises for one operation's failure."""
+    op_ids = [op["op_id"] for op in operations]
+    known = {
+        record.op_id: record
+        for record in session.scalars(select(SyncOperation).where(SyncOperation.op_id.in_(op_ids)))
+    }
+    results = []
+    for op in operations:
+        result = _apply_one(session, ctx, op, known)
+        results.append(result)
+    return results
+
+
+def _apply_one(session, ctx: Context, op: dict, known: dict) -> OperationResult:
+    op_id: uuid.UUID = op["op_id"]
+    op_type, payload = op["type"], op["payload"]
+    digest = payload_hash(op_type, payload)
+    if op_id in known:
+        return _replay(session, ctx, op_id, op_type, digest, known[op_id])
+    handler = HANDLERS.get(op_type) if isinstance(op_type, str) else None
+    if handler is None:
+        return _rejected(op_id, 422, "sync.unknown_type", {"json": {"type": ["sync.unknown_type"]}})
+    if not isinstance(payload, dict):
+        return _rejected(op_id, 422, "sync.payload", {"json": {"payload": ["sync.payload"]}})
+    record = SyncOperation(
+        op_id=op_id, user_id=ctx.user.id, type=op_type, payload_hash=digest, http_status=0
+    )
+    try:
+        with session.begin_nested():
+            session.add(record)
+            try:
+                session.flush()
+            except IntegrityError as error:
+                raise _OpIdTaken from error
+            outcome = handler.apply(session, ctx, payload)
+            record.entity_id = str(outcome.entity_id)
+            record.http_status = 201 if outcome.created else 200
+            session.flush()
+    except _OpIdTaken:
+        winner = session.scalars(
+            select(SyncOperation)
+            .where(SyncOperation.op_id == op_id)
+            .execution_options(populate_existing=True)
+        ).first()
+        if winner is None:  # pragma: no cover - the winner rolled back in between
+            return _rejected(op_id, 409, "http.409")
+        known[op_id] = winner
+        return _replay(session, ctx, op_id, op_type, digest, winner)
+    except ValidationError as error:
+        return _rejected(op_id, 422, "http.422", {"json": error.messages})
+    except DomainError as error:
+        return _rejected(op_id, error.status_code, error.message, error.errors, error.extra)
+    except HTTPException as error:
+        return _rejected(op_id, error.code or 400, f"http.{error.code}")
+    except IntegrityError:
+        # A unique constraint inside the operation (e.g. a NIK registered at the same moment).
+        return _rejected(op_id, 409, "http.409")
+    except OperationalError:
+        raise  # the database itself is gone: the whole request fails, the phone retries
+    except Exception:  # one broken operation must not undo the others
+        log.exception("sync operation %s (%s) failed", op_id, op_type)
+        return _rejected(op_id, 500, "sync.failed")
+    known[op_id] = record
+    return OperationResult(
+        op_id=str(op_id),
+        status="applied" if outcome.created else "duplicate",
+        http_status=record.http_status,
+        entity=outcome.entity,
+        warnings=outcome.warnings,
+    )
+
+
+def _replay(session, ctx, op_id, op_type, digest, record: SyncOperation) -> OperationResult:
+    if record.user_id != ctx.user.id or record.type != op_type:
+        return _rejected(op_id, 409, "sync.op_id_taken", {"json": {"op_id": ["sync.op_id_taken"]}})
+    if record.payload_hash != digest:
+        errors = {"json": {"op_id": ["sync.op_id_reused"]}}
+        return _rejected(op_id, 409, "sync.op_id_reused", errors)
+    try:
+        entity = HANDLERS[record.type].reload(session, ctx, record.entity_id)
+    except HTTPException:
+        entity = None  # no longer visible to this user (e.g. moved to another agent)
+    return OperationResult(op_id=str(op_id), status="duplicate", http_status=200, entity=entity)
+
+
+def _rejected(op_id, http_status, message, errors=None, details=None) -> OperationResult:
+    return OperationResult(
+        op_id=str(op_id),
+        status="rejected",
+        http_status=http_status,
+        message=message,
+        errors=errors or {},
+        details=details or {},
+    )

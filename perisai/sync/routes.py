@@ -1,0 +1,39 @@
+from datetime import date
+
+from flask.views import MethodView
+from flask_login import current_user
+
+from perisai.api import Blueprint
+from perisai.auth.permissions import current_scope, login_required
+from perisai.extensions import db
+from perisai.i18n import t, translate_errors
+from perisai.sync import operations
+from perisai.sync.handlers import Context
+from perisai.sync.schemas import SyncResultSchema, SyncSchema
+
+blp = Blueprint("sync", __name__, url_prefix="/api/v1/sync", description="The PWA's outbox")
+
+
+@blp.route("")
+class Sync(MethodView):
+    @login_required
+    @blp.arguments(SyncSchema)
+    @blp.response(200, SyncResultSchema)
+    @blp.alt_response(413, description="More than 500 operations")
+    def post(self, body):
+        """Apply a batch of offline operations (≤ 500), each on its own; results in order."""
+        ctx = Context(current_user, current_scope(), current_user.agent, date.today())
+        results = operations.apply_operations(db.session, ctx=ctx, operations=body["operations"])
+        db.session.commit()
+        return {"results": [_translated(result) for result in results]}
+
+
+def _translated(result: operations.OperationResult) -> dict:
+    return {
+        **result.__dict__,
+        "message": t(result.message) if result.message else None,
+        "errors": translate_errors(result.errors),
+        "warnings": [
+            {**warning, "message": t(warning.get("message", ""))} for warning in result.warnings
+        ],
+    }
