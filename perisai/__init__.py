@@ -57,6 +57,8 @@ def create_app(config: dict | None = None) -> Flask:
             routes = importlib.import_module(f"perisai.{feature}.routes")
             for blueprint in getattr(routes, "blueprints", None) or [routes.blp]:
                 api.register_blueprint(blueprint)
+        if _has(feature, "hooks"):
+            importlib.import_module(f"perisai.{feature}.hooks").init_app(app)
     cli.init_app(app)
     return app
 

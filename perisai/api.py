@@ -11,7 +11,7 @@ from flask_smorest import Api as SmorestApi
 from flask_smorest import Blueprint
 from marshmallow import fields, validate
 from sqlalchemy import func, select
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import BadRequest, HTTPException
 
 from perisai.errors import DomainError
 from perisai.i18n import t, translate_errors
@@ -26,6 +26,10 @@ class Api(SmorestApi):
     def _register_error_handlers(self):
         super()._register_error_handlers()
         self._app.register_error_handler(DomainError, self.handle_domain_error)
+        # JSON nested deeper than the parser's recursion limit is malformed input, not a crash.
+        self._app.register_error_handler(
+            RecursionError, lambda error: self.handle_http_exception(BadRequest())
+        )
 
     def handle_http_exception(self, error: HTTPException):
         if error.code and error.code >= 500:

@@ -48,6 +48,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "field.length": ("Panjang harus {0} sampai {1} karakter.", "Length must be {0} to {1}."),
     "field.max_items": ("Paling banyak {0} item.", "At most {0} items."),
     "field.one_of": ("Harus salah satu dari: {0}.", "Must be one of: {0}."),
+    # webargs' own English messages, keyed by their text
+    "Invalid JSON body.": ("Isi JSON tidak valid.", "Invalid JSON body."),
+    "Invalid input type.": ("Jenis data tidak valid.", "Invalid input type."),
     "body.json": ("Isi permintaan harus JSON.", "The request body must be JSON."),
     # auth
     "auth.invalid_credentials": (

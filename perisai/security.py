@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from flask import abort
+from flask import abort, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -30,6 +30,7 @@ def init_app(app):
 
     User.get_id = lambda self: f"{self.id}:{_stamp(self)}"
     app.before_request(check_csrf)
+    app.before_request(refuse_form_bodies_on_the_api)
 
     @app.after_request
     def headers(response):
@@ -41,11 +42,24 @@ def init_app(app):
             "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; "
             "script-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
         )
-        from flask import request
-
         if request.is_secure:
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
         return response
+
+
+# The API speaks JSON; uploads come as images (photos) or multipart (imports).
+_API_BODY_TYPES = ("application/json", "multipart/form-data", "image/", "text/csv")
+
+
+def refuse_form_bodies_on_the_api():
+    """415 for a body the API cannot mean (a form post, plain text) instead of a vague 422."""
+    if request.method in ("GET", "HEAD", "OPTIONS", "DELETE") or not request.path.startswith(
+        "/api/"
+    ):
+        return
+    content_type = (request.mimetype or "").lower()
+    if request.content_length and not content_type.startswith(_API_BODY_TYPES):
+        abort(415)
 
 
 def _stamp(user) -> str:

@@ -92,6 +92,10 @@ register(
             "Nomor kepesertaan salah ketik (digit pemeriksa tidak cocok).",
             "Mistyped membership number (check digit does not match).",
         ),
+        "workers.already_anonymised": (
+            "Data peserta ini sudah dianonimkan.",
+            "This participant was already anonymised.",
+        ),
         "workers.photo_type": (
             "Foto harus JPEG, PNG atau WebP.",
             "The photo must be JPEG, PNG or WebP.",

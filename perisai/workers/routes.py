@@ -8,7 +8,7 @@ from sqlalchemy import select
 from perisai.api import Blueprint, paginate
 from perisai.auth.permissions import current_scope, login_required, roles_required
 from perisai.extensions import db
-from perisai.workers import operations, photos
+from perisai.workers import operations, photos, privacy
 from perisai.workers.models import PHOTO_KINDS, Occupation
 from perisai.workers.schemas import (
     AsOfSchema,
@@ -117,3 +117,41 @@ class Occupations(MethodView):
         return db.session.scalars(
             select(Occupation).where(Occupation.is_active).order_by(Occupation.label_id)
         ).all()
+
+
+@blp.route("/<worker_id>/export")
+class WorkerExport(MethodView):
+    @roles_required("supervisor", "admin")
+    @blp.response(200)
+    def get(self, worker_id):
+        """Everything held about one participant (UU PDP right of access)."""
+        scope = current_scope()
+        worker = operations.get_visible_worker(db.session, scope, worker_id)
+        participant = WorkerSchema().dump(operations.serialize_worker(worker, scope, date.today()))
+        return privacy.export_worker(db.session, worker, participant)
+
+
+@blp.route("/<worker_id>/consent/withdraw")
+class ConsentWithdrawal(MethodView):
+    @login_required
+    @blp.response(200, WorkerSchema)
+    def post(self, worker_id):
+        """Record that the participant withdrew consent (processing stops)."""
+        scope = current_scope()
+        worker = operations.get_visible_worker(db.session, scope, worker_id)
+        privacy.withdraw_consent(worker)
+        db.session.commit()
+        return operations.serialize_worker(worker, scope, date.today())
+
+
+@blp.route("/<worker_id>/anonymise")
+class Anonymise(MethodView):
+    @roles_required("admin")
+    @blp.response(200, WorkerSchema)
+    def post(self, worker_id):
+        """Erase the participant's personal data; payments and ledger stay consistent."""
+        scope = current_scope()
+        worker = operations.get_visible_worker(db.session, scope, worker_id)
+        privacy.anonymise_worker(db.session, worker, current_app.config["PHOTO_STORE"])
+        db.session.commit()
+        return operations.serialize_worker(worker, scope, date.today())

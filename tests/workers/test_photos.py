@@ -45,10 +45,10 @@ def test_png_is_accepted_and_stored_as_jpeg(as_agent, org):
     assert as_agent.get(url).data[:2] == b"\xff\xd8"
 
 
-def test_wrong_type_and_lying_content_type_are_422(as_agent, org):
+def test_wrong_type_is_415_and_lying_content_type_is_422(as_agent, org):
     worker_id = register(as_agent)
     url = f"/api/v1/workers/{worker_id}/photos/ktp"
-    assert as_agent.put(url, data=b"%PDF-1.4", content_type="application/pdf").status_code == 422
+    assert as_agent.put(url, data=b"%PDF-1.4", content_type="application/pdf").status_code == 415
     assert as_agent.put(url, data=b"not an image", content_type="image/jpeg").status_code == 422
     out = io.BytesIO()
     Image.new("RGB", (4, 4)).save(out, "PNG")

@@ -1,0 +1,1 @@
+"""The append-only audit log: who read or changed which participant, card, payment, commission."""

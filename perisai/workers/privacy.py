@@ -1,0 +1,74 @@
+"""UU PDP No. 27/2022 for one participant: export everything, withdraw consent, anonymise.
+
+Anonymisation overwrites every personal field and deletes the photos, but keeps the row, its
+membership number and all payments and ledger entries: the money records stay consistent and
+auditable while nothing in them identifies the person any more.
+"""
+
+from __future__ import annotations
+
+import secrets
+import shutil
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from perisai.audit.operations import events_for
+from perisai.db import utcnow
+from perisai.errors import Conflict
+from perisai.workers.models import Worker, WorkerPhoto
+
+ERASED = "(dihapus)"
+
+
+def export_worker(session: Session, worker: Worker, participant: dict) -> dict:
+    """Everything held about one participant (the right of access)."""
+    from perisai.contributions.operations import serialize_payment, worker_payments
+
+    photos = session.scalars(select(WorkerPhoto).where(WorkerPhoto.worker_id == worker.id)).all()
+    return {
+        "participant": participant,
+        "payments": [serialize_payment(p) for p in session.scalars(worker_payments(worker))],
+        "photos": [
+            {
+                "kind": p.kind,
+                "sha256": p.sha256,
+                "size_bytes": p.size_bytes,
+                "uploaded_at": p.created_at.isoformat(),
+            }
+            for p in photos
+        ],
+        "access_log": [
+            {"at": e.at.isoformat(), "user_id": e.user_id, "action": e.action, "route": e.route}
+            for e in events_for(session, "participant", str(worker.id))
+        ],
+        "exported_at": utcnow().isoformat(),
+    }
+
+
+def withdraw_consent(worker: Worker) -> None:
+    if worker.consent_withdrawn_at is None:
+        worker.consent_withdrawn_at = utcnow()
+
+
+def anonymise_worker(session: Session, worker: Worker, photo_store: str) -> None:
+    """Erase the person, keep the money. Running it twice is refused (nothing left to erase)."""
+    if worker.anonymised_at is not None:
+        raise Conflict("workers.already_anonymised")
+    # Random, not a hash: a hash of a NIK can be reversed by trying every plausible NIK.
+    worker.nik = "X" + secrets.token_hex(8)[:15]
+    worker.full_name = ERASED
+    worker.birth_date = date(1900, 1, 1)
+    worker.phone = ""
+    worker.address = ERASED
+    worker.beneficiary_name = ERASED
+    worker.beneficiary_relationship = ERASED
+    worker.beneficiary_phone = None
+    worker.lat = worker.lon = worker.accuracy_m = None
+    worker.request_hash = "anonymised"
+    withdraw_consent(worker)
+    worker.anonymised_at = utcnow()
+    session.execute(delete(WorkerPhoto).where(WorkerPhoto.worker_id == worker.id))
+    shutil.rmtree(Path(photo_store) / str(worker.id), ignore_errors=True)
