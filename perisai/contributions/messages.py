@@ -112,3 +112,9 @@ register(
         "channel.sponsor": ("Sponsor", "Sponsor"),
     }
 )
+
+register(
+    {
+        "receipt.months_range": ("{0} s.d. {1} ({2} bulan)", "{0} to {1} ({2} months)"),
+    }
+)

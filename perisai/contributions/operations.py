@@ -41,6 +41,11 @@ def local_today() -> date:
     return datetime.now(WIB).date()
 
 
+def payment_today() -> date:
+    """The latest date anywhere in Indonesia: a paid_on after it is in the future."""
+    return datetime.now(WIT).date()
+
+
 def rupiah(amount: int, lang: str = "id") -> str:
     """36800 → '36.800' (id) or '36,800' (en)."""
     text = f"{amount:,}"
@@ -112,7 +117,9 @@ def price_or_error(rules: RuleBook, months: list[Month], *, location: str, **pro
             "income_level", f"contributions.unknown_level|{error.month}", location=location
         ) from error
     except NoRates as error:
-        raise field_error("months", f"contributions.no_rates|{error.month}", location=location)
+        raise field_error(
+            "months", f"contributions.no_rates|{error.month}", location=location
+        ) from error
 
 
 def quote_for_worker(
@@ -182,7 +189,7 @@ def payment_hash(worker_id, data: dict) -> str:
 
 
 def check_paid_on(paid_on: date, today: date, *, location: str = "json") -> None:
-    if paid_on > max(today, datetime.now(WIT).date()):
+    if paid_on > today:
         raise field_error("paid_on", "contributions.paid_on_future", location=location)
     if (today - paid_on).days > MAX_BACKDATE_DAYS:
         raise field_error(
@@ -215,7 +222,7 @@ def record_payment(
     existing = session.get(Payment, data["id"])
     if existing is not None:
         return _replay(existing, fingerprint), False
-    today = today or local_today()
+    today = today or payment_today()
     check_paid_on(data["paid_on"], today)
     funding = sponsor.type if sponsor is not None else worker.funding
     quote = quote_for_worker(

@@ -1,0 +1,156 @@
+"""Administering the rule versions: new rate versions, income-level tables from CSV, discounts."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+from sqlalchemy.orm import Session
+
+import perisai.contributions.messages  # noqa: F401 - registers the messages
+from perisai.contributions.models import DiscountRule, IncomeLevel, RateVersion
+from perisai.contributions.rules import RuleBook
+from perisai.errors import field_error
+from perisai.months import Month
+
+ROUNDING = (
+    "Percentages in basis points, rounded half up to whole rupiah; a discount is applied to "
+    "JKK and JKM separately and the payable amount rounded half up."
+)
+
+
+def parse_levels_csv(text: str) -> list[int]:
+    """One level a row, first column; a header row and thousands separators are allowed."""
+    levels = []
+    for row in csv.reader(io.StringIO(text)):
+        if not row or not row[0].strip():
+            continue
+        digits = re.sub(r"[\s.,]|^Rp", "", row[0].strip(), flags=re.IGNORECASE)
+        if not digits.isdigit():
+            if not levels:
+                continue  # a header such as "income_level"
+            raise field_error("income_levels", "contributions.levels_invalid")
+        levels.append(int(digits))
+    return levels
+
+
+def add_rate_version(
+    session: Session,
+    *,
+    effective_from: Month,
+    today_month: Month,
+    jkk_basis_points: int | None = None,
+    jkm_flat: int | None = None,
+    jht_basis_points: int | None = None,
+    levels: list[int] | None = None,
+    levels_are_assumption: bool = False,
+    source: str,
+    created_by=None,
+) -> RateVersion:
+    """A new version from `effective_from` on; anything not given is carried over.
+
+    Past months keep their prices: a version may start this month at the earliest.
+    """
+    if effective_from < today_month:
+        raise field_error("effective_from", "contributions.effective_from_past")
+    current = RuleBook(session).version_for(effective_from)
+    if levels is not None and (not levels or len(set(levels)) != len(levels) or min(levels) <= 0):
+        raise field_error("income_levels", "contributions.levels_invalid")
+    version = RateVersion(
+        effective_from=effective_from,
+        jkk_basis_points=_or(jkk_basis_points, current.jkk_basis_points),
+        jkm_flat=_or(jkm_flat, current.jkm_flat),
+        jht_basis_points=_or(jht_basis_points, current.jht_basis_points),
+        source=source,
+        levels_are_assumption=(
+            current.levels_are_assumption if levels is None else levels_are_assumption
+        ),
+        created_by_id=getattr(created_by, "id", None),
+    )
+    session.add(version)
+    session.flush()
+    amounts = levels if levels is not None else sorted(RuleBook(session).levels(current))
+    session.add_all(IncomeLevel(rate_version_id=version.id, amount=a) for a in sorted(amounts))
+    session.flush()
+    return version
+
+
+def _or(value, fallback):
+    return fallback if value is None else value
+
+
+def add_discount_rule(
+    session: Session,
+    *,
+    name: str,
+    sector: str | None,
+    effective_from: Month,
+    effective_to: Month,
+    basis_points_off: int,
+    excluded_funding: list[str],
+    source: str,
+    today_month: Month,
+    created_by=None,
+) -> DiscountRule:
+    """A discount on JKK+JKM for a window of contribution months (newest rule wins)."""
+    if effective_from < today_month:
+        raise field_error("effective_from", "contributions.effective_from_past")
+    if effective_to < effective_from:
+        raise field_error("effective_to", "contributions.period")
+    rule = DiscountRule(
+        name=name,
+        sector=sector,
+        effective_from=effective_from,
+        effective_to=effective_to,
+        basis_points_off=basis_points_off,
+        excluded_funding=",".join(sorted(set(excluded_funding))),
+        source=source,
+        created_by_id=getattr(created_by, "id", None),
+    )
+    session.add(rule)
+    session.flush()
+    return rule
+
+
+def serialize_rules(session: Session) -> dict:
+    """Every rule version, enough for the PWA to price months offline exactly as the server."""
+    rules = RuleBook(session)
+    versions = list(rules.versions)
+    out = []
+    for i, version in enumerate(versions):
+        following = [v for v in versions[i + 1 :] if v.effective_from > version.effective_from]
+        superseded = any(v.effective_from == version.effective_from for v in versions[i + 1 :])
+        out.append(
+            {
+                "id": version.id,
+                "effective_from": str(version.effective_from),
+                "effective_to": str(following[0].effective_from - 1) if following else None,
+                "superseded": superseded,
+                "jkk_basis_points": version.jkk_basis_points,
+                "jkm_flat": version.jkm_flat,
+                "jht_basis_points": version.jht_basis_points,
+                "income_levels": sorted(rules.levels(version)),
+                "levels_are_assumption": version.levels_are_assumption,
+                "source": version.source,
+            }
+        )
+    return {
+        "rounding": ROUNDING,
+        "rate_versions": out,
+        "discounts": [serialize_discount(d) for d in rules.discounts],
+    }
+
+
+def serialize_discount(rule: DiscountRule) -> dict:
+    return {
+        "id": rule.id,
+        "name": rule.name,
+        "sector": rule.sector,
+        "effective_from": str(rule.effective_from),
+        "effective_to": str(rule.effective_to),
+        "basis_points_off": rule.basis_points_off,
+        "programs": ["JKK", "JKM"],
+        "excluded_funding": rule.excluded,
+        "source": rule.source,
+    }

@@ -1,0 +1,102 @@
+"""Public price references (the PWA prices offline from these) and the admin's rule versions."""
+
+from __future__ import annotations
+
+from flask.views import MethodView
+from flask_login import current_user
+
+from perisai.api import Blueprint
+from perisai.auth.permissions import roles_required
+from perisai.contributions import operations, rates
+from perisai.contributions.schemas import (
+    DiscountCreateSchema,
+    MonthQuerySchema,
+    QuoteSchema,
+    RateVersionCreateSchema,
+    ReferenceQuoteQuerySchema,
+)
+from perisai.extensions import db
+from perisai.months import Month
+
+reference = Blueprint(
+    "contribution-reference",
+    __name__,
+    url_prefix="/api/v1/reference",
+    description="Contribution rates, income levels and price quotes",
+)
+
+
+@reference.route("/quote")
+class ReferenceQuote(MethodView):
+    @reference.arguments(ReferenceQuoteQuerySchema, location="query")
+    @reference.response(200, QuoteSchema)
+    def get(self, args):
+        """Price N months for an income level, programs, sector and funding, month by month."""
+        start = args["start_month"] or Month.of(operations.local_today())
+        programs = [p.strip().upper() for p in args["programs"].split(",") if p.strip()]
+        return operations.quote_reference(
+            db.session,
+            income_level=args["income_level"],
+            programs=programs,
+            sector=args["sector"],
+            funding=args["funding"],
+            start_month=start,
+            months=args["months"],
+        ).as_dict()
+
+
+@reference.route("/income-levels")
+class IncomeLevels(MethodView):
+    @reference.arguments(MonthQuerySchema, location="query")
+    @reference.response(200)
+    def get(self, args):
+        """The declared income levels (rupiah) in force for a month (default this month)."""
+        version, levels = operations.income_levels(db.session, args["month"])
+        return levels, {"X-Rate-Version": str(version.id)}
+
+
+@reference.route("/rates")
+class Rates(MethodView):
+    @reference.response(200)
+    def get(self):
+        """Every rate version and discount rule, with effective periods (for offline pricing)."""
+        return rates.serialize_rules(db.session)
+
+    @roles_required("admin")
+    @reference.arguments(RateVersionCreateSchema)
+    @reference.response(201)
+    def post(self, body):
+        """Add a rate version (admin): rates and/or a new income-level table from a month on."""
+        version = rates.add_rate_version(
+            db.session,
+            effective_from=body["effective_from"],
+            today_month=Month.of(operations.local_today()),
+            jkk_basis_points=body["jkk_basis_points"],
+            jkm_flat=body["jkm_flat"],
+            jht_basis_points=body["jht_basis_points"],
+            levels=body["income_levels"],
+            levels_are_assumption=body["levels_are_assumption"],
+            source=body["source"],
+            created_by=current_user,
+        )
+        db.session.commit()
+        return next(
+            v for v in rates.serialize_rules(db.session)["rate_versions"] if v["id"] == version.id
+        )
+
+
+@reference.route("/discounts")
+class Discounts(MethodView):
+    @roles_required("admin")
+    @reference.arguments(DiscountCreateSchema)
+    @reference.response(201)
+    def post(self, body):
+        """Add a discount rule on JKK+JKM for a window of contribution months (admin)."""
+        rule = rates.add_discount_rule(
+            db.session,
+            **body,
+            today_month=Month.of(operations.local_today()),
+            created_by=current_user,
+        )
+        db.session.commit()
+        return rates.serialize_discount(rule)

@@ -1,0 +1,70 @@
+"""The renewal work list: whom an agent should visit first, and how much each one owes."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import and_, case, or_, select
+
+from perisai.contributions.operations import quote_for_worker
+from perisai.contributions.rules import RuleBook
+from perisai.errors import ValidationFailed
+from perisai.months import Month
+from perisai.workers.models import GRACE_MONTHS, Worker, status_for
+
+
+def renewal_query(visible, *, today: date, due_within_days: int, ended_within_months: int):
+    """Participants in grace, due within N days, or ended in the last few months, most urgent
+    first: grace with the most unpaid months (about to end), then the soonest due, then the
+    most recently ended."""
+    month = Month.of(today)
+    # Coverage ends on the last day of covered_until; it ends within N days when that day is
+    # on or before today + N, i.e. covered_until < the month of (today + N + 1 day).
+    due_before = Month.of(today + timedelta(days=due_within_days + 1))
+    cu = Worker.covered_until
+    grace = and_(cu < month, cu >= month - GRACE_MONTHS)
+    due = and_(cu >= month, cu < due_before)
+    ended = and_(cu < month - GRACE_MONTHS, cu >= month - GRACE_MONTHS - ended_within_months)
+    rank = case((grace, 0), (due, 1), else_=2)
+    return (
+        select(Worker)
+        .where(visible, cu.is_not(None), or_(grace, due, ended))
+        .order_by(
+            rank,
+            case((ended, None), else_=cu).asc(),
+            cu.desc(),
+            Worker.full_name,
+            Worker.id,
+        )
+    )
+
+
+def renewal_item(session, worker: Worker, today: date, rules: RuleBook) -> dict:
+    month = Month.of(today)
+    status = status_for(worker.covered_until, month)
+    end = worker.covered_until.last_day()
+    owed = month - worker.covered_until if status == "grace" else 0
+    item = {
+        "worker_id": str(worker.id),
+        "full_name": worker.full_name,
+        "membership_number": worker.membership_number,
+        "phone": worker.phone,
+        "village_code": worker.village_code,
+        "status": status,
+        "kind": "due" if status == "active" else status,
+        "covered_until": str(worker.covered_until),
+        "coverage_ends_on": end.isoformat(),
+        "days_left": (end - today).days,
+        "months_owed": owed,
+        "amount_owed": 0,
+        "next_month_amount": None,
+    }
+    try:
+        if owed:
+            item["amount_owed"] = quote_for_worker(session, worker, owed, today, rules=rules).total
+        item["next_month_amount"] = (
+            quote_for_worker(session, worker, owed + 1, today, rules=rules).months[-1].total
+        )
+    except ValidationFailed:
+        item["amount_owed"] = None  # a level no longer in the table: the agent must update it
+    return item

@@ -1,0 +1,155 @@
+"""Contribution endpoints of API.md: quotes, payments, receipts, reversal, renewals."""
+
+from __future__ import annotations
+
+from flask import Response, abort
+from flask.views import MethodView
+from flask_login import current_user
+
+from perisai.api import Blueprint, PageArgs, paginate
+from perisai.auth.permissions import current_scope, login_required, roles_required
+from perisai.contributions import cli as _cli  # noqa: F401 - registers `flask perisai rates`
+from perisai.contributions import operations, receipts, renewals
+from perisai.contributions.models import Payment
+from perisai.contributions.reference_routes import reference
+from perisai.contributions.rules import RuleBook
+from perisai.contributions.schemas import (
+    PaymentCreateSchema,
+    PaymentSchema,
+    QuoteQuerySchema,
+    QuoteSchema,
+    RenewalQuerySchema,
+    RenewalSchema,
+    ReverseSchema,
+)
+from perisai.contributions.sponsor_routes import sponsors
+from perisai.extensions import db
+from perisai.i18n import current_language
+from perisai.workers.operations import get_visible_worker, visible_workers
+
+blp = Blueprint(
+    "contributions",
+    __name__,
+    url_prefix="/api/v1",
+    description="Contributions: quotes, payments, receipts",
+    template_folder="templates",
+)
+blueprints = [blp, reference, sponsors]
+
+
+def _visible_payment(payment_id) -> tuple[Payment, object]:
+    """The payment and its participant, or 404 (missing, or participant outside scope)."""
+    try:
+        payment = db.session.get(Payment, payment_id)
+    except ValueError:
+        abort(404)
+    if payment is None:
+        abort(404)
+    return payment, get_visible_worker(db.session, current_scope(), payment.worker_id)
+
+
+@blp.route("/workers/<worker_id>/quote")
+class WorkerQuote(MethodView):
+    @login_required
+    @blp.arguments(QuoteQuerySchema, location="query")
+    @blp.response(200, QuoteSchema)
+    def get(self, args, worker_id):
+        """The next N months this participant would pay for (arrears first), month by month."""
+        worker = get_visible_worker(db.session, current_scope(), worker_id)
+        as_of = args["as_of"] or operations.local_today()
+        return operations.quote_for_worker(db.session, worker, args["months"], as_of).as_dict()
+
+
+@blp.route("/workers/<worker_id>/payments")
+class WorkerPayments(MethodView):
+    @login_required
+    @blp.arguments(PageArgs, location="query")
+    @blp.response(200, PaymentSchema(many=True))
+    def get(self, args, worker_id):
+        """This participant's payments, newest first (reversed ones flagged)."""
+        worker = get_visible_worker(db.session, current_scope(), worker_id)
+        items, headers = paginate(db.session, operations.worker_payments(worker), args)
+        return [operations.serialize_payment(p) for p in items], headers
+
+    @roles_required("agent", "supervisor", "admin")
+    @blp.arguments(PaymentCreateSchema)
+    @blp.response(201, PaymentSchema)
+    @blp.alt_response(200, schema=PaymentSchema, description="the same payment id resent")
+    def post(self, body, worker_id):
+        """Record a payment of 1–12 months; the amount must equal the quote; idempotent on id."""
+        worker = get_visible_worker(db.session, current_scope(), worker_id)
+        payment, created = operations.record_payment(
+            db.session, worker=worker, data=body, recorded_by=current_user
+        )
+        db.session.commit()
+        return operations.serialize_payment(payment), 201 if created else 200
+
+
+@blp.route("/payments/<uuid:payment_id>")
+class PaymentById(MethodView):
+    @login_required
+    @blp.response(200, PaymentSchema)
+    def get(self, payment_id):
+        """One payment with the months it covers."""
+        return operations.serialize_payment(_visible_payment(payment_id)[0])
+
+
+@blp.route("/payments/<uuid:payment_id>/receipt.pdf")
+class ReceiptPdf(MethodView):
+    @login_required
+    @blp.response(200, content_type="application/pdf")
+    def get(self, payment_id):
+        """The receipt as an A6 PDF (tanda bukti penerimaan iuran)."""
+        payment, worker = _visible_payment(payment_id)
+        pdf = receipts.receipt_pdf(payment, worker, current_language())
+        name = f"kuitansi-{payment.receipt_number}.pdf"
+        return Response(
+            pdf,
+            mimetype="application/pdf",
+            headers={"Content-Disposition": f'inline; filename="{name}"'},
+        )
+
+
+@blp.route("/payments/<uuid:payment_id>/receipt.txt")
+class ReceiptText(MethodView):
+    @login_required
+    @blp.response(200, content_type="text/plain")
+    def get(self, payment_id):
+        """The receipt as a few lines of text to send by WhatsApp or SMS."""
+        payment, worker = _visible_payment(payment_id)
+        text = receipts.receipt_text(payment, worker, current_language())
+        return Response(text, mimetype="text/plain")
+
+
+@blp.route("/payments/<uuid:payment_id>/reverse")
+class ReversePayment(MethodView):
+    @roles_required("supervisor", "admin")
+    @blp.arguments(ReverseSchema)
+    @blp.response(200, PaymentSchema)
+    def post(self, body, payment_id):
+        """Reverse a mistaken payment (a reversal entry; the months become payable again)."""
+        payment, _ = _visible_payment(payment_id)
+        operations.reverse_payment(
+            db.session, payment=payment, reason=body["reason"], reversed_by=current_user
+        )
+        db.session.commit()
+        return operations.serialize_payment(payment)
+
+
+@blp.route("/renewals")
+class Renewals(MethodView):
+    @login_required
+    @blp.arguments(RenewalQuerySchema, location="query")
+    @blp.response(200, RenewalSchema(many=True))
+    def get(self, args):
+        """Whom to visit: in grace (months and amount owed), due within N days, recently ended."""
+        today = operations.local_today()
+        stmt = renewals.renewal_query(
+            visible_workers(current_scope()),
+            today=today,
+            due_within_days=args["due_within_days"],
+            ended_within_months=args["ended_within_months"],
+        )
+        items, headers = paginate(db.session, stmt, args)
+        rules = RuleBook(db.session)
+        return [renewals.renewal_item(db.session, w, today, rules) for w in items], headers
