@@ -1,0 +1,147 @@
+"""Every API route, walked from the URL map: other agents' and other branches' records are
+refused (IDOR), and every cookie-authenticated write without the CSRF header is refused.
+
+New routes are picked up automatically; a route with a path id this file cannot fill makes
+`test_every_path_id_is_known` fail, so nobody adds an endpoint the matrix silently skips.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import date
+
+import pytest
+
+from tests.factories import worker_payload
+
+WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+# Routes that anyone may call, by design (public verification, reference data, login).
+PUBLIC_PREFIXES = (
+    "/api/v1/reference/",
+    "/api/v1/verify/",
+    "/api/v1/auth/login",
+    "/api/v1/openapi.json",
+    "/api/v1/docs",
+    "/api/v1/imports/template",
+)
+KNOWN_IDS = {
+    "worker_id",
+    "payment_id",
+    "card_id",
+    "statement_id",
+    "sponsor_id",
+    "job_id",
+    "token",
+    "code",
+    "month",
+    "kind",
+    "filename",
+    "wadah_id",
+    "agent_code",
+    "agent_id",
+    "branch_id",
+    "version_id",
+    "rule_id",
+    "path",
+    "id",
+}
+
+
+def api_rules(app):
+    for rule in app.url_map.iter_rules():
+        if rule.rule.startswith("/api/v1/") and not rule.rule.startswith(PUBLIC_PREFIXES):
+            yield rule
+
+
+def path_variables(rule) -> set[str]:
+    return set(rule.arguments)
+
+
+def test_every_path_id_is_known(app):
+    unknown = {
+        (rule.rule, name)
+        for rule in api_rules(app)
+        for name in path_variables(rule)
+        if name not in KNOWN_IDS
+    }
+    assert unknown == set()
+
+
+@pytest.fixture
+def records(as_agent, org):
+    """A participant of agent 1 (branch A) with one payment, as the target of the probes."""
+    worker = as_agent.post("/api/v1/workers", json=worker_payload()).get_json()
+    quote = as_agent.get(f"/api/v1/workers/{worker['id']}/quote?months=1").get_json()
+    payment = as_agent.post(
+        f"/api/v1/workers/{worker['id']}/payments",
+        json={
+            "id": str(uuid.uuid4()),
+            "months": 1,
+            "amount": quote["total"],
+            "paid_on": date.today().isoformat(),
+            "channel": "cash",
+        },
+    ).get_json()
+    return {
+        "worker_id": worker["id"],
+        "payment_id": payment["id"],
+        "_secrets": [worker["nik"], worker["full_name"], worker["phone"]],
+    }
+
+
+def fill(rule, records) -> str:
+    values = {name: records.get(name, str(uuid.uuid4())) for name in path_variables(rule)}
+    values.setdefault("month", date.today().strftime("%Y-%m"))
+    values.update(
+        {
+            k: v
+            for k, v in {"kind": "ktp", "month": date.today().strftime("%Y-%m")}.items()
+            if k in path_variables(rule)
+        }
+    )
+    url = rule.rule
+    for name, value in values.items():
+        url = re.sub(rf"<(?:[^:<>]+:)?{name}>", str(value), url)
+    return url
+
+
+def targeted(rule) -> bool:
+    return bool(path_variables(rule) & {"worker_id", "payment_id"})
+
+
+@pytest.mark.parametrize("prober", ["as_agent2", "as_other_branch_agent", "as_other_supervisor"])
+def test_other_agents_and_branches_are_refused(request, app, records, prober):
+    client = request.getfixturevalue(prober)
+    leaks = []
+    for rule in api_rules(app):
+        if not targeted(rule):
+            continue
+        url = fill(rule, records)
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            response = client._call(method.lower(), url, json={})
+            body = response.get_data(as_text=True)
+            if response.status_code < 400 or any(s in body for s in records["_secrets"]):
+                leaks.append((method, rule.rule, response.status_code))
+    assert leaks == []
+
+
+def test_the_owner_can_reach_the_same_routes(app, as_agent, records):
+    """The probes above are meaningful only if the same URLs work for the owner."""
+    ok = as_agent.get(f"/api/v1/workers/{records['worker_id']}")
+    assert ok.status_code == 200
+    assert as_agent.get(f"/api/v1/workers/{records['worker_id']}/payments").status_code == 200
+
+
+def test_every_write_needs_the_csrf_header(app, as_supervisor, records):
+    """API and HTML form routes alike (a logged-in browser is what CSRF attacks ride on)."""
+    missing = []
+    for rule in app.url_map.iter_rules():
+        if rule.rule.endswith("/login"):
+            continue
+        url = fill(rule, records)
+        for method in sorted(rule.methods & set(WRITE_METHODS)):
+            response = as_supervisor.client.open(url, method=method, json={})
+            if response.status_code != 403:
+                missing.append((method, rule.rule, response.status_code))
+    assert missing == []
