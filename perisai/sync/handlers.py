@@ -97,9 +97,10 @@ def _worker_entity(worker, ctx: Context) -> dict:
 
 
 def _payment_entity(payment) -> dict:
+    from perisai.contributions.operations import serialize_payment
     from perisai.contributions.schemas import PaymentSchema
 
-    return PaymentSchema().dump(payment)
+    return PaymentSchema().dump(serialize_payment(payment))
 
 
 HANDLERS = {"worker.register": WorkerRegister, "payment.record": PaymentRecord}
