@@ -26,10 +26,18 @@ MAX_AGE = 86400
 
 
 def cacheable(data) -> Response:
-    """JSON with Cache-Control and a content ETag; If-None-Match → 304 without a body."""
+    """JSON with Cache-Control and a content ETag; If-None-Match → 304 without a body.
+
+    Anonymous requests are `public` (shared caches may keep them for a day). A request with a
+    cookie gets `private`: Flask refreshes the session cookie on every request, and a shared
+    cache must never store a response that carries someone's Set-Cookie.
+    """
     body = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     response = Response(body, mimetype="application/json")
-    response.cache_control.public = True
+    if request.headers.get("Cookie"):
+        response.cache_control.private = True
+    else:
+        response.cache_control.public = True
     response.cache_control.max_age = MAX_AGE
     response.set_etag(hashlib.sha256(body.encode()).hexdigest()[:32])
     return response.make_conditional(request)

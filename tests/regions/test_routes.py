@@ -142,3 +142,17 @@ def test_the_endpoints_are_in_the_openapi_document(client):
     paths = client.get("/api/v1/openapi.json").get_json()["paths"]
     assert "/api/v1/reference/regions" in paths
     assert "/api/v1/reference/regions/{code}" in paths
+
+
+def test_logged_in_callers_get_a_private_copy(as_agent, small_regions):
+    # the session cookie is refreshed on every request: no shared cache may store that
+    response = as_agent.get("/api/v1/reference/regions")
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] in ("private, max-age=86400", "max-age=86400, private")
+    assert "public" not in response.headers["Cache-Control"]
+
+
+def test_anonymous_responses_set_no_cookie(client, small_regions):
+    response = client.get("/api/v1/reference/regions/33.25.01.2001")
+    assert "Set-Cookie" not in response.headers
+    assert "public" in response.headers["Cache-Control"]
