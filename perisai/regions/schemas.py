@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from marshmallow import fields, validate
+from marshmallow import fields, pre_load, validate
 
 from perisai.api import QuerySchema, Schema
 
@@ -13,8 +13,16 @@ CODE_REGEX = r"\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?\Z"
 class RegionQuerySchema(QuerySchema):
     parent = fields.String(
         validate=validate.Regexp(CODE_REGEX, error="regions.code_format"),
-        metadata={"description": "Code of the parent region; omit for the provinces."},
+        metadata={
+            "description": "Code of the parent region; omit (or leave empty) for the provinces."
+        },
     )
+
+    @pre_load
+    def empty_means_provinces(self, data, **kwargs):
+        if data.get("parent") == "":
+            data = {key: value for key, value in data.items() if key != "parent"}
+        return data
 
 
 class RegionSchema(Schema):

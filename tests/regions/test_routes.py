@@ -156,3 +156,8 @@ def test_anonymous_responses_set_no_cookie(client, small_regions):
     response = client.get("/api/v1/reference/regions/33.25.01.2001")
     assert "Set-Cookie" not in response.headers
     assert "public" in response.headers["Cache-Control"]
+
+
+def test_an_empty_parent_means_the_provinces(client, small_regions):
+    response = client.get("/api/v1/reference/regions?parent=")
+    assert [r["code"] for r in response.get_json()] == ["33", "91"]
