@@ -8,8 +8,27 @@ import { today } from "./ui.js";
 const DETAILS_PER_REFRESH = 40;
 
 export async function refreshAll() {
-  await Promise.allSettled([refreshReference(), refreshWorkers()]);
+  await Promise.allSettled([refreshReference(), refreshWorkers(), refreshArea()]);
   await db.kv.set("refreshed_at", new Date().toISOString());
+  document.body.dataset.refreshed = "1";
+}
+
+// The villages of the agent's regency (and the chain above it), so registration works offline.
+export async function refreshArea() {
+  const area = await api.get("/sync/area");
+  if (!area.regency_code) return;
+  const province = area.regency_code.split(".")[0];
+  await fetchRegions("");
+  await fetchRegions(province);
+  const districts = await fetchRegions(area.regency_code);
+  for (const district of districts) await fetchRegions(district.code);
+  await db.kv.set("area", area);
+}
+
+async function fetchRegions(parent) {
+  const list = await api.get(`/reference/regions${parent ? `?parent=${encodeURIComponent(parent)}` : ""}`);
+  await db.kv.set(`ref.regions.${parent}`, list);
+  return list;
 }
 
 export async function refreshReference() {
@@ -17,7 +36,6 @@ export async function refreshReference() {
     "ref.occupations": "/reference/occupations",
     "ref.income_levels": "/reference/income-levels",
     "ref.rates": "/reference/rates",
-    "ref.regions.": "/reference/regions",
   };
   await Promise.allSettled(Object.entries(sources).map(async ([key, path]) => {
     await db.kv.set(key, await api.get(path));

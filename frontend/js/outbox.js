@@ -248,7 +248,9 @@ async function settle(record, result) {
     if (!entity) return;
     if (record.type === "worker.register") {
       const local = (await db.req(workers.get(entity.id))) || {};
-      workers.put({ ...local, ...entity, _pending: false, _detail: true });
+      // A payment taken offline may already have moved coverage on the phone; keep the later.
+      const covered = [local.covered_until, entity.covered_until].filter(Boolean).sort().pop() || null;
+      workers.put({ ...local, ...entity, covered_until: covered, _pending: false, _detail: true });
     } else if (record.type === "payment.record") {
       const local = (await db.req(payments.get(entity.id))) || {};
       payments.put({ ...local, ...entity, _pending: false });

@@ -146,3 +146,17 @@ def _rejected(op_id, http_status, message, errors=None, details=None) -> Operati
         errors=errors or {},
         details=details or {},
     )
+
+
+def working_area(session, scope) -> dict:
+    """The branch of an agent or supervisor and its regency code (None for an admin)."""
+    from perisai.agents.models import Branch
+
+    branch = session.get(Branch, scope.branch_id) if scope.branch_id is not None else None
+    if branch is None:
+        return {"regency_code": None, "branch_code": None, "branch_name": None}
+    return {
+        "regency_code": branch.region_code,
+        "branch_code": branch.code,
+        "branch_name": branch.name,
+    }

@@ -9,7 +9,7 @@ from perisai.extensions import db
 from perisai.i18n import t, translate_errors
 from perisai.sync import operations
 from perisai.sync.handlers import Context
-from perisai.sync.schemas import SyncResultSchema, SyncSchema
+from perisai.sync.schemas import AreaSchema, SyncResultSchema, SyncSchema
 
 blp = Blueprint("sync", __name__, url_prefix="/api/v1/sync", description="The PWA's outbox")
 
@@ -26,6 +26,15 @@ class Sync(MethodView):
         results = operations.apply_operations(db.session, ctx=ctx, operations=body["operations"])
         db.session.commit()
         return {"results": [_translated(result) for result in results]}
+
+
+@blp.route("/area")
+class Area(MethodView):
+    @login_required
+    @blp.response(200, AreaSchema)
+    def get(self):
+        """The caller's area (its branch's regency), whose villages the PWA keeps offline."""
+        return operations.working_area(db.session, current_scope())
 
 
 def _translated(result: operations.OperationResult) -> dict:

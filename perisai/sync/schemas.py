@@ -46,3 +46,9 @@ class OperationResultSchema(Schema):
 
 class SyncResultSchema(Schema):
     results = fields.List(fields.Nested(OperationResultSchema))
+
+
+class AreaSchema(Schema):
+    regency_code = fields.String(allow_none=True, metadata={"example": "33.25"})
+    branch_code = fields.String(allow_none=True)
+    branch_name = fields.String(allow_none=True)

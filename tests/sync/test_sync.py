@@ -203,3 +203,13 @@ def test_login_and_csrf_are_required(client, as_agent, db, org):
     response = as_agent.post("/api/v1/sync", json={"operations": []}, headers={"X-CSRF-Token": ""})
     assert response.status_code == 403
     assert sync(as_agent) == []
+
+
+def test_area_is_the_branchs_regency(as_agent, as_admin, db, org):
+    body = as_agent.get("/api/v1/sync/area").get_json()
+    assert body == {
+        "regency_code": "33.25",
+        "branch_code": org.branch.code,
+        "branch_name": org.branch.name,
+    }
+    assert as_admin.get("/api/v1/sync/area").get_json()["regency_code"] is None

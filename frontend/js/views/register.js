@@ -167,6 +167,10 @@ const STEP_VIEWS = {
   },
 
   async address() {
+    if (!draft.province) {
+      const area = await db.kv.get("area");
+      if (area && area.regency_code) { draft.regency = area.regency_code; draft.province = area.regency_code.split(".")[0]; }
+    }
     const form = h("div", { class: "form" });
     const levels = [["province", ""], ["regency", "province"], ["district", "regency"], ["village_code", "district"]];
     const selects = {};

@@ -1,0 +1,133 @@
+"""A real server on a free port (its own database) and Debian's Chromium driven by Playwright.
+
+The tests skip when /usr/bin/chromium is missing, unless PERISAI_REQUIRE_BROWSER=1 (CI), where
+a missing browser is a failure. Never `playwright install`: the machine has no such network.
+Screenshots go to test-artifacts/screenshots/ (printed at the start of the run).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import threading
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.orm import Session
+from werkzeug.serving import make_server
+
+from perisai import create_app
+from perisai.config import normalise_database_url
+from perisai.extensions import db as _db
+from tests import factories
+from tests.conftest import reset_database
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+BROWSER_BACKENDS = ["sqlite"] + (
+    ["postgresql"] if os.environ.get("PERISAI_TEST_DATABASE_URL") else []
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if "tests/browser/" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+def _browser_database(backend: str, tmpdir: str) -> str:
+    if backend == "sqlite":
+        return f"sqlite:///{tmpdir}/browser.sqlite3"
+    # A database of its own beside the test database: the server commits for real.
+    base = normalise_database_url(os.environ["PERISAI_TEST_DATABASE_URL"])
+    name = base.rsplit("/", 1)[1].split("?")[0] + "_browser"
+    engine = create_engine(base, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        if not conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}):
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return base.rsplit("/", 1)[0] + "/" + name
+
+
+@pytest.fixture(scope="session", params=BROWSER_BACKENDS)
+def live_server(request):
+    """(base_url, app, org ids) of a server running in a thread on 127.0.0.1:<free port>."""
+    with tempfile.TemporaryDirectory() as tmpdir:
+        app = create_app(
+            {
+                "SECRET_KEY": "browser-test-secret",
+                "SQLALCHEMY_DATABASE_URI": _browser_database(request.param, tmpdir),
+                "PHOTO_STORE": os.path.join(tmpdir, "photos"),
+            }
+        )
+        reset_database(app)
+        with app.app_context(), Session(_db.engine) as session:
+            org = factories.make_org(session)
+            users = {"agent": org.agent_user.username, "agent2": org.agent2_user.username}
+            agent_ids = {"agent": org.agent.id, "agent2": org.agent2.id}
+        server = make_server("127.0.0.1", 0, app, threaded=True)
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        try:
+            yield {
+                "url": f"http://127.0.0.1:{server.server_port}",
+                "app": app,
+                "users": users,
+                "agent_ids": agent_ids,
+                "backend": request.param,
+            }
+        finally:
+            server.shutdown()
+            thread.join(timeout=10)
+            with app.app_context():
+                _db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("PERISAI_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"{CHROMIUM} is missing and PERISAI_REQUIRE_BROWSER=1")
+        pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium); browser tests skipped")
+    from playwright.sync_api import sync_playwright
+
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    print(f"\nscreenshots: {SCREENSHOTS}")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def context(browser, live_server):
+    context = browser.new_context(
+        base_url=live_server["url"],
+        viewport={"width": 360, "height": 640},
+        device_scale_factor=1,
+        is_mobile=True,
+        has_touch=True,
+        locale="id-ID",
+        service_workers="allow",
+    )
+    context.set_default_timeout(15000)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(context):
+    page = context.new_page()
+    page.on("pageerror", lambda error: print("page error:", error))
+    return page
