@@ -1,0 +1,1 @@
+"""Reports: monthly rollups per agent, branch and district, and the agents report API."""

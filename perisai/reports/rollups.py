@@ -1,0 +1,315 @@
+"""The monthly rollups: set-based INSERT … SELECT per (branch, month), never rows in Python.
+
+Definitions, for a month M (months and registration days counted in WIB, UTC+7):
+
+- new_participants — participants registered (created) in M, counted for the agent who
+  registered them (`registered_by_id`).
+- first_payments — participants whose first paid contribution month (`first_paid_month`) is M:
+  the month they count as acquired (DOMAIN.md §4), for the registering agent.
+- active_participants — participants with a standing (not reversed) covered month M, for the
+  agent who manages them (`managed_by_id`). A month paid later as arrears counts once it is paid.
+- grace_participants — not covered in M but covered in one of M-3 … M-1 (arrears still payable).
+- ended_participants — covered in M-4 and in none of M-3 … M: their membership ended in M.
+- collected_amount / payments_count — standing payments paid in M (by `paid_on`), for the agent
+  recorded on the payment (who managed the participant when the money came in).
+- acquired_N / retained_N (N = 0, 3, 6, 12) — participants the agent acquired in M-N or earlier
+  (`first_paid_month` <= M-N) / those of them active in M. retention_N = retained_N / acquired_N:
+  the share of participants acquired at least N months ago still active; retention_0 is the
+  share of everyone the agent ever acquired who is active now (the API's `retention_rate`).
+- last_activity_on — the last day in M the agent registered someone or took a payment.
+- registered_total (branch) — participants registered by the end of M.
+- district rows — registered by the end of M, and active in M, per domicile district.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from sqlalchemy import (
+    Date,
+    and_,
+    case,
+    delete,
+    exists,
+    func,
+    insert,
+    literal,
+    null,
+    select,
+    type_coerce,
+    union_all,
+)
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, aliased
+
+from perisai.agents.models import Branch
+from perisai.contributions.models import Payment, PaymentMonth, PaymentReversal
+from perisai.db import MonthType, utcnow
+from perisai.months import Month
+from perisai.reports.models import AgentMonth, BranchMonth, DistrictMonth, RollupState
+from perisai.workers.models import Worker
+
+WIB = timezone(timedelta(hours=7))
+RETENTION_LAGS = (0, 3, 6, 12)
+AGENT_COUNTERS = (
+    "new_participants",
+    "first_payments",
+    "active_participants",
+    "grace_participants",
+    "ended_participants",
+    "collected_amount",
+    "payments_count",
+    "registered_total",
+    *(f"{kind}_{n}" for n in RETENTION_LAGS for kind in ("acquired", "retained")),
+)
+BRANCH_COUNTERS = (*AGENT_COUNTERS[:6], "registered_total")
+
+
+def month_start(month: Month) -> datetime:
+    """00:00 WIB on the first day of the month (the agents' working day)."""
+    return datetime(month.year, month.month, 1, tzinfo=WIB)
+
+
+def _m(month: Month):
+    return literal(month, MonthType)
+
+
+def _part(branch, agent, where_branch, source, **metrics):
+    """One UNION ALL member: (branch_id, agent_id, every counter, last_activity_on)."""
+    columns = [branch.label("branch_id"), agent.label("agent_id")]
+    columns += [metrics.get(name, literal(0)).label(name) for name in AGENT_COUNTERS]
+    columns.append(
+        metrics.get("last_activity_on", type_coerce(null(), Date)).label("last_activity_on")
+    )
+    stmt = select(*columns).select_from(source)
+    if where_branch is not None:
+        stmt = stmt.where(where_branch)
+    return stmt.group_by(branch, agent)
+
+
+def _covered(worker_id, first: Month, last: Month | None = None):
+    """EXISTS a standing covered month for the worker in [first, last]."""
+    pm = aliased(PaymentMonth)
+    if last is None or last == first:
+        condition = and_(pm.month == first, pm.active_month == first)
+    else:
+        condition = and_(pm.month.between(first, last), pm.active_month.isnot(None))
+    return exists().where(pm.worker_id == worker_id, condition)
+
+
+def agent_parts(month: Month, branch_ids: list[int] | None):
+    w, pm, p = Worker, PaymentMonth, Payment
+    start, end = month_start(month), month_start(month + 1)
+    in_w = w.branch_id.in_(branch_ids) if branch_ids is not None else None
+    count = func.count()
+    active_join = pm.__table__.join(w.__table__, w.id == pm.worker_id)
+    active_where = and_(pm.month == month, pm.active_month == month)
+    standing = ~exists().where(PaymentReversal.payment_id == p.id)
+    p_where = and_(p.paid_on >= start.date(), p.paid_on < end.date(), standing)
+    if branch_ids is not None:
+        p_where = and_(p_where, p.branch_id.in_(branch_ids))
+        active_where = and_(active_where, in_w)
+
+    def first_paid_by(lag):
+        return func.sum(case((w.first_paid_month <= _m(month - lag), 1), else_=0))
+
+    registered = and_(w.created_at >= start, w.created_at < end)
+    so_far = w.created_at < end
+    return [
+        _part(
+            w.branch_id,
+            w.registered_by_id,
+            and_(so_far, in_w) if in_w is not None else so_far,
+            w.__table__,
+            registered_total=count,
+        ),
+        _part(
+            w.branch_id,
+            w.registered_by_id,
+            and_(registered, in_w) if in_w is not None else registered,
+            w.__table__,
+            new_participants=count,
+            last_activity_on=type_coerce(func.max(func.date(w.created_at)), Date),
+        ),
+        _part(
+            w.branch_id,
+            w.registered_by_id,
+            and_(w.first_paid_month == _m(month), *([in_w] if in_w is not None else [])),
+            w.__table__,
+            first_payments=count,
+        ),
+        _part(
+            w.branch_id,
+            w.registered_by_id,
+            and_(w.first_paid_month <= _m(month), *([in_w] if in_w is not None else [])),
+            w.__table__,
+            **{f"acquired_{n}": first_paid_by(n) for n in RETENTION_LAGS},
+        ),
+        _part(w.branch_id, w.managed_by_id, active_where, active_join, active_participants=count),
+        _part(
+            w.branch_id,
+            w.registered_by_id,
+            active_where,
+            active_join,
+            **{f"retained_{n}": first_paid_by(n) for n in RETENTION_LAGS},
+        ),
+        _part(
+            w.branch_id,
+            w.managed_by_id,
+            and_(
+                _covered(w.id, month - 3, month - 1),
+                ~_covered(w.id, month),
+                *([in_w] if in_w is not None else []),
+            ),
+            w.__table__,
+            grace_participants=count,
+        ),
+        _part(
+            w.branch_id,
+            w.managed_by_id,
+            and_(
+                _covered(w.id, month - 4),
+                ~_covered(w.id, month - 3, month),
+                *([in_w] if in_w is not None else []),
+            ),
+            w.__table__,
+            ended_participants=count,
+        ),
+        _part(
+            p.branch_id,
+            p.agent_id,
+            p_where,
+            p.__table__,
+            collected_amount=func.sum(p.amount),
+            payments_count=count,
+            last_activity_on=func.max(p.paid_on),
+        ),
+    ]
+
+
+def district_parts(month: Month, branch_ids: list[int] | None):
+    w, pm = Worker, PaymentMonth
+    district = func.substr(w.village_code, 1, 8)
+    registered = w.created_at < month_start(month + 1)
+    active = and_(pm.month == month, pm.active_month == month)
+    if branch_ids is not None:
+        registered = and_(registered, w.branch_id.in_(branch_ids))
+        active = and_(active, w.branch_id.in_(branch_ids))
+    return [
+        select(
+            w.branch_id.label("branch_id"),
+            district.label("district_code"),
+            func.count().label("registered"),
+            literal(0).label("active"),
+        )
+        .where(registered)
+        .group_by(w.branch_id, district),
+        select(
+            w.branch_id.label("branch_id"),
+            district.label("district_code"),
+            literal(0).label("registered"),
+            func.count().label("active"),
+        )
+        .select_from(pm.__table__.join(w.__table__, w.id == pm.worker_id))
+        .where(active)
+        .group_by(w.branch_id, district),
+    ]
+
+
+def refresh_month(session: Session, month: Month, branch_ids: list[int] | None = None) -> int:
+    """Recompute the rollups of `month` for these branches (None: every branch).
+
+    Returns the number of (branch, month) pairs now current. Flushes, never commits.
+    """
+    session.flush()
+    targets = (
+        list(branch_ids)
+        if branch_ids is not None
+        else list(session.scalars(select(Branch.id).order_by(Branch.id)))
+    )
+    for model in (AgentMonth, BranchMonth, DistrictMonth, RollupState):
+        stmt = delete(model).where(model.month == month)
+        if branch_ids is not None:
+            stmt = stmt.where(model.branch_id.in_(branch_ids))
+        session.execute(stmt)
+    if not targets:
+        return 0
+    session.execute(
+        insert(RollupState),
+        [
+            {"branch_id": b, "month": month, "is_stale": False, "computed_at": utcnow()}
+            for b in targets
+        ],
+    )
+
+    parts = union_all(*agent_parts(month, branch_ids)).subquery()
+    sums = [func.coalesce(func.sum(getattr(parts.c, name)), 0) for name in AGENT_COUNTERS]
+    session.execute(
+        insert(AgentMonth).from_select(
+            ["branch_id", "month", "agent_id", *AGENT_COUNTERS, "last_activity_on"],
+            select(
+                parts.c.branch_id,
+                _m(month),
+                parts.c.agent_id,
+                *sums,
+                func.max(parts.c.last_activity_on),
+            ).group_by(parts.c.branch_id, parts.c.agent_id),
+        )
+    )
+
+    branch_sums = select(
+        AgentMonth.branch_id,
+        _m(month),
+        *[func.sum(getattr(AgentMonth, name)) for name in BRANCH_COUNTERS],
+    ).where(AgentMonth.month == month)
+    if branch_ids is not None:
+        branch_sums = branch_sums.where(AgentMonth.branch_id.in_(branch_ids))
+    session.execute(
+        insert(BranchMonth).from_select(
+            ["branch_id", "month", *BRANCH_COUNTERS], branch_sums.group_by(AgentMonth.branch_id)
+        )
+    )
+
+    districts = union_all(*district_parts(month, branch_ids)).subquery()
+    session.execute(
+        insert(DistrictMonth).from_select(
+            ["branch_id", "month", "district_code", "registered", "active"],
+            select(
+                districts.c.branch_id,
+                _m(month),
+                districts.c.district_code,
+                func.sum(districts.c.registered),
+                func.sum(districts.c.active),
+            ).group_by(districts.c.branch_id, districts.c.district_code),
+        )
+    )
+    return len(targets)
+
+
+def ensure_rollups(session: Session, months: list[Month], branch_ids: list[int] | None) -> int:
+    """Make the rollups of these months current for these branches (None: all); returns how
+    many (branch, month) pairs had to be recomputed. Concurrent refreshes of the same pair are
+    harmless: the loser's savepoint is rolled back and the winner's rows are read."""
+    wanted = set(branch_ids) if branch_ids is not None else set(session.scalars(select(Branch.id)))
+    if not wanted or not months:
+        return 0
+    fresh_stmt = select(RollupState.branch_id, RollupState.month).where(
+        RollupState.month.in_(months), RollupState.is_stale.is_(False)
+    )
+    if branch_ids is not None:
+        fresh_stmt = fresh_stmt.where(RollupState.branch_id.in_(branch_ids))
+    fresh: dict[Month, set[int]] = {}
+    for branch_id, month in session.execute(fresh_stmt):
+        fresh.setdefault(month, set()).add(branch_id)
+    refreshed = 0
+    for month in months:
+        missing = wanted - fresh.get(month, set())
+        if not missing:
+            continue
+        everything = branch_ids is None and missing == wanted
+        try:
+            with session.begin_nested():
+                refreshed += refresh_month(session, month, None if everything else sorted(missing))
+        except IntegrityError:
+            continue
+    return refreshed
