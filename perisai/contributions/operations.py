@@ -255,7 +255,7 @@ def record_payment(
         branch_id=worker.branch_id,
         recorded_by_id=getattr(recorded_by, "id", None),
         sponsor_id=sponsor.id if sponsor is not None else None,
-        sponsor_payment=sponsor_payment,
+        sponsor_payment_id=sponsor_payment.id if sponsor_payment is not None else None,
         request_hash=fingerprint,
     )
     rows = [
