@@ -1,0 +1,332 @@
+"""The ledger's set-based SQL: which payments a month takes, and the lines they produce.
+
+Every query here is one INSERT … SELECT or one SELECT … GROUP BY over the payment tables, so a
+month close costs a handful of statements whatever the number of agents and participants.
+The same line builders serve the running estimate of an open month (SELECT) and the close
+(INSERT … SELECT), so the estimate is exactly what the close will write.
+
+Which payments land in commission month X for a branch whose first open month is F:
+  X == F: every standing payment not yet posted, paid on or before the last day of X
+          (so one recorded after an earlier month was closed lands here);
+  X >  F: the standing, unposted payments paid within X (earlier open months take the rest).
+Reversals of posted payments likewise, by the WIB month the reversal was recorded in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta, timezone
+
+from sqlalchemy import (
+    BigInteger,
+    Integer,
+    case,
+    cast,
+    exists,
+    func,
+    literal_column,
+    null,
+    select,
+    union_all,
+)
+
+from perisai.agents.models import Agent, Wadah
+from perisai.commissions.models import (
+    CommissionEntry,
+    CommissionPosting,
+    CommissionRuleSet,
+    PriorRegistration,
+)
+from perisai.commissions.rules import FULL
+from perisai.contributions.models import Payment, PaymentMonth, PaymentReversal
+from perisai.months import Month
+from perisai.workers.models import Worker
+
+WIB = timezone(timedelta(hours=7))
+
+P = Payment.__table__
+PM = PaymentMonth.__table__
+R = PaymentReversal.__table__
+W = Worker.__table__
+A = Agent.__table__
+WD = Wadah.__table__
+PO = CommissionPosting.__table__
+E = CommissionEntry.__table__
+PR = PriorRegistration.__table__
+
+LINE_COLUMNS = (
+    "month",
+    "branch_id",
+    "wadah_id",
+    "agent_id",
+    "kind",
+    "component",
+    "worker_id",
+    "payment_id",
+    "payment_month_id",
+    "covered_month",
+    "month_index",
+    "base_amount",
+    "rate_bp",
+    "amount",
+    "rule_set_id",
+    "reverses_id",
+)
+
+
+def month_start_utc(month: Month) -> datetime:
+    """00:00 WIB on the first day of `month`, as a UTC timestamp."""
+    return datetime.combine(month.first_day(), time(0), WIB).astimezone(UTC)
+
+
+def _text(value: str):
+    # Constants are inlined (they come from code, never from a request) so a UNION's columns
+    # have a type on PostgreSQL.
+    return literal_column(f"'{value}'")
+
+
+def _int(value: int | None):
+    return cast(null(), Integer) if value is None else literal_column(str(int(value)))
+
+
+def month_number(column):
+    """'YYYY-MM' → year × 12 + month, in SQL (SQLite and PostgreSQL alike)."""
+    return cast(func.substr(column, 1, 4), Integer) * 12 + cast(func.substr(column, 6, 2), Integer)
+
+
+def rounded(numerator, bp):
+    """round_half_up(numerator × bp / 10 000) for a non-negative numerator, in SQL."""
+    return (cast(numerator, BigInteger) * _int(bp) + _int(FULL // 2)) // _int(FULL)
+
+
+def rounded_signed(numerator, bp):
+    """The same, halves away from zero for negative totals (claw-back months)."""
+    return case((numerator >= 0, rounded(numerator, bp)), else_=-rounded(-numerator, bp))
+
+
+@dataclass(frozen=True)
+class Window:
+    """What a month takes: for which branches/agents, and whether it sweeps earlier months."""
+
+    month: Month
+    upto: bool  # True: the first open month (takes late items); False: only the month itself
+    branch_ids: tuple[int, ...] | None = None  # None: every branch
+    agent_ids: tuple[int, ...] | None = None
+
+    def scope(self, branch_column, agent_column) -> list:
+        clauses = []
+        if self.branch_ids is not None:
+            clauses.append(branch_column.in_(self.branch_ids))
+        if self.agent_ids is not None:
+            clauses.append(agent_column.in_(self.agent_ids))
+        return clauses
+
+
+# --- which payments and reversals ------------------------------------------------------------
+
+
+def candidate_payments(window: Window):
+    """Standing payments not posted yet that this open month takes: the batch of an estimate."""
+    month = window.month
+    clauses = [
+        P.c.paid_on <= month.last_day(),
+        ~exists().where(PO.c.payment_id == P.c.id),
+        ~exists().where(R.c.payment_id == P.c.id),
+        *window.scope(WD.c.branch_id, A.c.id),
+    ]
+    if not window.upto:
+        clauses.append(P.c.paid_on >= month.first_day())
+    return (
+        select(
+            P.c.id.label("payment_id"),
+            P.c.agent_id.label("agent_id"),
+            A.c.wadah_id.label("wadah_id"),
+            WD.c.branch_id.label("branch_id"),
+        )
+        .select_from(P.join(A, A.c.id == P.c.agent_id).join(WD, WD.c.id == A.c.wadah_id))
+        .where(*clauses)
+    )
+
+
+def posted_payments(month: Month, branch_ids: tuple[int, ...], agent_ids=None):
+    """The payments posted into a (closed or closing) month: the batch of a close."""
+    window = Window(month, True, branch_ids, agent_ids)
+    return (
+        select(
+            PO.c.payment_id,
+            PO.c.agent_id,
+            A.c.wadah_id.label("wadah_id"),
+            PO.c.branch_id,
+        )
+        .select_from(PO.join(A, A.c.id == PO.c.agent_id))
+        .where(PO.c.month == str(month), *window.scope(PO.c.branch_id, PO.c.agent_id))
+    )
+
+
+def reversals_to_claw_back(window: Window):
+    """Posted payments reversed in this open month and not clawed back yet."""
+    month = window.month
+    clauses = [
+        PO.c.clawed_back_month.is_(None),
+        R.c.created_at < month_start_utc(month + 1),
+        *window.scope(PO.c.branch_id, PO.c.agent_id),
+    ]
+    if not window.upto:
+        clauses.append(R.c.created_at >= month_start_utc(month))
+    return (
+        select(PO.c.payment_id)
+        .select_from(PO.join(R, R.c.payment_id == PO.c.payment_id))
+        .where(*clauses)
+    )
+
+
+# --- the lines a batch produces ---------------------------------------------------------------
+
+
+def collection_lines(batch, month: Month, rule: CommissionRuleSet):
+    """One line per covered month: the band by the month's index since acquisition."""
+    b = batch.subquery("batch")
+    index = (
+        month_number(PM.c.month) - month_number(func.coalesce(W.c.first_paid_month, PM.c.month)) + 1
+    )
+    rate = case(
+        (index <= rule.full_rate_until, _int(rule.full_rate_bp)),
+        (index <= rule.reduced_rate_until, _int(rule.reduced_rate_bp)),
+        else_=_int(0),
+    )
+    return (
+        select(
+            _text(str(month)).label("month"),
+            b.c.branch_id,
+            b.c.wadah_id,
+            b.c.agent_id,
+            _text("collection").label("kind"),
+            _text("collection").label("component"),
+            P.c.worker_id,
+            P.c.id.label("payment_id"),
+            PM.c.id.label("payment_month_id"),
+            PM.c.month.label("covered_month"),
+            index.label("month_index"),
+            PM.c.total.label("base_amount"),
+            rate.label("rate_bp"),
+            ((cast(PM.c.total, BigInteger) * rate + _int(FULL // 2)) // _int(FULL)).label("amount"),
+            _int(rule.id).label("rule_set_id"),
+            _int(None).label("reverses_id"),
+        )
+        .select_from(
+            b.join(P, P.c.id == b.c.payment_id)
+            .join(PM, PM.c.payment_id == P.c.id)
+            .join(W, W.c.id == P.c.worker_id)
+        )
+        .where(rate > 0)
+    )
+
+
+def acquisition_lines(batch, month: Month, rule: CommissionRuleSet):
+    """One line per participant acquired: the payment holding the worker's first paid month,
+    for a NIK not registered in BPU before, and no acquisition of the worker still standing.
+    The fee is paid only when the agent reaches the month's minimum (window count)."""
+    b = batch.subquery("batch")
+    earlier = E.alias("earlier")
+    undone = E.alias("undone")
+    still_acquired = exists().where(
+        earlier.c.worker_id == W.c.id,
+        earlier.c.kind == "acquisition",
+        ~exists().where(undone.c.reverses_id == earlier.c.id),
+    )
+    nominal = case(
+        (P.c.has_jht, _int(rule.acquisition_fee_with_jht)),
+        else_=_int(rule.acquisition_fee_basic),
+    )
+    acquired = func.count().over(partition_by=b.c.agent_id)
+    return (
+        select(
+            _text(str(month)).label("month"),
+            b.c.branch_id,
+            b.c.wadah_id,
+            b.c.agent_id,
+            _text("acquisition").label("kind"),
+            _text("acquisition").label("component"),
+            P.c.worker_id,
+            P.c.id.label("payment_id"),
+            _int(None).label("payment_month_id"),
+            W.c.first_paid_month.label("covered_month"),
+            _int(1).label("month_index"),
+            nominal.label("base_amount"),
+            _int(None).label("rate_bp"),
+            case((acquired >= rule.acquisition_minimum, nominal), else_=_int(0)).label("amount"),
+            _int(rule.id).label("rule_set_id"),
+            _int(None).label("reverses_id"),
+        )
+        .select_from(b.join(P, P.c.id == b.c.payment_id).join(W, W.c.id == P.c.worker_id))
+        .where(
+            exists().where(PM.c.payment_id == P.c.id, PM.c.month == W.c.first_paid_month),
+            ~exists().where(PR.c.worker_id == W.c.id),
+            ~still_acquired,
+        )
+    )
+
+
+def clawback_lines(reversed_payments, month: Month):
+    """The exact negative of every entry a reversed payment produced, in this month."""
+    return select(
+        _text(str(month)).label("month"),
+        E.c.branch_id,
+        E.c.wadah_id,
+        E.c.agent_id,
+        _text("reversal").label("kind"),
+        E.c.component,
+        E.c.worker_id,
+        E.c.payment_id,
+        E.c.payment_month_id,
+        E.c.covered_month,
+        E.c.month_index,
+        E.c.base_amount,
+        E.c.rate_bp,
+        (-E.c.amount).label("amount"),
+        E.c.rule_set_id,
+        E.c.id.label("reverses_id"),
+    ).where(
+        E.c.payment_id.in_(reversed_payments),
+        E.c.kind.in_(("acquisition", "collection")),
+    )
+
+
+def all_lines(batch, reversed_payments, month: Month, rule: CommissionRuleSet):
+    return union_all(
+        clawback_lines(reversed_payments, month),
+        collection_lines(batch, month, rule),
+        acquisition_lines(batch, month, rule),
+    )
+
+
+# --- per-agent sums ---------------------------------------------------------------------------
+
+
+def sums_by_agent(lines):
+    """new participants and the fee components per agent, from a set of lines."""
+    s = lines.subquery("lines")
+    return select(
+        s.c.agent_id,
+        func.sum(case((s.c.kind == "acquisition", 1), else_=0)).label("new_participants"),
+        func.sum(case((s.c.component == "acquisition", s.c.amount), else_=0)).label(
+            "acquisition_fee"
+        ),
+        func.sum(case((s.c.component == "collection", s.c.amount), else_=0)).label(
+            "collection_fee"
+        ),
+    ).group_by(s.c.agent_id)
+
+
+def payments_by_agent(batch):
+    """Payments (the agent's transactions) and the money collected, per agent."""
+    b = batch.subquery("paid")
+    return (
+        select(
+            b.c.agent_id,
+            func.count().label("payments"),
+            func.sum(P.c.amount).label("collected_amount"),
+        )
+        .select_from(b.join(P, P.c.id == b.c.payment_id))
+        .group_by(b.c.agent_id)
+    )

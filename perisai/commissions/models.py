@@ -1,0 +1,190 @@
+"""Commission rule sets, the ledger, month closes, statements and standing flags.
+
+The ledger is append-only. A payment is *posted* into exactly one commission month (the month it
+was paid in, or the first month still open for its branch when that month was closed before the
+payment reached the server); its reversal is posted, as claw-back entries, into the month it
+happened in (or the first open one). Closed months are never written again.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from perisai.db import Base, MonthType, UTCDateTime, UUIDType, utcnow
+from perisai.months import Month
+
+ENTRY_KINDS = ("acquisition", "collection", "wadah", "reversal")
+COMPONENTS = ("acquisition", "collection", "wadah")
+FLAG_KINDS = ("warning", "suspended", "below_target")
+
+
+class CommissionRuleSet(Base):
+    """The incentive rules in force from a commission month onwards (DOMAIN.md §4).
+
+    As for contribution rates: the version for month M is the one with the latest
+    `effective_from` <= M (ties: newest id). Percentages are basis points (1500 = 15 %).
+    """
+
+    __tablename__ = "commission_rule_sets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    effective_from: Mapped[Month] = mapped_column(MonthType, index=True)
+    acquisition_fee_with_jht: Mapped[int]  # rupiah per new JKK+JKM+JHT participant
+    acquisition_fee_basic: Mapped[int]  # rupiah per new JKK+JKM participant
+    acquisition_minimum: Mapped[int]  # new participants needed in the month for any fee
+    full_rate_until: Mapped[int]  # contribution month index (1-based) of the last 15 % month
+    full_rate_bp: Mapped[int]
+    reduced_rate_until: Mapped[int]  # last 5 % month; after it the branch manages the participant
+    reduced_rate_bp: Mapped[int]
+    wadah_bp: Mapped[int]  # the Wadah's extra share of its agents' incentive
+    warning_months: Mapped[int]  # months without acquisition/transaction before a warning flag
+    suspend_months: Mapped[int]  # … before the agent is suspended
+    reactivation_months: Mapped[int]  # earliest reactivation after a suspension
+    wadah_below_target_months: Mapped[int]
+    source: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class CommissionClose(Base):
+    """One branch's month, frozen: statements written, nothing posted into it afterwards."""
+
+    __tablename__ = "commission_closes"
+    __table_args__ = (UniqueConstraint("branch_id", "month"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    branch_id: Mapped[int] = mapped_column(ForeignKey("branches.id"))
+    month: Mapped[Month] = mapped_column(MonthType)
+    rule_set_id: Mapped[int] = mapped_column(ForeignKey("commission_rule_sets.id"))
+    statements: Mapped[int]
+    closed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class CommissionPosting(Base):
+    """Which commission month a payment (and later its reversal) was posted into."""
+
+    __tablename__ = "commission_postings"
+    __table_args__ = (
+        Index("ix_commission_postings_month_branch_id", "month", "branch_id"),
+        Index("ix_commission_postings_clawed_back_month", "clawed_back_month"),
+    )
+
+    payment_id: Mapped[uuid.UUID] = mapped_column(
+        UUIDType, ForeignKey("payments.id"), primary_key=True
+    )
+    branch_id: Mapped[int] = mapped_column(ForeignKey("branches.id"))
+    agent_id: Mapped[int] = mapped_column(ForeignKey("agents.id"))
+    month: Mapped[Month] = mapped_column(MonthType)
+    clawed_back_month: Mapped[Month | None] = mapped_column(MonthType)
+
+
+class CommissionEntry(Base):
+    """One line of the ledger, in whole rupiah, with the rule set that produced it.
+
+    kind: acquisition / collection (per covered month) / wadah (the Wadah's share of one agent's
+    month) / reversal (the exact negative of an earlier entry: `reverses_id`, same component).
+    """
+
+    __tablename__ = "commission_entries"
+    __table_args__ = (
+        Index("ix_commission_entries_month_branch_id", "month", "branch_id"),
+        Index("ix_commission_entries_agent_id_month", "agent_id", "month"),
+        Index("ix_commission_entries_worker_id_kind", "worker_id", "kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    month: Mapped[Month] = mapped_column(MonthType)
+    branch_id: Mapped[int] = mapped_column(ForeignKey("branches.id"))
+    wadah_id: Mapped[int] = mapped_column(ForeignKey("wadahs.id"))
+    agent_id: Mapped[int] = mapped_column(ForeignKey("agents.id"))
+    kind: Mapped[str] = mapped_column(String(12))
+    component: Mapped[str] = mapped_column(String(12))
+    worker_id: Mapped[uuid.UUID | None] = mapped_column(UUIDType)
+    payment_id: Mapped[uuid.UUID | None] = mapped_column(UUIDType, index=True)
+    payment_month_id: Mapped[int | None]
+    covered_month: Mapped[Month | None] = mapped_column(MonthType)
+    month_index: Mapped[int | None]  # contribution month counted from the acquisition month
+    base_amount: Mapped[int]  # contribution, nominal acquisition fee, or the agent's total
+    rate_bp: Mapped[int | None]
+    amount: Mapped[int]
+    rule_set_id: Mapped[int] = mapped_column(ForeignKey("commission_rule_sets.id"))
+    reverses_id: Mapped[int | None] = mapped_column(ForeignKey("commission_entries.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class CommissionStatement(Base):
+    """An agent's frozen month (written when the month is closed for the agent's branch)."""
+
+    __tablename__ = "commission_statements"
+    __table_args__ = (
+        UniqueConstraint("agent_id", "month"),
+        Index("ix_commission_statements_branch_id_month", "branch_id", "month"),
+        Index("ix_commission_statements_wadah_id_month", "wadah_id", "month"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    month: Mapped[Month] = mapped_column(MonthType)
+    agent_id: Mapped[int] = mapped_column(ForeignKey("agents.id"))
+    wadah_id: Mapped[int] = mapped_column(ForeignKey("wadahs.id"))
+    branch_id: Mapped[int] = mapped_column(ForeignKey("branches.id"))
+    rule_set_id: Mapped[int] = mapped_column(ForeignKey("commission_rule_sets.id"))
+    new_participants: Mapped[int]
+    payments: Mapped[int]  # payments posted into the month (the agent's transactions)
+    collected_amount: Mapped[int]
+    acquisition_fee: Mapped[int]
+    collection_fee: Mapped[int]
+    total: Mapped[int]
+    wadah_fee: Mapped[int]
+    closed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    paid_on: Mapped[date | None]
+    transfer_reference: Mapped[str | None] = mapped_column(String(80))
+    paid_recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    acknowledged_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    agent = relationship("Agent")
+    wadah = relationship("Wadah")
+
+
+class PriorRegistration(Base):
+    """A participant whose NIK was registered in the BPU segment before (outside this registry):
+    never counted as a new participant for the acquisition fee."""
+
+    __tablename__ = "commission_prior_registrations"
+
+    worker_id: Mapped[uuid.UUID] = mapped_column(
+        UUIDType, ForeignKey("workers.id"), primary_key=True
+    )
+    source: Mapped[str] = mapped_column(String(200))
+    noted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class StandingFlag(Base):
+    """An agent warning or suspension, or a Wadah below target, for one month (DOMAIN.md §4).
+
+    `subject` is "agent:<id>" or "wadah:<id>"; unique per month and kind, so the standing run
+    can be repeated without duplicating anything.
+    """
+
+    __tablename__ = "commission_standing_flags"
+    __table_args__ = (
+        UniqueConstraint("month", "subject", "kind"),
+        Index("ix_commission_standing_flags_branch_id_month", "branch_id", "month"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    month: Mapped[Month] = mapped_column(MonthType)
+    subject: Mapped[str] = mapped_column(String(24))
+    kind: Mapped[str] = mapped_column(String(12))
+    reason: Mapped[str] = mapped_column(String(20))  # no_acquisition / no_transaction / target
+    months: Mapped[int]  # length of the run that triggered the flag
+    branch_id: Mapped[int] = mapped_column(ForeignKey("branches.id"))
+    wadah_id: Mapped[int] = mapped_column(ForeignKey("wadahs.id"))
+    agent_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
