@@ -194,3 +194,24 @@ def worker_payload(n: int | None = None, **overrides) -> dict:
         "consent": {"given": True, "notice_version": "2026-01"},
     }
     return {**body, **overrides}
+
+
+def record_test_payment(session, worker, paid_on: date, months: int = 1, *, recorded_by=None):
+    """A payment through perisai.contributions.operations.record_payment, for the quote on
+    `paid_on` (recorded as if that day were today). Returns the Payment."""
+    import uuid
+
+    from perisai.contributions.operations import quote_for_worker, record_payment
+
+    quote = quote_for_worker(session, worker, months, paid_on)
+    data = {
+        "id": uuid.uuid4(),
+        "months": months,
+        "amount": quote.total,
+        "paid_on": paid_on,
+        "channel": "cash",
+    }
+    payment, _ = record_payment(
+        session, worker=worker, data=data, recorded_by=recorded_by, today=paid_on
+    )
+    return payment
