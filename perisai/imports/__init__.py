@@ -1,0 +1,1 @@
+"""Collective enrolment: participant lists (CSV/XLSX) imported as resumable, chunked jobs."""

@@ -1,0 +1,187 @@
+"""/supervisor/imports: the import page (template, dry-run report, result) for supervisors.
+
+HTML forms post here with the `csrf_token` hidden field and reach the same operations as the
+API; the job page polls GET /api/v1/imports/<id> (static JS, strict CSP) while a job runs.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date
+
+import flask
+from flask import abort, redirect, render_template, request, session, url_for
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from perisai.api import Blueprint
+from perisai.auth.permissions import current_scope
+from perisai.contributions.models import Sponsor
+from perisai.contributions.sponsors import visible_sponsors
+from perisai.errors import DomainError
+from perisai.extensions import db
+from perisai.i18n import current_language, t
+from perisai.imports import operations
+from perisai.imports.models import MODES, RUNNING, ImportJob
+
+pages = Blueprint(
+    "imports-pages",
+    __name__,
+    url_prefix="/supervisor/imports",
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/static",
+    description="Supervisor import page",
+)
+PAGE_SIZE = 50
+
+
+def _route(rule, view, methods=("GET",)):
+    # Flask's add_url_rule, not smorest's: HTML pages are not API operations.
+    flask.Blueprint.add_url_rule(pages, rule, view.__name__, view, methods=list(methods))
+
+
+def _guard():
+    if not current_user.is_authenticated:
+        abort(401)
+    if current_user.role not in ("supervisor", "admin"):
+        abort(403)
+
+
+def _csrf() -> str:
+    if "csrf_token" not in session:
+        session["csrf_token"] = secrets.token_urlsafe(32)
+    return session["csrf_token"]
+
+
+def _render(name: str, status: int = 200, **context):
+    html = render_template(
+        f"imports/{name}", t=t, lang=current_language(), csrf_token=_csrf(), **context
+    )
+    return html, status, {"Cache-Control": "no-store"}
+
+
+def _form_options() -> dict:
+    """The HTML form's options (empty fields mean "not given")."""
+    form = request.form
+
+    def number(name):
+        value = (form.get(name) or "").strip()
+        return int(value) if value.isdigit() else None
+
+    try:
+        paid_on = date.fromisoformat((form.get("paid_on") or "").strip())
+    except ValueError:
+        paid_on = None
+    return {
+        "sponsor_id": number("sponsor_id"),
+        "sponsor_months": number("sponsor_months"),
+        "paid_on": paid_on,
+        "agent_code": (form.get("agent_code") or "").strip() or None,
+        "notice_version": (form.get("notice_version") or "").strip() or None,
+        "funding": None,
+    }
+
+
+def index():
+    _guard()
+    error = None
+    if request.method == "POST":
+        from perisai.imports.routes import save_upload, start_and_answer
+
+        upload = request.files.get("file")
+        mode = request.form.get("mode") if request.form.get("mode") in MODES else MODES[0]
+        if upload is None or not upload.filename:
+            error = t("imports.file_required")
+        else:
+            try:
+                job, created = operations.submit_import(
+                    db.session,
+                    user=current_user,
+                    upload=save_upload(upload),
+                    dry_run=request.form.get("action") != "import",
+                    mode=mode,
+                    options=_form_options(),
+                )
+                db.session.commit()
+                start_and_answer(job, created)
+                return redirect(url_for("imports-pages.job_page", job_id=job.id))
+            except DomainError as failure:
+                db.session.rollback()
+                error = _explain(failure)
+    scope = current_scope()
+    jobs = db.session.scalars(
+        select(ImportJob)
+        .where(operations.visible_jobs(scope, current_user.id))
+        .order_by(ImportJob.created_at.desc())
+        .limit(30)
+    ).all()
+    sponsors = db.session.scalars(visible_sponsors(scope)).all()
+    return _render(
+        "index.html",
+        422 if error else 200,
+        jobs=jobs,
+        sponsors=sponsors,
+        error=error,
+        modes=MODES,
+    )
+
+
+def _explain(failure: DomainError) -> str:
+    details = []
+    for fields in (failure.errors or {}).values():
+        for messages in fields.values():
+            details += [t(m) for m in messages]
+    return " ".join([t(failure.message), *details]) if details else t(failure.message)
+
+
+def job_page(job_id):
+    _guard()
+    job = db.session.get(ImportJob, job_id)
+    if job is None or not operations.can_see_job(current_scope(), current_user.id, job):
+        abort(404)
+    page = max(1, request.args.get("page", 1, type=int))
+    stmt = operations.rows_query(job, "problems")
+    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    problems = db.session.execute(stmt.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
+    sponsor = db.session.get(Sponsor, job.sponsor_id) if job.sponsor_id else None
+    return _render(
+        "job.html",
+        job=job,
+        view=operations.serialize_job(job, sponsor),
+        running=job.state in RUNNING and not operations.is_interrupted(job),
+        problems=problems,
+        page=page,
+        pages=max(1, -(-total // PAGE_SIZE)),
+        total_problems=total,
+        modes=MODES,
+    )
+
+
+def job_action(job_id, action):
+    _guard()
+    job = db.session.get(ImportJob, job_id)
+    if job is None or not operations.can_see_job(current_scope(), current_user.id, job):
+        abort(404)
+    from perisai.imports.routes import start_and_answer
+
+    operation = {
+        "commit": lambda j: operations.commit_validated(j, request.form.get("mode") or None),
+        "resume": operations.mark_for_resume,
+        "rollback": lambda j: operations.mark_for_rollback(db.session, j),
+    }.get(action)
+    if operation is None:
+        abort(404)
+    try:
+        operation(job)
+        db.session.commit()
+        start_and_answer(job, False)
+    except DomainError as failure:
+        db.session.rollback()
+        flask.flash(_explain(failure))
+    return redirect(url_for("imports-pages.job_page", job_id=job.id))
+
+
+_route("", index, methods=("GET", "POST"))
+_route("/<uuid:job_id>", job_page)
+_route("/<uuid:job_id>/<action>", job_action, methods=("POST",))
