@@ -47,3 +47,62 @@ register(
         ),
     }
 )
+
+register(
+    {
+        "commissions.pdf.title": (
+            "Laporan Insentif Agen Perisai",
+            "Perisai Agent Incentive Statement",
+        ),
+        "commissions.pdf.wadah_title": (
+            "Laporan Insentif Kantor Perisai (Wadah)",
+            "Perisai Office (Wadah) Incentive Statement",
+        ),
+        "commissions.pdf.estimate": (
+            "ESTIMASI — bulan belum ditutup, angka masih dapat berubah",
+            "ESTIMATE — the month is not closed; figures may still change",
+        ),
+        "commissions.pdf.closed": ("Final — bulan sudah ditutup", "Final — the month is closed"),
+        "commissions.pdf.month": ("Bulan", "Month"),
+        "commissions.pdf.agent": ("Agen", "Agent"),
+        "commissions.pdf.wadah": ("Wadah", "Wadah"),
+        "commissions.pdf.bank": ("Rekening", "Bank account"),
+        "commissions.pdf.statement_id": ("No. laporan", "Statement no."),
+        "commissions.pdf.rule_set": ("Versi aturan", "Rule set"),
+        "commissions.pdf.new_participants": ("Peserta baru", "New participants"),
+        "commissions.pdf.minimum": ("Minimum per bulan", "Minimum per month"),
+        "commissions.pdf.payments": ("Pembayaran", "Payments"),
+        "commissions.pdf.collected": ("Iuran diterima", "Contributions collected"),
+        "commissions.pdf.acquisition_fee": ("Insentif akuisisi", "Acquisition fee"),
+        "commissions.pdf.collection_fee": ("Insentif penagihan", "Collection fee"),
+        "commissions.pdf.total": ("Total insentif agen", "Agent incentive total"),
+        "commissions.pdf.wadah_fee": ("Bagian Wadah (tambahan)", "Wadah share (extra)"),
+        "commissions.pdf.payable": ("Dibayarkan ke Wadah", "Payable to the Wadah"),
+        "commissions.pdf.paid": ("Dibayar", "Paid"),
+        "commissions.pdf.acknowledged": ("Dikonfirmasi agen", "Acknowledged by the agent"),
+        "commissions.pdf.lines": (
+            "Rincian per peserta dan pembayaran",
+            "Lines per participant and payment",
+        ),
+        "commissions.pdf.kind": ("Jenis", "Kind"),
+        "commissions.pdf.participant": ("Peserta", "Participant"),
+        "commissions.pdf.receipt": ("Kuitansi / tgl bayar", "Receipt / paid on"),
+        "commissions.pdf.covered": ("Bulan iuran (ke-)", "Covered month (no.)"),
+        "commissions.pdf.base": ("Dasar", "Base"),
+        "commissions.pdf.rate": ("Tarif", "Rate"),
+        "commissions.pdf.amount": ("Jumlah", "Amount"),
+        "commissions.pdf.none": ("Tidak ada transaksi bulan ini.", "No transactions this month."),
+        "commissions.pdf.rounding": (
+            "Pembulatan: setiap baris dibulatkan ke rupiah terdekat (setengah ke atas).",
+            "Rounding: each line is rounded to the nearest rupiah (halves up).",
+        ),
+        "commissions.pdf.threshold_missed": (
+            "Minimum peserta baru tidak tercapai: insentif akuisisi Rp 0.",
+            "Minimum of new participants not reached: acquisition fee Rp 0.",
+        ),
+        "commissions.kind.acquisition": ("Akuisisi", "Acquisition"),
+        "commissions.kind.collection": ("Penagihan", "Collection"),
+        "commissions.kind.reversal": ("Koreksi (pembatalan)", "Claw-back (reversal)"),
+        "commissions.kind.wadah": ("Bagian Wadah", "Wadah share"),
+    }
+)

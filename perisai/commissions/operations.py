@@ -441,6 +441,22 @@ def branch_codes(session: Session, branch_ids) -> dict[int, str]:
     return dict(rows.all())
 
 
+def serialize_close(session: Session, result: CloseResult) -> dict:
+    codes = branch_codes(session, result.closed)
+    return {
+        "month": str(result.month),
+        "statements": result.statements,
+        "branches": [
+            {
+                "branch": codes.get(branch),
+                "closed_months": [str(m) for m in months],
+                "already_closed": not months,
+            }
+            for branch, months in sorted(result.closed.items())
+        ],
+    }
+
+
 # --- paid and acknowledged --------------------------------------------------------------------
 
 

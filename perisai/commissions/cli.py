@@ -1,0 +1,124 @@
+"""`flask --app wsgi perisai standing|commission-rules|close-commissions`."""
+
+from __future__ import annotations
+
+import json
+
+import click
+from flask.cli import AppGroup
+
+from perisai.cli import perisai_cli
+from perisai.extensions import db
+
+
+def _month(ctx, param, value):
+    from perisai.months import Month
+
+    try:
+        return Month.parse(value) if value else None
+    except ValueError as error:
+        raise click.BadParameter("YYYY-MM") from error
+
+
+def _fail(error):
+    from perisai.i18n import t
+
+    db.session.rollback()
+    fields = json.dumps(error.errors, ensure_ascii=False)
+    raise click.ClickException(f"{t(error.message)} {fields}") from error
+
+
+@perisai_cli.command("standing")
+@click.option("--month", required=True, callback=_month, help="YYYY-MM")
+def standing_command(month):
+    """Warn/suspend agents and flag Wadah below target for a month (safe to run twice)."""
+    from perisai.commissions.standing import check_standing
+    from perisai.errors import DomainError
+
+    try:
+        result = check_standing(db.session, month=month)
+    except DomainError as error:
+        _fail(error)
+    db.session.commit()
+    click.echo(
+        f"{month}: peringatan/warned {len(result.warned)}, ditangguhkan/suspended "
+        f"{len(result.suspended)}, wadah di bawah target/below target "
+        f"{len(result.wadahs_below_target)}"
+    )
+    for code in result.suspended:
+        click.echo(f"  suspended {code}")
+    for code in result.warned:
+        click.echo(f"  warned {code}")
+    for name in result.wadahs_below_target:
+        click.echo(f"  below target: {name}")
+
+
+@perisai_cli.command("close-commissions")
+@click.option("--month", required=True, callback=_month, help="YYYY-MM")
+@click.option("--branch", default="all", help="branch code, or all")
+def close_command(month, branch):
+    """Close a commission month for a branch or all branches (idempotent)."""
+    from perisai.auth.permissions import Scope
+    from perisai.commissions import operations
+    from perisai.errors import DomainError
+
+    try:
+        ids = operations.branch_ids_for_close(db.session, Scope("admin", None, None), branch)
+        result = operations.close_commission_month(db.session, month=month, branch_ids=ids)
+    except DomainError as error:
+        _fail(error)
+    db.session.commit()
+    click.echo(json.dumps(operations.serialize_close(db.session, result), ensure_ascii=False))
+
+
+rules_cli = AppGroup("commission-rules", help="Incentive rule sets (versioned by month).")
+
+
+@rules_cli.command("list")
+def list_rules_command():
+    """Print every incentive rule set as JSON."""
+    from sqlalchemy import select
+
+    from perisai.commissions.models import CommissionRuleSet
+    from perisai.commissions.rules import serialize_rule_set
+
+    rows = db.session.scalars(
+        select(CommissionRuleSet).order_by(CommissionRuleSet.effective_from, CommissionRuleSet.id)
+    )
+    click.echo(json.dumps([serialize_rule_set(r) for r in rows], indent=2, ensure_ascii=False))
+
+
+@rules_cli.command("add")
+@click.option("--from", "effective_from", required=True, callback=_month, help="YYYY-MM")
+@click.option("--acquisition-fee-with-jht", type=int, default=15_000, show_default=True)
+@click.option("--acquisition-fee-basic", type=int, default=10_000, show_default=True)
+@click.option("--acquisition-minimum", type=int, default=25, show_default=True)
+@click.option("--full-rate-until", type=int, default=24, show_default=True)
+@click.option("--full-rate-bp", type=int, default=1_500, show_default=True)
+@click.option("--reduced-rate-until", type=int, default=60, show_default=True)
+@click.option("--reduced-rate-bp", type=int, default=500, show_default=True)
+@click.option("--wadah-bp", type=int, default=1_000, show_default=True)
+@click.option("--warning-months", type=int, default=2, show_default=True)
+@click.option("--suspend-months", type=int, default=3, show_default=True)
+@click.option("--reactivation-months", type=int, default=6, show_default=True)
+@click.option("--wadah-below-target-months", type=int, default=3, show_default=True)
+@click.option("--source", required=True, help="the board decision or regulation")
+def add_rules_command(**options):
+    """Add an incentive rule set in force from a month still open."""
+    from perisai.commissions.rules import add_rule_set, serialize_rule_set
+    from perisai.commissions.schemas import RuleSetCreateSchema
+    from perisai.errors import DomainError
+
+    data = {**options, "effective_from": str(options["effective_from"])}
+    errors = RuleSetCreateSchema().validate(data)
+    if errors:
+        raise click.ClickException(json.dumps(errors, ensure_ascii=False))
+    try:
+        rule = add_rule_set(db.session, data=RuleSetCreateSchema().load(data))
+    except DomainError as error:
+        _fail(error)
+    db.session.commit()
+    click.echo(json.dumps(serialize_rule_set(rule), ensure_ascii=False))
+
+
+perisai_cli.add_command(rules_cli)

@@ -1,0 +1,235 @@
+"""Commission endpoints of API.md: statements (JSON and PDF), month close, paid and
+acknowledged, Wadah statements, rule sets, prior registrations and agent standing."""
+
+from __future__ import annotations
+
+from flask import Response, abort
+from flask.views import MethodView
+from flask_login import current_user
+from sqlalchemy import select
+
+import perisai.commissions.cli  # noqa: F401 - registers `flask perisai standing` and friends
+from perisai.agents.models import Agent
+from perisai.api import Blueprint, paginate
+from perisai.auth.permissions import current_scope, login_required, roles_required
+from perisai.commissions import operations, render, rules, standing, statements
+from perisai.commissions.models import CommissionRuleSet, StandingFlag
+from perisai.commissions.schemas import (
+    AgentStatusSchema,
+    CloseBodySchema,
+    CloseQuerySchema,
+    CloseResultSchema,
+    MonthQuerySchema,
+    PaidSchema,
+    PriorRegistrationSchema,
+    RuleSetCreateSchema,
+    RuleSetSchema,
+    StandingFlagSchema,
+    StatementDetailSchema,
+    StatementQuerySchema,
+    StatementSchema,
+    WadahStatementSchema,
+)
+from perisai.contributions.operations import local_today
+from perisai.errors import field_error
+from perisai.extensions import db
+from perisai.i18n import current_language
+from perisai.months import Month
+from perisai.workers.operations import get_visible_worker
+
+blp = Blueprint(
+    "commissions",
+    __name__,
+    url_prefix="/api/v1/commissions",
+    description="Commissions: statements, month close, Wadah statements, rules, standing",
+)
+
+
+def _month_or_now(month: Month | None) -> Month:
+    return month or Month.of(local_today())
+
+
+def _path_month(text: str) -> Month:
+    try:
+        return Month.parse(text)
+    except ValueError:
+        raise field_error("month", "field.invalid|MonthField", location="path") from None
+
+
+def _minimum(month: Month) -> int:
+    return rules.rule_set_for(db.session, month, location="query").acquisition_minimum
+
+
+def _pdf(data: bytes, name: str) -> Response:
+    headers = {"Content-Disposition": f'inline; filename="{name}"'}
+    return Response(data, mimetype="application/pdf", headers=headers)
+
+
+@blp.route("/statements")
+class Statements(MethodView):
+    @login_required
+    @blp.arguments(StatementQuerySchema, location="query")
+    @blp.response(200, StatementSchema(many=True))
+    def get(self, args):
+        """One row per agent in scope for a month (default: this month); open = estimate."""
+        month = _month_or_now(args["month"])
+        agents, headers = paginate(db.session, operations.agents_in_scope(current_scope()), args)
+        minimum = _minimum(month)
+        items = operations.agent_months(db.session, month, list(agents))
+        return [operations.serialize_agent_month(i, minimum) for i in items], headers
+
+
+@blp.route("/statements/<statement_id>")
+class StatementById(MethodView):
+    @login_required
+    @blp.response(200, StatementDetailSchema)
+    def get(self, statement_id):
+        """One statement with every ledger line behind its total."""
+        item = operations.get_agent_month(db.session, current_scope(), statement_id)
+        body = operations.serialize_agent_month(item, _minimum(item.month))
+        return {**body, "lines": statements.statement_lines(db.session, item)}
+
+
+@blp.route("/statements/<statement_id>.pdf")
+class StatementPdf(MethodView):
+    @login_required
+    @blp.response(200, content_type="application/pdf")
+    def get(self, statement_id):
+        """The statement as a PDF: every participant and payment line behind the total."""
+        item = operations.get_agent_month(db.session, current_scope(), statement_id)
+        lines = statements.statement_lines(db.session, item)
+        pdf = render.statement_pdf(item, lines, _minimum(item.month), current_language())
+        return _pdf(pdf, f"insentif-{item.agent.agent_code}-{item.month}.pdf")
+
+
+@blp.route("/statements/<statement_id>/paid")
+class StatementPaid(MethodView):
+    @roles_required("supervisor", "admin")
+    @blp.arguments(PaidSchema)
+    @blp.response(200, StatementSchema)
+    def post(self, body, statement_id):
+        """Mark a closed statement paid (transfer reference and date)."""
+        item = operations.get_agent_month(db.session, current_scope(), statement_id)
+        operations.mark_statement_paid(db.session, item, by=current_user, **body)
+        db.session.commit()
+        return operations.serialize_agent_month(item, _minimum(item.month))
+
+
+@blp.route("/statements/<statement_id>/acknowledge")
+class StatementAcknowledge(MethodView):
+    @roles_required("agent")
+    @blp.response(200, StatementSchema)
+    def post(self, statement_id):
+        """The agent acknowledges their closed statement."""
+        item = operations.get_agent_month(db.session, current_scope(), statement_id)
+        operations.acknowledge_statement(db.session, item, by=current_user)
+        db.session.commit()
+        return operations.serialize_agent_month(item, _minimum(item.month))
+
+
+@blp.route("/months/<month>/close")
+class CloseMonth(MethodView):
+    @roles_required("supervisor", "admin")
+    @blp.arguments(CloseQuerySchema, location="query")
+    @blp.arguments(CloseBodySchema)
+    @blp.response(200, CloseResultSchema)
+    def post(self, query, body, month):
+        """Close the month for the branch (admin: `branch` code, or all); idempotent."""
+        scope, month = current_scope(), _path_month(month)
+        branch_ids = operations.branch_ids_for_close(
+            db.session, scope, body.get("branch") or query["branch"]
+        )
+        result = operations.close_commission_month(
+            db.session, month=month, branch_ids=branch_ids, closed_by=current_user
+        )
+        db.session.commit()
+        return operations.serialize_close(db.session, result)
+
+
+@blp.route("/wadah-statements")
+class WadahStatements(MethodView):
+    @roles_required("supervisor", "admin")
+    @blp.arguments(StatementQuerySchema, location="query")
+    @blp.response(200, WadahStatementSchema(many=True))
+    def get(self, args):
+        """One row per Wadah in scope for a month: its agents' incentive and its own share."""
+        month = _month_or_now(args["month"])
+        wadahs, headers = paginate(db.session, statements.wadahs_in_scope(current_scope()), args)
+        items = statements.wadah_months(db.session, month, list(wadahs))
+        return [statements.serialize_wadah_month(i) for i in items], headers
+
+
+@blp.route("/wadah-statements/<statement_id>.pdf")
+class WadahStatementPdf(MethodView):
+    @roles_required("supervisor", "admin")
+    @blp.response(200, content_type="application/pdf")
+    def get(self, statement_id):
+        """The Wadah's statement as a PDF, with every agent's lines."""
+        item = statements.get_wadah_month(db.session, current_scope(), statement_id)
+        lines = {a.agent.id: statements.statement_lines(db.session, a) for a in item.agents}
+        pdf = render.wadah_statement_pdf(item, lines, current_language())
+        return _pdf(pdf, f"insentif-wadah-{item.wadah.id}-{item.month}.pdf")
+
+
+@blp.route("/rule-sets")
+class RuleSets(MethodView):
+    @login_required
+    @blp.response(200, RuleSetSchema(many=True))
+    def get(self):
+        """Every incentive rule set, oldest first."""
+        stmt = select(CommissionRuleSet).order_by(
+            CommissionRuleSet.effective_from, CommissionRuleSet.id
+        )
+        return [rules.serialize_rule_set(r) for r in db.session.scalars(stmt)]
+
+    @roles_required("admin")
+    @blp.arguments(RuleSetCreateSchema)
+    @blp.response(201, RuleSetSchema)
+    def post(self, body):
+        """Add a rule set version, in force from an open month onwards."""
+        rule = rules.add_rule_set(db.session, data=body, created_by=current_user)
+        db.session.commit()
+        return rules.serialize_rule_set(rule)
+
+
+@blp.route("/prior-registrations")
+class PriorRegistrations(MethodView):
+    @roles_required("supervisor", "admin")
+    @blp.arguments(PriorRegistrationSchema)
+    @blp.response(201, PriorRegistrationSchema)
+    def post(self, body):
+        """Record that a participant's NIK was registered in BPU before (never 'new')."""
+        worker = get_visible_worker(db.session, current_scope(), body["worker_id"])
+        operations.mark_previously_registered(
+            db.session, worker=worker, source=body["source"], by=current_user
+        )
+        db.session.commit()
+        return body
+
+
+@blp.route("/standing")
+class Standing(MethodView):
+    @roles_required("supervisor", "admin")
+    @blp.arguments(MonthQuerySchema, location="query")
+    @blp.response(200, StandingFlagSchema(many=True))
+    def get(self, args):
+        """Standing flags of a month (warnings, suspensions, Wadah below target) in scope."""
+        month, scope = _month_or_now(args["month"]), current_scope()
+        stmt = select(StandingFlag).where(StandingFlag.month == month).order_by(StandingFlag.id)
+        if not scope.is_admin:
+            stmt = stmt.where(StandingFlag.branch_id == scope.branch_id)
+        return [standing.serialize_flag(db.session, f) for f in db.session.scalars(stmt)]
+
+
+@blp.route("/agents/<agent_code>/reactivate")
+class ReactivateAgent(MethodView):
+    @roles_required("supervisor", "admin")
+    @blp.response(200, AgentStatusSchema)
+    def post(self, agent_code):
+        """Reactivate a suspended agent (not before 6 months after the suspension)."""
+        agent = db.session.scalar(select(Agent).where(Agent.agent_code == agent_code))
+        if agent is None or not current_scope().allows_branch(agent.wadah.branch_id):
+            abort(404)
+        standing.reactivate_agent(db.session, agent=agent, today=local_today())
+        db.session.commit()
+        return {"agent_code": agent.agent_code, "status": agent.status}

@@ -1,0 +1,165 @@
+"""Request and response bodies of the commission endpoints (API.md "Commissions")."""
+
+from __future__ import annotations
+
+from marshmallow import fields
+
+from perisai.api import Length, MonthField, PageArgs, QuerySchema, Range, Schema
+
+MONEY = Range(min=0, max=10**9)
+BASIS_POINTS = Range(min=0, max=10_000)
+MONTHS = Range(min=1, max=600)
+
+
+class StatementQuerySchema(PageArgs):
+    month = MonthField(load_default=None)
+
+
+class MonthQuerySchema(QuerySchema):
+    month = MonthField(load_default=None)
+
+
+class CloseQuerySchema(QuerySchema):
+    branch = fields.String(load_default=None, validate=Length(max=20))
+
+
+class CloseBodySchema(Schema):
+    branch = fields.String(load_default=None, validate=Length(max=20))
+
+
+class StatementSchema(Schema):
+    id = fields.String()
+    agent_code = fields.String()
+    agent_name = fields.String()
+    wadah = fields.String()
+    wadah_id = fields.Integer()
+    month = fields.String()
+    state = fields.String(metadata={"enum": ["open", "closed"]})
+    new_participants = fields.Integer()
+    acquisition_minimum = fields.Integer()
+    new_participants_needed = fields.Integer(
+        metadata={"description": "new participants still needed this month for the fee"}
+    )
+    payments = fields.Integer()
+    collected_amount = fields.Integer()
+    acquisition_fee = fields.Integer()
+    collection_fee = fields.Integer()
+    total = fields.Integer()
+    wadah_fee = fields.Integer()
+    rule_set_id = fields.Integer(allow_none=True)
+    closed_at = fields.String(allow_none=True)
+    paid_on = fields.String(allow_none=True)
+    transfer_reference = fields.String(allow_none=True)
+    acknowledged_at = fields.String(allow_none=True)
+
+
+class StatementLineSchema(Schema):
+    kind = fields.String()
+    component = fields.String()
+    participant = fields.String(allow_none=True)
+    membership_number = fields.String(allow_none=True)
+    nik_masked = fields.String(allow_none=True)
+    receipt_number = fields.String(allow_none=True)
+    paid_on = fields.String(allow_none=True)
+    covered_month = fields.String(allow_none=True)
+    month_index = fields.Integer(allow_none=True)
+    base_amount = fields.Integer()
+    rate_bp = fields.Integer(allow_none=True)
+    amount = fields.Integer()
+
+
+class StatementDetailSchema(StatementSchema):
+    lines = fields.List(fields.Nested(StatementLineSchema))
+
+
+class WadahStatementSchema(Schema):
+    id = fields.String()
+    wadah = fields.String()
+    wadah_id = fields.Integer()
+    month = fields.String()
+    state = fields.String()
+    agents = fields.Integer()
+    new_participants = fields.Integer()
+    payments = fields.Integer()
+    collected_amount = fields.Integer()
+    acquisition_fee = fields.Integer()
+    collection_fee = fields.Integer()
+    total = fields.Integer()
+    wadah_fee = fields.Integer()
+    payable = fields.Integer()
+    bank_name = fields.String()
+    bank_account = fields.String()
+
+
+class ClosedBranchSchema(Schema):
+    branch = fields.String()
+    closed_months = fields.List(fields.String())
+    already_closed = fields.Boolean()
+
+
+class CloseResultSchema(Schema):
+    month = fields.String()
+    statements = fields.Integer()
+    branches = fields.List(fields.Nested(ClosedBranchSchema))
+
+
+class PaidSchema(Schema):
+    paid_on = fields.Date(required=True)
+    transfer_reference = fields.String(required=True, validate=Length(min=1, max=80))
+
+
+class RuleSetCreateSchema(Schema):
+    effective_from = MonthField(required=True)
+    acquisition_fee_with_jht = fields.Integer(required=True, strict=True, validate=MONEY)
+    acquisition_fee_basic = fields.Integer(required=True, strict=True, validate=MONEY)
+    acquisition_minimum = fields.Integer(required=True, strict=True, validate=Range(0, 10_000))
+    full_rate_until = fields.Integer(required=True, strict=True, validate=MONTHS)
+    full_rate_bp = fields.Integer(required=True, strict=True, validate=BASIS_POINTS)
+    reduced_rate_until = fields.Integer(required=True, strict=True, validate=MONTHS)
+    reduced_rate_bp = fields.Integer(required=True, strict=True, validate=BASIS_POINTS)
+    wadah_bp = fields.Integer(required=True, strict=True, validate=BASIS_POINTS)
+    warning_months = fields.Integer(load_default=2, strict=True, validate=Range(1, 24))
+    suspend_months = fields.Integer(load_default=3, strict=True, validate=Range(1, 24))
+    reactivation_months = fields.Integer(load_default=6, strict=True, validate=Range(0, 60))
+    wadah_below_target_months = fields.Integer(load_default=3, strict=True, validate=Range(1, 24))
+    source = fields.String(required=True, validate=Length(min=3, max=200))
+
+
+class RuleSetSchema(Schema):
+    id = fields.Integer()
+    effective_from = fields.String()
+    acquisition_fee_with_jht = fields.Integer()
+    acquisition_fee_basic = fields.Integer()
+    acquisition_minimum = fields.Integer()
+    full_rate_until = fields.Integer()
+    full_rate_bp = fields.Integer()
+    reduced_rate_until = fields.Integer()
+    reduced_rate_bp = fields.Integer()
+    wadah_bp = fields.Integer()
+    warning_months = fields.Integer()
+    suspend_months = fields.Integer()
+    reactivation_months = fields.Integer()
+    wadah_below_target_months = fields.Integer()
+    source = fields.String()
+    created_at = fields.String(allow_none=True)
+
+
+class PriorRegistrationSchema(Schema):
+    worker_id = fields.UUID(required=True)
+    source = fields.String(required=True, validate=Length(min=3, max=200))
+
+
+class StandingFlagSchema(Schema):
+    month = fields.String()
+    subject = fields.String()
+    kind = fields.String(metadata={"enum": ["warning", "suspended", "below_target"]})
+    reason = fields.String()
+    months = fields.Integer()
+    agent_code = fields.String(allow_none=True)
+    wadah = fields.String()
+    wadah_id = fields.Integer()
+
+
+class AgentStatusSchema(Schema):
+    agent_code = fields.String()
+    status = fields.String()

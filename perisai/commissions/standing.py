@@ -1,0 +1,179 @@
+"""Agent standing (DOMAIN.md §4): warnings, suspension, reactivation, Wadah below target.
+
+An agent's run of empty months counts back from the month checked, over months since the agent
+joined or was last reactivated: a month is empty of acquisitions when no new participant was
+acquired, and empty of transactions when no payment was posted either (so a month without any
+transaction is always also a month without an acquisition; the reason names the stronger one).
+`warning_months` (2) in a row flags the agent, `suspend_months` (3) suspends it (status
+"suspended": no new registrations). Reactivation is refused before `reactivation_months` (6)
+after the suspension. A Wadah whose agents together acquired fewer than its monthly_target for
+`wadah_below_target_months` (3) in a row is flagged for its branch. Flags are rows
+(StandingFlag), unique per month, subject and kind, so running the check twice changes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+import perisai.commissions.messages  # noqa: F401 - registers the messages
+from perisai.agents.models import Agent, Wadah
+from perisai.agents.operations import set_agent_status
+from perisai.commissions.models import StandingFlag
+from perisai.commissions.operations import agent_months
+from perisai.commissions.rules import rule_set_for
+from perisai.errors import Conflict
+from perisai.months import Month
+
+
+@dataclass
+class StandingResult:
+    month: Month
+    warned: list[str] = field(default_factory=list)
+    suspended: list[str] = field(default_factory=list)
+    wadahs_below_target: list[str] = field(default_factory=list)
+
+
+def _start_month(agent: Agent) -> Month:
+    start = Month.of(agent.joined_on)
+    if agent.status == "active" and agent.status_changed_at is not None:
+        start = max(start, Month.of(agent.status_changed_at.date()))  # reactivated: fresh start
+    return start
+
+
+def check_standing(session: Session, *, month: Month, branch_ids=None) -> StandingResult:
+    """Flag, suspend and report for `month` (figures of closed months, else estimates)."""
+    rule = rule_set_for(session, month, location="query")
+    depth = max(rule.suspend_months, rule.warning_months, rule.wadah_below_target_months)
+    stmt = select(Agent).join(Wadah, Wadah.id == Agent.wadah_id).order_by(Agent.id)
+    if branch_ids is not None:
+        stmt = stmt.where(Wadah.branch_id.in_(list(branch_ids)))
+    agents = list(session.scalars(stmt))
+    history = {
+        offset: {
+            item.agent.id: item.figures for item in agent_months(session, month - offset, agents)
+        }
+        for offset in range(depth)
+    }
+    existing = set(
+        session.execute(
+            select(StandingFlag.subject, StandingFlag.kind).where(StandingFlag.month == month)
+        ).all()
+    )
+    result = StandingResult(month)
+
+    def flag(kind, reason, months, wadah, agent=None):
+        subject = f"agent:{agent.id}" if agent else f"wadah:{wadah.id}"
+        if (subject, kind) in existing:
+            return False
+        session.add(
+            StandingFlag(
+                month=month,
+                subject=subject,
+                kind=kind,
+                reason=reason,
+                months=months,
+                branch_id=wadah.branch_id,
+                wadah_id=wadah.id,
+                agent_id=agent.id if agent else None,
+            )
+        )
+        existing.add((subject, kind))
+        return True
+
+    for agent in agents:
+        if agent.status != "active":
+            continue
+        start = _start_month(agent)
+        no_acquisition = no_transaction = 0
+        for offset in range(depth):
+            if month - offset < start:
+                break
+            figures = history[offset][agent.id]
+            if figures["new_participants"] > 0:
+                break
+            no_acquisition += 1
+        for offset in range(no_acquisition):
+            figures = history[offset][agent.id]
+            if figures["payments"] > 0:
+                break
+            no_transaction += 1
+        run = no_acquisition
+        if run >= rule.suspend_months:
+            reason = "no_transaction" if no_transaction >= rule.suspend_months else "no_acquisition"
+            set_agent_status(agent, "suspended")
+            flag("suspended", reason, run, agent.wadah, agent)
+            result.suspended.append(agent.agent_code)
+        elif run >= rule.warning_months:
+            reason = "no_transaction" if no_transaction >= rule.warning_months else "no_acquisition"
+            if flag("warning", reason, run, agent.wadah, agent):
+                result.warned.append(agent.agent_code)
+
+    wadahs: dict[int, Wadah] = {}
+    acquired: dict[int, list[int]] = {}
+    months = rule.wadah_below_target_months
+    for agent in agents:
+        wadahs[agent.wadah_id] = agent.wadah
+        counts = acquired.setdefault(agent.wadah_id, [0] * months)
+        for offset in range(months):
+            counts[offset] += history[offset][agent.id]["new_participants"]
+    for wadah in wadahs.values():
+        if wadah.status != "active" or wadah.monthly_target <= 0:
+            continue
+        if month - (months - 1) < Month.of(wadah.pks_start):
+            continue  # not yet `months` months under the PKS
+        below = all(count < wadah.monthly_target for count in acquired[wadah.id])
+        if below and flag("below_target", "target", months, wadah):
+            result.wadahs_below_target.append(wadah.name)
+    session.flush()
+    return result
+
+
+def add_months(day: date, months: int) -> date:
+    target = Month.of(day) + months
+    return date(target.year, target.month, min(day.day, target.last_day().day))
+
+
+def reactivate_agent(session: Session, *, agent: Agent, today: date) -> Agent:
+    """Back to active, not before `reactivation_months` after the suspension."""
+    if agent.status != "suspended":
+        raise Conflict("commissions.not_suspended")
+    rule = rule_set_for(session, Month.of(today), location="query")
+    suspended_on = agent.status_changed_at.date() if agent.status_changed_at else today
+    earliest = add_months(suspended_on, rule.reactivation_months)
+    if today < earliest:
+        raise Conflict(f"commissions.reactivation_early|{earliest.isoformat()}")
+    set_agent_status(agent, "active")
+    session.flush()
+    return agent
+
+
+def flags_for(session: Session, month: Month, agent_ids=None) -> dict[int, list[str]]:
+    """Standing flags per agent for a month, e.g. for the supervisor reports."""
+    stmt = select(StandingFlag.agent_id, StandingFlag.kind).where(
+        StandingFlag.month == month, StandingFlag.agent_id.is_not(None)
+    )
+    if agent_ids is not None:
+        stmt = stmt.where(StandingFlag.agent_id.in_(list(agent_ids)))
+    out: dict[int, list[str]] = {}
+    for agent_id, kind in session.execute(stmt):
+        out.setdefault(agent_id, []).append(kind)
+    return out
+
+
+def serialize_flag(session: Session, row: StandingFlag) -> dict:
+    agent = session.get(Agent, row.agent_id) if row.agent_id else None
+    wadah = session.get(Wadah, row.wadah_id)
+    return {
+        "month": str(row.month),
+        "subject": row.subject,
+        "kind": row.kind,
+        "reason": row.reason,
+        "months": row.months,
+        "agent_code": agent.agent_code if agent else None,
+        "wadah": wadah.name,
+        "wadah_id": wadah.id,
+    }

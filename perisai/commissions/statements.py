@@ -1,0 +1,156 @@
+"""What stands behind a statement: its ledger lines (frozen or estimated) and Wadah totals."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from flask import abort
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from perisai.agents.models import Agent, Wadah
+from perisai.auth.permissions import Scope
+from perisai.commissions import ledger
+from perisai.commissions.ledger import E, P, W, Window
+from perisai.commissions.operations import (
+    FIGURES,
+    AgentMonth,
+    agent_months,
+    last_closed_months,
+    parse_public_id,
+)
+from perisai.commissions.rules import rule_set_for
+from perisai.months import Month
+from perisai.workers.models import mask_nik
+
+KIND_ORDER = {"acquisition": 0, "collection": 1, "reversal": 2, "wadah": 3}
+
+
+def statement_lines(session: Session, item: AgentMonth) -> list[dict]:
+    """Every ledger line behind the agent's month, with the participant and payment."""
+    if item.state == "closed":
+        lines = select(*[E.c[name] for name in ledger.LINE_COLUMNS]).where(
+            E.c.agent_id == item.agent.id, E.c.month == str(item.month)
+        )
+    else:
+        branch = item.agent.wadah.branch_id
+        last = last_closed_months(session, [branch]).get(branch)
+        window = Window(
+            item.month, bool(last) and last + 1 == item.month, (branch,), (item.agent.id,)
+        )
+        rule = rule_set_for(session, item.month, location="query")
+        lines = ledger.all_lines(
+            ledger.candidate_payments(window),
+            ledger.reversals_to_claw_back(window),
+            item.month,
+            rule,
+        )
+    s = lines.subquery("lines")
+    stmt = select(
+        s,
+        W.c.full_name,
+        W.c.membership_number,
+        W.c.nik,
+        P.c.receipt_number,
+        P.c.paid_on,
+    ).select_from(s.outerjoin(W, W.c.id == s.c.worker_id).outerjoin(P, P.c.id == s.c.payment_id))
+    rows = []
+    for row in session.execute(stmt).mappings():
+        rows.append(
+            {
+                "kind": row["kind"],
+                "component": row["component"],
+                "participant": row["full_name"],
+                "membership_number": row["membership_number"],
+                "nik_masked": mask_nik(row["nik"]) if row["nik"] else None,
+                "receipt_number": row["receipt_number"],
+                "paid_on": str(row["paid_on"])[:10] if row["paid_on"] else None,
+                "covered_month": str(row["covered_month"]) if row["covered_month"] else None,
+                "month_index": row["month_index"],
+                "base_amount": int(row["base_amount"]),
+                "rate_bp": row["rate_bp"],
+                "amount": int(row["amount"]),
+            }
+        )
+    rows.sort(
+        key=lambda r: (
+            KIND_ORDER.get(r["kind"], 9),
+            r["participant"] or "",
+            r["receipt_number"] or "",
+            r["covered_month"] or "",
+        )
+    )
+    return rows
+
+
+# --- Wadah statements -------------------------------------------------------------------------
+
+
+@dataclass
+class WadahMonth:
+    wadah: Wadah
+    month: Month
+    state: str
+    agents: list[AgentMonth] = field(default_factory=list)
+
+    @property
+    def public_id(self) -> str:
+        return f"{self.month}-{self.wadah.id}"
+
+    def sum(self, name: str) -> int:
+        return sum(int(item.figures[name]) for item in self.agents)
+
+    @property
+    def payable(self) -> int:
+        """What is transferred to the Wadah's account: its agents' incentive and its own fee."""
+        return self.sum("total") + self.sum("wadah_fee")
+
+
+def wadahs_in_scope(scope: Scope):
+    stmt = select(Wadah).order_by(Wadah.name, Wadah.id)
+    if scope.role == "agent":
+        return stmt.where(Wadah.id == -1)
+    if not scope.is_admin:
+        return stmt.where(Wadah.branch_id == scope.branch_id)
+    return stmt
+
+
+def wadah_months(session: Session, month: Month, wadahs: list[Wadah]) -> list[WadahMonth]:
+    agents = session.scalars(
+        select(Agent).where(Agent.wadah_id.in_([w.id for w in wadahs])).order_by(Agent.agent_code)
+    ).all()
+    by_wadah: dict[int, list[AgentMonth]] = defaultdict(list)
+    for item in agent_months(session, month, list(agents)):
+        if item.state == "closed" and item.statement is None:
+            continue  # joined after the month was closed: not part of it
+        by_wadah[item.agent.wadah_id].append(item)
+    last = last_closed_months(session, {w.branch_id for w in wadahs})
+    out = []
+    for wadah in wadahs:
+        closed = last.get(wadah.branch_id) is not None and month <= last[wadah.branch_id]
+        out.append(WadahMonth(wadah, month, "closed" if closed else "open", by_wadah[wadah.id]))
+    return out
+
+
+def get_wadah_month(session: Session, scope: Scope, public_id: str) -> WadahMonth:
+    month, wadah_id = parse_public_id(public_id)
+    wadah = session.get(Wadah, wadah_id)
+    if wadah is None or scope.role == "agent" or not scope.allows_branch(wadah.branch_id):
+        abort(404)
+    return wadah_months(session, month, [wadah])[0]
+
+
+def serialize_wadah_month(item: WadahMonth) -> dict:
+    return {
+        "id": item.public_id,
+        "wadah": item.wadah.name,
+        "wadah_id": item.wadah.id,
+        "month": str(item.month),
+        "state": item.state,
+        "agents": len(item.agents),
+        **{name: item.sum(name) for name in FIGURES},
+        "payable": item.payable,
+        "bank_name": item.wadah.bank_name,
+        "bank_account": item.wadah.bank_account,
+    }
