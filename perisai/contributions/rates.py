@@ -13,6 +13,7 @@ from perisai.contributions.models import DiscountRule, IncomeLevel, RateVersion
 from perisai.contributions.rules import RuleBook
 from perisai.errors import field_error
 from perisai.months import Month
+from perisai.workers.models import FUNDING_SOURCES, SECTORS
 
 ROUNDING = (
     "Percentages in basis points, rounded half up to whole rupiah; a discount is applied to "
@@ -98,6 +99,10 @@ def add_discount_rule(
         raise field_error("effective_from", "contributions.effective_from_past")
     if effective_to < effective_from:
         raise field_error("effective_to", "contributions.period")
+    if sector not in (None, *SECTORS):
+        raise field_error("sector", "field.one_of|" + ", ".join(SECTORS))
+    if not set(excluded_funding) <= set(FUNDING_SOURCES):
+        raise field_error("excluded_funding", "field.one_of|" + ", ".join(FUNDING_SOURCES))
     rule = DiscountRule(
         name=name,
         sector=sector,

@@ -19,6 +19,7 @@ from perisai.contributions.models import DiscountRule, IncomeLevel, RateVersion
 from perisai.months import Month
 
 FULL = 10_000  # basis points in 100 %
+_LEVELS_CACHE: dict[tuple, frozenset[int]] = {}
 
 
 def round_half_up(numerator: int, denominator: int = FULL) -> int:
@@ -76,7 +77,6 @@ class RuleBook:
             select(RateVersion).order_by(RateVersion.effective_from, RateVersion.id)
         ).all()
         self.discounts = session.scalars(select(DiscountRule).order_by(DiscountRule.id)).all()
-        self._levels: dict[int, frozenset[int]] = {}
 
     def version_for(self, month: Month) -> RateVersion:
         chosen = None
@@ -97,13 +97,18 @@ class RuleBook:
         return chosen
 
     def levels(self, version: RateVersion) -> frozenset[int]:
-        if version.id not in self._levels:
-            self._levels[version.id] = frozenset(
+        # A version's table never changes once written, so it is cached per process; the key
+        # holds created_at too, so an id reused after a rolled-back insert is not confused.
+        key = (version.id, version.created_at)
+        if key not in _LEVELS_CACHE:
+            if len(_LEVELS_CACHE) > 256:
+                _LEVELS_CACHE.clear()
+            _LEVELS_CACHE[key] = frozenset(
                 self.session.scalars(
                     select(IncomeLevel.amount).where(IncomeLevel.rate_version_id == version.id)
                 )
             )
-        return self._levels[version.id]
+        return _LEVELS_CACHE[key]
 
     def price(
         self, month: Month, *, income_level: int, has_jht: bool, sector: str, funding: str
