@@ -1,4 +1,4 @@
-// Small DOM helpers: build elements without innerHTML (the CSP forbids inline styles/scripts,
+// Small DOM helpers: build elements, never HTML strings (the CSP forbids inline styles/scripts,
 // and text never becomes markup), money and month formatting, toasts.
 import { t, getLang } from "./i18n.js";
 
@@ -50,7 +50,7 @@ export function toast(message, kind = "info") {
   box.textContent = message;
   box.className = `toast show ${kind}`;
   clearTimeout(toastTimer);
-  toastTimer = setTimeout(() => { box.className = "toast"; }, 4000);
+  toastTimer = setTimeout(() => { box.className = "toast"; }, 2500);
 }
 
 export function statusBadge(status) {

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import gzip
 import json
 
 import flask
@@ -25,7 +27,19 @@ def _text(name: str) -> str:
     return (bundle().root / name).read_text(encoding="utf-8")
 
 
+COMPRESSIBLE = (".js", ".css", ".html", ".webmanifest", ".json", ".svg")
+
+
 def _respond(body, name: str, cache: str, **headers) -> Response:
+    if isinstance(body, str):
+        body = body.encode()
+    vary = name.endswith(COMPRESSIBLE) or name.endswith("/")
+    if vary and "gzip" in request.headers.get("Accept-Encoding", ""):
+        # The app is often served without a compressing proxy; text shrinks ~3× on 3G.
+        body = _gzip(body)
+        headers["Content-Encoding"] = "gzip"
+    if vary:
+        headers["Vary"] = "Accept-Encoding"
     response = Response(body, content_type=content_type(name))
     response.headers["Cache-Control"] = cache
     response.headers.update(headers)
@@ -33,10 +47,22 @@ def _respond(body, name: str, cache: str, **headers) -> Response:
     return response.make_conditional(request)
 
 
+@functools.lru_cache(maxsize=256)
+def _gzip(body: bytes) -> bytes:
+    return gzip.compress(body, compresslevel=6, mtime=0)
+
+
 def shell():
     current = bundle()
     html = _text("index.html").replace("{{ASSETS}}", f"/app/v/{current.version}")
     html = html.replace("{{VERSION}}", current.version)
+    # Every module at once instead of a waterfall of imports (one RTT on a 400 ms link each).
+    preload = "\n".join(
+        f'<link rel="modulepreload" href="/app/v/{current.version}/{name}">'
+        for name in current.versioned
+        if name.endswith(".js")
+    )
+    html = html.replace("{{PRELOAD}}", preload)
     return _respond(html, "index.html", NO_CACHE)
 
 

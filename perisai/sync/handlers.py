@@ -35,7 +35,7 @@ class WorkerRegister:
     def apply(session, ctx: Context, payload: dict) -> Outcome:
         from perisai.workers import operations, schemas
 
-        data = schemas.WorkerCreateSchema().load(payload)
+        data = _schema(schemas.WorkerCreateSchema).load(payload)
         registration = operations.register_worker(
             session, scope=ctx.scope, agent=ctx.agent, data=data
         )
@@ -72,7 +72,7 @@ class PaymentRecord:
         except ValueError as error:
             token = "field.required" if raw_worker_id is None else "field.invalid|UUID"
             raise ValidationError({"worker_id": [token]}) from error
-        data = schemas.PaymentCreateSchema().load(body)
+        data = _schema(schemas.PaymentCreateSchema).load(body)
         worker = get_visible_worker(session, ctx.scope, worker_id)
         payment, created = operations.record_payment(
             session, worker=worker, data=data, recorded_by=ctx.user
@@ -89,18 +89,28 @@ class PaymentRecord:
         return _payment_entity(payment)
 
 
+_schemas: dict[type, Any] = {}
+
+
+def _schema(cls):
+    """One instance per schema class: building a marshmallow schema costs more than using it."""
+    if cls not in _schemas:
+        _schemas[cls] = cls()
+    return _schemas[cls]
+
+
 def _worker_entity(worker, ctx: Context) -> dict:
     from perisai.workers.operations import serialize_worker
     from perisai.workers.schemas import WorkerSchema
 
-    return WorkerSchema().dump(serialize_worker(worker, ctx.scope, ctx.today))
+    return _schema(WorkerSchema).dump(serialize_worker(worker, ctx.scope, ctx.today))
 
 
 def _payment_entity(payment) -> dict:
     from perisai.contributions.operations import serialize_payment
     from perisai.contributions.schemas import PaymentSchema
 
-    return PaymentSchema().dump(serialize_payment(payment))
+    return _schema(PaymentSchema).dump(serialize_payment(payment))
 
 
 HANDLERS = {"worker.register": WorkerRegister, "payment.record": PaymentRecord}

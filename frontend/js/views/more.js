@@ -14,6 +14,7 @@ export async function render(app) {
     if (count) {
       warning.textContent = t("logout.refused", count);
       warning.classList.remove("hidden");
+      warning.scrollIntoView({ block: "center" });
       return;
     }
     try { await api.post("/auth/logout", {}); } catch { /* offline: the cookie ends by itself */ }
