@@ -87,8 +87,14 @@ def build_history(session, org) -> History:
     """
     a, b, c = org.agent, org.agent2, org.other_agent
     w = {}
-    for name in ("a1", "a2", "a3", "a4", "a5"):
-        w[name] = make_worker(session, a, created_at=registered_on(date(2026, 1, 10)))
+    for n, name in enumerate(("a1", "a2", "a3", "a4", "a5")):
+        w[name] = make_worker(
+            session,
+            a,
+            created_at=registered_on(date(2026, 1, 10)),
+            lat=-6.9 - n / 100,
+            lon=110.4 + n / 100,
+        )
     w["b1"] = make_worker(session, b, created_at=registered_on(date(2026, 5, 3)))
     w["b2"] = make_worker(session, b, created_at=registered_on(date(2026, 6, 20)))
     w["c1"] = make_worker(

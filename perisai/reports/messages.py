@@ -1,0 +1,30 @@
+"""Messages and labels of the reports and the supervisor pages (Bahasa Indonesia, English)."""
+
+from perisai.i18n import register
+
+register(
+    {
+        "reports.commissions_closed_only": (
+            "Hanya bulan yang sudah ditutup.",
+            "Closed months only.",
+        ),
+        "reports.commissions_closed": ("Bulan sudah ditutup.", "The month is closed."),
+        "reports.commissions_estimate": (
+            "Perkiraan berjalan (bulan belum ditutup).",
+            "Running estimate (the month is still open).",
+        ),
+        "reports.commissions_unavailable": (
+            "Aturan komisi untuk bulan ini belum ada.",
+            "No commission rules for this month yet.",
+        ),
+        "reports.estimate_line": (
+            "Baris {0} tidak valid: harus kode_wilayah,jumlah (mis. 33.25,120000).",
+            "Line {0} is invalid: expected region_code,count (e.g. 33.25,120000).",
+        ),
+        "reports.estimate_empty": ("Berkas tidak berisi data.", "The file holds no data."),
+        "reports.future_month": (
+            "Bulan tidak boleh setelah bulan ini.",
+            "The month may not be after this month.",
+        ),
+    }
+)

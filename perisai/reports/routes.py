@@ -1,0 +1,103 @@
+"""GET /api/v1/reports/agents (API.md) and the participant list export."""
+
+from __future__ import annotations
+
+import json
+
+from flask import abort
+from flask.views import MethodView
+
+from perisai.api import Blueprint
+from perisai.auth.permissions import current_scope, roles_required
+from perisai.errors import field_error
+from perisai.extensions import db
+from perisai.reports import exports, operations
+from perisai.reports.schemas import AgentReportQuery, AgentReportRow, ParticipantReportQuery
+
+blp = Blueprint("reports", __name__, url_prefix="/api/v1/reports", description="Reports")
+
+AGENT_COLUMNS = list(AgentReportRow._declared_fields)
+
+
+def report_month(args):
+    month, now = args["month"], operations.current_month()
+    if month is None:
+        return now
+    if month > now:
+        raise field_error("month", "reports.future_month", location="query")
+    return month
+
+
+def filters(args) -> dict:
+    return {
+        "wadah_id": args.get("wadah_id"),
+        "status": args.get("status"),
+        "sort": args.get("sort", "rank"),
+        "descending": args.get("order", "desc") == "desc",
+    }
+
+
+@blp.route("/agents")
+class AgentReport(MethodView):
+    @roles_required("supervisor", "admin")
+    @blp.arguments(AgentReportQuery, location="query")
+    @blp.response(200, AgentReportRow(many=True))
+    def get(self, args):
+        """Per-agent figures for a month, ranked (JSON page, or all rows as CSV/XLSX)."""
+        branch_ids = operations.branch_ids_for(current_scope(), args["branch_id"])
+        month = report_month(args)
+        as_of = operations.as_of_day(month)
+        if args["format"] != "json":
+            operations.leaderboard(db.session, branch_ids, month, page_size=1)
+            db.session.commit()  # the rollups it refreshed
+            rows = operations.iter_leaderboard(db.session, branch_ids, month, **filters(args))
+            values = (
+                [operations.serialize_agent_row(r, as_of)[c] for c in AGENT_COLUMNS] for r in rows
+            )
+            return download(args["format"], f"agents-{month}", AGENT_COLUMNS, _flags(values))
+        rows, total = operations.leaderboard(
+            db.session,
+            branch_ids,
+            month,
+            page=args["page"],
+            page_size=args["page_size"],
+            **filters(args),
+        )
+        db.session.commit()
+        header = {"total": total, "page": args["page"], "page_size": args["page_size"]}
+        return [operations.serialize_agent_row(r, as_of) for r in rows], {
+            "X-Pagination": json.dumps(header)
+        }
+
+
+def _flags(rows):
+    flags_at = AGENT_COLUMNS.index("flags")
+    for row in rows:
+        row[flags_at] = " ".join(row[flags_at])
+        yield row
+
+
+def download(fmt: str, stem: str, header: list[str], rows):
+    if fmt == "csv":
+        return exports.csv_response(f"{stem}.csv", header, rows)
+    return exports.xlsx_response(f"{stem}.xlsx", stem[:31], header, rows)
+
+
+@blp.route("/participants")
+class ParticipantReport(MethodView):
+    @roles_required("supervisor", "admin")
+    @blp.arguments(ParticipantReportQuery, location="query")
+    def get(self, args):
+        """The participant list in scope as CSV or XLSX (NIK masked unless you are an admin)."""
+        scope = current_scope()
+        branch_ids = operations.branch_ids_for(scope, args["branch_id"])
+        month = report_month(args)
+        agent_id = None
+        if args["agent_code"]:
+            agent = operations.visible_agent(db.session, branch_ids, args["agent_code"])
+            agent_id = (agent or abort(404)).id
+        rows = operations.participant_rows(
+            db.session, branch_ids, month, full_nik=scope.is_admin, agent_id=agent_id
+        )
+        header = list(operations.PARTICIPANT_COLUMNS)
+        return download(args["format"], f"participants-{month}", header, rows)

@@ -1,0 +1,1 @@
+"""Supervisor pages under /supervisor/: overview, leaderboard, agent, regions, Wadah."""

@@ -1,0 +1,125 @@
+"""What every supervisor page shares: login guard, language, month and branch choice, render."""
+
+from __future__ import annotations
+
+import functools
+from urllib.parse import urlencode
+
+from flask import abort, current_app, g, redirect, render_template, request, session, url_for
+from flask_login import current_user
+
+import perisai.reports.messages
+import perisai.supervisor.messages  # noqa: F401
+from perisai.auth.operations import new_csrf_token
+from perisai.auth.permissions import current_scope
+from perisai.i18n import LANGUAGES, current_language, t
+from perisai.months import Month
+from perisai.reports import operations as reports
+
+PAGE_ROLES = ("supervisor", "admin")
+
+
+def page_language() -> str:
+    asked = request.args.get("lang")
+    if asked in LANGUAGES:
+        return asked
+    remembered = request.cookies.get("lang")
+    return remembered if remembered in LANGUAGES else current_language()
+
+
+def remember_language(response):
+    asked = request.args.get("lang")
+    if asked in LANGUAGES:
+        response.set_cookie("lang", asked, max_age=365 * 86400, samesite="Lax", httponly=True)
+    return response
+
+
+def supervisor_page(view):
+    """Logged in as supervisor/admin; otherwise to the login page (anonymous) or 403 (agent)."""
+
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        if not current_user.is_authenticated:
+            return redirect(url_for("supervisor.login", next=request.full_path.rstrip("?")))
+        if current_user.role not in PAGE_ROLES:
+            return render("supervisor/forbidden.html", status=403)
+        g.scope = current_scope()
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+def chosen_month() -> Month:
+    now = reports.current_month()
+    try:
+        month = Month.parse(request.args.get("month", ""))
+    except ValueError:
+        return now
+    return min(month, now)
+
+
+def chosen_branch_ids() -> list[int] | None:
+    branch = request.args.get("branch", "")
+    return reports.branch_ids_for(g.scope, int(branch) if branch.isdigit() else None)
+
+
+def csrf_token() -> str:
+    if "csrf_token" not in session:
+        session["csrf_token"] = new_csrf_token()
+    return session["csrf_token"]
+
+
+def url_with(**changes) -> str:
+    """This page's URL with some query arguments changed (None removes one)."""
+    args = {k: v for k, v in request.args.items()}
+    for key, value in changes.items():
+        if value is None:
+            args.pop(key, None)
+        else:
+            args[key] = value
+    return request.path + ("?" + urlencode(args) if args else "")
+
+
+def number(value, lang: str) -> str:
+    if value is None:
+        return "–"
+    text = f"{value:,}"
+    return text.replace(",", ".") if lang == "id" else text
+
+
+def percent(value, lang: str) -> str:
+    if value is None:
+        return "–"
+    text = f"{value * 100:.1f} %"
+    return text.replace(".", ",") if lang == "id" else text.replace(" %", "%")
+
+
+def render(template: str, status: int = 200, **context):
+    lang = page_language()
+    context.setdefault("month", None)
+
+    def translate(token, *args):
+        return t("|".join([token, *map(str, args)]) if args else token, lang)
+
+    body = render_template(
+        template,
+        lang=lang,
+        _=translate,
+        num=lambda v: number(v, lang),
+        rp=lambda v: "Rp " + number(v, lang) if v is not None else "–",
+        pct=lambda v: percent(v, lang),
+        url_with=url_with,
+        csrf_token=csrf_token(),
+        user=current_user if current_user.is_authenticated else None,
+        tile_url=current_app.config.get("SUPERVISOR_TILE_URL"),
+        **context,
+    )
+    response = current_app.make_response((body, status))
+    response.headers["Cache-Control"] = "no-store"
+    return remember_language(response)
+
+
+def or_404(value):
+    if value is None:
+        abort(404)
+    return value

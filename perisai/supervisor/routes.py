@@ -1,0 +1,272 @@
+"""/supervisor/ pages: thin views over perisai.reports.operations, rendered with Jinja."""
+
+from __future__ import annotations
+
+import hmac
+
+import flask
+from flask import g, redirect, request, session, url_for
+from flask_login import current_user, login_user, logout_user
+
+from perisai.api import Blueprint
+from perisai.auth import operations as auth
+from perisai.errors import DomainError, TooMany
+from perisai.extensions import db
+from perisai.i18n import t
+from perisai.reports import operations as reports
+from perisai.supervisor import charts
+from perisai.supervisor.pages import (
+    chosen_branch_ids,
+    chosen_month,
+    or_404,
+    page_language,
+    render,
+    supervisor_page,
+)
+
+blp = Blueprint(
+    "supervisor",
+    __name__,
+    url_prefix="/supervisor",
+    description="Supervisor pages",
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/static",
+)
+
+
+def _route(rule, view, methods=("GET",)):
+    # Flask's add_url_rule, not smorest's: HTML pages are not API operations for OpenAPI.
+    flask.Blueprint.add_url_rule(blp, rule, view.__name__, view, methods=list(methods))
+
+
+def _common(month, branch_ids):
+    return {
+        "month": month,
+        "branches": reports.branches(db.session) if g.scope.is_admin else [],
+        "branch_id": branch_ids[0] if branch_ids and g.scope.is_admin else None,
+    }
+
+
+@supervisor_page
+def overview():
+    month, branch_ids = chosen_month(), chosen_branch_ids()
+    data = reports.overview(db.session, branch_ids, month)
+    db.session.commit()
+    lang = page_language()
+    labels = [str(row["month"]) for row in data.trend]
+    chart = charts.line_chart(
+        labels,
+        [
+            (t("sv.active_participants", lang), [r["active_participants"] for r in data.trend]),
+            (t("sv.first_payments", lang), [r["first_payments"] for r in data.trend]),
+            (t("sv.new_participants", lang), [r["new_participants"] for r in data.trend]),
+        ],
+        t("sv.trend", lang),
+    )
+    money = charts.line_chart(
+        labels,
+        [(t("sv.collected_amount", lang), [r["collected_amount"] for r in data.trend])],
+        t("sv.collected_amount", lang),
+    )
+    return render(
+        "supervisor/overview.html",
+        data=data,
+        chart=chart,
+        money=money,
+        **_common(month, branch_ids),
+    )
+
+
+@supervisor_page
+def agents():
+    month, branch_ids = chosen_month(), chosen_branch_ids()
+    args = request.args
+    sort = args.get("sort", "rank") if args.get("sort") in reports.SORTS else "rank"
+    status = args.get("status") if args.get("status") in reports.AGENT_STATUSES else None
+    wadah_id = int(args["wadah"]) if args.get("wadah", "").isdigit() else None
+    page = int(args["page"]) if args.get("page", "").isdigit() and int(args["page"]) > 0 else 1
+    rows, total = reports.leaderboard(
+        db.session,
+        branch_ids,
+        month,
+        page=page,
+        page_size=50,
+        wadah_id=wadah_id,
+        status=status,
+        sort=sort,
+        descending=args.get("order", "desc") != "asc",
+    )
+    db.session.commit()
+    return render(
+        "supervisor/agents.html",
+        rows=rows,
+        total=total,
+        page=page,
+        pages=(total + 49) // 50,
+        sort=sort,
+        status=status,
+        wadah_id=wadah_id,
+        wadahs=reports.wadahs(db.session, branch_ids),
+        as_of=reports.as_of_day(month),
+        **_common(month, branch_ids),
+    )
+
+
+@supervisor_page
+def agent_detail(agent_code):
+    month, branch_ids = chosen_month(), chosen_branch_ids()
+    agent = or_404(reports.visible_agent(db.session, branch_ids, agent_code))
+    trend = reports.agent_trend(db.session, agent, month)
+    db.session.commit()
+    lang = page_language()
+    labels = [str(r["month"]) for r in trend]
+    chart = charts.line_chart(
+        labels,
+        [
+            (t("sv.active_participants", lang), [r["active_participants"] for r in trend]),
+            (t("sv.first_payments", lang), [r["first_payments"] for r in trend]),
+            (t("sv.new_participants", lang), [r["new_participants"] for r in trend]),
+        ],
+        t("sv.trend", lang),
+    )
+    points = reports.map_points(db.session, agent)
+    return render(
+        "supervisor/agent.html",
+        agent=agent,
+        trend=trend,
+        chart=chart,
+        counts=reports.status_counts(db.session, agent, month),
+        points=points,
+        scatter=charts.scatter(points, t("sv.map", lang)),
+        backlog=reports.renewal_backlog(db.session, agent, month),
+        **_common(month, branch_ids),
+    )
+
+
+@supervisor_page
+def regions():
+    month, branch_ids = chosen_month(), chosen_branch_ids()
+    regency = request.args.get("regency", "")
+    regency = regency if len(regency) == 5 and regency[2] == "." else None
+    rows = reports.regions(
+        db.session,
+        branch_ids,
+        month,
+        level="district" if regency else "regency",
+        parent=regency,
+    )
+    db.session.commit()
+    lang = page_language()
+    chart = charts.bar_chart(
+        [(r.name, r.active, r.estimate) for r in rows[:30]], t("sv.coverage", lang)
+    )
+    return render(
+        "supervisor/regions.html",
+        rows=rows,
+        regency=regency,
+        chart=chart,
+        uploaded=request.args.get("uploaded"),
+        **_common(month, branch_ids),
+    )
+
+
+@supervisor_page
+def upload_estimates():
+    if not g.scope.is_admin:
+        return render("supervisor/forbidden.html", status=403)
+    upload = request.files.get("file")
+    text = upload.read().decode("utf-8-sig", errors="replace") if upload else ""
+    try:
+        count = reports.upload_estimates(
+            db.session,
+            text,
+            source=request.form.get("source", "")[:200],
+            by=current_user.id,
+        )
+    except DomainError as error:
+        db.session.rollback()
+        return render(
+            "supervisor/regions.html",
+            status=422,
+            rows=[],
+            regency=None,
+            chart="",
+            error=t(error.errors["json"]["file"][0], page_language()),
+            **_common(chosen_month(), chosen_branch_ids()),
+        )
+    db.session.commit()
+    return redirect(url_for("supervisor.regions", uploaded=count))
+
+
+@supervisor_page
+def wadah_view(wadah_id):
+    month, branch_ids = chosen_month(), chosen_branch_ids()
+    wadah = or_404(reports.visible_wadah(db.session, branch_ids, wadah_id))
+    rows, _ = reports.leaderboard(
+        db.session, branch_ids, month, page=1, page_size=200, wadah_id=wadah.id
+    )
+    db.session.commit()
+    return render(
+        "supervisor/wadah.html",
+        wadah=wadah,
+        rows=rows,
+        fee=reports.wadah_fee(db.session, wadah, month),
+        as_of=reports.as_of_day(month),
+        **_common(month, branch_ids),
+    )
+
+
+def login():
+    if request.method == "GET":
+        if current_user.is_authenticated and current_user.role in ("supervisor", "admin"):
+            return redirect(_next_url())
+        return render("supervisor/login.html", next=_next_url())
+    sent = request.form.get("csrf_token", "")
+    if not hmac.compare_digest(str(session.get("csrf_token", "")), sent):
+        return render("supervisor/login.html", status=403, error="auth.csrf", next=_next_url())
+    try:
+        user = auth.authenticate(
+            db.session,
+            request.form.get("username", ""),
+            request.form.get("password", ""),
+            max_failures=flask.current_app.config["LOGIN_MAX_FAILURES"],
+            window_seconds=flask.current_app.config["LOGIN_FAILURE_WINDOW_SECONDS"],
+        )
+    except DomainError as error:
+        db.session.commit()  # the failure is recorded for the lockout
+        status, token = (
+            (429, "sv.login_locked") if isinstance(error, TooMany) else (401, "sv.login_failed")
+        )
+        return render("supervisor/login.html", status=status, error=token, next=_next_url())
+    db.session.commit()
+    session.clear()
+    session.permanent = True
+    session["csrf_token"] = auth.new_csrf_token()
+    login_user(user)
+    if user.role not in ("supervisor", "admin"):
+        return redirect("/app/")
+    return redirect(_next_url())
+
+
+def logout():
+    logout_user()
+    session.clear()
+    return redirect(url_for("supervisor.login"))
+
+
+def _next_url() -> str:
+    target = request.values.get("next", "")
+    if target.startswith("/supervisor/") and "//" not in target and "\\" not in target:
+        return target
+    return url_for("supervisor.overview")
+
+
+_route("/", overview)
+_route("/agents", agents)
+_route("/agents/<agent_code>", agent_detail)
+_route("/regions", regions)
+_route("/regions/estimates", upload_estimates, methods=("POST",))
+_route("/wadah/<int:wadah_id>", wadah_view)
+_route("/login", login, methods=("GET", "POST"))
+_route("/logout", logout, methods=("POST",))
