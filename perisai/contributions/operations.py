@@ -33,7 +33,7 @@ from perisai.workers.models import Worker, status_for
 
 WIB = timezone(timedelta(hours=7))  # the agents' working day (western Indonesia)
 WIT = timezone(timedelta(hours=9))  # the latest clock in Indonesia: "the future" starts here
-MAX_BACKDATE_DAYS = 60  # an offline agent may record cash taken up to this many days ago
+MAX_BACKDATE_DAYS = 366  # cash taken offline (or on a paper receipt book) up to a year ago
 MAX_MONTHS = 12
 
 

@@ -298,3 +298,33 @@ def test_role_by_endpoint(app, org, db, role, method, path, allowed):
     else:
         assert response.status_code == 403
         assert response.get_json()["code"] == 403
+
+
+def pay_in(client, worker, month: Month, months=1):
+    paid_on = month.first_day().isoformat()
+    sent = {**body(months=months), "paid_on": paid_on}
+    response = client.post(f"/api/v1/workers/{worker.id}/payments", json=sent)
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()
+
+
+def test_arrears_after_two_unpaid_months_through_the_api(as_agent, worker):
+    this_month = Month.of(local_today())
+    pay_in(as_agent, worker, this_month - 2)  # then two months unpaid: last month and this one
+    shown = as_agent.get(f"/api/v1/workers/{worker.id}").get_json()
+    assert shown["status"] == "grace"
+    quote = as_agent.get(f"/api/v1/workers/{worker.id}/quote?months=2").get_json()
+    assert [m["month"] for m in quote["months"]] == [str(this_month - 1), str(this_month)]
+    assert quote["arrears_months"] == 1 and quote["total"] == 2 * FULL
+    paid = as_agent.post(f"/api/v1/workers/{worker.id}/payments", json=body(months=2))
+    assert paid.get_json()["covers"] == [str(this_month - 1), str(this_month)]
+
+
+def test_restart_after_four_unpaid_months_through_the_api(as_agent, worker):
+    this_month = Month.of(local_today())
+    pay_in(as_agent, worker, this_month - 4)
+    assert as_agent.get(f"/api/v1/workers/{worker.id}").get_json()["status"] == "ended"
+    paid = as_agent.post(f"/api/v1/workers/{worker.id}/payments", json=body(months=1))
+    assert paid.get_json()["covers"] == [str(this_month)] and paid.get_json()["amount"] == FULL
+    shown = as_agent.get(f"/api/v1/workers/{worker.id}").get_json()
+    assert shown["status"] == "active" and shown["covered_until"] == str(this_month)

@@ -144,7 +144,7 @@ def test_paid_on_may_be_days_ago_but_not_in_the_future(db, worker):
         record_payment(
             db.session,
             worker=worker,
-            data={**data, "paid_on": date(2026, 3, 1)},
+            data={**data, "paid_on": date(2025, 5, 18)},
             today=date(2026, 5, 20),
         )
     payment, _ = record_payment(
