@@ -1,0 +1,80 @@
+"""Issued membership cards, every print of them, and the verification rate-limit counter."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+
+from sqlalchemy import ForeignKey, Index, String, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from perisai.db import Base, UTCDateTime, UUIDType, utcnow
+from perisai.workers.models import Worker
+
+CARD_STATUSES = ("active", "replaced", "revoked")
+
+
+class Card(Base):
+    """One physical card design: its serial is printed on it and signed into its QR token.
+
+    A worker has at most one active card. Printing again with unchanged printed data reprints
+    the same card; when the printed data changed, a new card is issued and the old one becomes
+    `replaced` (pointing at its successor), so its QR code then verifies as not valid.
+    """
+
+    __tablename__ = "cards"
+    __table_args__ = (
+        Index(
+            "uq_cards_worker_id_active",
+            "worker_id",
+            unique=True,
+            sqlite_where=text("status = 'active'"),
+            postgresql_where=text("status = 'active'"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True, doc="the card serial")
+    worker_id: Mapped[uuid.UUID] = mapped_column(UUIDType, ForeignKey("workers.id"), index=True)
+    membership_number: Mapped[str] = mapped_column(String(11))
+    issued_on: Mapped[date]
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # SHA-256 of the printed data (name, numbers, programs, …): a change means a new card.
+    data_hash: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(10), default="active")
+    replaced_by_id: Mapped[int | None] = mapped_column(ForeignKey("cards.id"))
+    replaced_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    revoke_reason: Mapped[str | None] = mapped_column(String(200))
+
+    worker: Mapped[Worker] = relationship()
+    prints: Mapped[list[CardPrint]] = relationship(
+        back_populates="card", order_by="CardPrint.id", viewonly=True
+    )
+
+
+class CardPrint(Base):
+    """Who printed which card when; one batch request shares a batch id."""
+
+    __tablename__ = "card_prints"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    card_id: Mapped[int] = mapped_column(ForeignKey("cards.id"), index=True)
+    printed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    printed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    batch_id: Mapped[uuid.UUID | None] = mapped_column(UUIDType)
+    is_issue: Mapped[bool] = mapped_column(default=False, doc="this print issued the card")
+
+    card: Mapped[Card] = relationship(back_populates="prints")
+
+
+class VerificationHit(Base):
+    """One public verification request, per hashed client address: the rate limit's counter,
+    kept in the database so it holds across processes and servers."""
+
+    __tablename__ = "card_verification_hits"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client: Mapped[str] = mapped_column(String(32), index=True)
+    hit_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

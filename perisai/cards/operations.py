@@ -1,0 +1,329 @@
+"""Issuing, printing, revoking and verifying membership cards.
+
+Printed data: name, membership number, masked NIK, programs, occupation, member-since month
+and agent code. A change in any of them makes the next print issue a new card (the old one is
+`replaced`); otherwise the active card is printed again and only the print is recorded. The
+protection month is printed too but is not part of the card's identity: it moves every time a
+contribution is paid, and the QR verification always shows the live status.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from flask import current_app
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session, selectinload
+
+from perisai.api import base_url
+from perisai.auth.models import User
+from perisai.auth.permissions import Scope
+from perisai.cards import (
+    messages,  # noqa: F401 - registers the messages
+    tokens,
+)
+from perisai.cards.models import Card, CardPrint, VerificationHit
+from perisai.cards.render import CardFace
+from perisai.db import utcnow
+from perisai.errors import Conflict, DomainError, TooMany
+from perisai.months import Month
+from perisai.workers.models import Occupation, Worker, status_for
+from perisai.workers.operations import visible_workers
+
+PROGRAM_SEPARATOR = " · "
+
+
+class WorkersNotFound(DomainError):
+    status_code = 404
+
+
+@dataclass
+class PrintedCard:
+    card: Card
+    worker: Worker
+    face: CardFace
+
+
+# --- what is printed ---------------------------------------------------------------------
+
+
+def mask_name(full_name: str) -> str:
+    """'Ni Luh Putu Ayu Saraswati Dewi' → 'Ni L*** P*** A*** S*** D***'.
+
+    The first word stays (it is often a birth-order or honorific word, and lets the holder
+    recognise the card); every other word keeps its first character. Three stars whatever the
+    word's length, so the mask does not leak lengths. A one-word name keeps two characters.
+    """
+    words = full_name.split()
+    if not words:
+        return ""
+    if len(words) == 1:
+        return words[0][:2] + "***"
+    return " ".join([words[0], *(word[0] + "***" for word in words[1:])])
+
+
+def _month_text(month: Month | None) -> str:
+    return f"{month.month:02d}/{month.year}" if month else ""
+
+
+def coverage_text(worker: Worker, today: date) -> str:
+    status = status_for(worker.covered_until, Month.of(today))
+    until = _month_text(worker.covered_until)
+    return {
+        "registered": "belum aktif (belum membayar)",
+        "active": until,
+        "grace": f"{until} (masa tenggang)",
+        "ended": f"{until} (berakhir)",
+    }[status]
+
+
+def _agent_code(worker: Worker) -> str:
+    agent = worker.registered_by or worker.managed_by
+    return agent.agent_code if agent else "—"
+
+
+def printed_data(worker: Worker, occupation_label: str) -> dict:
+    """The card's identity: what a holder would see change on a new card."""
+    return {
+        "full_name": worker.full_name,
+        "membership_number": worker.membership_number,
+        "nik_masked": worker.nik_masked,
+        "programs": PROGRAM_SEPARATOR.join(worker.programs),
+        "occupation": occupation_label,
+        "member_since": _month_text(Month.of(worker.created_at.date())),
+        "agent_code": _agent_code(worker),
+    }
+
+
+def _hash(data: dict) -> str:
+    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+
+
+def verify_url(card: Card) -> str:
+    claim = tokens.CardClaim(card.id, card.membership_number, card.issued_on)
+    return f"{base_url()}/v/{tokens.sign(claim)}"
+
+
+def card_face(card: Card, worker: Worker, data: dict, today: date) -> CardFace:
+    return CardFace(
+        serial=card.id,
+        coverage=coverage_text(worker, today),
+        issued_on=card.issued_on,
+        verify_url=verify_url(card),
+        **{key: value for key, value in data.items()},
+    )
+
+
+def _occupation_labels(session: Session, workers: list[Worker]) -> dict[str, str]:
+    codes = {worker.occupation for worker in workers}
+    rows = session.execute(
+        select(Occupation.code, Occupation.label_id).where(Occupation.code.in_(codes))
+    ).all()
+    labels = dict(rows)
+    return {code: labels.get(code) or code.replace("_", " ").capitalize() for code in codes}
+
+
+# --- issuing and printing --------------------------------------------------------------
+
+
+def load_printable_workers(session: Session, scope: Scope, worker_ids: list) -> list[Worker]:
+    """The workers to print, in print order (village, then name); 404 naming every id that is
+    unknown or outside the caller's scope, so nothing is printed."""
+    wanted = list(dict.fromkeys(uuid.UUID(str(worker_id)) for worker_id in worker_ids))
+    found: list[Worker] = []
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        found += session.scalars(
+            select(Worker)
+            .where(Worker.id.in_(chunk), visible_workers(scope))
+            .options(selectinload(Worker.registered_by), selectinload(Worker.managed_by))
+        ).all()
+    missing = sorted(set(wanted) - {worker.id for worker in found}, key=wanted.index)
+    if missing:
+        ids = [str(worker_id) for worker_id in missing]
+        token = "cards.workers_not_found|" + ", ".join(ids)
+        raise WorkersNotFound(
+            token, {"json": {"worker_ids": [token]}}, extra={"missing_worker_ids": ids}
+        )
+    return sorted(
+        found,
+        key=lambda w: (w.village_code, w.full_name.casefold(), w.membership_number),
+    )
+
+
+def print_cards(
+    session: Session, workers: list[Worker], *, user: User | None, today: date, batch: bool
+) -> list[PrintedCard]:
+    """Issue or reuse each worker's card and record the print. Flushes, never commits."""
+    labels = _occupation_labels(session, workers)
+    ids = [worker.id for worker in workers]
+    active: dict[uuid.UUID, Card] = {}
+    for start in range(0, len(ids), 500):
+        for card in session.scalars(
+            select(Card).where(
+                Card.worker_id.in_(ids[start : start + 500]), Card.status == "active"
+            )
+        ):
+            active[card.worker_id] = card
+
+    now = utcnow()
+    user_id = user.id if user is not None else None
+    plan: list[tuple[Worker, dict, Card | None, bool]] = []
+    replaced: list[tuple[Card, Worker]] = []
+    for worker in workers:
+        data = printed_data(worker, labels[worker.occupation])
+        digest = _hash(data)
+        current = active.get(worker.id)
+        if current is not None and current.data_hash == digest:
+            plan.append((worker, data, current, False))
+            continue
+        if current is not None:
+            # Before the new card exists: at most one active card per worker (unique index).
+            current.status, current.replaced_at = "replaced", now
+            replaced.append((current, worker))
+        card = Card(
+            worker_id=worker.id,
+            membership_number=worker.membership_number,
+            issued_on=today,
+            issued_at=now,
+            issued_by_id=user_id,
+            data_hash=digest,
+            status="active",
+        )
+        plan.append((worker, data, card, True))
+    session.flush()
+    session.add_all([card for _, _, card, new in plan if new])
+    session.flush()
+    successors = {card.worker_id: card for _, _, card, new in plan if new}
+    for old, worker in replaced:
+        old.replaced_by_id = successors[worker.id].id
+
+    batch_id = uuid.uuid4() if batch else None
+    session.add_all(
+        CardPrint(
+            card_id=card.id, printed_at=now, printed_by_id=user_id, batch_id=batch_id, is_issue=new
+        )
+        for _, _, card, new in plan
+    )
+    session.flush()
+    return [
+        PrintedCard(card, worker, card_face(card, worker, data, today))
+        for worker, data, card, new in plan
+    ]
+
+
+def revoke_card(session: Session, card: Card, *, user: User, reason: str | None) -> Card:
+    """Revoke an active card (lost, stolen, misused); revoking twice changes nothing."""
+    if card.status == "revoked":
+        return card
+    if card.status != "active":
+        raise Conflict("cards.not_active", {"json": {"serial": ["cards.not_active"]}})
+    card.status, card.revoked_at = "revoked", utcnow()
+    card.revoked_by_id, card.revoke_reason = user.id, reason
+    session.flush()
+    return card
+
+
+def get_visible_card(session: Session, scope: Scope, serial: int) -> Card | None:
+    return session.scalar(
+        select(Card)
+        .join(Worker, Card.worker_id == Worker.id)
+        .where(Card.id == serial, visible_workers(scope))
+    )
+
+
+def worker_cards(session: Session, worker: Worker) -> list[Card]:
+    return list(
+        session.scalars(select(Card).where(Card.worker_id == worker.id).order_by(Card.id.desc()))
+    )
+
+
+def serialize_card(session: Session, card: Card) -> dict:
+    count, last = session.execute(
+        select(func.count(CardPrint.id), func.max(CardPrint.printed_at)).where(
+            CardPrint.card_id == card.id
+        )
+    ).one()
+    issued_by = session.get(User, card.issued_by_id) if card.issued_by_id else None
+    return {
+        "id": card.id,
+        "worker_id": card.worker_id,
+        "membership_number": card.membership_number,
+        "status": card.status,
+        "issued_on": card.issued_on,
+        "issued_at": card.issued_at,
+        "issued_by": issued_by.username if issued_by else None,
+        "replaced_by_id": card.replaced_by_id,
+        "revoked_at": card.revoked_at,
+        "revoke_reason": card.revoke_reason,
+        "print_count": count,
+        "last_printed_at": last,
+        "verify_url": verify_url(card),
+    }
+
+
+# --- public verification ------------------------------------------------------------------
+
+
+def verify_card(session: Session, claim: tokens.CardClaim, today: date) -> dict | None:
+    """What the public may know about the card of a genuine token (see tokens.verify, which
+    refuses altered or forged tokens without the database), or None when no such card exists.
+    Never returns the NIK, phone, address or birth date.
+    """
+    card = session.get(Card, claim.serial)
+    if (
+        card is None
+        or card.membership_number != claim.membership_number
+        or card.issued_on != claim.issued_on
+    ):
+        return None
+    worker = card.worker
+    valid = card.status == "active" and worker.anonymised_at is None
+    result = {
+        "valid": valid,
+        "membership_number": card.membership_number,
+        "name_masked": mask_name(worker.full_name),
+        "status": status_for(worker.covered_until, Month.of(today)),
+        "covered_until": worker.covered_until,
+        "issued_on": card.issued_on,
+        "serial": card.id,
+    }
+    if not valid:
+        result["reason"] = "replaced" if card.status == "replaced" else "revoked"
+    return result
+
+
+def client_key(address: str | None) -> str:
+    """Addresses are personal data: the counter keeps a keyed hash, never the address."""
+    secret = str(current_app.config["SECRET_KEY"]).encode()
+    digest = hmac.new(secret, (address or "unknown").encode(), hashlib.sha256)
+    return digest.hexdigest()[:32]
+
+
+def count_verification(
+    session: Session, address: str | None, *, limit: int, window_seconds: int
+) -> None:
+    """Record one verification request from `address`; 429 beyond `limit` per window.
+
+    Kept in the database (like the login lockout), so every process and server shares it.
+    Refused requests are not recorded, so a client is free again one window after its
+    last accepted request.
+    """
+    now = utcnow()
+    since = now - timedelta(seconds=window_seconds)
+    key = client_key(address)
+    recent = session.scalar(
+        select(func.count())
+        .select_from(VerificationHit)
+        .where(VerificationHit.client == key, VerificationHit.hit_at > since)
+    )
+    if recent >= limit:
+        raise TooMany("cards.verify_rate")
+    session.execute(delete(VerificationHit).where(VerificationHit.hit_at <= since))
+    session.add(VerificationHit(client=key, hit_at=now))
+    session.flush()

@@ -1,0 +1,169 @@
+"""Card PDFs with WeasyPrint: one card per page (ID-1) or A4 sheets of 10 with cut marks.
+
+Kept independent of the database: operations build `CardFace`s, this module only lays them
+out. The stylesheet and font configuration are parsed once per process and reused, so a batch
+costs one layout and one font subset, not one per card.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import os
+from dataclasses import dataclass
+from datetime import date
+
+import jinja2
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
+
+from perisai.cards.qr import qr_data_uri
+
+HERE = os.path.dirname(__file__)
+# WeasyPrint logs every rendering step at INFO: a 1,000-card batch would flood the log.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+CARDS_PER_SHEET = 10
+# A4 portrait with 2 × 5 cards: 19.4 mm left/right margins, 13.5 mm top/bottom.
+_COLUMNS_MM = (19.4, 105.0, 190.6)
+_ROWS_MM = tuple(13.5 + 54 * row for row in range(6))
+
+
+@dataclass(frozen=True)
+class CardFace:
+    """Everything printed on one card, already formatted."""
+
+    serial: int
+    full_name: str
+    membership_number: str
+    nik_masked: str
+    programs: str
+    occupation: str
+    member_since: str
+    coverage: str
+    agent_code: str
+    issued_on: date
+    verify_url: str
+
+    @property
+    def name_class(self) -> str:
+        return name_class(self.full_name)
+
+    @property
+    def serial_text(self) -> str:
+        return f"{self.serial:07d}"
+
+    @property
+    def issued_text(self) -> str:
+        return self.issued_on.strftime("%d/%m/%Y")
+
+    @property
+    def verify_host(self) -> str:
+        return self.verify_url.split("://", 1)[-1].split("/v/", 1)[0]
+
+    @property
+    def values(self) -> str:
+        """The six lines beside the artwork's labels (NIK … Agen), one per line."""
+        lines = (
+            self.nik_masked,
+            self.programs,
+            self.occupation,
+            self.member_since,
+            self.coverage,
+            self.agent_code,
+        )
+        return "\n".join(line.replace("\n", " ") for line in lines)
+
+    @property
+    def qr_png(self) -> str:
+        return qr_data_uri(self.verify_url)
+
+
+# Name box: 56 mm wide; per size class the font size (pt) and the lines the box holds.
+NAME_BOX_MM = 56.0
+NAME_CLASSES = (("n1", 10.5, 1), ("n2", 8.6, 1), ("n3", 7.4, 2), ("n4", 6.3, 3), ("n5", 5.2, 4))
+_PT_MM = 25.4 / 72
+_NAME_FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSansCondensed-Bold.ttf"
+
+
+@functools.cache
+def _advances() -> tuple[dict[int, float], float]:
+    """Advance widths (in em) of the name font's characters, and a wide fallback."""
+    try:
+        from fontTools.ttLib import TTFont
+
+        with TTFont(_NAME_FONT) as font:
+            per_em = font["head"].unitsPerEm
+            metrics = font["hmtx"].metrics
+            widths = {
+                code: metrics[glyph][0] / per_em for code, glyph in font.getBestCmap().items()
+            }
+    except (ImportError, OSError):
+        return {}, 0.75
+    return widths, 0.75
+
+
+def name_width_em(name: str) -> float:
+    widths, fallback = _advances()
+    return sum(widths.get(ord(char), fallback) for char in name)
+
+
+def name_class(name: str) -> str:
+    """The largest size at which the name fits its box: one line where possible, else wrapped
+    onto the lines the box holds (15 % slack per wrapped line for the word left over)."""
+    width = name_width_em(name)
+    for css_class, size_pt, lines in NAME_CLASSES:
+        room = NAME_BOX_MM * lines * (1.0 if lines == 1 else 0.85)
+        if width * size_pt * _PT_MM <= room:
+            return css_class
+    return NAME_CLASSES[-1][0]
+
+
+def _cut_marks() -> str:
+    marks = []
+    for x in _COLUMNS_MM:
+        for top in (_ROWS_MM[0] - 10, _ROWS_MM[-1] + 2):
+            marks.append(f'<div class="cut v" style="left:{x - 0.075:.3f}mm;top:{top}mm"></div>')
+    for y in _ROWS_MM:
+        for left in (_COLUMNS_MM[0] - 10, _COLUMNS_MM[-1] + 2):
+            marks.append(f'<div class="cut h" style="left:{left}mm;top:{y - 0.075:.3f}mm"></div>')
+    return "".join(marks)
+
+
+@functools.cache
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(os.path.join(HERE, "templates")),
+        autoescape=True,
+        trim_blocks=True,
+    )
+    env.filters["mirror"] = lambda slot: slot + 1 if slot % 2 == 0 else slot - 1
+    return env
+
+
+@functools.cache
+def _styles() -> tuple[FontConfiguration, CSS]:
+    fonts = FontConfiguration()
+    return fonts, CSS(filename=os.path.join(HERE, "card.css"), font_config=fonts)
+
+
+def _write(html: str) -> bytes:
+    fonts, css = _styles()
+    return HTML(string=html, base_url=HERE).write_pdf(stylesheets=[css], font_config=fonts)
+
+
+def render_cards(faces: list[CardFace], *, with_back: bool = False) -> bytes:
+    """One ID-1 page per card (and its back after it when asked)."""
+    template = _environment().get_template("cards/document.html")
+    return _write(template.render(layout="single", cards=faces, with_back=with_back))
+
+
+def render_sheets(faces: list[CardFace], *, with_back: bool = False) -> bytes:
+    """A4 sheets of 10 cards in the given order; backs on the following sheet, mirrored for
+    long-edge duplex printing."""
+    sheets = [
+        list(enumerate(faces[start : start + CARDS_PER_SHEET]))
+        for start in range(0, len(faces), CARDS_PER_SHEET)
+    ]
+    template = _environment().get_template("cards/document.html")
+    html = template.render(layout="sheet", sheets=sheets, marks=_cut_marks(), with_back=with_back)
+    return _write(html)

@@ -1,0 +1,152 @@
+"""Card PDFs, batch printing, revocation, and the public verification (JSON and HTML)."""
+
+from datetime import date
+
+from flask import Response, abort, current_app, render_template, request
+from flask.views import MethodView
+from flask_login import current_user
+from werkzeug.exceptions import NotFound
+
+from perisai.api import Blueprint
+from perisai.auth.permissions import current_scope, login_required, or_404, roles_required
+from perisai.cards import operations, render, tokens
+from perisai.cards.schemas import (
+    CardPdfArgs,
+    CardSchema,
+    PrintSchema,
+    RevokeSchema,
+    VerificationSchema,
+)
+from perisai.errors import TooMany
+from perisai.extensions import db
+from perisai.i18n import LANGUAGES, current_language, t
+from perisai.workers.operations import get_visible_worker
+
+blp = Blueprint("cards", __name__, url_prefix="/api/v1", description="Membership cards")
+pages = Blueprint(
+    "card-pages",
+    __name__,
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/cards/static",
+    description="Public card verification page",
+)
+blueprints = [blp, pages]
+
+
+def _pdf(data: bytes, filename: str) -> Response:
+    headers = {"Content-Disposition": f'inline; filename="{filename}"', "Cache-Control": "no-store"}
+    return Response(data, mimetype="application/pdf", headers=headers)
+
+
+@blp.route("/workers/<uuid:worker_id>/card.pdf")
+class WorkerCardPdf(MethodView):
+    @login_required
+    @blp.arguments(CardPdfArgs, location="query")
+    @blp.response(200, content_type="application/pdf")
+    def get(self, args, worker_id):
+        """The participant's card as a PDF page of 85.6 × 54 mm (issues it on first print)."""
+        worker = get_visible_worker(db.session, current_scope(), worker_id)
+        (printed,) = operations.print_cards(
+            db.session, [worker], user=current_user, today=date.today(), batch=False
+        )
+        db.session.commit()
+        pdf = render.render_cards([printed.face], with_back=args["back"])
+        return _pdf(pdf, f"kartu-{printed.card.membership_number}.pdf")
+
+
+@blp.route("/workers/<uuid:worker_id>/cards")
+class WorkerCards(MethodView):
+    @login_required
+    @blp.response(200, CardSchema(many=True))
+    def get(self, worker_id):
+        """The participant's cards, newest first, with their status and print history."""
+        worker = get_visible_worker(db.session, current_scope(), worker_id)
+        cards = operations.worker_cards(db.session, worker)
+        return [operations.serialize_card(db.session, card) for card in cards]
+
+
+@blp.route("/cards/print")
+class PrintCards(MethodView):
+    @login_required
+    @blp.arguments(PrintSchema)
+    @blp.response(200, content_type="application/pdf")
+    def post(self, body):
+        """Up to 1,000 cards on A4 sheets of 10 with cut marks, by village then name."""
+        workers = operations.load_printable_workers(db.session, current_scope(), body["worker_ids"])
+        printed = operations.print_cards(
+            db.session, workers, user=current_user, today=date.today(), batch=True
+        )
+        db.session.commit()
+        pdf = render.render_sheets([p.face for p in printed], with_back=body["back"])
+        return _pdf(pdf, f"kartu-{len(printed)}.pdf")
+
+
+@blp.route("/cards/<int:serial>/revoke")
+class RevokeCard(MethodView):
+    @roles_required("supervisor", "admin")
+    @blp.arguments(RevokeSchema)
+    @blp.response(200, CardSchema)
+    def post(self, body, serial):
+        """Revoke a card (lost, stolen or misused): its QR code then verifies as not valid."""
+        card = operations.get_visible_card(db.session, current_scope(), serial)
+        or_404(card, card is not None)
+        operations.revoke_card(db.session, card, user=current_user, reason=body["reason"])
+        db.session.commit()
+        return operations.serialize_card(db.session, card)
+
+
+def _verification(token: str) -> dict:
+    """The shared core of both verification views: signature (no database), rate limit,
+    lookup. 404 for anything not genuine."""
+    claim = tokens.verify(token)
+    if claim is None:
+        abort(404)
+    operations.count_verification(
+        db.session,
+        request.remote_addr,
+        limit=current_app.config.get("CARD_VERIFY_LIMIT", 30),
+        window_seconds=current_app.config.get("CARD_VERIFY_WINDOW_SECONDS", 60),
+    )
+    result = operations.verify_card(db.session, claim, date.today())
+    db.session.commit()
+    if result is None:
+        abort(404)
+    return result
+
+
+@blp.route("/verify/<token>")
+class Verify(MethodView):
+    @blp.response(200, VerificationSchema)
+    def get(self, token):
+        """Public: is this card genuine and valid? Masked name, status, covered-until."""
+        return _verification(token)
+
+
+@pages.route("/v/<token>")
+class VerifyPage(MethodView):
+    @pages.response(200, content_type="text/html")
+    def get(self, token):
+        """Public, mobile-friendly card verification page (Bahasa Indonesia or English)."""
+        lang = request.args.get("lang") if request.args.get("lang") in LANGUAGES else None
+        lang = lang or current_language()
+        try:
+            result, status = _verification(token), 200
+        except TooMany:
+            db.session.rollback()
+            result, status = {"error": "cards.verify_rate"}, 429
+        except NotFound:
+            result, status = None, 404
+        html = render_template(
+            "cards/verify.html",
+            result=result,
+            lang=lang,
+            t=lambda token: t(token, lang),
+            other_lang="en" if lang == "id" else "id",
+            token=token,
+        )
+        response = Response(html, status=status, mimetype="text/html")
+        response.headers["Content-Language"] = lang
+        response.headers["Cache-Control"] = "no-store"
+        response.headers["Vary"] = "Accept-Language"
+        return response

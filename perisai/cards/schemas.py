@@ -1,0 +1,47 @@
+from marshmallow import fields, validate
+
+from perisai.api import Length, MonthField, QuerySchema, Schema
+
+
+class CardPdfArgs(QuerySchema):
+    back = fields.Boolean(load_default=False, metadata={"description": "add the back side"})
+
+
+class PrintSchema(Schema):
+    worker_ids = fields.List(
+        fields.UUID(),
+        required=True,
+        validate=validate.Length(min=1, max=1000, error="cards.worker_ids_count"),
+    )
+    back = fields.Boolean(load_default=False, metadata={"description": "add mirrored backs"})
+
+
+class RevokeSchema(Schema):
+    reason = fields.String(load_default=None, validate=Length(max=200))
+
+
+class CardSchema(Schema):
+    serial = fields.Integer(attribute="id")
+    worker_id = fields.UUID()
+    membership_number = fields.String()
+    status = fields.String()
+    issued_on = fields.Date()
+    issued_at = fields.DateTime()
+    issued_by = fields.String(allow_none=True)
+    replaced_by = fields.Integer(attribute="replaced_by_id", allow_none=True)
+    revoked_at = fields.DateTime(allow_none=True)
+    revoke_reason = fields.String(allow_none=True)
+    print_count = fields.Integer()
+    last_printed_at = fields.DateTime(allow_none=True)
+    verify_url = fields.String()
+
+
+class VerificationSchema(Schema):
+    valid = fields.Boolean()
+    membership_number = fields.String()
+    name_masked = fields.String()
+    status = fields.String()
+    covered_until = MonthField(allow_none=True)
+    reason = fields.String(metadata={"description": "replaced | revoked, only when not valid"})
+    issued_on = fields.Date()
+    serial = fields.Integer(metadata={"description": "the card number printed under the QR"})
