@@ -7,6 +7,7 @@ import logging
 import os
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 from perisai import config as config_module
 
@@ -42,6 +43,8 @@ def create_app(config: dict | None = None) -> Flask:
 
     from perisai.extensions import api, db, login_manager, migrate
 
+    app.url_map.converters["int"] = Int32Converter
+
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "..", "migrations"))
     login_manager.init_app(app)
@@ -61,6 +64,14 @@ def create_app(config: dict | None = None) -> Flask:
             importlib.import_module(f"perisai.{feature}.hooks").init_app(app)
     cli.init_app(app)
     return app
+
+
+class Int32Converter(IntegerConverter):
+    """`<int:…>` ids fit the database's integer columns; a larger one is simply not found."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(url_map, *args, **kwargs)
 
 
 def _has(feature: str, module: str) -> bool:

@@ -22,7 +22,21 @@ log = logging.getLogger(__name__)
 __all__ = ["Api", "Blueprint", "PageArgs", "QuerySchema", "Schema", "paginate"]
 
 
+class ErrorSchema(ma.Schema):
+    """The one error shape of API.md; some errors add keys (e.g. a 409's membership_number)."""
+
+    class Meta:
+        unknown = ma.INCLUDE
+
+    code = fields.Integer(metadata={"description": "HTTP status code"})
+    status = fields.String(metadata={"description": "HTTP status name"})
+    message = fields.String(metadata={"description": "Human sentence (id, or en on request)"})
+    errors = fields.Dict(metadata={"description": "location → field → messages"})
+
+
 class Api(SmorestApi):
+    ERROR_SCHEMA = ErrorSchema
+
     def _register_error_handlers(self):
         super()._register_error_handlers()
         self._app.register_error_handler(DomainError, self.handle_domain_error)
@@ -62,6 +76,9 @@ class Api(SmorestApi):
         return payload, error.status_code
 
 
+INT32_MAX = 2**31 - 1
+
+
 class Schema(ma.Schema):
     """Request bodies: unknown fields are refused, every message is a translatable token."""
 
@@ -80,6 +97,11 @@ class Schema(ma.Schema):
             if stock.get(key) == message and not message.startswith("field."):
                 token = f"field.invalid|{kind}" if key == "invalid" else f"field.{key}"
                 field_obj.error_messages[key] = token
+        if isinstance(field_obj, fields.Integer) and not any(
+            isinstance(v, validate.Range) and v.max is not None for v in field_obj.validators
+        ):
+            # An unbounded integer would reach a 32-bit column and fail there as a 500.
+            field_obj.validators = [*field_obj.validators, Range(min=-INT32_MAX, max=INT32_MAX)]
 
 
 class QuerySchema(Schema):
@@ -121,7 +143,7 @@ def OneOf(choices):  # noqa: N802
 
 
 class PageArgs(QuerySchema):
-    page = fields.Integer(load_default=1, validate=Range(min=1))
+    page = fields.Integer(load_default=1, validate=Range(min=1, max=1_000_000))
     page_size = fields.Integer(load_default=50, validate=Range(min=1, max=200))
 
 
