@@ -180,13 +180,14 @@ def submit_import(
         session.add(job)
         session.flush()
         return job, True
+    if job.state != "done":
+        job.file_path = upload.path  # same bytes; the earlier copy may have been removed
     if job.state in RUNNING and not is_interrupted(job):
         return job, False  # already on its way: the caller polls it
     if job.imported_rows or job.state in ("importing", "paying", "rolling_back"):
         if not dry_run and _options_differ(job, options, mode):
             raise Conflict("imports.options_fixed")
         return job, False  # imported (or partly: resume it); the rows say what happened
-    job.file_path = upload.path  # the bytes are the same; the old copy may have been removed
     _apply_options(job, options, sponsor)
     queue(job, action="validate" if dry_run else "import", mode=mode)
     return job, False

@@ -174,7 +174,7 @@ class _Run:
         job = self.job
         job.state, job.finished_at, job.runner_token = state, utcnow(), None
         self.session.commit()
-        if state in ("done", "rolled_back"):
+        if state == "done":
             _remove_file(self.session, job)
 
 
@@ -191,7 +191,7 @@ def _remove_file(session: Session, job: ImportJob) -> None:
         select(ImportJob.id).where(
             ImportJob.file_path == job.file_path,
             ImportJob.id != job.id,
-            ImportJob.state.not_in(("done", "rolled_back")),
+            ImportJob.state != "done",
         )
     )
     if others is None:
