@@ -317,14 +317,18 @@ def generate(url: str, org: dict, rng: random.Random, participants: int) -> dict
     return buffers.counts
 
 
-def build_rollups(app) -> int:
-    """Every month from the first registration to this one, all branches at once per month."""
+ROLLUP_MONTHS = 13  # what the pages read: this month and the 12 before (the trend)
+
+
+def build_rollups(app, months: int = ROLLUP_MONTHS) -> int:
+    """The rollups of the last `months` months, all branches at once per month; older months
+    are computed on first use (perisai.reports.rollups.ensure_rollups)."""
     from perisai.reports.rollups import refresh_month
 
     end = Month.of(date.today())
     count = 0
     with app.app_context():
-        for i in range(MONTHS - 1, -1, -1):
+        for i in range(months - 1, -1, -1):
             started = time.perf_counter()
             count += refresh_month(db.session, end - i)
             db.session.commit()
@@ -336,6 +340,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--rollups-only", action="store_true")
+    parser.add_argument("--rollup-months", type=int, default=ROLLUP_MONTHS)
     args = parser.parse_args()
     url = fresh_postgres.__globals__["PG_ADMIN_URL"].rsplit("/", 1)[0] + f"/{DB_NAME}"
     if not args.rollups_only:
@@ -358,7 +363,7 @@ def main() -> None:
         )
     app = app_for(url)
     started = time.perf_counter()
-    pairs = build_rollups(app)
+    pairs = build_rollups(app, args.rollup_months)
     print(f"rollups for {pairs:,} (branch, month) pairs: {time.perf_counter() - started:7.1f} s")
 
 

@@ -36,11 +36,12 @@ from sqlalchemy import (
     literal,
     null,
     select,
+    text,
     type_coerce,
     union_all,
 )
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from perisai.agents.models import Branch
 from perisai.contributions.models import Payment, PaymentMonth, PaymentReversal
@@ -87,28 +88,47 @@ def _part(branch, agent, where_branch, source, **metrics):
     return stmt.group_by(branch, agent)
 
 
-def _covered(worker_id, first: Month, last: Month | None = None):
-    """EXISTS a standing covered month for the worker in [first, last]."""
-    pm = aliased(PaymentMonth)
-    if last is None or last == first:
-        condition = and_(pm.month == first, pm.active_month == first)
-    else:
-        condition = and_(pm.month.between(first, last), pm.active_month.isnot(None))
-    return exists().where(pm.worker_id == worker_id, condition)
+def coverage_window(month: Month, branch_ids):
+    """One scan of the covered months M-4 … M: per participant, which of them are covered.
+
+    Active (M), grace (some of M-3 … M-1 but not M) and ended (M-4 but none of M-3 … M) all
+    come from this single pass (a CTE, read twice: by managing and by registering agent).
+    """
+    w, pm = Worker, PaymentMonth
+
+    def has(condition):
+        return func.max(case((condition, 1), else_=0))
+
+    stmt = (
+        select(
+            w.branch_id.label("branch_id"),
+            w.managed_by_id.label("managed_by_id"),
+            w.registered_by_id.label("registered_by_id"),
+            w.first_paid_month.label("first_paid_month"),
+            has(pm.month == _m(month)).label("in_month"),
+            has(pm.month.between(_m(month - 3), _m(month - 1))).label("in_grace_window"),
+            has(pm.month == _m(month - 4)).label("in_month_4"),
+            has(pm.month >= _m(month - 3)).label("in_last_4"),
+        )
+        .select_from(pm.__table__.join(w.__table__, w.id == pm.worker_id))
+        .where(pm.month.between(_m(month - 4), _m(month)), pm.active_month.isnot(None))
+        .group_by(w.id, w.branch_id, w.managed_by_id, w.registered_by_id, w.first_paid_month)
+    )
+    if branch_ids is not None:
+        stmt = stmt.where(w.branch_id.in_(branch_ids))
+    return stmt.cte("coverage_window")
 
 
 def agent_parts(month: Month, branch_ids: list[int] | None):
-    w, pm, p = Worker, PaymentMonth, Payment
+    w, p = Worker, Payment
     start, end = month_start(month), month_start(month + 1)
     in_w = w.branch_id.in_(branch_ids) if branch_ids is not None else None
     count = func.count()
-    active_join = pm.__table__.join(w.__table__, w.id == pm.worker_id)
-    active_where = and_(pm.month == month, pm.active_month == month)
+    window = coverage_window(month, branch_ids)
     standing = ~exists().where(PaymentReversal.payment_id == p.id)
     p_where = and_(p.paid_on >= start.date(), p.paid_on < end.date(), standing)
     if branch_ids is not None:
         p_where = and_(p_where, p.branch_id.in_(branch_ids))
-        active_where = and_(active_where, in_w)
 
     def first_paid_by(lag):
         return func.sum(case((w.first_paid_month <= _m(month - lag), 1), else_=0))
@@ -145,35 +165,36 @@ def agent_parts(month: Month, branch_ids: list[int] | None):
             w.__table__,
             **{f"acquired_{n}": first_paid_by(n) for n in RETENTION_LAGS},
         ),
-        _part(w.branch_id, w.managed_by_id, active_where, active_join, active_participants=count),
         _part(
-            w.branch_id,
-            w.registered_by_id,
-            active_where,
-            active_join,
-            **{f"retained_{n}": first_paid_by(n) for n in RETENTION_LAGS},
+            window.c.branch_id,
+            window.c.managed_by_id,
+            None,
+            window,
+            active_participants=func.sum(window.c.in_month),
+            grace_participants=func.sum(
+                case(((window.c.in_grace_window == 1) & (window.c.in_month == 0), 1), else_=0)
+            ),
+            ended_participants=func.sum(
+                case(((window.c.in_month_4 == 1) & (window.c.in_last_4 == 0), 1), else_=0)
+            ),
         ),
         _part(
-            w.branch_id,
-            w.managed_by_id,
-            and_(
-                _covered(w.id, month - 3, month - 1),
-                ~_covered(w.id, month),
-                *([in_w] if in_w is not None else []),
-            ),
-            w.__table__,
-            grace_participants=count,
-        ),
-        _part(
-            w.branch_id,
-            w.managed_by_id,
-            and_(
-                _covered(w.id, month - 4),
-                ~_covered(w.id, month - 3, month),
-                *([in_w] if in_w is not None else []),
-            ),
-            w.__table__,
-            ended_participants=count,
+            window.c.branch_id,
+            window.c.registered_by_id,
+            None,
+            window,
+            **{
+                f"retained_{n}": func.sum(
+                    case(
+                        (
+                            (window.c.in_month == 1) & (window.c.first_paid_month <= _m(month - n)),
+                            1,
+                        ),
+                        else_=0,
+                    )
+                )
+                for n in RETENTION_LAGS
+            },
         ),
         _part(
             p.branch_id,
@@ -222,6 +243,9 @@ def refresh_month(session: Session, month: Month, branch_ids: list[int] | None =
     Returns the number of (branch, month) pairs now current. Flushes, never commits.
     """
     session.flush()
+    if session.get_bind().dialect.name == "postgresql":
+        # JIT compilation costs seconds per statement here and saves nothing.
+        session.execute(text("SET LOCAL jit = off"))
     targets = (
         list(branch_ids)
         if branch_ids is not None

@@ -1,0 +1,88 @@
+"""Latency of the supervisor pages and the agents report on the generated national dataset.
+
+    .venv/bin/python -m benchmarks.reports_datagen      # once: bench_reports (PostgreSQL)
+    .venv/bin/python -m benchmarks.reports_bench [runs]
+
+Requests go through the Flask app in-process (real PostgreSQL, real templates), logged in as the
+supervisor of one branch and as an admin (the whole country). The first request of each page is
+reported apart: it may bring stale rollups up to date. Prints median and p95 in milliseconds.
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+
+from sqlalchemy import func, select
+
+from benchmarks._setup import PASSWORD, PG_ADMIN_URL
+from benchmarks.reports_datagen import DB_NAME, app_for
+from perisai.extensions import db
+from perisai.months import Month
+
+TARGET_MS = 300
+
+
+def login(app, username: str):
+    client = app.test_client()
+    response = client.post("/api/v1/auth/login", json={"username": username, "password": PASSWORD})
+    assert response.status_code == 200, response.get_json()
+    return client
+
+
+def timed(client, url: str, runs: int) -> tuple[float, list[float]]:
+    start = time.perf_counter()
+    response = client.get(url)
+    first = (time.perf_counter() - start) * 1000
+    assert response.status_code == 200, (url, response.status_code)
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        response = client.get(url)
+        samples.append((time.perf_counter() - start) * 1000)
+        assert response.status_code == 200, url
+    return first, samples
+
+
+def p95(samples: list[float]) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def main() -> None:
+    runs = int(sys.argv[1]) if len(sys.argv) > 1 else 30
+    app = app_for(PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{DB_NAME}")
+    with app.app_context():
+        from perisai.contributions.models import PaymentMonth
+        from perisai.workers.models import Worker
+
+        workers = db.session.scalar(select(func.count()).select_from(Worker))
+        months = db.session.scalar(select(func.count()).select_from(PaymentMonth))
+        month = Month.of(__import__("datetime").date.today())
+    print(
+        f"dataset: {workers:,} participants, {months:,} covered months; month {month}; "
+        f"{runs} runs after the first"
+    )
+    pages = {
+        "overview": f"/supervisor/?month={month}",
+        "leaderboard": f"/supervisor/agents?month={month}",
+        "regions": f"/supervisor/regions?month={month}",
+        "api agents": f"/api/v1/reports/agents?month={month}",
+    }
+    print(f"{'page':<12} {'scope':<8} {'first ms':>9} {'median ms':>10} {'p95 ms':>8}  target")
+    for scope, username in (("branch", "bench-supervisor"), ("country", "bench-admin")):
+        client = login(app, username)
+        for name, url in pages.items():
+            first, samples = timed(client, url, runs)
+            worst = p95(samples)
+            verdict = "ok" if worst <= TARGET_MS else "OVER"
+            print(
+                f"{name:<12} {scope:<8} {first:9.1f} {statistics.median(samples):10.1f} "
+                f"{worst:8.1f}  {verdict}",
+                flush=True,
+            )
+
+
+if __name__ == "__main__":
+    main()
