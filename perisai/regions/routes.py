@@ -61,6 +61,7 @@ class Regions(MethodView):
 class RegionDetail(MethodView):
     @blp.response(200, RegionDetailSchema)
     @blp.alt_response(404, description="Unknown region code")
+    @blp.alt_response(422, description="Malformed region code")
     def get(self, code):
         """One region with its ancestors (province first) and a display label."""
         if not operations.is_valid_code(code):

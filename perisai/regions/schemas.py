@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
-from marshmallow import fields, pre_load, validate
+from marshmallow import ValidationError, fields, pre_load
 
 from perisai.api import QuerySchema, Schema
+from perisai.regions.operations import is_valid_code
 
-# fullmatch semantics: Regexp() only anchors at the start
-CODE_REGEX = r"\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?\Z"
+# ECMA-262 for the OpenAPI document; Python checks with fullmatch (its `$` accepts a final "\n").
+CODE_PATTERN = r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$"
+
+
+def valid_code(value: str) -> None:
+    if not is_valid_code(value):
+        raise ValidationError("regions.code_format")
 
 
 class RegionQuerySchema(QuerySchema):
     parent = fields.String(
-        validate=validate.Regexp(CODE_REGEX, error="regions.code_format"),
+        validate=valid_code,
         metadata={
-            "description": "Code of the parent region; omit (or leave empty) for the provinces."
+            "description": "Code of the parent region; omit (or leave empty) for the provinces.",
+            "pattern": CODE_PATTERN,
         },
     )
 
