@@ -237,15 +237,20 @@ def district_parts(month: Month, branch_ids: list[int] | None):
     ]
 
 
+def no_jit(session: Session) -> None:
+    """PostgreSQL's JIT compiles report statements for longer than they run: off, for this
+    transaction only."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SET LOCAL jit = off"))
+
+
 def refresh_month(session: Session, month: Month, branch_ids: list[int] | None = None) -> int:
     """Recompute the rollups of `month` for these branches (None: every branch).
 
     Returns the number of (branch, month) pairs now current. Flushes, never commits.
     """
     session.flush()
-    if session.get_bind().dialect.name == "postgresql":
-        # JIT compilation costs seconds per statement here and saves nothing.
-        session.execute(text("SET LOCAL jit = off"))
+    no_jit(session)
     targets = (
         list(branch_ids)
         if branch_ids is not None
@@ -314,6 +319,7 @@ def ensure_rollups(session: Session, months: list[Month], branch_ids: list[int] 
     """Make the rollups of these months current for these branches (None: all); returns how
     many (branch, month) pairs had to be recomputed. Concurrent refreshes of the same pair are
     harmless: the loser's savepoint is rolled back and the winner's rows are read."""
+    no_jit(session)
     wanted = set(branch_ids) if branch_ids is not None else set(session.scalars(select(Branch.id)))
     if not wanted or not months:
         return 0

@@ -150,3 +150,38 @@ def test_csv_cells_cannot_start_formulas(db, history, as_supervisor):
     db.session.commit()
     text = as_supervisor.get("/api/v1/reports/participants?format=csv").get_data(as_text=True)
     assert "'=HYPERLINK" in text
+
+
+def test_flags_carry_standing_flags_and_agent_status(db, history, as_supervisor):
+    from perisai.commissions.models import StandingFlag
+    from perisai.months import Month
+
+    org = history.org
+    db.session.add(
+        StandingFlag(
+            month=Month.parse("2026-06"),
+            subject=f"agent:{org.agent2.id}",
+            kind="warning",
+            reason="no_acquisition",
+            months=3,
+            branch_id=org.branch.id,
+            wadah_id=org.wadah2.id,
+            agent_id=org.agent2.id,
+        )
+    )
+    org.agent.status = "suspended"
+    db.session.commit()
+    rows = as_supervisor.get("/api/v1/reports/agents?month=2026-06").get_json()
+    flags = {r["agent_code"]: r["flags"] for r in rows}
+    assert flags[org.agent2.agent_code] == ["warning:no_acquisition"]
+    assert flags[org.agent.agent_code][0] == "status:suspended"
+    only_active = as_supervisor.get("/api/v1/reports/agents?month=2026-06&status=active")
+    assert [r["agent_code"] for r in only_active.get_json()] == [org.agent2.agent_code]
+
+
+def test_commission_total_comes_from_the_commission_ledger(history, as_supervisor):
+    rows = as_supervisor.get("/api/v1/reports/agents?month=2026-06").get_json()
+    # June: agent A collected one month (16,800) from a participant acquired in June: 15 %
+    # collection fee, and no acquisition fee (fewer than 25 new participants).
+    a = rows[0]
+    assert a["commission_total"] == 16_800 * 15 // 100
