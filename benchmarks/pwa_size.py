@@ -30,7 +30,10 @@ def main() -> None:
             rows.append((url.split("/", 4)[-1] if "/v/" in url else url, len(body), size))
         for name, plain, gz in sorted(rows, key=lambda r: -r[2]):
             print(f"  {name:40s} {plain:7d} B  gzip {gz:6d} B")
-        print(f"files: {len(urls)}  raw: {raw / 1024:.1f} KB  gzip: {packed / 1024:.1f} KB (target ≤ 100 KB)")
+        print(
+            f"files: {len(urls)}  raw: {raw / 1024:.1f} KB  "
+            f"gzip: {packed / 1024:.1f} KB (target ≤ 100 KB)"
+        )
 
 
 if __name__ == "__main__":

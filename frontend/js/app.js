@@ -31,7 +31,7 @@ async function boot() {
   app.session = (await db.kv.get("session")) || null;
   if (app.session) api.setCsrf(app.session.csrf_token);
   outbox.subscribe(updateStatus);
-  window.addEventListener("hashchange", render);
+  window.addEventListener("hashchange", () => render());
   window.addEventListener("online", updateStatus);
   window.addEventListener("offline", updateStatus);
   buildShell();

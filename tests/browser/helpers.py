@@ -52,9 +52,17 @@ def register(page, n: int, *, nik: str | None = None, name: str | None = None) -
         "select[name=village_code] option[value='33.25.01.2001']", state="attached"
     )
     page.select_option("select[name=village_code]", "33.25.01.2001")
+    page.wait_for_function(
+        "document.querySelector('select[name=village_code]').value === '33.25.01.2001'"
+    )
     page.fill("textarea[name=address]", "Jl. Pantai Utara No. 7")
     page.click("#reg-next")
-    page.wait_for_selector("input[name=b_name]")
+    try:
+        page.wait_for_selector("input[name=b_name]")
+    except Exception:
+        shot(page, "debug-address")
+        print(page.evaluate("document.querySelector('main').innerText"))
+        raise
     page.fill("input[name=b_name]", "Siti Aminah")
     page.select_option("select[name=b_relationship]", "istri")
     page.click("#reg-next")

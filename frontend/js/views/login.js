@@ -49,3 +49,6 @@ export async function render(app) {
   return h("section", { class: "screen" }, form,
     h("p", { class: "center" }, h("button", { type: "button", class: "link", onclick: () => switchLanguage(other) }, t("lang.switch"))));
 }
+
+// A background refresh must not wipe what the agent is typing.
+export const keepOnRefresh = true;

@@ -69,3 +69,6 @@ export async function render(app, [workerId, mode, seq]) {
     h("div", { class: "form" }, field(t("pay.months"), months), field(t("pay.channel"), channel), field(t("pay.paid_on"), paidOn), amount),
     save);
 }
+
+// A background refresh must not wipe what the agent is typing.
+export const keepOnRefresh = true;

@@ -87,8 +87,9 @@ async function paint(app, screen) {
 
 function bind(input, key, after) {
   input.value = draft[key] ?? "";
-  input.addEventListener("input", () => { draft[key] = input.value; if (after) after(); });
-  input.addEventListener("change", () => { draft[key] = input.value; if (after) after(); });
+  // One event per edit: a select fires both input and change, and `after` may rebuild the form.
+  const event = input.tagName === "SELECT" || input.type === "date" ? "change" : "input";
+  input.addEventListener(event, () => { draft[key] = input.value; if (after) after(); });
   return input;
 }
 
@@ -180,15 +181,17 @@ const STEP_VIEWS = {
       const el = select(key, list.map((r) => [r.code, r.name]), t("reg.choose"), () => {
         const index = levels.findIndex(([k]) => k === key);
         for (const [k] of levels.slice(index + 1)) draft[k] = "";
-        rebuild(index + 1);
+        rebuild();
       });
       selects[key] = el;
       return field(t(`reg.${key}`), el);
     }
-    async function rebuild(from = 0) {
+    let generation = 0;
+    async function rebuild() {
+      const mine = ++generation;
       const fields = [];
       for (const [key, parentKey] of levels) fields.push(await fill(key, parentKey));
-      form.replaceChildren(...fields, field(t("reg.address"), address));
+      if (mine === generation) form.replaceChildren(...fields, field(t("reg.address"), address));
     }
     const address = bind(h("textarea", { name: "address", rows: "2" }), "address");
     await rebuild();
@@ -276,3 +279,6 @@ async function save(app, button) {
   toast(t("reg.saved"));
   app.go(`participant/${id}`);
 }
+
+// A background refresh must not wipe what the agent is typing.
+export const keepOnRefresh = true;
