@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import logging
 import os
+import re
 
 from flask import Flask
 from werkzeug.routing import IntegerConverter
@@ -39,7 +40,7 @@ def create_app(config: dict | None = None) -> Flask:
     config_module.check_production(app.config)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         os.makedirs(app.instance_path, exist_ok=True)
-    logging.basicConfig(level=logging.INFO)
+    configure_logging()
 
     from perisai.extensions import api, db, login_manager, migrate
 
@@ -72,6 +73,42 @@ class Int32Converter(IntegerConverter):
     def __init__(self, url_map, *args, **kwargs):
         kwargs.setdefault("max", 2**31 - 1)
         super().__init__(url_map, *args, **kwargs)
+
+
+_NIK_RUN = re.compile(r"(?<!\d)(\d{4})\d{8}(\d{4})(?!\d)")
+
+
+def mask_niks(text: str) -> str:
+    return _NIK_RUN.sub(r"\1********\2", text)
+
+
+def _masking_record_factory(make_record):
+    """Defence in depth for UU PDP: any 16-digit run in a log message (an access log's query
+    string, an exception text) is masked when the record is created, before any handler —
+    ours, gunicorn's or a test's — can write it."""
+
+    def factory(*args, **kwargs):
+        record = make_record(*args, **kwargs)
+        try:
+            message = record.getMessage()
+        except Exception:  # noqa: BLE001 - a malformed record is logging's problem, not ours
+            return record
+        masked = mask_niks(message)
+        if masked != message:
+            record.msg, record.args = masked, None
+        return record
+
+    factory.masks_niks = True
+    return factory
+
+
+def configure_logging() -> None:
+    logging.basicConfig(level=logging.INFO)
+    for noisy in ("weasyprint", "fontTools", "alembic.runtime.plugins"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    current = logging.getLogRecordFactory()
+    if not getattr(current, "masks_niks", False):
+        logging.setLogRecordFactory(_masking_record_factory(current))
 
 
 def _has(feature: str, module: str) -> bool:

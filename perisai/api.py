@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 
 import marshmallow as ma
 from flask import current_app
@@ -77,6 +78,12 @@ class Api(SmorestApi):
 
 
 INT32_MAX = 2**31 - 1
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _no_control_characters(value: str) -> None:
+    if _CONTROL_CHARACTERS.search(value):
+        raise ma.ValidationError("field.control_characters")
 
 
 class Schema(ma.Schema):
@@ -97,6 +104,9 @@ class Schema(ma.Schema):
             if stock.get(key) == message and not message.startswith("field."):
                 token = f"field.invalid|{kind}" if key == "invalid" else f"field.{key}"
                 field_obj.error_messages[key] = token
+        if isinstance(field_obj, fields.String):
+            # PostgreSQL text cannot hold NUL, and no field of ours means a control character.
+            field_obj.validators = [*field_obj.validators, _no_control_characters]
         if isinstance(field_obj, fields.Integer) and not any(
             isinstance(v, validate.Range) and v.max is not None for v in field_obj.validators
         ):

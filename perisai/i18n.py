@@ -40,6 +40,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "field.invalid|Dict": ("Harus berupa objek.", "Not a valid mapping."),
     "field.invalid|Float": ("Harus berupa angka.", "Not a valid number."),
     "field.invalid|MonthField": ("Bulan harus YYYY-MM.", "Month must be YYYY-MM."),
+    "field.control_characters": (
+        "Berisi karakter kontrol yang tidak diizinkan.",
+        "Contains control characters that are not allowed.",
+    ),
     "field.too_large": ("Angka terlalu besar.", "Number too large."),
     "field.empty": ("Tidak boleh kosong.", "May not be empty."),
     "field.range": ("Harus antara {0} dan {1}.", "Must be between {0} and {1}."),

@@ -21,7 +21,7 @@ from perisai.auth.permissions import Scope
 from perisai.db import utcnow
 from perisai.errors import Conflict, NotAllowed, ValidationFailed, field_error
 from perisai.months import Month
-from perisai.regions.models import Region
+from perisai.regions.operations import village_exists
 from perisai.regions.provinces import province_code_known
 from perisai.workers.membership import is_valid_membership_number, new_membership_number
 from perisai.workers.models import BASE_PROGRAMS, Occupation, Worker, mask_nik, status_for
@@ -171,7 +171,7 @@ def _validated_values(session: Session, data: dict, today: date) -> tuple[dict, 
     village = data["village_code"]
     if not _VILLAGE_RE.match(village):
         errors["village_code"] = ["workers.village_format"]
-    elif (region := session.get(Region, village)) is None or region.level != "village":
+    elif not village_exists(session, village):
         errors["village_code"] = ["workers.village_unknown"]
     if errors:
         raise ValidationFailed("http.422", {"json": errors})

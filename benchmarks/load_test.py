@@ -1,0 +1,486 @@
+"""Load and fault test: gunicorn (4 workers) on PostgreSQL, 200 simulated agents syncing
+registrations and payments with retries and deliberate duplicate sends, supervisors reading
+reports, for a fixed time. Optionally with faults: a gunicorn worker killed, PostgreSQL
+restarted once, and responses cut after the server committed (the client retries).
+
+At the end the database must hold exactly what the clients believe was applied: no loss, no
+duplicate. Prints throughput, p50/p95 latency and error counts.
+
+    .venv/bin/python -m benchmarks.load_test --seconds 300 [--faults]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections import Counter
+from datetime import date
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import requests
+from sqlalchemy import create_engine, func, select, text
+
+ROOT = Path(__file__).resolve().parents[1]
+PASSWORD = "load-test-password"  # noqa: S105 - a throwaway load-test login
+VILLAGE = "33.25.01.2001"
+LOG = ROOT / "benchmarks" / "out" / "load-gunicorn.log"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+# --- set-up -------------------------------------------------------------------------------
+
+
+def prepare_database(url: str, agents: int) -> None:
+    from flask_migrate import upgrade
+
+    from benchmarks._setup import fresh_postgres
+    from perisai import create_app
+    from perisai.agents import operations as org
+    from perisai.auth.operations import create_user
+    from perisai.extensions import db
+    from perisai.regions.models import Region
+
+    fresh_postgres(url.rsplit("/", 1)[1])
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "load"})
+    with app.app_context():
+        upgrade()
+        session = db.session
+        parts = VILLAGE.split(".")
+        for depth, level in enumerate(("province", "regency", "district", "village"), start=1):
+            code = ".".join(parts[:depth])
+            session.add(
+                Region(
+                    code=code,
+                    parent_code=".".join(parts[: depth - 1]) or None,
+                    level=level,
+                    name=code,
+                )
+            )
+        branch = org.create_branch(session, code="KC-LOAD", name="KC Load", region_code="33.25")
+        wadahs = [
+            org.create_wadah(
+                session,
+                branch=branch,
+                name=f"Wadah {w}",
+                pks_number=f"L/{w}",
+                pks_start=date(2026, 1, 1),
+                pks_end=date(2026, 12, 31),
+                bank_name="BRI",
+                bank_account=str(w),
+            )
+            for w in range(20)
+        ]
+        for a in range(agents):
+            agent = org.create_agent(
+                session,
+                wadah=wadahs[a % 20],
+                agent_code=f"PRS-L{a:04d}",
+                full_name=f"Agen {a}",
+                nik=f"33250101019{a:05d}",
+                phone=f"+62812{a:08d}",
+                joined_on=date(2026, 1, 1),
+            )
+            create_user(session, username=f"agent{a}", password=PASSWORD, role="agent", agent=agent)
+        create_user(
+            session, username="supervisor", password=PASSWORD, role="supervisor", branch=branch
+        )
+        session.commit()
+        db.engine.dispose()
+
+
+def start_gunicorn(url: str, port: int) -> subprocess.Popen:
+    LOG.parent.mkdir(exist_ok=True)
+    env = {
+        **os.environ,
+        "PERISAI_DATABASE_URL": url,
+        "PERISAI_SECRET_KEY": "load-test-secret",
+        "PERISAI_ENV": "production",
+        "PERISAI_INSECURE_COOKIES": "1",
+    }
+    return subprocess.Popen(
+        [
+            str(ROOT / ".venv/bin/gunicorn"),
+            "-w",
+            "4",
+            "--threads",
+            "4",
+            "-b",
+            f"127.0.0.1:{port}",
+            "--timeout",
+            "60",
+            "--graceful-timeout",
+            "5",
+            "wsgi:app",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=open(LOG, "w"),
+        start_new_session=True,
+    )
+
+
+def wait_healthy(base: str, seconds: float = 60) -> None:
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        try:
+            if requests.get(f"{base}/healthz", timeout=2).status_code == 200:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.3)
+    raise RuntimeError("service did not become healthy")
+
+
+# --- the simulated people -------------------------------------------------------------------
+
+
+class Stats:
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.latencies: list[float] = []
+        self.errors: Counter = Counter()
+        self.ops_sent = 0
+        self.applied: dict[str, dict] = {}  # op_id -> {"type", "entity_id"} the client believes
+        self.duplicates_seen = 0
+        self.rejected: Counter = Counter()
+
+
+class Agent(threading.Thread):
+    def __init__(
+        self,
+        index: int,
+        base: str,
+        stats: Stats,
+        stop: threading.Event,
+        price: int,
+        cut_rate: float,
+    ):
+        super().__init__(daemon=True)
+        self.index, self.base, self.stats, self.stop = index, base, stats, stop
+        self.price, self.cut_rate = price, cut_rate
+        self.http = requests.Session()
+        self.csrf = ""
+        self.outbox: list[dict] = []
+        self.serial = 0
+
+    def login(self) -> None:
+        while not self.stop.is_set():
+            try:
+                response = self.http.post(
+                    f"{self.base}/api/v1/auth/login",
+                    timeout=30,
+                    json={"username": f"agent{self.index}", "password": PASSWORD},
+                )
+                if response.status_code == 200:
+                    self.csrf = response.json()["csrf_token"]
+                    return
+            except requests.RequestException:
+                pass
+            time.sleep(1)
+
+    def new_operations(self) -> list[dict]:
+        """A visit: register a worker and take the first payment, like the PWA's outbox."""
+        self.serial += 1
+        worker_id = str(uuid.uuid4())
+        born = date.fromordinal(date(1960, 1, 1).toordinal() + self.serial * 7 % 15000)
+        nik = f"332501{born.day:02d}{born.month:02d}{born.year % 100:02d}{self.index + 1:04d}"
+        register = {
+            "id": worker_id,
+            "nik": nik,
+            "full_name": f"Peserta {self.index}-{self.serial}",
+            "birth_date": born.isoformat(),
+            "gender": "M",
+            "phone": f"08{self.index:04d}{self.serial:06d}",
+            "occupation": "nelayan",
+            "income_level": 1_000_000,
+            "programs": ["JKK", "JKM"],
+            "village_code": VILLAGE,
+            "address": "Jl. Uji Beban",
+            "consent": {"given": True, "notice_version": "2026-01"},
+            "beneficiary": {"full_name": "Ahli Waris", "relationship": "istri"},
+        }
+        payment = {
+            "id": str(uuid.uuid4()),
+            "worker_id": worker_id,
+            "months": 1,
+            "amount": self.price,
+            "paid_on": date.today().isoformat(),
+            "channel": "cash",
+        }
+        return [
+            {"op_id": str(uuid.uuid4()), "type": "worker.register", "payload": register},
+            {"op_id": str(uuid.uuid4()), "type": "payment.record", "payload": payment},
+        ]
+
+    def send(self, operations: list[dict]) -> list[dict] | None:
+        body = json.dumps({"operations": operations})
+        headers = {"Content-Type": "application/json", "X-CSRF-Token": self.csrf}
+        if random.random() < self.cut_rate:
+            self.cut_after_commit(body, headers)
+            return None
+        started = time.perf_counter()
+        try:
+            response = self.http.post(
+                f"{self.base}/api/v1/sync", data=body, headers=headers, timeout=60
+            )
+        except requests.RequestException as error:
+            with self.stats.lock:
+                self.stats.errors[type(error).__name__] += 1
+            return None
+        with self.stats.lock:
+            self.stats.latencies.append(time.perf_counter() - started)
+        if response.status_code == 401:
+            self.login()
+            return None
+        if response.status_code != 200:
+            with self.stats.lock:
+                self.stats.errors[f"http {response.status_code}"] += 1
+            return None
+        return response.json()["results"]
+
+    def cut_after_commit(self, body: str, headers: dict) -> None:
+        """Send the request, give the server time to commit, then drop the connection unread."""
+        parts = urlsplit(self.base)
+        cookie = "; ".join(f"{c.name}={c.value}" for c in self.http.cookies)
+        request = (
+            f"POST /api/v1/sync HTTP/1.1\r\nHost: {parts.netloc}\r\n"
+            f"Content-Type: application/json\r\nX-CSRF-Token: {headers['X-CSRF-Token']}\r\n"
+            f"Cookie: {cookie}\r\nContent-Length: {len(body.encode())}\r\n"
+            "Connection: close\r\n\r\n" + body
+        )
+        try:
+            with socket.create_connection((parts.hostname, parts.port), timeout=10) as sock:
+                sock.sendall(request.encode())
+                time.sleep(0.8)
+        except OSError:
+            pass
+        with self.stats.lock:
+            self.stats.errors["cut responses"] += 1
+
+    def run(self) -> None:
+        self.login()
+        while not self.stop.is_set():
+            if not self.outbox:
+                self.outbox = self.new_operations()
+            batch = list(self.outbox)
+            results = self.send(batch)
+            if results is None:
+                time.sleep(random.uniform(0.2, 1.0))
+                continue  # retry the same operations: the server must not apply them twice
+            with self.stats.lock:
+                self.stats.ops_sent += len(batch)
+            done = set()
+            for op, result in zip(batch, results, strict=True):
+                if result["status"] in ("applied", "duplicate"):
+                    done.add(op["op_id"])
+                    with self.stats.lock:
+                        self.stats.applied[op["op_id"]] = {
+                            "type": op["type"],
+                            "entity_id": result["entity"]["id"],
+                        }
+                        self.stats.duplicates_seen += result["status"] == "duplicate"
+                else:
+                    with self.stats.lock:
+                        self.stats.rejected[result.get("message") or result["http_status"]] += 1
+                    done.add(op["op_id"])  # a rejection is final for this simulation
+            if random.random() < 0.1:
+                self.send(batch)  # a deliberate double send (double tap, two tabs)
+            self.outbox = [op for op in self.outbox if op["op_id"] not in done]
+            time.sleep(random.uniform(0.05, 0.3))
+
+
+class Supervisor(threading.Thread):
+    def __init__(self, base: str, stats: Stats, stop: threading.Event):
+        super().__init__(daemon=True)
+        self.base, self.stats, self.stop = base, stats, stop
+
+    def run(self) -> None:
+        http = requests.Session()
+        http.post(
+            f"{self.base}/api/v1/auth/login",
+            timeout=30,
+            json={"username": "supervisor", "password": PASSWORD},
+        )
+        month = date.today().strftime("%Y-%m")
+        while not self.stop.is_set():
+            for path in (
+                f"/api/v1/reports/agents?month={month}",
+                "/api/v1/workers?page_size=50",
+                f"/api/v1/commissions/statements?month={month}",
+            ):
+                try:
+                    response = http.get(self.base + path, timeout=60)
+                    if response.status_code >= 500:
+                        with self.stats.lock:
+                            self.stats.errors[f"report http {response.status_code}"] += 1
+                except requests.RequestException as error:
+                    with self.stats.lock:
+                        self.stats.errors[f"report {type(error).__name__}"] += 1
+            time.sleep(1)
+
+
+# --- faults -------------------------------------------------------------------------------
+
+
+def kill_one_worker(master: subprocess.Popen) -> None:
+    children = subprocess.run(["pgrep", "-P", str(master.pid)], capture_output=True, text=True)
+    pids = [int(p) for p in children.stdout.split()]
+    if pids:
+        os.kill(random.choice(pids), signal.SIGKILL)
+        print(f"fault: killed gunicorn worker ({len(pids)} were running)", flush=True)
+
+
+def restart_postgres() -> None:
+    version = sorted(os.listdir("/etc/postgresql"))[-1]
+    subprocess.run(
+        ["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "restart"], check=True
+    )
+    print("fault: PostgreSQL restarted", flush=True)
+
+
+# --- the check ------------------------------------------------------------------------------
+
+
+def verify(url: str, stats: Stats) -> dict:
+    from perisai.config import normalise_database_url
+    from perisai.contributions.models import Payment
+    from perisai.workers.models import Worker
+
+    believed_workers = {
+        v["entity_id"] for v in stats.applied.values() if v["type"] == "worker.register"
+    }
+    believed_payments = {
+        v["entity_id"] for v in stats.applied.values() if v["type"] == "payment.record"
+    }
+    engine = create_engine(normalise_database_url(url))
+    with engine.connect() as conn:
+        workers = {str(w) for w in conn.scalars(select(Worker.id))}
+        payments = {str(p) for p in conn.scalars(select(Payment.id))}
+        duplicate_niks = conn.scalar(
+            text(
+                "SELECT count(*) FROM (SELECT nik FROM workers GROUP BY nik HAVING count(*) > 1) d"
+            )
+        )
+        paid_twice = conn.scalar(
+            text(
+                "SELECT count(*) FROM (SELECT worker_id, month FROM payment_months "
+                "GROUP BY worker_id, month HAVING count(*) > 1) d"
+            )
+        )
+        payment_sum = conn.scalar(select(func.coalesce(func.sum(Payment.amount), 0)))
+        month_sum = conn.scalar(text("SELECT coalesce(sum(total), 0) FROM payment_months"))
+    engine.dispose()
+    return {
+        "workers believed": len(believed_workers),
+        "workers stored": len(workers),
+        "lost workers": len(believed_workers - workers),
+        "unknown workers": len(workers - believed_workers),
+        "payments believed": len(believed_payments),
+        "payments stored": len(payments),
+        "lost payments": len(believed_payments - payments),
+        "unknown payments": len(payments - believed_payments),
+        "duplicate NIKs": duplicate_niks,
+        "months paid twice": paid_twice,
+        "payment amounts = sum of covered months": payment_sum == month_sum,
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=int, default=300)
+    parser.add_argument("--agents", type=int, default=200)
+    parser.add_argument("--supervisors", type=int, default=5)
+    parser.add_argument("--faults", action="store_true")
+    args = parser.parse_args()
+    from benchmarks._setup import PG_ADMIN_URL
+
+    url = PG_ADMIN_URL.rsplit("/", 1)[0] + ("/bench_faults" if args.faults else "/bench_load")
+    prepare_database(url, args.agents)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    master = start_gunicorn(url, port)
+    try:
+        wait_healthy(base)
+        price = requests.get(
+            f"{base}/api/v1/reference/quote",
+            timeout=10,
+            params={
+                "income_level": 1_000_000,
+                "programs": "JKK,JKM",
+                "sector": "other",
+                "funding": "self",
+                "start_month": date.today().strftime("%Y-%m"),
+                "months": 1,
+            },
+        ).json()["total"]
+        stats, stop = Stats(), threading.Event()
+        cut_rate = 0.05 if args.faults else 0.0
+        people = [Agent(i, base, stats, stop, price, cut_rate) for i in range(args.agents)]
+        people += [Supervisor(base, stats, stop) for _ in range(args.supervisors)]
+        started = time.perf_counter()
+        for person in people:
+            person.start()
+        if args.faults:
+            time.sleep(args.seconds / 3)
+            kill_one_worker(master)
+            time.sleep(args.seconds / 3)
+            restart_postgres()
+            wait_healthy(base, 120)
+            time.sleep(max(0.0, args.seconds - (time.perf_counter() - started)))
+        else:
+            time.sleep(args.seconds)
+        stop.set()
+        for person in people:
+            person.join(timeout=90)
+        elapsed = time.perf_counter() - started
+    finally:
+        os.killpg(master.pid, signal.SIGTERM)
+        master.wait(timeout=30)
+    latencies = sorted(stats.latencies)
+    p95 = latencies[int(len(latencies) * 0.95)] if latencies else 0
+    print(
+        f"mode: {'faults' if args.faults else 'load'}; {args.agents} agents, "
+        f"{args.supervisors} supervisors, {elapsed:.0f} s, gunicorn 4 workers x 4 threads"
+    )
+    print(
+        f"sync requests: {len(latencies)}  throughput: {len(latencies) / elapsed:.1f} req/s, "
+        f"{stats.ops_sent / elapsed:.1f} ops/s"
+    )
+    print(f"latency p50: {statistics.median(latencies) * 1000:.0f} ms  p95: {p95 * 1000:.0f} ms")
+    print(f"errors: {dict(stats.errors) or 'none'}  rejected ops: {dict(stats.rejected) or 'none'}")
+    print(f"duplicate answers (replays recognised): {stats.duplicates_seen}")
+    result = verify(url, stats)
+    for key, value in result.items():
+        print(f"  {key}: {value}")
+    ok = (
+        result["lost workers"]
+        == result["unknown workers"]
+        == result["lost payments"]
+        == result["unknown payments"]
+        == result["duplicate NIKs"]
+        == result["months paid twice"]
+        == 0
+    ) and result["payment amounts = sum of covered months"]
+    print("EXACTLY-ONCE: OK" if ok else "EXACTLY-ONCE: FAILED")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
