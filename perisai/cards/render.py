@@ -8,8 +8,11 @@ costs one layout and one font subset, not one per card.
 from __future__ import annotations
 
 import functools
+import io
 import logging
+import multiprocessing
 import os
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 
@@ -157,9 +160,43 @@ def render_cards(faces: list[CardFace], *, with_back: bool = False) -> bytes:
     return _write(template.render(layout="single", cards=faces, with_back=with_back))
 
 
-def render_sheets(faces: list[CardFace], *, with_back: bool = False) -> bytes:
+def render_sheets(
+    faces: list[CardFace],
+    *,
+    with_back: bool = False,
+    processes: int = 1,
+    parallel_from: int = 200,
+) -> bytes:
     """A4 sheets of 10 cards in the given order; backs on the following sheet, mirrored for
-    long-edge duplex printing."""
+    long-edge duplex printing.
+
+    With `processes` > 1, a batch of at least `parallel_from` cards is split into runs of
+    whole sheets rendered in that many worker processes (WeasyPrint is single-threaded
+    Python), then concatenated in order. Below that, start-up and merging cost more than
+    they save.
+    """
+    chunks = _chunks(faces, processes if len(faces) >= parallel_from else 1)
+    if len(chunks) < 2:
+        return _render_sheet_run(faces, with_back)
+    # A pool per batch, not a standing one: idle renderers would hold memory in every web
+    # worker for a rare request. forkserver, not fork: the server's threads and database
+    # connections are never copied into a renderer, and the server keeps WeasyPrint loaded.
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["perisai.cards.render"])
+    with ProcessPoolExecutor(len(chunks), mp_context=context) as pool:
+        parts = list(pool.map(_render_sheet_run, chunks, [with_back] * len(chunks)))
+    return _concatenate(parts)
+
+
+def _chunks(faces: list[CardFace], processes: int) -> list[list[CardFace]]:
+    if processes < 2:
+        return [faces]
+    sheets = -(-len(faces) // CARDS_PER_SHEET)
+    per_chunk = -(-sheets // processes) * CARDS_PER_SHEET
+    return [faces[start : start + per_chunk] for start in range(0, len(faces), per_chunk)]
+
+
+def _render_sheet_run(faces: list[CardFace], with_back: bool) -> bytes:
     sheets = [
         list(enumerate(faces[start : start + CARDS_PER_SHEET]))
         for start in range(0, len(faces), CARDS_PER_SHEET)
@@ -167,3 +204,14 @@ def render_sheets(faces: list[CardFace], *, with_back: bool = False) -> bytes:
     template = _environment().get_template("cards/document.html")
     html = template.render(layout="sheet", sheets=sheets, marks=_cut_marks(), with_back=with_back)
     return _write(html)
+
+
+def _concatenate(parts: list[bytes]) -> bytes:
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    for part in parts:
+        writer.append(PdfReader(io.BytesIO(part)))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

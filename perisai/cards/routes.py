@@ -78,7 +78,11 @@ class PrintCards(MethodView):
             db.session, workers, user=current_user, today=date.today(), batch=True
         )
         db.session.commit()
-        pdf = render.render_sheets([p.face for p in printed], with_back=body["back"])
+        pdf = render.render_sheets(
+            [p.face for p in printed],
+            with_back=body["back"],
+            processes=current_app.config.get("CARD_RENDER_PROCESSES", 1),
+        )
         return _pdf(pdf, f"kartu-{len(printed)}.pdf")
 
 

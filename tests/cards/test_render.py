@@ -103,3 +103,17 @@ def test_mirrored_backs_follow_each_sheet():
     pdf = render_sheets([face(serial=n) for n in range(3)], with_back=True)
     assert len(pdfs.page_sizes(pdf)) == 2
     assert "No. Kartu 0000002" in pdfs.page_texts(pdf)[1]
+
+
+def test_a_batch_rendered_in_two_processes_is_the_same_cards_in_the_same_order():
+    faces = [
+        face(f"Peserta Nomor {n}", serial=n, url=f"http://perisai.test/v/card{n:02d}")
+        for n in range(25)
+    ]
+    pdf = render_sheets(faces, processes=2, parallel_from=20)
+    assert pdfs.page_sizes(pdf) == [pytest.approx(pdfs.A4, abs=0.01)] * 3
+    texts = pdfs.page_texts(pdf)
+    assert [n for n in range(25) if f"Peserta Nomor {n}\n" in texts[n // 10] + "\n"] == list(
+        range(25)
+    )
+    assert sorted(pdfs.qr_codes(pdf, page=3)) == sorted(f.verify_url for f in faces[20:])
