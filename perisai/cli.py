@@ -56,6 +56,34 @@ def create_user_command(username, role, agent_code, branch_code, password):
     click.echo(f"Dibuat / created: {user.username} ({user.role})")
 
 
+@perisai_cli.command("backup")
+@click.argument("target", type=click.Path(file_okay=False))
+def backup_command(target):
+    """Back up the database and the photo store into a new folder TARGET."""
+    from flask import current_app
+
+    from perisai.backup import backup
+
+    manifest = backup(db.engine, current_app.config["PHOTO_STORE"], target)
+    click.echo(f"Cadangan dibuat / backup written: {target} {manifest['rows']}")
+
+
+@perisai_cli.command("restore")
+@click.argument("source", type=click.Path(exists=True, file_okay=False))
+@click.option("--yes", is_flag=True, help="confirm: the current data is replaced")
+def restore_command(source, yes):
+    """Replace the database and photo store with the backup in SOURCE."""
+    from flask import current_app
+
+    from perisai.backup import restore
+
+    if not yes:
+        raise click.ClickException("Tambahkan --yes: data sekarang akan diganti / add --yes")
+    db.session.remove()
+    manifest = restore(db.engine, current_app.config["PHOTO_STORE"], source)
+    click.echo(f"Dipulihkan / restored: {source} {manifest['rows']}")
+
+
 def init_app(app):
     from perisai.regions.cli import load_regions_command
 
