@@ -150,19 +150,12 @@ def upgrade():
         sa.Column("rule_set_id", sa.Integer(), nullable=False),
         sa.Column("reverses_id", sa.Integer(), nullable=True),
         sa.Column("created_at", TIMESTAMP, nullable=False),
-        _fk("commission_entries", "agent_id", "agents"),
-        _fk("commission_entries", "branch_id", "branches"),
-        _fk("commission_entries", "reverses_id", "commission_entries"),
-        _fk("commission_entries", "rule_set_id", "commission_rule_sets"),
-        _fk("commission_entries", "wadah_id", "wadahs"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_commission_entries")),
     )
     for name, columns in (
         ("ix_commission_entries_agent_id_month", ["agent_id", "month"]),
-        ("ix_commission_entries_month_branch_id", ["month", "branch_id"]),
         ("ix_commission_entries_payment_id", ["payment_id"]),
-        ("ix_commission_entries_reverses_id", ["reverses_id"]),
-        ("ix_commission_entries_worker_id_kind", ["worker_id", "kind"]),
+        ("ix_commission_entries_worker_id_component", ["worker_id", "component"]),
     ):
         op.create_index(name, "commission_entries", columns, unique=False)
     op.create_table(
@@ -211,12 +204,10 @@ def upgrade():
         "commission_postings",
         sa.Column("payment_id", UUID, nullable=False),
         sa.Column("branch_id", sa.Integer(), nullable=False),
+        sa.Column("wadah_id", sa.Integer(), nullable=False),
         sa.Column("agent_id", sa.Integer(), nullable=False),
         sa.Column("month", MONTH, nullable=False),
         sa.Column("clawed_back_month", MONTH, nullable=True),
-        _fk("commission_postings", "agent_id", "agents"),
-        _fk("commission_postings", "branch_id", "branches"),
-        _fk("commission_postings", "payment_id", "payments"),
         sa.PrimaryKeyConstraint("payment_id", name=op.f("pk_commission_postings")),
     )
     op.create_index(
@@ -224,6 +215,8 @@ def upgrade():
         "commission_postings",
         ["clawed_back_month"],
         unique=False,
+        postgresql_where=sa.text("clawed_back_month IS NOT NULL"),
+        sqlite_where=sa.text("clawed_back_month IS NOT NULL"),
     )
     op.create_index(
         "ix_commission_postings_month_branch_id",

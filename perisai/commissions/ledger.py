@@ -20,6 +20,7 @@ from datetime import UTC, datetime, time, timedelta, timezone
 from sqlalchemy import (
     BigInteger,
     Integer,
+    and_,
     case,
     cast,
     exists,
@@ -151,15 +152,8 @@ def candidate_payments(window: Window):
 def posted_payments(month: Month, branch_ids: tuple[int, ...], agent_ids=None):
     """The payments posted into a (closed or closing) month: the batch of a close."""
     window = Window(month, True, branch_ids, agent_ids)
-    return (
-        select(
-            PO.c.payment_id,
-            PO.c.agent_id,
-            A.c.wadah_id.label("wadah_id"),
-            PO.c.branch_id,
-        )
-        .select_from(PO.join(A, A.c.id == PO.c.agent_id))
-        .where(PO.c.month == str(month), *window.scope(PO.c.branch_id, PO.c.agent_id))
+    return select(PO.c.payment_id, PO.c.agent_id, PO.c.wadah_id, PO.c.branch_id).where(
+        PO.c.month == str(month), *window.scope(PO.c.branch_id, PO.c.agent_id)
     )
 
 
@@ -202,8 +196,8 @@ def collection_lines(batch, month: Month, rule: CommissionRuleSet):
             b.c.agent_id,
             _text("collection").label("kind"),
             _text("collection").label("component"),
-            P.c.worker_id,
-            P.c.id.label("payment_id"),
+            PM.c.worker_id,
+            PM.c.payment_id,
             PM.c.id.label("payment_month_id"),
             PM.c.month.label("covered_month"),
             index.label("month_index"),
@@ -214,9 +208,7 @@ def collection_lines(batch, month: Month, rule: CommissionRuleSet):
             _int(None).label("reverses_id"),
         )
         .select_from(
-            b.join(P, P.c.id == b.c.payment_id)
-            .join(PM, PM.c.payment_id == P.c.id)
-            .join(W, W.c.id == P.c.worker_id)
+            b.join(PM, PM.c.payment_id == b.c.payment_id).join(W, W.c.id == PM.c.worker_id)
         )
         .where(rate > 0)
     )
@@ -225,17 +217,22 @@ def collection_lines(batch, month: Month, rule: CommissionRuleSet):
 def acquisition_lines(batch, month: Month, rule: CommissionRuleSet):
     """One line per participant acquired: the payment holding the worker's first paid month,
     for a NIK not registered in BPU before, and no acquisition of the worker still standing.
-    The fee is paid only when the agent reaches the month's minimum (window count)."""
+    The package is read from the month paid (JHT paid or not). The fee is paid only when the
+    agent reaches the month's minimum (a window count over the agent's acquisitions)."""
     b = batch.subquery("batch")
-    earlier = E.alias("earlier")
-    undone = E.alias("undone")
+    earlier, undone = E.alias("earlier"), E.alias("undone")
     still_acquired = exists().where(
         earlier.c.worker_id == W.c.id,
+        earlier.c.component == "acquisition",
         earlier.c.kind == "acquisition",
-        ~exists().where(undone.c.reverses_id == earlier.c.id),
+        ~exists().where(
+            undone.c.worker_id == W.c.id,
+            undone.c.component == "acquisition",
+            undone.c.reverses_id == earlier.c.id,
+        ),
     )
     nominal = case(
-        (P.c.has_jht, _int(rule.acquisition_fee_with_jht)),
+        (PM.c.jht > 0, _int(rule.acquisition_fee_with_jht)),
         else_=_int(rule.acquisition_fee_basic),
     )
     acquired = func.count().over(partition_by=b.c.agent_id)
@@ -247,10 +244,10 @@ def acquisition_lines(batch, month: Month, rule: CommissionRuleSet):
             b.c.agent_id,
             _text("acquisition").label("kind"),
             _text("acquisition").label("component"),
-            P.c.worker_id,
-            P.c.id.label("payment_id"),
-            _int(None).label("payment_month_id"),
-            W.c.first_paid_month.label("covered_month"),
+            PM.c.worker_id,
+            PM.c.payment_id,
+            PM.c.id.label("payment_month_id"),
+            PM.c.month.label("covered_month"),
             _int(1).label("month_index"),
             nominal.label("base_amount"),
             _int(None).label("rate_bp"),
@@ -258,9 +255,12 @@ def acquisition_lines(batch, month: Month, rule: CommissionRuleSet):
             _int(rule.id).label("rule_set_id"),
             _int(None).label("reverses_id"),
         )
-        .select_from(b.join(P, P.c.id == b.c.payment_id).join(W, W.c.id == P.c.worker_id))
+        .select_from(
+            b.join(PM, PM.c.payment_id == b.c.payment_id).join(
+                W, and_(W.c.id == PM.c.worker_id, W.c.first_paid_month == PM.c.month)
+            )
+        )
         .where(
-            exists().where(PM.c.payment_id == P.c.id, PM.c.month == W.c.first_paid_month),
             ~exists().where(PR.c.worker_id == W.c.id),
             ~still_acquired,
         )

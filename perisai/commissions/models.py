@@ -11,7 +11,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from perisai.db import Base, MonthType, UTCDateTime, UUIDType, utcnow
@@ -66,19 +66,28 @@ class CommissionClose(Base):
 
 
 class CommissionPosting(Base):
-    """Which commission month a payment (and later its reversal) was posted into."""
+    """Which commission month a payment (and later its reversal) was posted into.
+
+    Like the ledger entries, written only by a month close in one INSERT … SELECT from rows the
+    database has already checked; no per-row foreign-key triggers (at a million participants
+    they would cost more than the close itself).
+    """
 
     __tablename__ = "commission_postings"
     __table_args__ = (
         Index("ix_commission_postings_month_branch_id", "month", "branch_id"),
-        Index("ix_commission_postings_clawed_back_month", "clawed_back_month"),
+        Index(
+            "ix_commission_postings_clawed_back_month",
+            "clawed_back_month",
+            postgresql_where=text("clawed_back_month IS NOT NULL"),
+            sqlite_where=text("clawed_back_month IS NOT NULL"),
+        ),
     )
 
-    payment_id: Mapped[uuid.UUID] = mapped_column(
-        UUIDType, ForeignKey("payments.id"), primary_key=True
-    )
-    branch_id: Mapped[int] = mapped_column(ForeignKey("branches.id"))
-    agent_id: Mapped[int] = mapped_column(ForeignKey("agents.id"))
+    payment_id: Mapped[uuid.UUID] = mapped_column(UUIDType, primary_key=True)
+    branch_id: Mapped[int]
+    wadah_id: Mapped[int]
+    agent_id: Mapped[int]
     month: Mapped[Month] = mapped_column(MonthType)
     clawed_back_month: Mapped[Month | None] = mapped_column(MonthType)
 
@@ -88,20 +97,22 @@ class CommissionEntry(Base):
 
     kind: acquisition / collection (per covered month) / wadah (the Wadah's share of one agent's
     month) / reversal (the exact negative of an earlier entry: `reverses_id`, same component).
+    Ids of agents, branches, Wadah, payments and rule sets are plain columns: see
+    CommissionPosting for why there are no per-row foreign-key checks.
     """
 
     __tablename__ = "commission_entries"
     __table_args__ = (
-        Index("ix_commission_entries_month_branch_id", "month", "branch_id"),
+        # Few indexes on purpose: a close inserts a million rows.
         Index("ix_commission_entries_agent_id_month", "agent_id", "month"),
-        Index("ix_commission_entries_worker_id_kind", "worker_id", "kind"),
+        Index("ix_commission_entries_worker_id_component", "worker_id", "component"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     month: Mapped[Month] = mapped_column(MonthType)
-    branch_id: Mapped[int] = mapped_column(ForeignKey("branches.id"))
-    wadah_id: Mapped[int] = mapped_column(ForeignKey("wadahs.id"))
-    agent_id: Mapped[int] = mapped_column(ForeignKey("agents.id"))
+    branch_id: Mapped[int]
+    wadah_id: Mapped[int]
+    agent_id: Mapped[int]
     kind: Mapped[str] = mapped_column(String(12))
     component: Mapped[str] = mapped_column(String(12))
     worker_id: Mapped[uuid.UUID | None] = mapped_column(UUIDType)
@@ -112,8 +123,8 @@ class CommissionEntry(Base):
     base_amount: Mapped[int]  # contribution, nominal acquisition fee, or the agent's total
     rate_bp: Mapped[int | None]
     amount: Mapped[int]
-    rule_set_id: Mapped[int] = mapped_column(ForeignKey("commission_rule_sets.id"))
-    reverses_id: Mapped[int | None] = mapped_column(ForeignKey("commission_entries.id"), index=True)
+    rule_set_id: Mapped[int]
+    reverses_id: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
