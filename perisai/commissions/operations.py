@@ -110,6 +110,10 @@ def close_commission_month(
     today = today or local_today()
     if month > Month.of(today):
         raise field_error("month", f"commissions.month_future|{month}", location="path")
+    # One close per branch at a time: a second request waits here, then finds the month closed.
+    session.execute(
+        select(Branch.id).where(Branch.id.in_(branch_ids)).order_by(Branch.id).with_for_update()
+    )
     last = last_closed_months(session, branch_ids)
     earliest = _earliest_unposted(session, [b for b in branch_ids if b not in last])
     first_open = {
@@ -160,6 +164,9 @@ def _close_one(session: Session, month: Month, group: tuple[int, ...], closed_by
         .where(
             PO.c.clawed_back_month.is_(None),
             PO.c.branch_id.in_(group),
+            # posted by an earlier close: one posted just now and reversed meanwhile (a race)
+            # has no entries yet, and is clawed back by the next close instead
+            PO.c.month < str(month),
             exists().where(
                 R.c.payment_id == PO.c.payment_id,
                 R.c.created_at < ledger.month_start_utc(month + 1),
@@ -428,7 +435,8 @@ def parse_public_id(public_id: str) -> tuple[Month, int]:
     """'2026-05-17' → (Month 2026-05, 17); anything else is a 404."""
     try:
         month, number = Month.parse(public_id[:7]), int(public_id[8:])
-        if public_id[7] != "-" or number <= 0 or str(number) != public_id[8:]:
+        bad = public_id[7] != "-" or number <= 0 or str(number) != public_id[8:]
+        if bad or month.year >= 9999:
             raise ValueError(public_id)
     except (ValueError, IndexError):
         abort(404)

@@ -46,6 +46,8 @@ blp = Blueprint(
 
 
 def _month_or_now(month: Month | None) -> Month:
+    if month is not None and month.year >= 9999:  # the month after must still be a month
+        raise field_error("month", "field.invalid|MonthField", location="query")
     return month or Month.of(local_today())
 
 

@@ -236,3 +236,10 @@ def test_rule_sets_are_seeded_and_admin_adds_a_version(as_admin, as_supervisor, 
     refused = as_admin.post("/api/v1/commissions/rule-sets", json=early)
     assert refused.status_code == 409
     assert "effective_from" in refused.get_json()["errors"]["json"]
+
+
+def test_odd_months_are_refused_not_crashed(as_admin):
+    assert as_admin.get("/api/v1/commissions/statements?month=9999-12").status_code == 422
+    assert as_admin.get("/api/v1/commissions/statements?month=1900-01").status_code == 422
+    assert as_admin.get("/api/v1/commissions/statements/9999-12-1").status_code == 404
+    assert as_admin.get("/api/v1/commissions/standing?month=2026-1").status_code == 422

@@ -198,3 +198,19 @@ def test_each_agent_and_branch_closes_separately(db, org):
     assert figures(s, org.agent2, "2026-03")["state"] == "closed"
     assert figures(s, org.other_agent, "2026-03")["state"] == "open"
     assert figures(s, org.other_agent, "2026-03")["collection_fee"] == 2_520
+
+
+def test_a_payment_reversed_before_the_close_never_earns(db, org):
+    from perisai.contributions.models import Payment
+
+    s = db.session
+    worker = make_worker(s, org.agent, has_jht=False)
+    payment = record_test_payment(s, worker, MARCH, 1)
+    reversal = reverse_payment(s, payment=s.get(Payment, payment.id), reason="salah input")
+    reversal.created_at = wib(date(2026, 3, 20))
+    s.flush()
+    assert figures(s, org.agent, "2026-03")["payments"] == 0
+    close(s, "2026-04", org.branch)  # closes March first, then April
+    assert figures(s, org.agent, "2026-03")["total"] == 0
+    assert figures(s, org.agent, "2026-04")["total"] == 0
+    assert s.scalar(select(func.count()).select_from(CommissionEntry)) == 0
