@@ -9,9 +9,9 @@ register(
             "Closed months only.",
         ),
         "reports.commissions_closed": ("Bulan sudah ditutup.", "The month is closed."),
-        "reports.commissions_estimate": (
-            "Perkiraan berjalan (bulan belum ditutup).",
-            "Running estimate (the month is still open).",
+        "reports.commissions_open": (
+            "Bulan belum ditutup: perkiraan per agen ada di peringkat agen.",
+            "The month is still open: the per-agent estimate is on the agent leaderboard.",
         ),
         "reports.commissions_unavailable": (
             "Aturan komisi untuk bulan ini belum ada.",

@@ -121,32 +121,26 @@ def overview(session: Session, branch_ids: list[int] | None, month: Month) -> Ov
 
 
 def commissions_due(session: Session, branch_ids, month: Month) -> tuple[int | None, str]:
-    """Closed statements (agent total + Wadah fee); for one branch still open, the estimate."""
-    from perisai.commissions.models import CommissionStatement
-    from perisai.commissions.operations import agent_months, last_closed_months
+    """What the closed statements of the month owe (agents' total + Wadah fee).
 
-    closed = session.execute(
+    A month still open owes nothing yet: its running estimate is per agent on the leaderboard
+    (and on the commissions statements), not summed here, because estimating a whole branch
+    costs more than the rest of the overview together.
+    """
+    from perisai.commissions.models import CommissionStatement
+    from perisai.commissions.operations import last_closed_months
+
+    total = session.scalar(
         select(
-            func.count(func.distinct(CommissionStatement.branch_id)),
-            func.coalesce(func.sum(CommissionStatement.total + CommissionStatement.wadah_fee), 0),
+            func.coalesce(func.sum(CommissionStatement.total + CommissionStatement.wadah_fee), 0)
         ).where(CommissionStatement.month == month, _in(CommissionStatement.branch_id, branch_ids))
-    ).one()
+    )
     if branch_ids is None or len(branch_ids) != 1:
-        return int(closed[1]), "reports.commissions_closed_only"
+        return int(total), "reports.commissions_closed_only"
     last = last_closed_months(session, branch_ids).get(branch_ids[0])
     if last is not None and month <= last:
-        return int(closed[1]), "reports.commissions_closed"
-    agents = session.scalars(
-        select(Agent)
-        .join(Wadah, Wadah.id == Agent.wadah_id)
-        .where(Wadah.branch_id == branch_ids[0])
-    ).all()
-    try:
-        rows = agent_months(session, month, list(agents))
-    except DomainError:
-        return None, "reports.commissions_unavailable"
-    total = sum(r.figures["total"] + r.figures["wadah_fee"] for r in rows)
-    return total, "reports.commissions_estimate"
+        return int(total), "reports.commissions_closed"
+    return int(total), "reports.commissions_open"
 
 
 # --- leaderboard -------------------------------------------------------------------------------
