@@ -26,9 +26,6 @@ HERE = os.path.dirname(__file__)
 # WeasyPrint logs every rendering step at INFO: a 1,000-card batch would flood the log.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 CARDS_PER_SHEET = 10
-# A4 portrait with 2 × 5 cards: 19.4 mm left/right margins, 13.5 mm top/bottom.
-_COLUMNS_MM = (19.4, 105.0, 190.6)
-_ROWS_MM = tuple(13.5 + 54 * row for row in range(6))
 
 
 @dataclass(frozen=True)
@@ -121,17 +118,6 @@ def name_class(name: str) -> str:
     return NAME_CLASSES[-1][0]
 
 
-def _cut_marks() -> str:
-    marks = []
-    for x in _COLUMNS_MM:
-        for top in (_ROWS_MM[0] - 10, _ROWS_MM[-1] + 2):
-            marks.append(f'<div class="cut v" style="left:{x - 0.075:.3f}mm;top:{top}mm"></div>')
-    for y in _ROWS_MM:
-        for left in (_COLUMNS_MM[0] - 10, _COLUMNS_MM[-1] + 2):
-            marks.append(f'<div class="cut h" style="left:{left}mm;top:{y - 0.075:.3f}mm"></div>')
-    return "".join(marks)
-
-
 @functools.cache
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
@@ -202,7 +188,7 @@ def _render_sheet_run(faces: list[CardFace], with_back: bool) -> bytes:
         for start in range(0, len(faces), CARDS_PER_SHEET)
     ]
     template = _environment().get_template("cards/document.html")
-    html = template.render(layout="sheet", sheets=sheets, marks=_cut_marks(), with_back=with_back)
+    html = template.render(layout="sheet", sheets=sheets, with_back=with_back)
     return _write(html)
 
 
