@@ -152,12 +152,20 @@ def upgrade():
         sa.Column("created_at", TIMESTAMP, nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_commission_entries")),
     )
-    for name, columns in (
-        ("ix_commission_entries_agent_id_month", ["agent_id", "month"]),
-        ("ix_commission_entries_payment_id", ["payment_id"]),
-        ("ix_commission_entries_worker_id_component", ["worker_id", "component"]),
-    ):
-        op.create_index(name, "commission_entries", columns, unique=False)
+    op.create_index(
+        "ix_commission_entries_agent_id_month",
+        "commission_entries",
+        ["agent_id", "month"],
+        unique=False,
+    )
+    op.create_index(
+        "ix_commission_entries_acquired_worker_id",
+        "commission_entries",
+        ["worker_id"],
+        unique=False,
+        postgresql_where=sa.text("component = 'acquisition'"),
+        sqlite_where=sa.text("component = 'acquisition'"),
+    )
     op.create_table(
         "commission_statements",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -206,6 +214,7 @@ def upgrade():
         sa.Column("branch_id", sa.Integer(), nullable=False),
         sa.Column("wadah_id", sa.Integer(), nullable=False),
         sa.Column("agent_id", sa.Integer(), nullable=False),
+        sa.Column("amount", sa.Integer(), nullable=False),
         sa.Column("month", MONTH, nullable=False),
         sa.Column("clawed_back_month", MONTH, nullable=True),
         sa.PrimaryKeyConstraint("payment_id", name=op.f("pk_commission_postings")),

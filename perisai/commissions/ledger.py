@@ -143,6 +143,7 @@ def candidate_payments(window: Window):
             P.c.agent_id.label("agent_id"),
             A.c.wadah_id.label("wadah_id"),
             WD.c.branch_id.label("branch_id"),
+            P.c.amount.label("amount"),
         )
         .select_from(P.join(A, A.c.id == P.c.agent_id).join(WD, WD.c.id == A.c.wadah_id))
         .where(*clauses)
@@ -152,7 +153,7 @@ def candidate_payments(window: Window):
 def posted_payments(month: Month, branch_ids: tuple[int, ...], agent_ids=None):
     """The payments posted into a (closed or closing) month: the batch of a close."""
     window = Window(month, True, branch_ids, agent_ids)
-    return select(PO.c.payment_id, PO.c.agent_id, PO.c.wadah_id, PO.c.branch_id).where(
+    return select(PO.c.payment_id, PO.c.agent_id, PO.c.wadah_id, PO.c.branch_id, PO.c.amount).where(
         PO.c.month == str(month), *window.scope(PO.c.branch_id, PO.c.agent_id)
     )
 
@@ -168,7 +169,7 @@ def reversals_to_claw_back(window: Window):
     if not window.upto:
         clauses.append(R.c.created_at >= month_start_utc(month))
     return (
-        select(PO.c.payment_id)
+        select(PO.c.payment_id, PO.c.agent_id, PO.c.month)
         .select_from(PO.join(R, R.c.payment_id == PO.c.payment_id))
         .where(*clauses)
     )
@@ -267,8 +268,10 @@ def acquisition_lines(batch, month: Month, rule: CommissionRuleSet):
     )
 
 
-def clawback_lines(reversed_payments, month: Month):
-    """The exact negative of every entry a reversed payment produced, in this month."""
+def clawback_lines(reversed_postings, month: Month):
+    """The exact negative of every entry a reversed payment produced, in this month.
+    `reversed_postings` selects (payment_id, agent_id, month) of the postings to undo."""
+    r = reversed_postings.subquery("undo")
     return select(
         _text(str(month)).label("month"),
         E.c.branch_id,
@@ -286,9 +289,16 @@ def clawback_lines(reversed_payments, month: Month):
         (-E.c.amount).label("amount"),
         E.c.rule_set_id,
         E.c.id.label("reverses_id"),
-    ).where(
-        E.c.payment_id.in_(reversed_payments),
-        E.c.kind.in_(("acquisition", "collection")),
+    ).select_from(
+        E.join(
+            r,
+            and_(
+                E.c.agent_id == r.c.agent_id,
+                E.c.month == r.c.month,
+                E.c.payment_id == r.c.payment_id,
+                E.c.kind.in_(("acquisition", "collection")),
+            ),
+        )
     )
 
 
@@ -321,12 +331,8 @@ def sums_by_agent(lines):
 def payments_by_agent(batch):
     """Payments (the agent's transactions) and the money collected, per agent."""
     b = batch.subquery("paid")
-    return (
-        select(
-            b.c.agent_id,
-            func.count().label("payments"),
-            func.sum(P.c.amount).label("collected_amount"),
-        )
-        .select_from(b.join(P, P.c.id == b.c.payment_id))
-        .group_by(b.c.agent_id)
-    )
+    return select(
+        b.c.agent_id,
+        func.count().label("payments"),
+        func.sum(b.c.amount).label("collected_amount"),
+    ).group_by(b.c.agent_id)

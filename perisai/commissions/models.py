@@ -88,6 +88,7 @@ class CommissionPosting(Base):
     branch_id: Mapped[int]
     wadah_id: Mapped[int]
     agent_id: Mapped[int]
+    amount: Mapped[int]  # the payment's amount: the month's collected money without a join
     month: Mapped[Month] = mapped_column(MonthType)
     clawed_back_month: Mapped[Month | None] = mapped_column(MonthType)
 
@@ -103,9 +104,15 @@ class CommissionEntry(Base):
 
     __tablename__ = "commission_entries"
     __table_args__ = (
-        # Few indexes on purpose: a close inserts a million rows.
+        # Few and small indexes on purpose: a close inserts a million rows. A payment's entries
+        # are found by (agent_id, month) of its posting; acquisitions by worker (partial index).
         Index("ix_commission_entries_agent_id_month", "agent_id", "month"),
-        Index("ix_commission_entries_worker_id_component", "worker_id", "component"),
+        Index(
+            "ix_commission_entries_acquired_worker_id",
+            "worker_id",
+            postgresql_where=text("component = 'acquisition'"),
+            sqlite_where=text("component = 'acquisition'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -116,7 +123,7 @@ class CommissionEntry(Base):
     kind: Mapped[str] = mapped_column(String(12))
     component: Mapped[str] = mapped_column(String(12))
     worker_id: Mapped[uuid.UUID | None] = mapped_column(UUIDType)
-    payment_id: Mapped[uuid.UUID | None] = mapped_column(UUIDType, index=True)
+    payment_id: Mapped[uuid.UUID | None] = mapped_column(UUIDType)
     payment_month_id: Mapped[int | None]
     covered_month: Mapped[Month | None] = mapped_column(MonthType)
     month_index: Mapped[int | None]  # contribution month counted from the acquisition month

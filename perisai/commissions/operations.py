@@ -148,12 +148,13 @@ def _close_one(session: Session, month: Month, group: tuple[int, ...], closed_by
     candidates = ledger.candidate_payments(window).subquery("candidates")
     session.execute(
         insert(PO).from_select(
-            ["payment_id", "agent_id", "wadah_id", "branch_id", "month"],
+            ["payment_id", "agent_id", "wadah_id", "branch_id", "amount", "month"],
             select(
                 candidates.c.payment_id,
                 candidates.c.agent_id,
                 candidates.c.wadah_id,
                 candidates.c.branch_id,
+                candidates.c.amount,
                 ledger._text(str(month)),
             ),
         )
@@ -174,7 +175,7 @@ def _close_one(session: Session, month: Month, group: tuple[int, ...], closed_by
         )
         .values(clawed_back_month=str(month))
     )
-    clawed = select(PO.c.payment_id).where(
+    clawed = select(PO.c.payment_id, PO.c.agent_id, PO.c.month).where(
         PO.c.clawed_back_month == str(month), PO.c.branch_id.in_(group)
     )
     batch = ledger.posted_payments(month, group)
