@@ -212,6 +212,11 @@ def commit_validated(job: ImportJob, mode: str | None) -> None:
     queue(job, action="import", mode=mode or job.mode)
 
 
+def validated_clean(job: ImportJob) -> bool:
+    """Every row of the file was checked (dry run) and none had a problem."""
+    return bool(job.total_rows) and job.invalid_rows == 0 and job.valid_rows == job.total_rows
+
+
 def mark_for_resume(job: ImportJob) -> None:
     if not is_interrupted(job):
         raise Conflict("imports.not_resumable")

@@ -91,8 +91,11 @@ class _Run:
                 lambda s, ctx, records: operations.publish_chunk(s, ctx, records, pay=True)
             )
             return self._finish("done")
-        # All or nothing: validate everything first; publish only a clean file.
-        if job.state not in ("importing", "paying"):
+        # All or nothing: validate everything first and publish only a clean file. A dry run that
+        # found no problem is that validation; the publish pass checks every row again anyway and
+        # undoes the job if a row fails meanwhile (e.g. its NIK was registered since).
+        clean_dry_run = job.state == "queued" and operations.validated_clean(job)
+        if job.state not in ("importing", "paying") and not clean_dry_run:
             self._set_state("validating")
             self._each_chunk(operations.validate_chunk)
             if job.invalid_rows:
