@@ -241,3 +241,30 @@ def test_templates_in_both_languages_round_trip(db, org, as_supervisor, lang):
         as_supervisor, out.getvalue(), filename="t.xlsx", agent_code=org.agent.agent_code
     ).get_json()
     assert job["state"] == "done" and job["counts"]["imported"] == 1, job
+
+
+def test_all_or_nothing_undoes_everything_when_a_row_fails_after_the_dry_run(
+    db, org, as_supervisor
+):
+    rows = rows_of(4, start=1200, agent_code=org.agent.agent_code)
+    job = upload(as_supervisor, csv_bytes(rows), dry_run=True).get_json()
+    assert job["state"] == "validated" and job["counts"]["valid"] == 4
+    make_worker(db.session, org.agent2, nik=rows[2]["nik"])  # registered meanwhile
+    db.session.commit()
+    response = as_supervisor.post(f"/api/v1/imports/{job['id']}/commit", json={})
+    body = response.get_json()
+    assert body["state"] == "rolled_back", body
+    assert body["counts"]["imported"] == 0 and body["counts"]["invalid"] == 1
+    assert body["error"].startswith("Dibatalkan")
+    assert _error_tokens(db, job["id"]) == {4: {"nik": ["workers.nik_taken"]}}
+    assert _workers(db) == 1  # only the one registered meanwhile
+    # Fixed (valid rows only), the same job imports the other three.
+    done = as_supervisor.post(f"/api/v1/imports/{job['id']}/commit", json={"mode": "valid_only"})
+    assert done.get_json()["counts"]["imported"] == 3
+    assert _workers(db) == 4
+
+
+def test_resume_and_rollback_refuse_a_job_that_is_not_interrupted(db, org, as_supervisor):
+    job = upload(as_supervisor, csv_bytes(rows_of(1, start=1300)), dry_run=True).get_json()
+    assert as_supervisor.post(f"/api/v1/imports/{job['id']}/resume").status_code == 409
+    assert as_supervisor.post(f"/api/v1/imports/{job['id']}/rollback").status_code == 409
