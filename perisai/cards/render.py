@@ -13,6 +13,7 @@ import logging
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import date
 
@@ -23,6 +24,7 @@ from weasyprint.text.fonts import FontConfiguration
 from perisai.cards.qr import qr_data_uri
 
 HERE = os.path.dirname(__file__)
+log = logging.getLogger(__name__)
 # WeasyPrint logs every rendering step at INFO: a 1,000-card batch would flood the log.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 CARDS_PER_SHEET = 10
@@ -150,28 +152,40 @@ def render_sheets(
     faces: list[CardFace],
     *,
     with_back: bool = False,
-    processes: int = 1,
+    processes: int | None = None,
     parallel_from: int = 200,
 ) -> bytes:
     """A4 sheets of 10 cards in the given order; backs on the following sheet, mirrored for
     long-edge duplex printing.
 
-    With `processes` > 1, a batch of at least `parallel_from` cards is split into runs of
-    whole sheets rendered in that many worker processes (WeasyPrint is single-threaded
-    Python), then concatenated in order. Below that, start-up and merging cost more than
-    they save.
+    A batch of at least `parallel_from` cards is split into runs of whole sheets rendered in
+    `processes` worker processes (default: one per CPU, at most 4; 1 = here), then
+    concatenated in order: WeasyPrint is single-threaded Python. Smaller batches are rendered
+    here: start-up and joining would cost more than they save.
     """
+    if processes is None:
+        processes = min(os.cpu_count() or 1, 4)
     chunks = _chunks(faces, processes if len(faces) >= parallel_from else 1)
     if len(chunks) < 2:
         return _render_sheet_run(faces, with_back)
+    try:
+        parts = _render_in_processes(chunks, with_back)
+    except (OSError, RuntimeError, BrokenProcessPool):
+        # No usable worker processes here (e.g. a main module that cannot be re-imported):
+        # slower, but the same document.
+        log.warning("card batch rendered in one process: worker processes unavailable")
+        return _render_sheet_run(faces, with_back)
+    return _concatenate(parts)
+
+
+def _render_in_processes(chunks: list[list[CardFace]], with_back: bool) -> list[bytes]:
     # A pool per batch, not a standing one: idle renderers would hold memory in every web
     # worker for a rare request. forkserver, not fork: the server's threads and database
     # connections are never copied into a renderer, and the server keeps WeasyPrint loaded.
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["perisai.cards.render"])
     with ProcessPoolExecutor(len(chunks), mp_context=context) as pool:
-        parts = list(pool.map(_render_sheet_run, chunks, [with_back] * len(chunks)))
-    return _concatenate(parts)
+        return list(pool.map(_render_sheet_run, chunks, [with_back] * len(chunks)))
 
 
 def _chunks(faces: list[CardFace], processes: int) -> list[list[CardFace]]:

@@ -81,7 +81,7 @@ class PrintCards(MethodView):
         pdf = render.render_sheets(
             [p.face for p in printed],
             with_back=body["back"],
-            processes=current_app.config.get("CARD_RENDER_PROCESSES", 1),
+            processes=current_app.config.get("CARD_RENDER_PROCESSES"),
         )
         return _pdf(pdf, f"kartu-{len(printed)}.pdf")
 

@@ -285,3 +285,20 @@ def test_a_replaced_card_cannot_be_revoked(db, as_supervisor, worker):
 
 def test_revoking_an_unknown_card_is_404(as_admin):
     assert as_admin.post("/api/v1/cards/999999/revoke", json={}).status_code == 404
+
+
+@pytest.mark.slow
+def test_a_big_batch_is_rendered_in_parallel_and_keeps_its_order(db, org, as_admin):
+    workers = [
+        factories.make_worker(db.session, org.agent, full_name=f"Peserta {n:03d}")
+        for n in range(205)
+    ]
+    db.session.commit()
+    response = as_admin.post(
+        "/api/v1/cards/print", json={"worker_ids": [str(w.id) for w in workers]}
+    )
+    assert response.status_code == 200
+    texts = pdfs.page_texts(response.data)
+    assert len(texts) == 21
+    assert [n for n in range(205) if f"Peserta {n:03d}" in texts[n // 10]] == list(range(205))
+    assert len(pdfs.qr_codes(response.data, page=21)) == 5
