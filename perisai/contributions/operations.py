@@ -57,14 +57,14 @@ def rupiah(amount: int, lang: str = "id") -> str:
 
 def income_levels(session: Session, month: Month | None = None) -> tuple[RateVersion, list[int]]:
     """The rate version in force for `month` (default this month) and its income levels."""
-    rules = RuleBook(session)
+    rules = RuleBook.of(session)
     version = rules.version_for(month or Month.of(local_today()))
     return version, sorted(rules.levels(version))
 
 
 def is_income_level(session: Session, level: int, month: Month | None = None) -> bool:
     try:
-        rules = RuleBook(session)
+        rules = RuleBook.of(session)
         return level in rules.levels(rules.version_for(month or Month.of(local_today())))
     except NoRates:
         return False
@@ -137,7 +137,7 @@ def quote_for_worker(
     start = next_start_month(worker.covered_until, paid_in)
     covered = month_range(start, months)
     prices = price_or_error(
-        rules or RuleBook(session),
+        rules or RuleBook.of(session),
         covered,
         location=location,
         income_level=worker.income_level,
@@ -167,7 +167,7 @@ def quote_reference(
     if sorted(programs) not in (["JKK", "JKM"], ["JHT", "JKK", "JKM"]):
         raise field_error("programs", "contributions.programs", location="query")
     prices = price_or_error(
-        RuleBook(session),
+        RuleBook.of(session),
         month_range(start_month, months),
         location="query",
         income_level=income_level,

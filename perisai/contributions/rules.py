@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from perisai.contributions.models import DiscountRule, IncomeLevel, RateVersion
@@ -70,6 +70,15 @@ class NoRates(Exception):
 
 class RuleBook:
     """The rule versions read once for a request (rules are few rows and insert-only)."""
+
+    @classmethod
+    def of(cls, session: Session) -> RuleBook:
+        """The session's rule book, read once per session: a sync batch of 500 operations
+        then prices them all from one read (rule rows are insert-only)."""
+        book = session.info.get("perisai.rulebook")
+        if book is None:
+            book = session.info["perisai.rulebook"] = cls(session)
+        return book
 
     def __init__(self, session: Session):
         self.session = session
@@ -134,3 +143,10 @@ class RuleBook:
 
     def price_months(self, months: list[Month], **profile) -> list[MonthPrice]:
         return [self.price(month, **profile) for month in months]
+
+
+@event.listens_for(Session, "before_flush")
+def _forget_rulebook_on_new_rules(session, flush_context, instances) -> None:
+    """A rule version written in this session must be seen by the session's next price."""
+    if any(isinstance(obj, RateVersion | DiscountRule | IncomeLevel) for obj in session.new):
+        session.info.pop("perisai.rulebook", None)

@@ -21,7 +21,7 @@ from perisai.auth.permissions import Scope
 from perisai.db import utcnow
 from perisai.errors import Conflict, NotAllowed, ValidationFailed, field_error
 from perisai.months import Month
-from perisai.regions.operations import village_exists
+from perisai.regions.models import Region
 from perisai.regions.provinces import province_code_known
 from perisai.workers.membership import is_valid_membership_number, new_membership_number
 from perisai.workers.models import BASE_PROGRAMS, Occupation, Worker, mask_nik, status_for
@@ -62,25 +62,32 @@ def register_worker(
             return _replay(existing, fingerprint, scope)
     agent = _managing_agent(session, scope, agent, data.get("agent_code"))
     values, warnings = _validated_values(session, data, today)
-    _raise_if_nik_taken(session, values["nik"], scope)
     warnings += _likely_duplicates(session, values, scope)
-    worker = Worker(
-        id=data.get("id") or uuid.uuid4(),
-        membership_number=_unused_membership_number(session),
-        registered_by_id=agent.id if agent else None,
-        managed_by_id=agent.id if agent else None,
-        branch_id=agent.wadah.branch_id if agent else scope.branch_id,
-        request_hash=fingerprint,
-        consent_given_at=utcnow(),
-        **values,
-    )
-    try:
-        with session.begin_nested():
-            session.add(worker)
-    except IntegrityError:
-        # Lost a race: the same id or NIK was committed by another request meanwhile.
-        return _after_race(session, data, values["nik"], fingerprint, scope)
-    return Registration(worker=worker, created=True, warnings=warnings)
+    worker_id = data.get("id") or uuid.uuid4()
+    # No "is this NIK taken?" pre-check: the unique constraint answers it, race-free, and the
+    # common case (a new NIK) saves a query. A clash on the random membership number (1 in
+    # 10^9) is simply retried with another number.
+    for _ in range(5):
+        worker = Worker(
+            id=worker_id,
+            membership_number=new_membership_number(),
+            registered_by_id=agent.id if agent else None,
+            managed_by_id=agent.id if agent else None,
+            branch_id=agent.wadah.branch_id if agent else scope.branch_id,
+            request_hash=fingerprint,
+            consent_given_at=utcnow(),
+            **values,
+        )
+        try:
+            with session.begin_nested():
+                session.add(worker)
+        except IntegrityError as error:
+            if "membership_number" in str(error.orig):
+                continue
+            # The same id or NIK exists: committed earlier, or by another request meanwhile.
+            return _after_race(session, data, values["nik"], fingerprint, scope)
+        return Registration(worker=worker, created=True, warnings=warnings)
+    raise RuntimeError("no free membership number after 5 tries")
 
 
 def _replay(existing: Worker, fingerprint: str, scope: Scope) -> Registration:
@@ -157,7 +164,7 @@ def _validated_values(session: Session, data: dict, today: date) -> tuple[dict, 
         beneficiary_phone = normalise_phone(beneficiary["phone"])
         if beneficiary_phone is None:
             errors["beneficiary"] = {"phone": ["workers.phone_invalid"]}
-    occupation = session.get(Occupation, data["occupation"])
+    occupation = _cached(session, Occupation, data["occupation"])
     if occupation is None or not occupation.is_active:
         errors["occupation"] = ["workers.occupation_unknown"]
     programs = sorted(set(data["programs"]))
@@ -171,7 +178,7 @@ def _validated_values(session: Session, data: dict, today: date) -> tuple[dict, 
     village = data["village_code"]
     if not _VILLAGE_RE.match(village):
         errors["village_code"] = ["workers.village_format"]
-    elif not village_exists(session, village):
+    elif not _current_village(session, village):
         errors["village_code"] = ["workers.village_unknown"]
     if errors:
         raise ValidationFailed("http.422", {"json": errors})
@@ -198,6 +205,21 @@ def _validated_values(session: Session, data: dict, today: date) -> tuple[dict, 
         "accuracy_m": location.get("accuracy_m"),
     }
     return values, warnings
+
+
+def _current_village(session: Session, code: str) -> bool:
+    region = _cached(session, Region, code)
+    return region is not None and region.level == "village" and region.is_current
+
+
+def _cached(session: Session, model, key):
+    """Reference rows (occupations, villages) read once per session: a sync batch of 500
+    registrations in one village reads the village once. The identity map alone would not do:
+    it drops rows nobody holds on to."""
+    cache = session.info.setdefault("perisai.reference_rows", {})
+    if (model, key) not in cache:
+        cache[(model, key)] = session.get(model, key)
+    return cache[(model, key)]
 
 
 def income_level_allowed(session: Session, level: int, month: Month) -> bool:
@@ -230,14 +252,6 @@ def _likely_duplicates(session: Session, values: dict, scope: Scope) -> list[dic
                 }
             )
     return warnings
-
-
-def _unused_membership_number(session: Session) -> str:
-    for _ in range(20):
-        number = new_membership_number()
-        if session.scalar(select(Worker.id).where(Worker.membership_number == number)) is None:
-            return number
-    raise RuntimeError("no free membership number after 20 tries")  # ~impossible: 9e9 space
 
 
 # --- reading -------------------------------------------------------------------------------
