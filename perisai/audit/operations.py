@@ -18,6 +18,7 @@ ENTITY_KEYS = {
     "worker_id": "participant",
     "payment_id": "payment",
     "card_id": "card",
+    "serial": "card",
     "statement_id": "commission",
     "sponsor_id": "sponsor",
     "job_id": "import",
