@@ -29,6 +29,7 @@ KNOWN_IDS = {
     "worker_id",
     "payment_id",
     "card_id",
+    "serial",
     "statement_id",
     "sponsor_id",
     "job_id",
