@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from perisai.agents import operations as agents
 from perisai.auth.models import User
 from perisai.auth.operations import create_user
+from perisai.demo_participants import add_demo_participants
 from perisai.regions.operations import load_regions
 
 DEMO_PASSWORD = "perisai-demo"  # noqa: S105 - the published demo login
@@ -89,4 +90,15 @@ def load_demo(session: Session) -> dict:
     create_user(
         session, username="supervisor-pkl", password=DEMO_PASSWORD, role="supervisor", branch=other
     )
-    return {"branches": 2, "wadah": 3, "agents": len(created), "users": 6}
+    today = date.today()
+    participants = sum(
+        add_demo_participants(session, agent, count, seed, today)
+        for agent, count, seed in ((created[0], 32, 1), (created[1], 16, 2), (created[5], 8, 3))
+    )
+    return {
+        "branches": 2,
+        "wadah": 3,
+        "agents": len(created),
+        "users": 6,
+        "participants": participants,
+    }

@@ -79,3 +79,22 @@ def test_create_user_rejects_a_short_password(app, db, org):
     )
     assert result.exit_code != 0
     assert "10" in result.output
+
+
+def test_demo_participants_cover_every_status(app, db):
+    assert app.test_cli_runner().invoke(demo_command).exit_code == 0
+    agent = login(app, "agent", "perisai-demo")
+    statuses = {
+        status: int(
+            agent.get(f"/api/v1/workers?status={status}")
+            .headers["X-Pagination"]
+            .split('"total": ')[1]
+            .split(",")[0]
+        )
+        for status in ("registered", "active", "grace", "ended")
+    }
+    assert all(count > 0 for count in statuses.values()), statuses
+    # the other agent's participants are not the demo agent's
+    other = login(app, "agent2", "perisai-demo").get("/api/v1/workers").get_json()
+    mine = {w["id"] for w in agent.get("/api/v1/workers?page_size=200").get_json()}
+    assert other and not ({w["id"] for w in other} & mine)
