@@ -5,7 +5,7 @@ registered and paid through the same operations the API uses."""
 from __future__ import annotations
 
 import uuid
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -124,7 +124,13 @@ def add_demo_participants(
             }
         )
         worker = register_worker(session, scope=scope, agent=agent, data=body, today=today).worker
-        for paid_on, months in _payments(pattern, today, n):
+        payments = _payments(pattern, today, n)
+        # Registered at the visit where the first payment was taken (or lately, if unpaid).
+        visit = payments[0][0] if payments else today - timedelta(days=n % 20)
+        worker.created_at = worker.consent_given_at = datetime.combine(
+            visit, time(9 + n % 8, 15), tzinfo=UTC
+        )
+        for paid_on, months in payments:
             quote = quote_for_worker(session, worker, months, paid_on)
             record_payment(
                 session,
