@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from sqlalchemy import and_, case, or_, select
 
@@ -11,6 +11,7 @@ from perisai.contributions.rules import RuleBook
 from perisai.errors import ValidationFailed
 from perisai.months import Month
 from perisai.workers.models import GRACE_MONTHS, Worker, status_for
+from perisai.workers.operations import due_within_clause
 
 
 def renewal_query(visible, *, today: date, due_within_days: int, ended_within_months: int):
@@ -18,12 +19,9 @@ def renewal_query(visible, *, today: date, due_within_days: int, ended_within_mo
     first: grace with the most unpaid months (about to end), then the soonest due, then the
     most recently ended."""
     month = Month.of(today)
-    # Coverage ends on the last day of covered_until; it ends within N days when that day is
-    # on or before today + N, i.e. covered_until < the month of (today + N + 1 day).
-    due_before = Month.of(today + timedelta(days=due_within_days + 1))
     cu = Worker.covered_until
     grace = and_(cu < month, cu >= month - GRACE_MONTHS)
-    due = and_(cu >= month, cu < due_before)
+    due = due_within_clause(today, due_within_days)
     ended = and_(cu < month - GRACE_MONTHS, cu >= month - GRACE_MONTHS - ended_within_months)
     rank = case((grace, 0), (due, 1), else_=2)
     return (

@@ -320,12 +320,16 @@ def list_query(
     if status:
         stmt = stmt.where(status_clause(status, month))
     if due_within_days is not None:
-        # Active participants whose last covered month ends within the window.
-        stmt = stmt.where(
-            Worker.covered_until >= month,
-            Worker.covered_until <= Month.of(today + timedelta(days=due_within_days)),
-        )
+        stmt = stmt.where(due_within_clause(today, due_within_days))
     return stmt.order_by(Worker.full_name, Worker.id)
+
+
+def due_within_clause(today: date, days: int) -> ColumnElement[bool]:
+    """Active participants whose protection ends within `days` days. Coverage ends on the last
+    day of covered_until, which is on or before today + days exactly when covered_until is
+    before the month of (today + days + 1 day)."""
+    due_before = Month.of(today + timedelta(days=days + 1))
+    return and_(Worker.covered_until >= Month.of(today), Worker.covered_until < due_before)
 
 
 def search_clause(q: str) -> ColumnElement[bool]:

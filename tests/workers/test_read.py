@@ -110,3 +110,22 @@ def test_occupations_reference_lists_sectors(client):
     sectors = {o["code"]: o["sector"] for o in occupations}
     assert sectors["nelayan"] == "other" and sectors["ojek_online"] == "transport"
     assert all(o["label_id"] and o["label_en"] for o in occupations)
+
+
+def test_due_within_days_counts_to_the_last_covered_day(as_agent, org, db):
+    """Coverage of covered_until ends on its last day: due within N days means that day."""
+    from perisai.workers.operations import due_within_clause
+
+    worker = register(as_agent)
+    row = db.session.get(Worker, uuid.UUID(worker["id"]))
+    row.covered_until = Month(2026, 11)  # ends 2026-11-30
+    db.session.commit()
+
+    def due(today, days):
+        found = db.session.scalars(select(Worker.id).where(due_within_clause(today, days)))
+        return row.id in set(found)
+
+    assert due(date(2026, 11, 23), 7)  # 30 Nov is 7 days away
+    assert not due(date(2026, 11, 22), 7)  # 29 Nov is the horizon
+    assert due(date(2026, 11, 30), 0)
+    assert not due(date(2026, 12, 1), 30)  # already ended: grace, not due
