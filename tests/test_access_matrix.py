@@ -70,8 +70,9 @@ def test_every_path_id_is_known(app):
 
 
 @pytest.fixture
-def records(as_agent, org):
-    """A participant of agent 1 (branch A) with one payment, as the target of the probes."""
+def records(as_agent, as_supervisor, org):
+    """Records of agent 1 / branch A — participant, payment, card, commission statement,
+    sponsor, agent — as the targets of the probes."""
     worker = as_agent.post("/api/v1/workers", json=worker_payload()).get_json()
     quote = as_agent.get(f"/api/v1/workers/{worker['id']}/quote?months=1").get_json()
     payment = as_agent.post(
@@ -84,11 +85,33 @@ def records(as_agent, org):
             "channel": "cash",
         },
     ).get_json()
+    assert as_agent.get(f"/api/v1/workers/{worker['id']}/card.pdf").status_code == 200
+    card = as_agent.get(f"/api/v1/workers/{worker['id']}/cards").get_json()[0]
+    month = date.today().strftime("%Y-%m")
+    statement = as_agent.get(f"/api/v1/commissions/statements?month={month}").get_json()[0]
+    sponsor = as_supervisor.post(
+        "/api/v1/sponsors",
+        json={
+            "name": "Pemkab Batang",
+            "type": "apbd",
+            "agreement_reference": "PKS/1",
+            "agreement_start": "2026-01-01",
+            "agreement_end": "2026-12-31",
+            "contact_name": "Dinas Tenaga Kerja",
+        },
+    ).get_json()
     return {
         "worker_id": worker["id"],
         "payment_id": payment["id"],
+        "serial": card["serial"],
+        "statement_id": statement["id"],
+        "sponsor_id": sponsor["id"],
+        "agent_code": org.agent.agent_code,
         "_secrets": [worker["nik"], worker["full_name"], worker["phone"]],
     }
+
+
+TARGETED = {"worker_id", "payment_id", "serial", "statement_id", "sponsor_id", "agent_code"}
 
 
 def fill(rule, records) -> str:
@@ -108,7 +131,7 @@ def fill(rule, records) -> str:
 
 
 def targeted(rule) -> bool:
-    return bool(path_variables(rule) & {"worker_id", "payment_id"})
+    return bool(path_variables(rule) & TARGETED)
 
 
 @pytest.mark.parametrize("prober", ["as_agent2", "as_other_branch_agent", "as_other_supervisor"])
@@ -132,6 +155,10 @@ def test_the_owner_can_reach_the_same_routes(app, as_agent, records):
     ok = as_agent.get(f"/api/v1/workers/{records['worker_id']}")
     assert ok.status_code == 200
     assert as_agent.get(f"/api/v1/workers/{records['worker_id']}/payments").status_code == 200
+    assert (
+        as_agent.get(f"/api/v1/commissions/statements/{records['statement_id']}.pdf").status_code
+        == 200
+    )
 
 
 def test_every_write_needs_the_csrf_header(app, as_supervisor, records):
