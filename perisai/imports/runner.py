@@ -17,7 +17,8 @@ import sys
 import time
 from itertools import islice
 
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from perisai.db import utcnow
@@ -26,6 +27,8 @@ from perisai.imports import columns, operations, reader
 from perisai.imports.models import ImportJob
 
 log = logging.getLogger(__name__)
+LOCK_RETRIES = 5
+_children: list[subprocess.Popen] = []  # background runners, reaped as they finish
 
 
 class Busy(Exception):
@@ -127,7 +130,7 @@ class _Run:
             next(rows, None)  # the header
             records = ((n, cells) for n, cells in rows if not columns.is_blank(cells))
             while chunk := list(islice(records, self.chunk_rows)):
-                failed += work(session, ctx, chunk) or 0
+                failed += self._chunk(work, ctx, chunk)
                 processed += len(chunk)
                 job.processed_rows = processed
                 self._commit_chunk()
@@ -139,16 +142,45 @@ class _Run:
         session.commit()
         return failed
 
+    def _chunk(self, work, ctx, chunk) -> int:
+        """One chunk in one transaction; redone whole if SQLite was locked by another writer."""
+        for attempt in range(LOCK_RETRIES):
+            try:
+                self._take_write_lock()
+                return work(self.session, ctx, chunk) or 0
+            except OperationalError as error:
+                if "locked" not in str(error) or attempt == LOCK_RETRIES - 1:
+                    raise
+                self.session.rollback()
+                time.sleep(0.2 * (attempt + 1))
+        return 0  # pragma: no cover - the loop returns or raises
+
+    def _take_write_lock(self) -> None:
+        """Write first: a SQLite transaction that starts by reading cannot become a writer once
+        another connection (an audited poll, say) has committed, and fails instead of waiting."""
+        changed = self.session.execute(
+            update(ImportJob)
+            .where(ImportJob.id == self.job.id, ImportJob.runner_token == self.token)
+            .values(heartbeat_at=utcnow())
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if changed != 1:
+            raise Stolen(str(self.job.id))
+
     def _pay(self) -> None:
         ctx = operations.row_context(self.session, self.job)
-        while rows := operations.unpaid_rows(self.session, self.job, self.chunk_rows):
+        while self._take_write_lock() or (
+            rows := operations.unpaid_rows(self.session, self.job, self.chunk_rows)
+        ):
             operations.pay_chunk(self.session, ctx, rows)
             self.job.paid_rows += len(rows)
             self._commit_chunk()
         operations.recount(self.session, self.job)
 
     def _rollback(self) -> None:
-        while operations.rollback_chunk(self.session, self.job, self.chunk_rows):
+        while self._take_write_lock() or operations.rollback_chunk(
+            self.session, self.job, self.chunk_rows
+        ):
             self._commit_chunk()
         operations.recount(self.session, self.job)
         self.job.amount_paid = 0
@@ -207,7 +239,7 @@ def _remove_file(session: Session, job: ImportJob) -> None:
 
 def start(app, session: Session, job: ImportJob) -> bool:
     """Run now (small files, returns True) or start `perisai run-import` in the background."""
-    if (job.total_rows or 0) <= app.config.get("IMPORT_SYNC_MAX_ROWS", 2000):
+    if (job.total_rows or 0) <= app.config.get("IMPORT_SYNC_MAX_ROWS", 500):
         try:
             run_job(session, job.id)
         except Busy:
@@ -223,8 +255,9 @@ def spawn(app, job: ImportJob) -> None:
     root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     env = {**os.environ, "PERISAI_DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"]}
     log_path = os.path.join(os.path.dirname(job.file_path), f"{job.id}.log")
+    _children[:] = [child for child in _children if child.poll() is None]
     with open(log_path, "ab") as log_file:
-        subprocess.Popen(  # noqa: S603 - fixed argv, no shell
+        child = subprocess.Popen(  # noqa: S603 - fixed argv, no shell
             [sys.executable, "-m", "flask", "--app", "wsgi", "perisai", "run-import", str(job.id)],
             cwd=root,
             env=env,
@@ -233,3 +266,4 @@ def spawn(app, job: ImportJob) -> None:
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
+    _children.append(child)

@@ -24,6 +24,7 @@ from perisai.imports import operations, runner
 from perisai.imports.models import ImportJob, ImportRow
 from perisai.workers.models import Worker
 from tests import factories
+from tests.conftest import FreshContextClient
 from tests.imports.helpers import csv_bytes, rows_of
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -221,3 +222,37 @@ def _wait_for_state(job_id, state: str, timeout: float = 60) -> None:
             return
         time.sleep(0.05)
     pytest.fail(f"never reached {state}")
+
+
+def test_a_large_upload_runs_in_a_background_process_and_is_polled(live, tmp_path):
+    live_app, _url, org, path = live
+    live_app.config.update({"IMPORT_SYNC_MAX_ROWS": 10, "IMPORT_STORE": str(tmp_path / "store")})
+    live_app.test_client_class = FreshContextClient  # each request its own session
+    client = live_app.test_client()
+    login = client.post(
+        "/api/v1/auth/login",
+        json={"username": org.supervisor_user.username, "password": factories.PASSWORD},
+    )
+    csrf = login.get_json()["csrf_token"]
+    with open(path, "rb") as handle:
+        response = client.post(
+            "/api/v1/imports/workers",
+            data={"file": (handle, "list.csv"), "mode": "valid_only"},
+            content_type="multipart/form-data",
+            headers={"X-CSRF-Token": csrf},
+        )
+    assert response.status_code == 202, response.get_json()
+    job = response.get_json()
+    assert job["state"] == "queued" and job["counts"]["total"] == ROWS
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
+        job = client.get(f"/api/v1/imports/{job['id']}").get_json()
+        if job["finished"] or job["interrupted"]:
+            break
+        time.sleep(0.3)
+    assert job["state"] == "done" and job["counts"]["imported"] == ROWS, job
+    for child in runner._children:
+        child.wait(timeout=30)
+    with live_app.app_context():
+        _db.session.remove()
+        assert _db.session.scalar(select(func.count()).select_from(Worker)) == ROWS
