@@ -174,6 +174,8 @@ const C = {
   "commission.state": ["Status", "State"],
   "commission.state_open": ["Berjalan", "Open"],
   "commission.state_closed": ["Ditutup", "Closed"],
+  "commission.needed": ["Butuh {0} peserta baru lagi untuk fee akuisisi bulan ini.", "{0} more new participants for this month's acquisition fee."],
+  "commission.reached": ["Target 25 peserta baru tercapai: fee akuisisi dibayar.", "25 new participants reached: the acquisition fee is paid."],
   "commission.rule": ["Fee akuisisi dibayar bila ≥ 25 peserta baru dalam sebulan.", "The acquisition fee is paid in months with ≥ 25 new participants."],
   "queue.count": ["{0} data belum diterima server.", "{0} records not accepted by the server yet."],
   "queue.empty": ["Semua data sudah terkirim.", "Everything has been sent."],

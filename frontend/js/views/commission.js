@@ -18,8 +18,12 @@ export async function render() {
       [t("commission.total"), rupiah(row.total)],
       [t("commission.state"), t(`commission.state_${row.state}`)],
     ];
+    const needed = row.new_participants_needed;
+    const progress = needed === undefined ? null
+      : h("p", { class: needed > 0 ? "banner warn" : "banner" },
+        needed > 0 ? t("commission.needed", needed) : t("commission.reached"));
     screen.append(h("dl", { class: "review big" }, items.map(([k, v]) => [h("dt", {}, k), h("dd", {}, v)])),
-      h("p", { class: "hint" }, t("commission.rule")));
+      ...(progress ? [progress] : []), h("p", { class: "hint" }, t("commission.rule")));
   } catch (error) {
     const notYet = error instanceof api.ApiError && error.status === 404;
     screen.append(h("p", { class: "banner" }, notYet ? t("commission.not_available") : error instanceof api.NetworkError ? t("commission.offline") : error.message));
