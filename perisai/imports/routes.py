@@ -23,8 +23,7 @@ from perisai.imports.models import RUNNING, ImportJob
 from perisai.imports.pages import pages
 from perisai.imports.schemas import (
     CommitSchema,
-    ImportFileSchema,
-    ImportFormSchema,
+    ImportUploadSchema,
     JobSchema,
     RowQuerySchema,
     RowSchema,
@@ -86,17 +85,16 @@ def start_and_answer(job: ImportJob, created: bool):
 @blp.route("/workers")
 class ImportWorkers(MethodView):
     @roles_required(*IMPORTERS)
-    @blp.arguments(ImportFormSchema, location="form")
-    @blp.arguments(ImportFileSchema, location="files")
+    @blp.arguments(ImportUploadSchema, location="files", content_type="multipart/form-data")
     @blp.response(201, JobSchema)
     @blp.alt_response(200, schema=JobSchema, description="the same file again: its job")
     @blp.alt_response(202, schema=JobSchema, description="running in the background: poll it")
-    def post(self, form, files):
+    def post(self, form):
         """Upload a participant list (CSV/XLSX) for a dry run or an import."""
         job, created = operations.submit_import(
             db.session,
             user=current_user,
-            upload=save_upload(files["file"]),
+            upload=save_upload(form.pop("file")),
             dry_run=form.pop("dry_run"),
             mode=form.pop("mode"),
             options=form,

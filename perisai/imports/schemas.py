@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from flask import has_request_context, request
 from flask_smorest.fields import Upload
-from marshmallow import fields
+from marshmallow import fields, pre_load
 
 from perisai.api import Length, OneOf, PageArgs, QuerySchema, Schema
 from perisai.imports.models import MODES, ROW_STATUSES
 from perisai.workers.models import FUNDING_SOURCES
 
 
-class ImportFormSchema(Schema):
+class ImportUploadSchema(Schema):
+    """One multipart body: the file and the options (one requestBody in the OpenAPI document)."""
+
+    file = Upload(required=True, metadata={"description": "CSV (UTF-8, , or ;) or XLSX"})
     dry_run = fields.Boolean(
         load_default=False, metadata={"description": "only check every row; store nothing"}
     )
@@ -33,9 +37,12 @@ class ImportFormSchema(Schema):
     funding = fields.String(load_default=None, validate=OneOf(FUNDING_SOURCES))
     csrf_token = fields.String(load_default=None, metadata={"description": "HTML forms only"})
 
-
-class ImportFileSchema(Schema):
-    file = Upload(required=True, metadata={"description": "CSV (UTF-8, , or ;) or XLSX"})
+    @pre_load
+    def _with_form_fields(self, data, **kwargs):
+        # Declared at location "files", which reads only the file parts: add the text parts.
+        merged = dict(request.form.items()) if has_request_context() else {}
+        merged.update({key: data[key] for key in data})
+        return merged
 
 
 class CommitSchema(Schema):
