@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from marshmallow import ValidationError
-from sqlalchemy import ColumnElement, delete, exists, false, func, select, true, update
+from sqlalchemy import ColumnElement, exists, false, func, select, true, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -353,7 +353,7 @@ def nik_key(job: ImportJob, nik: str) -> str:
     return hashlib.sha256(f"{job.id}:{nik}".encode()).hexdigest()[:32]
 
 
-@dataclass
+@dataclass(eq=False)  # identity semantics: used as a dict key
 class Prepared:
     row: ImportRow
     data: dict | None = None
@@ -634,11 +634,9 @@ def rollback_chunk(session: Session, job: ImportJob, limit: int) -> int:
     session.flush()
     try:
         with session.begin_nested():
-            session.execute(
-                delete(Worker)
-                .where(Worker.id.in_(ids))
-                .execution_options(synchronize_session=False)
-            )
+            # ORM deletes, so flush hooks (report freshness) see the participants go.
+            for worker in session.scalars(select(Worker).where(Worker.id.in_(ids))).all():
+                session.delete(worker)
     except IntegrityError as error:
         raise Conflict("imports.rollback_blocked") from error
     return len(rows)

@@ -166,7 +166,9 @@ def job_action(job_id, action):
     from perisai.imports.routes import start_and_answer
 
     operation = {
-        "commit": lambda j: operations.commit_validated(j, request.form.get("mode") or None),
+        "commit": lambda j: operations.commit_validated(
+            j, request.form.get("mode") if request.form.get("mode") in MODES else None
+        ),
         "resume": operations.mark_for_resume,
         "rollback": lambda j: operations.mark_for_rollback(db.session, j),
     }.get(action)
