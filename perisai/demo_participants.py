@@ -82,7 +82,9 @@ def add_demo_participants(
     villages = session.scalars(
         select(Region.code)
         .where(
-            Region.level == "village", Region.code.startswith(agent.wadah.branch.region_code + ".")
+            Region.level == "village",
+            Region.is_current.is_(True),
+            Region.code.startswith(agent.wadah.branch.region_code + "."),
         )
         .order_by(Region.code)
         .limit(12)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 
@@ -215,3 +216,53 @@ def record_test_payment(session, worker, paid_on: date, months: int = 1, *, reco
         session, worker=worker, data=data, recorded_by=recorded_by, today=paid_on
     )
     return payment
+
+
+@contextmanager
+def committed_org(engine):
+    """make_org committed for real, for tests that race two real connections; afterwards
+    every row it (or the test, through its agents) made is deleted, regions included, so the
+    shared test database is left as empty as it was found."""
+    from sqlalchemy import delete, select
+    from sqlalchemy.orm import Session
+
+    from perisai.contributions.models import Payment, PaymentMonth, PaymentReversal
+    from perisai.regions.models import Region
+    from perisai.sync.models import SyncOperation
+    from perisai.workers.models import Worker
+
+    with Session(engine) as session:
+        regions_before = set(session.scalars(select(Region.code)))
+        org = make_org(session)
+        users = [
+            org.agent_user,
+            org.agent2_user,
+            org.other_agent_user,
+            org.supervisor_user,
+            org.other_supervisor_user,
+            org.admin_user,
+        ]
+        user_ids = [u.id for u in users]
+        agent_ids = [org.agent.id, org.agent2.id, org.other_agent.id]
+        wadah_ids = [org.wadah.id, org.wadah2.id, org.other_agent.wadah_id]
+        branch_ids = [org.branch.id, org.other_branch.id]
+        new_regions = set(session.scalars(select(Region.code))) - regions_before
+    try:
+        yield org
+    finally:
+        with Session(engine) as session:
+            workers = select(Worker.id).where(Worker.registered_by_id.in_(agent_ids))
+            payments = select(Payment.id).where(Payment.worker_id.in_(workers))
+            session.execute(delete(PaymentReversal).where(PaymentReversal.payment_id.in_(payments)))
+            session.execute(delete(PaymentMonth).where(PaymentMonth.payment_id.in_(payments)))
+            session.execute(delete(Payment).where(Payment.id.in_(payments)))
+            session.execute(delete(SyncOperation).where(SyncOperation.user_id.in_(user_ids)))
+            session.execute(delete(Worker).where(Worker.registered_by_id.in_(agent_ids)))
+            session.execute(delete(User).where(User.id.in_(user_ids)))
+            session.execute(delete(Agent).where(Agent.id.in_(agent_ids)))
+            session.execute(delete(Wadah).where(Wadah.id.in_(wadah_ids)))
+            session.execute(delete(Branch).where(Branch.id.in_(branch_ids)))
+            # children before parents: longer codes first
+            for code in sorted(new_regions, key=len, reverse=True):
+                session.execute(delete(Region).where(Region.code == code))
+            session.commit()

@@ -7,36 +7,24 @@ import uuid
 from datetime import date
 
 import pytest
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from perisai.auth.models import User
 from perisai.auth.permissions import Scope
 from perisai.extensions import db as _db
 from perisai.sync.handlers import Context
-from perisai.sync.models import SyncOperation
 from perisai.sync.operations import apply_operations
 from perisai.workers.models import Worker
 from tests import factories
-from tests.workers.test_concurrency import _org_rows
 
 
 @pytest.fixture
 def committed_org(app):
     if app.config["BACKEND"] != "postgresql":
         pytest.skip("row-level concurrency is a PostgreSQL property; SQLite locks the file")
-    with app.app_context():
-        with Session(_db.engine) as session:
-            org = factories.make_org(session)
-            user_id = org.agent_user.id
-            made = _org_rows(org)
-        yield user_id
-        with Session(_db.engine) as session:
-            session.execute(delete(SyncOperation).where(SyncOperation.user_id == user_id))
-            session.execute(delete(Worker).where(Worker.registered_by_id == org.agent.id))
-            for model, keys in made:
-                session.execute(delete(model).where(model.id.in_(keys)))
-            session.commit()
+    with app.app_context(), factories.committed_org(_db.engine) as org:
+        yield org.agent_user.id
 
 
 def _context(session, user_id):

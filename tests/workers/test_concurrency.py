@@ -8,7 +8,7 @@ import threading
 from datetime import date
 
 import pytest
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from perisai.auth.permissions import Scope
@@ -24,37 +24,8 @@ from tests import factories
 def committed_org(app):
     if app.config["BACKEND"] != "postgresql":
         pytest.skip("row-level concurrency is a PostgreSQL property; SQLite locks the file")
-    with app.app_context():
-        with Session(_db.engine) as session:
-            org = factories.make_org(session)
-            ids = (org.agent.id, org.agent2.id)
-            made = _org_rows(org)
-        yield ids
-        with Session(_db.engine) as session:
-            session.execute(delete(Worker).where(Worker.registered_by_id.in_(ids)))
-            for model, keys in made:
-                session.execute(delete(model).where(model.id.in_(keys)))
-            session.commit()
-
-
-def _org_rows(org):
-    from perisai.agents.models import Agent, Branch, Wadah
-    from perisai.auth.models import User
-
-    users = [
-        org.agent_user,
-        org.agent2_user,
-        org.other_agent_user,
-        org.supervisor_user,
-        org.other_supervisor_user,
-        org.admin_user,
-    ]
-    return [
-        (User, [u.id for u in users]),
-        (Agent, [org.agent.id, org.agent2.id, org.other_agent.id]),
-        (Wadah, [org.wadah.id, org.wadah2.id, org.other_agent.wadah_id]),
-        (Branch, [org.branch.id, org.other_branch.id]),
-    ]
+    with app.app_context(), factories.committed_org(_db.engine) as org:
+        yield (org.agent.id, org.agent2.id)
 
 
 def test_same_nik_at_the_same_moment_gives_one_participant(app, committed_org):
