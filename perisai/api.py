@@ -7,7 +7,7 @@ import logging
 import re
 
 import marshmallow as ma
-from flask import current_app
+from flask import Response, current_app
 from flask_smorest import Api as SmorestApi
 from flask_smorest import Blueprint
 from marshmallow import fields, validate
@@ -164,6 +164,16 @@ def paginate(session, stmt, args: dict):
     items = session.scalars(stmt.limit(size).offset((page - 1) * size)).all()
     header = json.dumps({"total": total, "page": page, "page_size": size})
     return items, {"X-Pagination": header}
+
+
+def pdf_response(data: bytes, filename: str) -> Response:
+    """A generated PDF, shown inline. no-store: cards, receipts and statements carry personal
+    and financial data, and must not linger in shared or browser caches."""
+    headers = {
+        "Content-Disposition": f'inline; filename="{filename}"',
+        "Cache-Control": "private, no-store",
+    }
+    return Response(data, mimetype="application/pdf", headers=headers)
 
 
 def base_url() -> str:

@@ -109,3 +109,13 @@ def test_database_url_from_environment_uses_psycopg(monkeypatch):
     monkeypatch.setenv("PERISAI_DATABASE_URL", "postgresql://u@h:5432/d")
     app = create_app({"TESTING": True})
     assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u@h:5432/d"
+
+
+def test_generated_pdfs_are_never_cached(app):
+    from perisai.api import pdf_response
+
+    with app.test_request_context():
+        response = pdf_response(b"%PDF-1.7", "kuitansi-1.pdf")
+    assert response.mimetype == "application/pdf"
+    assert response.headers["Cache-Control"] == "private, no-store"
+    assert response.headers["Content-Disposition"] == 'inline; filename="kuitansi-1.pdf"'

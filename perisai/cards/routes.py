@@ -7,7 +7,7 @@ from flask.views import MethodView
 from flask_login import current_user
 from werkzeug.exceptions import NotFound
 
-from perisai.api import Blueprint
+from perisai.api import Blueprint, pdf_response
 from perisai.auth.permissions import current_scope, login_required, or_404, roles_required
 from perisai.cards import operations, render, tokens
 from perisai.cards.schemas import (
@@ -34,11 +34,6 @@ pages = Blueprint(
 blueprints = [blp, pages]
 
 
-def _pdf(data: bytes, filename: str) -> Response:
-    headers = {"Content-Disposition": f'inline; filename="{filename}"', "Cache-Control": "no-store"}
-    return Response(data, mimetype="application/pdf", headers=headers)
-
-
 @blp.route("/workers/<uuid:worker_id>/card.pdf")
 class WorkerCardPdf(MethodView):
     @login_required
@@ -52,7 +47,7 @@ class WorkerCardPdf(MethodView):
         )
         db.session.commit()
         pdf = render.render_cards([printed.face], with_back=args["back"])
-        return _pdf(pdf, f"kartu-{printed.card.membership_number}.pdf")
+        return pdf_response(pdf, f"kartu-{printed.card.membership_number}.pdf")
 
 
 @blp.route("/workers/<uuid:worker_id>/cards")
@@ -83,7 +78,7 @@ class PrintCards(MethodView):
             with_back=body["back"],
             processes=current_app.config.get("CARD_RENDER_PROCESSES"),
         )
-        return _pdf(pdf, f"kartu-{len(printed)}.pdf")
+        return pdf_response(pdf, f"kartu-{len(printed)}.pdf")
 
 
 @blp.route("/cards/<int:serial>/revoke")

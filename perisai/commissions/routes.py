@@ -3,14 +3,14 @@ acknowledged, Wadah statements, rule sets, prior registrations and agent standin
 
 from __future__ import annotations
 
-from flask import Response, abort
+from flask import abort
 from flask.views import MethodView
 from flask_login import current_user
 from sqlalchemy import select
 
 import perisai.commissions.cli  # noqa: F401 - registers `flask perisai standing` and friends
 from perisai.agents.models import Agent
-from perisai.api import Blueprint, paginate
+from perisai.api import Blueprint, paginate, pdf_response
 from perisai.auth.permissions import current_scope, login_required, roles_required
 from perisai.commissions import operations, render, rules, standing, statements
 from perisai.commissions.models import CommissionRuleSet, StandingFlag
@@ -62,11 +62,6 @@ def _minimum(month: Month) -> int:
     return rules.rule_set_for(db.session, month, location="query").acquisition_minimum
 
 
-def _pdf(data: bytes, name: str) -> Response:
-    headers = {"Content-Disposition": f'inline; filename="{name}"'}
-    return Response(data, mimetype="application/pdf", headers=headers)
-
-
 @blp.route("/statements")
 class Statements(MethodView):
     @login_required
@@ -101,7 +96,7 @@ class StatementPdf(MethodView):
         item = operations.get_agent_month(db.session, current_scope(), statement_id)
         lines = statements.statement_lines(db.session, item)
         pdf = render.statement_pdf(item, lines, _minimum(item.month), current_language())
-        return _pdf(pdf, f"insentif-{item.agent.agent_code}-{item.month}.pdf")
+        return pdf_response(pdf, f"insentif-{item.agent.agent_code}-{item.month}.pdf")
 
 
 @blp.route("/statements/<statement_id>/paid")
@@ -170,7 +165,7 @@ class WadahStatementPdf(MethodView):
         item = statements.get_wadah_month(db.session, current_scope(), statement_id)
         lines = {a.agent.id: statements.statement_lines(db.session, a) for a in item.agents}
         pdf = render.wadah_statement_pdf(item, lines, current_language())
-        return _pdf(pdf, f"insentif-wadah-{item.wadah.id}-{item.month}.pdf")
+        return pdf_response(pdf, f"insentif-wadah-{item.wadah.id}-{item.month}.pdf")
 
 
 @blp.route("/rule-sets")

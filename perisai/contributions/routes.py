@@ -6,7 +6,7 @@ from flask import Response, abort
 from flask.views import MethodView
 from flask_login import current_user
 
-from perisai.api import Blueprint, PageArgs, paginate
+from perisai.api import Blueprint, PageArgs, paginate, pdf_response
 from perisai.auth.permissions import current_scope, login_required, roles_required
 from perisai.contributions import cli as _cli  # noqa: F401 - registers `flask perisai rates`
 from perisai.contributions import operations, receipts, renewals
@@ -102,12 +102,7 @@ class ReceiptPdf(MethodView):
         """The receipt as an A6 PDF (tanda bukti penerimaan iuran)."""
         payment, worker = _visible_payment(payment_id)
         pdf = receipts.receipt_pdf(payment, worker, current_language())
-        name = f"kuitansi-{payment.receipt_number}.pdf"
-        return Response(
-            pdf,
-            mimetype="application/pdf",
-            headers={"Content-Disposition": f'inline; filename="{name}"'},
-        )
+        return pdf_response(pdf, f"kuitansi-{payment.receipt_number}.pdf")
 
 
 @blp.route("/payments/<uuid:payment_id>/receipt.txt")
