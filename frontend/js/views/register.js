@@ -172,17 +172,23 @@ const STEP_VIEWS = {
       const area = await db.kv.get("area");
       if (area && area.regency_code) { draft.regency = area.regency_code; draft.province = area.regency_code.split(".")[0]; }
     }
-    const form = h("div", { class: "form" });
+    // Only the region selects are ever rebuilt; the address box stays put, so typing in it is
+    // never interrupted (a moved textarea loses focus, the keyboard and the text being typed).
+    const regionFields = h("div", { class: "form" });
+    const address = bind(h("textarea", { name: "address", rows: "2" }), "address");
+    const form = h("div", { class: "form" }, regionFields, field(t("reg.address"), address));
     const levels = [["province", ""], ["regency", "province"], ["district", "regency"], ["village_code", "district"]];
     const selects = {};
     async function fill(key, parentKey) {
       const parent = parentKey ? draft[parentKey] : "";
       const list = parentKey && !parent ? [] : await data.regions(parent);
-      const el = select(key, list.map((r) => [r.code, r.name]), t("reg.choose"), () => {
-        const index = levels.findIndex(([k]) => k === key);
-        for (const [k] of levels.slice(index + 1)) draft[k] = "";
+      const index = levels.findIndex(([k]) => k === key);
+      const dependants = levels.slice(index + 1);
+      // The village has no dependants: choosing it rebuilds nothing.
+      const el = select(key, list.map((r) => [r.code, r.name]), t("reg.choose"), dependants.length ? () => {
+        for (const [k] of dependants) draft[k] = "";
         rebuild();
-      });
+      } : undefined);
       selects[key] = el;
       return field(t(`reg.${key}`), el);
     }
@@ -191,9 +197,8 @@ const STEP_VIEWS = {
       const mine = ++generation;
       const fields = [];
       for (const [key, parentKey] of levels) fields.push(await fill(key, parentKey));
-      if (mine === generation) form.replaceChildren(...fields, field(t("reg.address"), address));
+      if (mine === generation) regionFields.replaceChildren(...fields);
     }
-    const address = bind(h("textarea", { name: "address", rows: "2" }), "address");
     await rebuild();
     return { form, next: next(), check: () => required(selects.village_code, draft.village_code) & required(address, draft.address.trim().length >= 3) };
   },
