@@ -160,6 +160,7 @@ class Stats:
         self.applied: dict[str, dict] = {}  # op_id -> {"type", "entity_id"} the client believes
         self.duplicates_seen = 0
         self.rejected: Counter = Counter()
+        self.resend_answers: Counter = Counter()
 
 
 class Agent(threading.Thread):
@@ -300,8 +301,11 @@ class Agent(threading.Thread):
                     with self.stats.lock:
                         self.stats.rejected[result.get("message") or result["http_status"]] += 1
                     done.add(op["op_id"])  # a rejection is final for this simulation
-            if random.random() < 0.1:
-                self.send(batch)  # a deliberate double send (double tap, two tabs)
+            if random.random() < 0.1:  # a deliberate double send (double tap, two tabs)
+                again = self.send(batch)
+                with self.stats.lock:
+                    for result in again or []:
+                        self.stats.resend_answers[result["status"]] += 1
             self.outbox = [op for op in self.outbox if op["op_id"] not in done]
             time.sleep(random.uniform(0.05, 0.3))
 
@@ -387,7 +391,9 @@ def verify(url: str, stats: Stats) -> dict:
         payment_sum = conn.scalar(select(func.coalesce(func.sum(Payment.amount), 0)))
         month_sum = conn.scalar(text("SELECT coalesce(sum(total), 0) FROM payment_months"))
     engine.dispose()
+    ledger = reconcile_commissions(url)
     return {
+        **ledger,
         "workers believed": len(believed_workers),
         "workers stored": len(workers),
         "lost workers": len(believed_workers - workers),
@@ -399,6 +405,43 @@ def verify(url: str, stats: Stats) -> dict:
         "duplicate NIKs": duplicate_niks,
         "months paid twice": paid_twice,
         "payment amounts = sum of covered months": payment_sum == month_sum,
+    }
+
+
+def reconcile_commissions(url: str) -> dict:
+    """The commission estimate of every agent, summed, against the payments themselves."""
+    from perisai import create_app
+    from perisai.agents.models import Agent
+    from perisai.commissions.operations import agent_months
+    from perisai.extensions import db
+    from perisai.months import Month
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "load"})
+    with app.app_context():
+        month = Month.of(date.today())
+        agents = db.session.scalars(select(Agent)).all()
+        rows = [row.figures for row in agent_months(db.session, month, agents)]
+        collected = db.session.scalar(
+            text(
+                "SELECT coalesce(sum(pm.total), 0) FROM payment_months pm "
+                "JOIN payments p ON p.id = pm.payment_id"
+            )
+        )
+        paying = db.session.scalar(text("SELECT count(DISTINCT worker_id) FROM payments"))
+        db.engine.dispose()
+    acquisition = sum(10_000 * r["new_participants"] for r in rows if r["new_participants"] >= 25)
+    return {
+        "ledger: collected = payments": sum(r["collected_amount"] for r in rows) == collected,
+        "ledger: collection fee = 15% of payments": (
+            sum(r["collection_fee"] for r in rows) == collected * 15 // 100
+        ),
+        "ledger: new participants = paying participants": (
+            sum(r["new_participants"] for r in rows) == paying
+        ),
+        "ledger: acquisition fee = Rp 10,000 x new where >= 25": (
+            sum(r["acquisition_fee"] for r in rows) == acquisition
+        ),
+        "commission total (Rp)": sum(r["total"] for r in rows),
     }
 
 
@@ -465,19 +508,27 @@ def main() -> int:
     )
     print(f"latency p50: {statistics.median(latencies) * 1000:.0f} ms  p95: {p95 * 1000:.0f} ms")
     print(f"errors: {dict(stats.errors) or 'none'}  rejected ops: {dict(stats.rejected) or 'none'}")
-    print(f"duplicate answers (replays recognised): {stats.duplicates_seen}")
+    print(
+        f"retries answered 'duplicate': {stats.duplicates_seen}; deliberate double sends "
+        f"answered: {dict(stats.resend_answers) or 'none'}"
+    )
     result = verify(url, stats)
     for key, value in result.items():
         print(f"  {key}: {value}")
+    ledger_ok = all(v for k, v in result.items() if k.startswith("ledger:"))
     ok = (
-        result["lost workers"]
-        == result["unknown workers"]
-        == result["lost payments"]
-        == result["unknown payments"]
-        == result["duplicate NIKs"]
-        == result["months paid twice"]
-        == 0
-    ) and result["payment amounts = sum of covered months"]
+        ledger_ok
+        and (
+            result["lost workers"]
+            == result["unknown workers"]
+            == result["lost payments"]
+            == result["unknown payments"]
+            == result["duplicate NIKs"]
+            == result["months paid twice"]
+            == 0
+        )
+        and result["payment amounts = sum of covered months"]
+    )
     print("EXACTLY-ONCE: OK" if ok else "EXACTLY-ONCE: FAILED")
     return 0 if ok else 1
 
