@@ -34,7 +34,7 @@ from sqlalchemy import create_engine, func, select, text
 ROOT = Path(__file__).resolve().parents[1]
 PASSWORD = "load-test-password"  # noqa: S105 - a throwaway load-test login
 VILLAGE = "33.25.01.2001"
-LOG = ROOT / "benchmarks" / "out" / "load-gunicorn.log"
+LOG_DIR = ROOT / "benchmarks" / "out"
 
 
 def free_port() -> int:
@@ -104,8 +104,8 @@ def prepare_database(url: str, agents: int) -> None:
         db.engine.dispose()
 
 
-def start_gunicorn(url: str, port: int) -> subprocess.Popen:
-    LOG.parent.mkdir(exist_ok=True)
+def start_gunicorn(url: str, port: int, log_name: str) -> subprocess.Popen:
+    LOG_DIR.mkdir(exist_ok=True)
     env = {
         **os.environ,
         "PERISAI_DATABASE_URL": url,
@@ -131,7 +131,7 @@ def start_gunicorn(url: str, port: int) -> subprocess.Popen:
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=open(LOG, "w"),
+        stderr=open(LOG_DIR / log_name, "w"),
         start_new_session=True,
     )
 
@@ -230,10 +230,10 @@ class Agent(threading.Thread):
             {"op_id": str(uuid.uuid4()), "type": "payment.record", "payload": payment},
         ]
 
-    def send(self, operations: list[dict]) -> list[dict] | None:
+    def send(self, operations: list[dict], cut: bool = True) -> list[dict] | None:
         body = json.dumps({"operations": operations})
         headers = {"Content-Type": "application/json", "X-CSRF-Token": self.csrf}
-        if random.random() < self.cut_rate:
+        if cut and random.random() < self.cut_rate:
             self.cut_after_commit(body, headers)
             return None
         started = time.perf_counter()
@@ -278,36 +278,50 @@ class Agent(threading.Thread):
     def run(self) -> None:
         self.login()
         while not self.stop.is_set():
-            if not self.outbox:
-                self.outbox = self.new_operations()
-            batch = list(self.outbox)
-            results = self.send(batch)
+            self.visit()
+        self.drain()
+
+    def drain(self) -> None:
+        """Like a phone after the test: keep sending what is unconfirmed until it is confirmed
+        (the server may have applied it already; then the answer is `duplicate`)."""
+        deadline = time.time() + 120
+        while self.outbox and time.time() < deadline:
+            results = self.send(list(self.outbox), cut=False)
             if results is None:
-                time.sleep(random.uniform(0.2, 1.0))
-                continue  # retry the same operations: the server must not apply them twice
+                time.sleep(1)
+                continue
+            self.record(list(self.outbox), results)
+
+    def visit(self) -> None:
+        """One round: the outbox (or a new visit's operations) sent; confirmed ones leave."""
+        if not self.outbox:
+            self.outbox = self.new_operations()
+        batch = list(self.outbox)
+        results = self.send(batch)
+        if results is None:
+            time.sleep(random.uniform(0.2, 1.0))
+            return  # retried next round: the server must not apply them twice
+        self.record(batch, results)
+        if random.random() < 0.1:  # a deliberate double send (double tap, two tabs)
+            again = self.send(batch)
             with self.stats.lock:
-                self.stats.ops_sent += len(batch)
-            done = set()
+                for result in again or []:
+                    self.stats.resend_answers[result["status"]] += 1
+        time.sleep(random.uniform(0.05, 0.3))
+
+    def record(self, batch: list[dict], results: list[dict]) -> None:
+        done = set()
+        with self.stats.lock:
+            self.stats.ops_sent += len(batch)
             for op, result in zip(batch, results, strict=True):
+                done.add(op["op_id"])  # applied, duplicate, or (final here) rejected
                 if result["status"] in ("applied", "duplicate"):
-                    done.add(op["op_id"])
-                    with self.stats.lock:
-                        self.stats.applied[op["op_id"]] = {
-                            "type": op["type"],
-                            "entity_id": result["entity"]["id"],
-                        }
-                        self.stats.duplicates_seen += result["status"] == "duplicate"
+                    entity = result["entity"]["id"]
+                    self.stats.applied[op["op_id"]] = {"type": op["type"], "entity_id": entity}
+                    self.stats.duplicates_seen += result["status"] == "duplicate"
                 else:
-                    with self.stats.lock:
-                        self.stats.rejected[result.get("message") or result["http_status"]] += 1
-                    done.add(op["op_id"])  # a rejection is final for this simulation
-            if random.random() < 0.1:  # a deliberate double send (double tap, two tabs)
-                again = self.send(batch)
-                with self.stats.lock:
-                    for result in again or []:
-                        self.stats.resend_answers[result["status"]] += 1
-            self.outbox = [op for op in self.outbox if op["op_id"] not in done]
-            time.sleep(random.uniform(0.05, 0.3))
+                    self.stats.rejected[result.get("message") or result["http_status"]] += 1
+        self.outbox = [op for op in self.outbox if op["op_id"] not in done]
 
 
 class Supervisor(threading.Thread):
@@ -458,7 +472,7 @@ def main() -> int:
     prepare_database(url, args.agents)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    master = start_gunicorn(url, port)
+    master = start_gunicorn(url, port, f"gunicorn-{'faults' if args.faults else 'load'}.log")
     try:
         wait_healthy(base)
         price = requests.get(
@@ -491,7 +505,7 @@ def main() -> int:
             time.sleep(args.seconds)
         stop.set()
         for person in people:
-            person.join(timeout=90)
+            person.join(timeout=150)
         elapsed = time.perf_counter() - started
     finally:
         os.killpg(master.pid, signal.SIGTERM)

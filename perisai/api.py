@@ -12,7 +12,8 @@ from flask_smorest import Api as SmorestApi
 from flask_smorest import Blueprint
 from marshmallow import fields, validate
 from sqlalchemy import func, select
-from werkzeug.exceptions import BadRequest, HTTPException
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import BadRequest, HTTPException, ServiceUnavailable
 
 from perisai.errors import DomainError
 from perisai.i18n import t, translate_errors
@@ -41,6 +42,8 @@ class Api(SmorestApi):
     def _register_error_handlers(self):
         super()._register_error_handlers()
         self._app.register_error_handler(DomainError, self.handle_domain_error)
+        # The database gone (restart, failover) or a deadlock victim: try again shortly.
+        self._app.register_error_handler(OperationalError, self.handle_database_unavailable)
         # JSON nested deeper than the parser's recursion limit is malformed input, not a crash.
         self._app.register_error_handler(
             RecursionError, lambda error: self.handle_http_exception(BadRequest())
@@ -63,6 +66,22 @@ class Api(SmorestApi):
         if error.code == 400 and not data and error.description and "JSON" in error.description:
             payload["message"] = t("body.json")
         return payload, error.code, data.get("headers", {})
+
+    def handle_database_unavailable(self, error: OperationalError):
+        log.warning("database unavailable: %s", type(getattr(error, "orig", error)).__name__)
+        self._rollback_quietly()
+        response = ServiceUnavailable(retry_after=5)
+        payload, status, _ = self.handle_http_exception(response)
+        return payload, status, {"Retry-After": "5"}
+
+    @staticmethod
+    def _rollback_quietly() -> None:
+        from perisai.extensions import db
+
+        try:
+            db.session.rollback()
+        except Exception:  # noqa: BLE001 - the connection may be gone too; the pool recovers
+            log.debug("rollback after a lost connection failed")
 
     def handle_domain_error(self, error: DomainError):
         from werkzeug.http import HTTP_STATUS_CODES

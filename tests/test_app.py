@@ -119,3 +119,19 @@ def test_generated_pdfs_are_never_cached(app):
     assert response.mimetype == "application/pdf"
     assert response.headers["Cache-Control"] == "private, no-store"
     assert response.headers["Content-Disposition"] == 'inline; filename="kuitansi-1.pdf"'
+
+
+def test_an_unreachable_database_is_503_with_retry_after(tmp_path):
+    app = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=1",
+        }
+    )
+    response = app.test_client().post(
+        "/api/v1/auth/login", json={"username": "agent", "password": "whatever"}
+    )
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "5"
+    body = response.get_json()
+    assert body["code"] == 503 and "Traceback" not in response.get_data(as_text=True)
