@@ -16,7 +16,7 @@ from flask.globals import _cv_app
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from flask_sqlalchemy.session import Session as FlaskSession
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
 
 from perisai import create_app
 from perisai.auth import operations as auth_operations
@@ -34,6 +34,23 @@ def database_url(backend: str, tmpdir: str) -> str:
     if backend == "sqlite":
         return f"sqlite:///{tmpdir}/test.sqlite3"
     return normalise_database_url(os.environ["PERISAI_TEST_DATABASE_URL"])
+
+
+def own_database_url(backend: str, tmpdir, suffix: str) -> str:
+    """A fresh, empty database of the backend under test, beside the test database, for code
+    that must commit for real (live servers, subprocesses, pg_dump, fuzzing)."""
+    if backend == "sqlite":
+        return f"sqlite:///{tmpdir}/{suffix}.sqlite3"
+    server, _, name = normalise_database_url(os.environ["PERISAI_TEST_DATABASE_URL"]).rpartition(
+        "/"
+    )
+    own = f"{name.split('?')[0]}_{suffix}"
+    admin = create_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{own}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{own}"'))
+    admin.dispose()
+    return f"{server}/{own}"
 
 
 def reset_database(app) -> None:

@@ -3,32 +3,21 @@
 Uses a throwaway database (pg_dump cannot see the rolled-back test transaction).
 """
 
-import os
 import uuid
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
 from perisai import create_app
-from perisai.config import normalise_database_url
 from perisai.extensions import db as _db
 from tests import factories
+from tests.conftest import own_database_url
 
 
 @pytest.fixture
 def live_app(app, tmp_path):
-    if app.config["BACKEND"] == "sqlite":
-        url = f"sqlite:///{tmp_path}/live.sqlite3"
-    else:
-        base = normalise_database_url(os.environ["PERISAI_TEST_DATABASE_URL"])
-        name = base.rsplit("/", 1)[1] + "_backup"
-        admin = create_engine(base.rsplit("/", 1)[0] + "/postgres", isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        admin.dispose()
-        url = base.rsplit("/", 1)[0] + f"/{name}"
+    url = own_database_url(app.config["BACKEND"], tmp_path, "backup")
     live = create_app(
         {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "b", "PHOTO_STORE": str(tmp_path / "photos")}
     )

@@ -15,22 +15,10 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
-from sqlalchemy import create_engine, text
 
 from perisai import create_app
-from perisai.config import normalise_database_url
 from perisai.extensions import db as _db
-
-
-def _throwaway_postgres() -> str:
-    base = normalise_database_url(os.environ["PERISAI_TEST_DATABASE_URL"])
-    name = base.rsplit("/", 1)[1] + "_fuzz"
-    admin = create_engine(base.rsplit("/", 1)[0] + "/postgres", isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return base.rsplit("/", 1)[0] + f"/{name}"
+from tests.conftest import own_database_url
 
 
 @pytest.fixture(scope="module")
@@ -40,11 +28,7 @@ def fuzz_app(app):
     from perisai.demo import load_demo
 
     with tempfile.TemporaryDirectory() as tmp:
-        url = (
-            f"sqlite:///{tmp}/fuzz.sqlite3"
-            if app.config["BACKEND"] == "sqlite"
-            else _throwaway_postgres()
-        )
+        url = own_database_url(app.config["BACKEND"], tmp, "fuzz")
         fuzz = create_app(
             {
                 "TESTING": True,

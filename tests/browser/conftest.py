@@ -13,15 +13,13 @@ import threading
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session
 from werkzeug.serving import make_server
 
 from perisai import create_app
-from perisai.config import normalise_database_url
 from perisai.extensions import db as _db
 from tests import factories
-from tests.conftest import reset_database
+from tests.conftest import own_database_url, reset_database
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -46,20 +44,6 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.browser)
 
 
-def _browser_database(backend: str, tmpdir: str) -> str:
-    if backend == "sqlite":
-        return f"sqlite:///{tmpdir}/browser.sqlite3"
-    # A database of its own beside the test database: the server commits for real.
-    base = normalise_database_url(os.environ["PERISAI_TEST_DATABASE_URL"])
-    name = base.rsplit("/", 1)[1].split("?")[0] + "_browser"
-    engine = create_engine(base, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        if not conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}):
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-    engine.dispose()
-    return base.rsplit("/", 1)[0] + "/" + name
-
-
 @pytest.fixture(scope="session", params=BROWSER_BACKENDS)
 def live_server(request):
     """(base_url, app, org ids) of a server running in a thread on 127.0.0.1:<free port>."""
@@ -67,7 +51,7 @@ def live_server(request):
         app = create_app(
             {
                 "SECRET_KEY": "browser-test-secret",
-                "SQLALCHEMY_DATABASE_URI": _browser_database(request.param, tmpdir),
+                "SQLALCHEMY_DATABASE_URI": own_database_url(request.param, tmpdir, "browser"),
                 "PHOTO_STORE": os.path.join(tmpdir, "photos"),
             }
         )

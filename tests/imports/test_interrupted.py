@@ -15,16 +15,15 @@ import uuid
 
 import pytest
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import func, select
 
 from perisai import create_app
-from perisai.config import normalise_database_url
 from perisai.extensions import db as _db
 from perisai.imports import operations, runner
 from perisai.imports.models import ImportJob, ImportRow
 from perisai.workers.models import Worker
 from tests import factories
-from tests.conftest import FreshContextClient
+from tests.conftest import FreshContextClient, own_database_url
 from tests.imports.helpers import csv_bytes, rows_of
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -33,24 +32,10 @@ ROWS, CHUNK = 240, 20
 pytestmark = pytest.mark.slow
 
 
-def _own_database(backend: str, tmp_path) -> str:
-    if backend == "sqlite":
-        return f"sqlite:///{tmp_path}/live.sqlite3"
-    base = normalise_database_url(os.environ["PERISAI_TEST_DATABASE_URL"])
-    server, _, name = base.rpartition("/")
-    live = f"{name}_live"
-    engine = create_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{live}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{live}"'))
-    engine.dispose()
-    return f"{server}/{live}"
-
-
 @pytest.fixture
 def live(app, tmp_path):
     """A migrated database of the same backend with an org, and a job for a 240-row list."""
-    url = _own_database(app.config["BACKEND"], tmp_path)
+    url = own_database_url(app.config["BACKEND"], tmp_path, "live")
     live_app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
     with live_app.app_context():
         upgrade()
