@@ -1,6 +1,12 @@
 """Incremental maintenance: a flush that touches participants or payments marks the affected
 (branch, month ≥ first affected month) rollups stale, in the same transaction.
 
+A flush only notes the marks (in `session.info`); they are written once, just before the
+transaction commits, as one UPDATE per branch, and before a report of the same transaction reads
+the rollups (`write_pending`). A sync batch of 500 operations flushes about a thousand times, so
+writing per flush cost two statements per operation. A savepoint rolled back keeps its marks:
+marking a rollup stale that did not change only costs a recomputation; missing one would be wrong.
+
 Later months are marked too because the rollups carry history forward (grace and ended look back
 four months, retention and registered totals are cumulative). Reports recompute stale pairs
 lazily (perisai.reports.rollups.ensure_rollups).
@@ -12,6 +18,7 @@ from sqlalchemy import event, inspect, select, update
 from sqlalchemy.orm import Session
 
 from perisai.contributions.models import Payment, PaymentMonth, PaymentReversal
+from perisai.db import in_session
 from perisai.months import Month
 from perisai.reports.models import RollupState
 from perisai.workers.models import Worker
@@ -19,6 +26,7 @@ from perisai.workers.models import Worker
 EVERY_MONTH = Month(1900, 1)
 ATTRIBUTION = ("registered_by_id", "managed_by_id", "village_code", "branch_id")
 COVERAGE = ("first_paid_month", "covered_until")
+PENDING = "perisai.reports.stale_marks"  # session.info key: (branch marks, payment marks)
 
 
 def _earliest(marks: dict, branch_id, month) -> None:
@@ -71,10 +79,29 @@ def collect_marks(session: Session) -> tuple[dict, dict]:
 
 
 @event.listens_for(Session, "after_flush")
-def _mark_stale(session: Session, flush_context) -> None:
+def _note_stale(session: Session, flush_context) -> None:
     marks, payments = collect_marks(session)
     if not marks and not payments:
         return
+    pending_marks, pending_payments = session.info.setdefault(PENDING, ({}, {}))
+    for payment_id, month in payments.items():
+        payment = in_session(session, Payment, payment_id)
+        if payment is not None and month != EVERY_MONTH:
+            # The payment is at hand (usually recorded in this very flush): no query.
+            _earliest(pending_marks, payment.branch_id, month)
+        else:
+            _earliest(pending_payments, payment_id, month)
+    for branch_id, month in marks.items():
+        _earliest(pending_marks, branch_id, month)
+
+
+def write_pending(session: Session) -> None:
+    """Write the stale marks noted so far in this transaction (flushing first)."""
+    session.flush()
+    pending = session.info.pop(PENDING, None)
+    if not pending:
+        return
+    marks, payments = pending
     connection = session.connection()
     if payments:
         rows = connection.execute(
@@ -94,11 +121,22 @@ def _mark_stale(session: Session, flush_context) -> None:
                 )
                 month = min(month, months) if months else month
             _earliest(marks, branch_id, month)
-    for branch_id, month in marks.items():
-        if branch_id is None:
-            continue
+    # In branch order, so two transactions marking the same branches never deadlock.
+    for branch_id, month in sorted((b, m) for b, m in marks.items() if b is not None):
         connection.execute(
             update(RollupState)
             .where(RollupState.branch_id == branch_id, RollupState.month >= month)
             .values(is_stale=True)
         )
+
+
+@event.listens_for(Session, "before_commit")
+def _write_before_commit(session: Session) -> None:
+    if not session.in_nested_transaction():  # a savepoint's marks wait for the real commit
+        write_pending(session)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget(session: Session, transaction) -> None:
+    if transaction.parent is None:  # the whole transaction ended: written, or rolled back
+        session.info.pop(PENDING, None)

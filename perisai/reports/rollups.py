@@ -47,6 +47,7 @@ from perisai.agents.models import Branch
 from perisai.contributions.models import Payment, PaymentMonth, PaymentReversal
 from perisai.db import MonthType, utcnow
 from perisai.months import Month
+from perisai.reports.freshness import write_pending
 from perisai.reports.models import AgentMonth, BranchMonth, DistrictMonth, RollupState
 from perisai.workers.models import Worker
 
@@ -319,6 +320,7 @@ def ensure_rollups(session: Session, months: list[Month], branch_ids: list[int] 
     """Make the rollups of these months current for these branches (None: all); returns how
     many (branch, month) pairs had to be recomputed. Concurrent refreshes of the same pair are
     harmless: the loser's savepoint is rolled back and the winner's rows are read."""
+    write_pending(session)  # this transaction's own writes first
     no_jit(session)
     wanted = set(branch_ids) if branch_ids is not None else set(session.scalars(select(Branch.id)))
     if not wanted or not months:

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from perisai.months import Month
+from perisai.reports.freshness import write_pending
 from perisai.reports.models import AgentMonth, BranchMonth, RollupState
 from perisai.reports.rollups import ensure_rollups, refresh_month
 from tests.reports.helpers import PRICE, build_history, pay, reverse
@@ -60,12 +61,47 @@ def test_branch_months_and_scope(db, history):
     assert branch_row(session, org.other_branch, "2026-06") is None  # not asked for
 
 
+def stale_pairs(session) -> list[tuple[int, str]]:
+    rows = session.scalars(select(RollupState).where(RollupState.is_stale.is_(True)))
+    return sorted((s.branch_id, str(s.month)) for s in rows)
+
+
+def test_stale_marks_are_written_at_commit_and_kept_from_a_rolled_back_savepoint(db, history):
+    org, session = history.org, db.session
+    months = [Month.parse("2026-05"), Month.parse("2026-06")]
+    ensure_rollups(session, months, None)
+    session.commit()
+    with pytest.raises(RuntimeError), session.begin_nested():
+        pay(session, history.workers["a4"], date(2026, 6, 9), ["2026-06"])
+        session.flush()
+        raise RuntimeError("this operation failed")
+    pay(session, history.workers["a1"], date(2026, 5, 9), ["2026-07"])
+    session.flush()
+    assert stale_pairs(session) == []  # noted by the flushes, not written yet
+    session.commit()
+    # May from the payment that stands; June and later also from the one rolled back (marking
+    # too much costs a recomputation, too little would be wrong).
+    assert stale_pairs(session) == [(org.branch.id, "2026-05"), (org.branch.id, "2026-06")]
+
+
+def test_a_rolled_back_transaction_leaves_no_stale_marks_behind(db, history):
+    session = history.org and db.session
+    ensure_rollups(session, [Month.parse("2026-06")], None)
+    session.commit()
+    pay(session, history.workers["a4"], date(2026, 6, 9), ["2026-06"])
+    session.flush()
+    session.rollback()
+    session.commit()
+    assert stale_pairs(session) == []
+
+
 def test_writes_mark_rollups_stale_and_ensure_recomputes(db, history):
     org, session = history.org, db.session
     months = [Month.parse("2026-05"), Month.parse("2026-06")]
     assert ensure_rollups(session, months, None) == 4  # two branches × two months
     assert ensure_rollups(session, months, None) == 0
     payment = pay(session, history.workers["a4"], date(2026, 6, 9), ["2026-06"])
+    write_pending(session)  # what a commit or the next report does
     stale = session.scalars(select(RollupState).where(RollupState.is_stale.is_(True))).all()
     assert [(s.branch_id, str(s.month)) for s in stale] == [(org.branch.id, "2026-06")]
     assert ensure_rollups(session, months, None) == 1
