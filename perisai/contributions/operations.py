@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime, time, timedelta, timezone
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 import perisai.contributions.messages  # noqa: F401 - registers the messages
 from perisai.contributions.models import (
@@ -27,6 +28,7 @@ from perisai.contributions.models import (
     SponsorPayment,
 )
 from perisai.contributions.rules import MonthPrice, NoRates, RuleBook, UnknownLevel
+from perisai.db import in_session, unique_insert
 from perisai.errors import Conflict, ValidationFailed, field_error
 from perisai.months import Month, month_range
 from perisai.workers.models import Worker, status_for
@@ -212,14 +214,22 @@ def record_payment(
     sponsor: Sponsor | None = None,
     sponsor_payment: SponsorPayment | None = None,
     rules: RuleBook | None = None,
+    preloaded: bool = False,
+    savepoint: bool = True,
+    earlier_payments: int | None = None,
 ) -> tuple[Payment, bool]:
     """Record one payment of 1–12 months; idempotent on the client's id.
 
     Returns (payment, created). The amount must equal the quote on paid_on; the database's
     unique (worker_id, active_month) refuses a month paid twice by concurrent requests.
+    `preloaded`: an existing payment with this id is already in the session (see sync).
+    `savepoint=False`: a clash on a unique key raises IntegrityError (see `unique_insert`).
+    `earlier_payments`: how many payments the participant has, when the caller counted them
+    already (sync, for a whole batch); the receipt number's unique key catches a stale count.
     """
     fingerprint = payment_hash(worker.id, data)
-    existing = session.get(Payment, data["id"])
+    key = data["id"]
+    existing = in_session(session, Payment, key) if preloaded else session.get(Payment, key)
     if existing is not None:
         return _replay(existing, fingerprint), False
     today = today or payment_today()
@@ -242,7 +252,7 @@ def record_payment(
     payment = Payment(
         id=data["id"],
         worker_id=worker.id,
-        receipt_number=_next_receipt_number(session, worker),
+        receipt_number=_receipt_number(session, worker, earlier_payments),
         amount=quote.total,
         months_count=len(quote.months),
         paid_on=data["paid_on"],
@@ -258,6 +268,7 @@ def record_payment(
         sponsor_payment_id=sponsor_payment.id if sponsor_payment is not None else None,
         request_hash=fingerprint,
     )
+    set_committed_value(payment, "reversal", None)  # a new payment: nothing to load
     rows = [
         PaymentMonth(
             payment=payment,
@@ -275,11 +286,18 @@ def record_payment(
         for price in quote.months
     ]
     try:
-        with session.begin_nested():
+        with unique_insert(session, savepoint=savepoint):
             session.add(payment)
             session.add_all(rows)
-            session.flush()
+            # In the same flush, and undone with the savepoint if the months were taken.
+            last = quote.months[-1].month
+            if worker.covered_until is None or last > worker.covered_until:
+                worker.covered_until = last
+            if worker.first_paid_month is None or quote.start_month < worker.first_paid_month:
+                worker.first_paid_month = quote.start_month
     except IntegrityError:
+        if not savepoint:
+            raise
         # Lost a race: the same id, or one of these months, was committed meanwhile.
         again = session.get(Payment, data["id"], populate_existing=True)
         if again is not None:
@@ -287,12 +305,6 @@ def record_payment(
         raise Conflict(
             "contributions.months_taken", {"json": {"months": ["contributions.months_taken"]}}
         ) from None
-    last = quote.months[-1].month
-    if worker.covered_until is None or last > worker.covered_until:
-        worker.covered_until = last
-    if worker.first_paid_month is None or quote.start_month < worker.first_paid_month:
-        worker.first_paid_month = quote.start_month
-    session.flush()
     return payment, True
 
 
@@ -302,10 +314,11 @@ def _replay(existing: Payment, fingerprint: str) -> Payment:
     return existing
 
 
-def _next_receipt_number(session: Session, worker: Worker) -> str:
+def _receipt_number(session: Session, worker: Worker, earlier: int | None = None) -> str:
     """<membership number>-<the participant's payment count>: unique without a hot counter."""
-    count = session.scalar(select(func.count()).where(Payment.worker_id == worker.id))
-    return f"{worker.membership_number}-{count + 1:03d}"
+    if earlier is None:
+        earlier = session.scalar(select(func.count()).where(Payment.worker_id == worker.id))
+    return f"{worker.membership_number}-{earlier + 1:03d}"
 
 
 # --- reversal and coverage -------------------------------------------------------------------

@@ -18,6 +18,20 @@ class Context:
     scope: Any
     agent: Any
     today: date
+    # Participants and payments of this batch, kept referenced for the whole request: the
+    # session's identity map holds objects weakly, and a payment right after its participant's
+    # registration would otherwise load the participant again.
+    held: list = field(default_factory=list)
+    # Payments per participant of the batch, counted at once (receipt numbers); a stale count
+    # clashes on the receipt's unique key and the operation is redone the careful way.
+    payment_counts: dict = field(default_factory=dict)
+
+
+def _uuid(value) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None
 
 
 @dataclass
@@ -32,14 +46,25 @@ class WorkerRegister:
     """`worker.register`: the body of POST /api/v1/workers."""
 
     @staticmethod
-    def apply(session, ctx: Context, payload: dict) -> Outcome:
+    def preload(payload: dict) -> list[tuple[str, uuid.UUID | None]]:
+        """What the operation may find already stored: (kind, id)."""
+        return [("worker", _uuid(payload.get("id")))]
+
+    @staticmethod
+    def apply(session, ctx: Context, payload: dict, *, savepoint: bool) -> Outcome:
         from perisai.workers import operations, schemas
 
         data = _schema(schemas.WorkerCreateSchema).load(payload)
         registration = operations.register_worker(
-            session, scope=ctx.scope, agent=ctx.agent, data=data
+            session,
+            scope=ctx.scope,
+            agent=ctx.agent,
+            data=data,
+            preloaded=True,
+            savepoint=savepoint,
         )
         worker = registration.worker
+        ctx.held.append(worker)
         return Outcome(
             entity_id=worker.id,
             created=registration.created,
@@ -59,7 +84,12 @@ class PaymentRecord:
     """`payment.record`: the body of POST /api/v1/workers/<worker_id>/payments + worker_id."""
 
     @staticmethod
-    def apply(session, ctx: Context, payload: dict) -> Outcome:
+    def preload(payload: dict) -> list[tuple[str, uuid.UUID | None]]:
+        worker_id = _uuid(payload.get("worker_id"))
+        return [("worker", worker_id), ("payer", worker_id), ("payment", _uuid(payload.get("id")))]
+
+    @staticmethod
+    def apply(session, ctx: Context, payload: dict, *, savepoint: bool) -> Outcome:
         from marshmallow import ValidationError
 
         from perisai.contributions import operations, schemas
@@ -75,8 +105,16 @@ class PaymentRecord:
         data = _schema(schemas.PaymentCreateSchema).load(body)
         worker = get_visible_worker(session, ctx.scope, worker_id)
         payment, created = operations.record_payment(
-            session, worker=worker, data=data, recorded_by=ctx.user
+            session,
+            worker=worker,
+            data=data,
+            recorded_by=ctx.user,
+            preloaded=True,
+            savepoint=savepoint,
+            earlier_payments=None if savepoint else ctx.payment_counts.get(worker.id, 0),
         )
+        if created:
+            ctx.payment_counts[worker.id] = ctx.payment_counts.get(worker.id, 0) + 1
         return Outcome(entity_id=payment.id, created=created, entity=_payment_entity(payment))
 
     @staticmethod
@@ -114,3 +152,31 @@ def _payment_entity(payment) -> dict:
 
 
 HANDLERS = {"worker.register": WorkerRegister, "payment.record": PaymentRecord}
+
+
+def preload(session, ctx: Context, operations: list[dict]) -> None:
+    """Load every participant and payment a batch names, one query per kind, into the session
+    (and `ctx.held`), so that each operation finds what exists without a query of its own."""
+    from sqlalchemy import func, select
+
+    from perisai.contributions.models import Payment
+    from perisai.workers.models import Worker
+
+    wanted: dict[str, set] = {"worker": set(), "payment": set(), "payer": set()}
+    for op in operations:
+        handler = HANDLERS.get(op.get("type")) if isinstance(op.get("type"), str) else None
+        if handler is not None and isinstance(op.get("payload"), dict):
+            for kind, key in handler.preload(op["payload"]):
+                if key is not None:
+                    wanted[kind].add(key)
+    for kind, model in (("worker", Worker), ("payment", Payment)):
+        if wanted[kind]:
+            ctx.held.extend(session.scalars(select(model).where(model.id.in_(wanted[kind]))))
+    if wanted["payer"]:
+        ctx.payment_counts.update(
+            session.execute(
+                select(Payment.worker_id, func.count())
+                .where(Payment.worker_id.in_(wanted["payer"]))
+                .group_by(Payment.worker_id)
+            ).all()
+        )

@@ -14,13 +14,14 @@ import uuid
 from dataclasses import dataclass, field
 
 from marshmallow import ValidationError
-from sqlalchemy import select
+from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException
 
+from perisai.db import utcnow
 from perisai.errors import DomainError
 from perisai.sync import messages  # noqa: F401 - registers the feature's messages
-from perisai.sync.handlers import HANDLERS, Context
+from perisai.sync.handlers import HANDLERS, Context, preload
 from perisai.sync.models import SyncOperation
 
 log = logging.getLogger(__name__)
@@ -58,6 +59,7 @@ def apply_operations(session, *, ctx: Context, operations: list[dict]) -> list[O
         record.op_id: record
         for record in session.scalars(select(SyncOperation).where(SyncOperation.op_id.in_(op_ids)))
     }
+    preload(session, ctx, operations)
     results = []
     for op in operations:
         result = _apply_one(session, ctx, op, known)
@@ -76,20 +78,15 @@ def _apply_one(session, ctx: Context, op: dict, known: dict) -> OperationResult:
         return _rejected(op_id, 422, "sync.unknown_type", {"json": {"type": ["sync.unknown_type"]}})
     if not isinstance(payload, dict):
         return _rejected(op_id, 422, "sync.payload", {"json": {"payload": ["sync.payload"]}})
-    record = SyncOperation(
-        op_id=op_id, user_id=ctx.user.id, type=op_type, payload_hash=digest, http_status=0
-    )
     try:
-        with session.begin_nested():
-            session.add(record)
-            try:
-                session.flush()
-            except IntegrityError as error:
-                raise _OpIdTaken from error
-            outcome = handler.apply(session, ctx, payload)
-            record.entity_id = str(outcome.entity_id)
-            record.http_status = 201 if outcome.created else 200
-            session.flush()
+        try:
+            record, outcome = _attempt(session, ctx, op, handler, digest, savepoint=False)
+        except IntegrityError:
+            # A unique key clashed inside the operation (a NIK registered already, a random
+            # membership number drawn twice): again, with the operation's own savepoints,
+            # which turn the clash into its proper answer (the existing participant, a new
+            # number). Only the rare clash pays for those savepoints.
+            record, outcome = _attempt(session, ctx, op, handler, digest, savepoint=True)
     except _OpIdTaken:
         winner = session.scalars(
             select(SyncOperation)
@@ -107,7 +104,7 @@ def _apply_one(session, ctx: Context, op: dict, known: dict) -> OperationResult:
     except HTTPException as error:
         return _rejected(op_id, error.code or 400, f"http.{error.code}")
     except IntegrityError:
-        # A unique constraint inside the operation (e.g. a NIK registered at the same moment).
+        # A unique constraint the operation does not answer itself.
         return _rejected(op_id, 409, "http.409")
     except OperationalError:
         raise  # the database itself is gone: the whole request fails, the phone retries
@@ -122,6 +119,51 @@ def _apply_one(session, ctx: Context, op: dict, known: dict) -> OperationResult:
         entity=outcome.entity,
         warnings=outcome.warnings,
     )
+
+
+def _attempt(session, ctx: Context, op: dict, handler, digest: str, *, savepoint: bool):
+    """The operation and its ledger row in one savepoint: all of it stays, or none.
+
+    The ledger row is written first (the op_id settles a race between two tabs before any work
+    is done), with plain SQL rather than through the ORM's unit of work, and with the likely
+    outcome (the client's id, created), so the usual operation costs one statement for it.
+    """
+    payload = op["payload"]
+    likely_id = payload.get("id")
+    record = SyncOperation(
+        op_id=op["op_id"],
+        user_id=ctx.user.id,
+        type=op["type"],
+        payload_hash=digest,
+        entity_id=str(likely_id) if _is_uuid(likely_id) else None,
+        http_status=201,
+        applied_at=utcnow(),
+    )
+    table = SyncOperation.__table__
+    with session.begin_nested():
+        try:
+            session.connection().execute(
+                insert(table).values({c.key: getattr(record, c.key) for c in table.columns})
+            )
+        except IntegrityError as error:
+            raise _OpIdTaken from error
+        outcome = handler.apply(session, ctx, payload, savepoint=savepoint)
+        entity_id, http_status = str(outcome.entity_id), 201 if outcome.created else 200
+        if (record.entity_id, record.http_status) != (entity_id, http_status):
+            record.entity_id, record.http_status = entity_id, http_status
+            session.connection().execute(
+                update(table)
+                .where(table.c.op_id == record.op_id)
+                .values(entity_id=entity_id, http_status=http_status)
+            )
+    return record, outcome
+
+
+def _is_uuid(value) -> bool:
+    try:
+        return str(uuid.UUID(str(value))) == str(value)
+    except ValueError:
+        return False
 
 
 def _replay(session, ctx, op_id, op_type, digest, record: SyncOperation) -> OperationResult:

@@ -23,6 +23,8 @@ class Worker(TimestampMixin, Base):
     __table_args__ = (
         Index("ix_workers_branch_id_covered_until", "branch_id", "covered_until"),
         Index("ix_workers_managed_by_id_covered_until", "managed_by_id", "covered_until"),
+        # the likely-duplicate check on registration (and every query by village)
+        Index("ix_workers_village_code_birth_date", "village_code", "birth_date"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(UUIDType, primary_key=True, default=uuid.uuid4)
@@ -37,7 +39,7 @@ class Worker(TimestampMixin, Base):
     income_level: Mapped[int]
     has_jht: Mapped[bool]
     funding: Mapped[str] = mapped_column(String(8), default="self")
-    village_code: Mapped[str] = mapped_column(ForeignKey("regions.code"), index=True)
+    village_code: Mapped[str] = mapped_column(ForeignKey("regions.code"))
     address: Mapped[str] = mapped_column(String(300))
     beneficiary_name: Mapped[str] = mapped_column(String(160))
     beneficiary_relationship: Mapped[str] = mapped_column(String(40))

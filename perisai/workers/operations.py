@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 import perisai.workers.messages  # noqa: F401 - registers the messages
 from perisai.agents.models import Agent, Wadah
 from perisai.auth.permissions import Scope
-from perisai.db import utcnow
+from perisai.db import in_session, unique_insert, utcnow
 from perisai.errors import Conflict, NotAllowed, ValidationFailed, field_error
 from perisai.months import Month
 from perisai.regions.models import Region
@@ -51,13 +51,26 @@ def request_hash(data: dict) -> str:
 
 
 def register_worker(
-    session: Session, *, scope: Scope, agent: Agent | None, data: dict, today: date | None = None
+    session: Session,
+    *,
+    scope: Scope,
+    agent: Agent | None,
+    data: dict,
+    today: date | None = None,
+    preloaded: bool = False,
+    savepoint: bool = True,
 ) -> Registration:
-    """Register one participant; idempotent on the client id; one participant per NIK."""
+    """Register one participant; idempotent on the client id; one participant per NIK.
+
+    `preloaded`: the caller already loaded the participant with this id if it exists (a sync
+    batch does, for all its operations at once), so it is looked up in the session only.
+    `savepoint=False`: a clash on a unique key raises IntegrityError (see `unique_insert`).
+    """
     today = today or date.today()
     fingerprint = request_hash(data)
     if data.get("id") is not None:
-        existing = session.get(Worker, data["id"])
+        key = data["id"]
+        existing = in_session(session, Worker, key) if preloaded else session.get(Worker, key)
         if existing is not None:
             return _replay(existing, fingerprint, scope)
     agent = _managing_agent(session, scope, agent, data.get("agent_code"))
@@ -79,9 +92,11 @@ def register_worker(
             **values,
         )
         try:
-            with session.begin_nested():
+            with unique_insert(session, savepoint=savepoint):
                 session.add(worker)
         except IntegrityError as error:
+            if not savepoint:
+                raise
             if "membership_number" in str(error.orig):
                 continue
             # The same id or NIK exists: committed earlier, or by another request meanwhile.
@@ -230,8 +245,15 @@ def income_level_allowed(session: Session, level: int, month: Month) -> bool:
 
 def _likely_duplicates(session: Session, values: dict, scope: Scope) -> list[dict]:
     """Same phone + birth date, or a very similar name + birth date in the same village."""
-    candidates = session.scalars(
-        select(Worker)
+    candidates = session.execute(
+        select(
+            Worker.full_name,
+            Worker.phone,
+            Worker.membership_number,
+            Worker.registered_by_id,
+            Worker.managed_by_id,
+            Worker.branch_id,
+        )
         .where(
             Worker.birth_date == values["birth_date"],
             or_(Worker.phone == values["phone"], Worker.village_code == values["village_code"]),

@@ -213,3 +213,73 @@ def test_area_is_the_branchs_regency(as_agent, as_admin, db, org):
         "branch_name": org.branch.name,
     }
     assert as_admin.get("/api/v1/sync/area").get_json()["regency_code"] is None
+
+
+def test_a_nik_clash_inside_a_batch_gets_its_own_answer_and_the_rest_applies(as_agent, db, org):
+    body = worker_payload()
+    first = op(payload={**body, "id": str(uuid.uuid4())})
+    clash = op(payload={**body, "id": str(uuid.uuid4())})
+    other = op()
+    pay = payment_op(first["payload"]["id"], price(as_agent))
+    results = sync(as_agent, first, clash, other, pay)
+    assert [r["status"] for r in results] == ["applied", "rejected", "applied", "applied"]
+    assert results[1]["http_status"] == 409 and results[1]["message"] == "NIK sudah terdaftar."
+    assert results[1]["details"]["worker_id"] == first["payload"]["id"]
+    assert (count(db, Worker), count(db, Payment), count(db, SyncOperation)) == (2, 1, 3)
+
+
+def test_a_membership_number_drawn_twice_is_drawn_again(as_agent, db, org, monkeypatch):
+    import perisai.workers.operations as workers
+
+    taken = make_worker(db.session, org.agent).membership_number
+    db.session.commit()
+    draws = iter([taken, "12345678903"])
+    monkeypatch.setattr(workers, "new_membership_number", lambda: next(draws))
+    [result] = sync(as_agent, op())
+    assert result["status"] == "applied"
+    assert result["entity"]["membership_number"] == "12345678903"
+
+
+def test_ledger_records_what_happened_when_it_was_not_the_likely_outcome(as_agent, db, org):
+    """The ledger row is written expecting 'created, with the client's id'; a double tap
+    (another op_id, same participant) and an id in capitals must still be recorded as they
+    happened, so that their replays answer the same."""
+    body = worker_payload(id=str(uuid.uuid4()).upper())
+    tap, double_tap = op(payload=body), op(payload=body)
+    results = sync(as_agent, tap, double_tap)
+    assert [(r["status"], r["http_status"]) for r in results] == [
+        ("applied", 201),
+        ("duplicate", 200),
+    ]
+    records = {r.op_id: r for r in db.session.scalars(select(SyncOperation)).all()}
+    canonical = body["id"].lower()
+    assert records[uuid.UUID(tap["op_id"])].entity_id == canonical
+    assert records[uuid.UUID(double_tap["op_id"])].http_status == 200
+    replays = sync(as_agent, tap, double_tap)
+    assert [r["status"] for r in replays] == ["duplicate", "duplicate"]
+    assert replays[0]["entity"] == replays[1]["entity"] == results[0]["entity"]
+
+
+def test_a_stale_payment_count_still_gives_the_next_receipt_number(as_agent, db, org, monkeypatch):
+    """Sync counts a batch's payments per participant once; a count gone stale (another device
+    paid meanwhile) clashes on the receipt number and the payment is redone, not refused."""
+    import perisai.sync.handlers as handlers
+    import perisai.sync.operations as sync_operations
+
+    register = op()
+    worker_id = register["payload"]["id"]
+    amount = price(as_agent)
+    sync(as_agent, register, payment_op(worker_id, amount))
+
+    def stale_preload(session, ctx, operations):
+        handlers.preload(session, ctx, operations)
+        ctx.payment_counts.clear()  # as if counted before the first payment landed
+
+    monkeypatch.setattr(sync_operations, "preload", stale_preload)
+    next_month = date.today().replace(day=1)
+    next_month = next_month.replace(
+        year=next_month.year + next_month.month // 12, month=next_month.month % 12 + 1
+    )
+    [result] = sync(as_agent, payment_op(worker_id, amount, start_month=f"{next_month:%Y-%m}"))
+    assert result["status"] == "applied", result
+    assert result["entity"]["receipt_number"].endswith("-002")
