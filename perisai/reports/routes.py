@@ -63,11 +63,10 @@ class AgentReport(MethodView):
             page_size=args["page_size"],
             **filters(args),
         )
-        db.session.commit()
+        body = [operations.serialize_agent_row(r, as_of) for r in rows]
+        db.session.commit()  # the rollups it refreshed; after serializing, as a commit expires
         header = {"total": total, "page": args["page"], "page_size": args["page_size"]}
-        return [operations.serialize_agent_row(r, as_of) for r in rows], {
-            "X-Pagination": json.dumps(header)
-        }
+        return body, {"X-Pagination": json.dumps(header)}
 
 
 def _flags(rows):

@@ -52,7 +52,6 @@ def _common(month, branch_ids):
 def overview():
     month, branch_ids = chosen_month(), chosen_branch_ids()
     data = reports.overview(db.session, branch_ids, month)
-    db.session.commit()
     lang = page_language()
     labels = [str(row["month"]) for row in data.trend]
     chart = charts.line_chart(
@@ -69,13 +68,15 @@ def overview():
         [(t("sv.collected_amount", lang), [r["collected_amount"] for r in data.trend])],
         t("sv.collected_amount", lang),
     )
-    return render(
+    html = render(
         "supervisor/overview.html",
         data=data,
         chart=chart,
         money=money,
         **_common(month, branch_ids),
     )
+    db.session.commit()  # the rollups it refreshed; after rendering, as a commit expires
+    return html
 
 
 @supervisor_page
@@ -97,8 +98,7 @@ def agents():
         sort=sort,
         descending=args.get("order", "desc") != "asc",
     )
-    db.session.commit()
-    return render(
+    html = render(
         "supervisor/agents.html",
         rows=rows,
         total=total,
@@ -107,10 +107,12 @@ def agents():
         sort=sort,
         status=status,
         wadah_id=wadah_id,
-        wadahs=reports.wadahs(db.session, branch_ids),
+        wadahs=reports.wadahs(db.session, branch_ids) if branch_ids is not None else [],
         as_of=reports.as_of_day(month),
         **_common(month, branch_ids),
     )
+    db.session.commit()  # the rollups it refreshed; after rendering, as a commit expires
+    return html
 
 
 @supervisor_page
@@ -118,7 +120,6 @@ def agent_detail(agent_code):
     month, branch_ids = chosen_month(), chosen_branch_ids()
     agent = or_404(reports.visible_agent(db.session, branch_ids, agent_code))
     trend = reports.agent_trend(db.session, agent, month)
-    db.session.commit()
     lang = page_language()
     labels = [str(r["month"]) for r in trend]
     chart = charts.line_chart(
@@ -131,7 +132,7 @@ def agent_detail(agent_code):
         t("sv.trend", lang),
     )
     points = reports.map_points(db.session, agent)
-    return render(
+    html = render(
         "supervisor/agent.html",
         agent=agent,
         trend=trend,
@@ -142,6 +143,8 @@ def agent_detail(agent_code):
         backlog=reports.renewal_backlog(db.session, agent, month),
         **_common(month, branch_ids),
     )
+    db.session.commit()  # the rollups it refreshed; after rendering, as a commit expires
+    return html
 
 
 @supervisor_page
@@ -156,12 +159,11 @@ def regions():
         level="district" if regency else "regency",
         parent=regency,
     )
-    db.session.commit()
     lang = page_language()
     chart = charts.bar_chart(
         [(r.name, r.active, r.estimate) for r in rows[:30]], t("sv.coverage", lang)
     )
-    return render(
+    html = render(
         "supervisor/regions.html",
         rows=rows,
         regency=regency,
@@ -169,6 +171,8 @@ def regions():
         uploaded=request.args.get("uploaded"),
         **_common(month, branch_ids),
     )
+    db.session.commit()  # the rollups it refreshed; after rendering, as a commit expires
+    return html
 
 
 @supervisor_page
@@ -206,8 +210,7 @@ def wadah_view(wadah_id):
     rows, _ = reports.leaderboard(
         db.session, branch_ids, month, page=1, page_size=200, wadah_id=wadah.id
     )
-    db.session.commit()
-    return render(
+    html = render(
         "supervisor/wadah.html",
         wadah=wadah,
         rows=rows,
@@ -215,6 +218,8 @@ def wadah_view(wadah_id):
         as_of=reports.as_of_day(month),
         **_common(month, branch_ids),
     )
+    db.session.commit()  # the rollups it refreshed; after rendering, as a commit expires
+    return html
 
 
 def login():

@@ -210,3 +210,43 @@ def test_admin_uploads_workforce_estimate_and_regions_rank(history, as_admin, as
     assert cells[1:] == ["7", "3", "40", "17.5%", "7.5%"]
     districts = as_supervisor.get("/supervisor/regions?month=2026-06&regency=33.25&lang=en")
     assert 'data-region="33.25.01"' in districts.get_data(as_text=True)
+
+
+def test_wadah_filter_lists_one_branchs_wadah_never_the_whole_country(history, as_admin):
+    org = history.org
+    country = as_admin.get("/supervisor/agents?month=2026-06").get_data(as_text=True)
+    assert 'name="wadah"' not in country  # thousands nationally: a branch is chosen first
+    branch = as_admin.get(f"/supervisor/agents?month=2026-06&branch={org.branch.id}")
+    text = branch.get_data(as_text=True)
+    assert f'<option value="{org.wadah.id}"' in text
+    assert f'<option value="{org.other_agent.wadah_id}"' not in text
+
+
+@pytest.mark.parametrize("url", ["/supervisor/agents?month=2026-06", "/api/v1/reports/agents"])
+def test_leaderboard_statements_do_not_grow_with_its_rows(history, db, as_supervisor, url):
+    """Rows are built from what the ranking query loaded: no query per agent (a commit before
+    rendering used to expire them all, and each row loaded its agent again)."""
+    from sqlalchemy import event
+
+    from tests.factories import make_agent
+
+    def statements() -> int:
+        executed = []
+
+        def count(*args):
+            executed.append(1)
+
+        event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            assert as_supervisor.get(url).status_code == 200
+        finally:
+            event.remove(db.engine, "before_cursor_execute", count)
+        return len(executed)
+
+    statements()  # brings the rollups up to date
+    few = statements()
+    org = history.org
+    for n in range(12):
+        make_agent(db.session, org.wadah, agent_code=f"AG-N{n:02d}", nik=f"33250101900{n:05d}"[:16])
+    db.session.commit()
+    assert statements() <= few + 1  # (+1: the rule set of agents without any payment yet)
