@@ -128,7 +128,7 @@ class Payment(Base):
     receipt_number: Mapped[str] = mapped_column(String(40), unique=True)
     amount: Mapped[int]
     months_count: Mapped[int]
-    paid_on: Mapped[date] = mapped_column(index=True)
+    paid_on: Mapped[date]  # indexed by (paid_on, branch_id) and (agent_id, paid_on)
     channel: Mapped[str] = mapped_column(String(8))
     # What the price was computed from, as it stood when the payment was recorded.
     income_level: Mapped[int]

@@ -52,7 +52,7 @@ class Worker(TimestampMixin, Base):
     accuracy_m: Mapped[float | None]
     registered_by_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id"), index=True)
     managed_by_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id"))
-    branch_id: Mapped[int] = mapped_column(ForeignKey("branches.id"), index=True)
+    branch_id: Mapped[int] = mapped_column(ForeignKey("branches.id"))  # indexed with covered_until
     # Hash of the registration body, so a resent client id can be told apart from a clash.
     request_hash: Mapped[str] = mapped_column(String(64))
     # Kept up to date by perisai.contributions when payments are recorded or reversed.
