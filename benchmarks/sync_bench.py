@@ -2,11 +2,16 @@
 
 Two batches per backend: 500 registrations, and 250 registrations each followed by its first
 payment (the typical day of an agent coming back into coverage). Target ≥ 250 operations/s.
-.venv/bin/python -m benchmarks.sync_bench
+After a small warm-up batch (a running server has compiled its statements), each kind of batch
+is sent ROUNDS times with new participants; the median round is printed with the range, as
+this machine's speed varies by a third from one minute to the next.
+.venv/bin/python -m benchmarks.sync_bench [rounds]
 """
 
 from __future__ import annotations
 
+import statistics
+import sys
 import uuid
 from datetime import date
 
@@ -50,8 +55,8 @@ def send(client, headers, ops, expected):
     return timer.seconds
 
 
-def run(backend: str) -> None:
-    bodies = unique_payloads(750)
+def run(backend: str, rounds: int = 3) -> None:
+    bodies = unique_payloads(20 + 750 * rounds)
     with bench_app(backend, "bench_sync") as app:
         client, headers = login(app, seed_agent(app))
         query = (
@@ -59,19 +64,27 @@ def run(backend: str) -> None:
             f"&start_month={date.today():%Y-%m}&months=1"
         )
         amount = client.get(f"/api/v1/reference/quote?{query}").get_json()["total"]
-        batches = {
-            "500 registrations": registrations(bodies[:500]),
-            "250 registrations + 250 payments": with_payments(registrations(bodies[500:]), amount),
-        }
-        for label, ops in batches.items():
-            first = send(client, headers, ops, "applied")
-            again = send(client, headers, ops, "duplicate")
+        warm_up = with_payments(registrations(bodies[:10]), amount)
+        send(client, headers, warm_up, "applied")
+        sizes = {"500 registrations": (500, 0), "250 registrations + 250 payments": (250, 250)}
+        start = 20
+        for label, (count, payments) in sizes.items():
+            applied, replayed = [], []
+            for _ in range(rounds):
+                ops = registrations(bodies[start : start + count])
+                start += count
+                if payments:
+                    ops = with_payments(ops, amount)
+                applied.append(len(ops) / send(client, headers, ops, "applied"))
+                replayed.append(len(ops) / send(client, headers, ops, "duplicate"))
             print(
-                f"{backend:10s} {label:34s} applied {first:5.2f} s = {len(ops) / first:6.0f} ops/s"
-                f" | replayed {again:5.2f} s = {len(ops) / again:6.0f} ops/s"
+                f"{backend:10s} {label:34s} applied {statistics.median(applied):5.0f} ops/s "
+                f"({min(applied):.0f}–{max(applied):.0f}) | replayed "
+                f"{statistics.median(replayed):5.0f} ops/s "
+                f"({min(replayed):.0f}–{max(replayed):.0f})"
             )
 
 
 if __name__ == "__main__":
     for backend in ("sqlite", "postgresql"):
-        run(backend)
+        run(backend, int(sys.argv[1]) if len(sys.argv) > 1 else 3)

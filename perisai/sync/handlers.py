@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 
-@dataclass(frozen=True)
+@dataclass
 class Context:
     user: Any
     scope: Any
@@ -25,6 +25,7 @@ class Context:
     # Payments per participant of the batch, counted at once (receipt numbers); a stale count
     # clashes on the receipt's unique key and the operation is redone the careful way.
     payment_counts: dict = field(default_factory=dict)
+    duplicates: Any = None  # the batch's likely duplicates (perisai.workers.operations)
 
 
 def _uuid(value) -> uuid.UUID | None:
@@ -62,9 +63,12 @@ class WorkerRegister:
             data=data,
             preloaded=True,
             savepoint=savepoint,
+            duplicates=ctx.duplicates,
         )
         worker = registration.worker
         ctx.held.append(worker)
+        if registration.created and ctx.duplicates is not None:
+            ctx.duplicates.add(worker)
         return Outcome(
             entity_id=worker.id,
             created=registration.created,
@@ -172,6 +176,15 @@ def preload(session, ctx: Context, operations: list[dict]) -> None:
     for kind, model in (("worker", Worker), ("payment", Payment)):
         if wanted[kind]:
             ctx.held.extend(session.scalars(select(model).where(model.id.in_(wanted[kind]))))
+    registrations = [
+        op["payload"]
+        for op in operations
+        if op.get("type") == "worker.register" and isinstance(op.get("payload"), dict)
+    ]
+    if registrations:
+        from perisai.workers.operations import DuplicatePool
+
+        ctx.duplicates = DuplicatePool(session, registrations)
     if wanted["payer"]:
         ctx.payment_counts.update(
             session.execute(

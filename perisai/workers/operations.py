@@ -59,12 +59,14 @@ def register_worker(
     today: date | None = None,
     preloaded: bool = False,
     savepoint: bool = True,
+    duplicates: DuplicatePool | None = None,
 ) -> Registration:
     """Register one participant; idempotent on the client id; one participant per NIK.
 
     `preloaded`: the caller already loaded the participant with this id if it exists (a sync
     batch does, for all its operations at once), so it is looked up in the session only.
     `savepoint=False`: a clash on a unique key raises IntegrityError (see `unique_insert`).
+    `duplicates`: the likely duplicates of a whole batch, read at once (see DuplicatePool).
     """
     today = today or date.today()
     fingerprint = request_hash(data)
@@ -75,7 +77,7 @@ def register_worker(
             return _replay(existing, fingerprint, scope)
     agent = _managing_agent(session, scope, agent, data.get("agent_code"))
     values, warnings = _validated_values(session, data, today)
-    warnings += _likely_duplicates(session, values, scope)
+    warnings += _likely_duplicates(session, values, scope, duplicates)
     worker_id = data.get("id") or uuid.uuid4()
     # No "is this NIK taken?" pre-check: the unique constraint answers it, race-free, and the
     # common case (a new NIK) saves a query. A clash on the random membership number (1 in
@@ -243,23 +245,72 @@ def income_level_allowed(session: Session, level: int, month: Month) -> bool:
     return is_income_level(session, level, month)
 
 
-def _likely_duplicates(session: Session, values: dict, scope: Scope) -> list[dict]:
+_DUPLICATE_COLUMNS = (
+    Worker.full_name,
+    Worker.phone,
+    Worker.membership_number,
+    Worker.registered_by_id,
+    Worker.managed_by_id,
+    Worker.branch_id,
+    Worker.birth_date,
+    Worker.village_code,
+)
+_MAX_CANDIDATES = 50
+
+
+def _same_day_and_phone_or_village(birth_dates, phones, villages):
+    return and_(
+        Worker.birth_date.in_(birth_dates),
+        or_(Worker.phone.in_(phones), Worker.village_code.in_(villages)),
+    )
+
+
+class DuplicatePool:
+    """Every participant a batch of registrations could duplicate, read in one query: born on
+    one of the batch's birth dates, with one of its phones or in one of its villages. Those the
+    batch registers are added as it goes. (One registered elsewhere after the read is missed:
+    a warning lost, never a duplicate NIK, which the unique key refuses.)"""
+
+    def __init__(self, session: Session, bodies: list[dict]):
+        births, phones, villages = set(), set(), set()
+        for body in bodies:
+            try:
+                births.add(date.fromisoformat(str(body.get("birth_date"))))
+            except ValueError:
+                continue
+            phones.add(normalise_phone(str(body.get("phone", ""))))
+            villages.add(str(body.get("village_code", "")))
+        phones.discard(None)
+        self.rows: list = []
+        if births:
+            where = _same_day_and_phone_or_village(births, phones, villages)
+            self.rows = list(session.execute(select(*_DUPLICATE_COLUMNS).where(where)))
+
+    def candidates(self, values: dict) -> list:
+        found = [
+            row
+            for row in self.rows
+            if row.birth_date == values["birth_date"]
+            and (row.phone == values["phone"] or row.village_code == values["village_code"])
+        ]
+        return found[:_MAX_CANDIDATES]
+
+    def add(self, worker: Worker) -> None:
+        self.rows.append(worker)
+
+
+def _likely_duplicates(
+    session: Session, values: dict, scope: Scope, pool: DuplicatePool | None = None
+) -> list[dict]:
     """Same phone + birth date, or a very similar name + birth date in the same village."""
-    candidates = session.execute(
-        select(
-            Worker.full_name,
-            Worker.phone,
-            Worker.membership_number,
-            Worker.registered_by_id,
-            Worker.managed_by_id,
-            Worker.branch_id,
+    if pool is not None:
+        candidates = pool.candidates(values)
+    else:
+        where = _same_day_and_phone_or_village(
+            [values["birth_date"]], [values["phone"]], [values["village_code"]]
         )
-        .where(
-            Worker.birth_date == values["birth_date"],
-            or_(Worker.phone == values["phone"], Worker.village_code == values["village_code"]),
-        )
-        .limit(50)
-    ).all()
+        stmt = select(*_DUPLICATE_COLUMNS).where(where).limit(_MAX_CANDIDATES)
+        candidates = session.execute(stmt).all()
     name = values["full_name"].casefold()
     warnings = []
     for other in candidates:

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from perisai.contributions.models import Payment
 from perisai.sync.models import SyncOperation
 from perisai.workers.models import Worker
-from tests.factories import make_worker, worker_payload
+from tests.factories import make_worker, valid_nik, worker_payload
 
 
 def op(op_type="worker.register", payload=None, op_id=None):
@@ -283,3 +283,29 @@ def test_a_stale_payment_count_still_gives_the_next_receipt_number(as_agent, db,
     [result] = sync(as_agent, payment_op(worker_id, amount, start_month=f"{next_month:%Y-%m}"))
     assert result["status"] == "applied", result
     assert result["entity"]["receipt_number"].endswith("-002")
+
+
+def test_likely_duplicates_are_found_in_the_database_and_earlier_in_the_batch(as_agent, db, org):
+    """The batch reads its possible duplicates at once; they must be the same warnings a
+    registration on its own gets, including one registered earlier in the same batch."""
+    stored = worker_payload(full_name="Muhammad Rizki")
+    sync(as_agent, op(payload={**stored, "id": str(uuid.uuid4())}))
+    same_phone = worker_payload(phone=stored["phone"], full_name="Budi")
+
+    def born(day: date, name: str) -> dict:
+        return worker_payload(full_name=name, birth_date=day.isoformat(), nik=valid_nik(birth=day))
+
+    first_of_batch = born(date(1985, 2, 3), "Siti Aminah")
+    typed_again = born(date(1985, 2, 3), "Siti Aminnah")
+    unrelated = born(date(1979, 11, 30), "Agus Salim")
+    batch = [
+        op(payload={**body, "id": str(uuid.uuid4())})
+        for body in (same_phone, first_of_batch, typed_again, unrelated)
+    ]
+    results = sync(as_agent, *batch)
+    assert [r["status"] for r in results] == ["applied"] * 4
+    codes = [[w["code"] for w in r["warnings"]] for r in results]
+    assert codes == [["possible_duplicate"], [], ["possible_duplicate"], []]
+    assert (
+        results[2]["warnings"][0]["membership_number"] == results[1]["entity"]["membership_number"]
+    )
