@@ -281,22 +281,22 @@ class DuplicatePool:
             phones.add(normalise_phone(str(body.get("phone", ""))))
             villages.add(str(body.get("village_code", "")))
         phones.discard(None)
-        self.rows: list = []
+        self.by_birth_date: dict[date, list] = {}
         if births:
             where = _same_day_and_phone_or_village(births, phones, villages)
-            self.rows = list(session.execute(select(*_DUPLICATE_COLUMNS).where(where)))
+            for row in session.execute(select(*_DUPLICATE_COLUMNS).where(where)):
+                self.add(row)
 
     def candidates(self, values: dict) -> list:
         found = [
             row
-            for row in self.rows
-            if row.birth_date == values["birth_date"]
-            and (row.phone == values["phone"] or row.village_code == values["village_code"])
+            for row in self.by_birth_date.get(values["birth_date"], ())
+            if row.phone == values["phone"] or row.village_code == values["village_code"]
         ]
         return found[:_MAX_CANDIDATES]
 
-    def add(self, worker: Worker) -> None:
-        self.rows.append(worker)
+    def add(self, worker) -> None:
+        self.by_birth_date.setdefault(worker.birth_date, []).append(worker)
 
 
 def _likely_duplicates(
