@@ -161,6 +161,7 @@ class Stats:
         self.duplicates_seen = 0
         self.rejected: Counter = Counter()
         self.resend_answers: Counter = Counter()
+        self.report_latencies: list[float] = []
 
 
 class Agent(threading.Thread):
@@ -331,11 +332,19 @@ class Supervisor(threading.Thread):
 
     def run(self) -> None:
         http = requests.Session()
-        http.post(
-            f"{self.base}/api/v1/auth/login",
-            timeout=30,
-            json={"username": "supervisor", "password": PASSWORD},
-        )
+        while not self.stop.is_set():  # 200 agents log in at the start: this may queue
+            try:
+                response = http.post(
+                    f"{self.base}/api/v1/auth/login",
+                    timeout=30,
+                    json={"username": "supervisor", "password": PASSWORD},
+                )
+                if response.status_code == 200:
+                    break
+            except requests.RequestException as error:
+                with self.stats.lock:
+                    self.stats.errors[f"supervisor login {type(error).__name__}"] += 1
+            time.sleep(1)
         month = date.today().strftime("%Y-%m")
         while not self.stop.is_set():
             for path in (
@@ -344,7 +353,11 @@ class Supervisor(threading.Thread):
                 f"/api/v1/commissions/statements?month={month}",
             ):
                 try:
+                    started = time.perf_counter()
                     response = http.get(self.base + path, timeout=60)
+                    if response.status_code == 200:
+                        with self.stats.lock:
+                            self.stats.report_latencies.append(time.perf_counter() - started)
                     if response.status_code >= 500:
                         with self.stats.lock:
                             self.stats.errors[f"report http {response.status_code}"] += 1
@@ -521,6 +534,12 @@ def main() -> int:
         f"{stats.ops_sent / elapsed:.1f} ops/s"
     )
     print(f"latency p50: {statistics.median(latencies) * 1000:.0f} ms  p95: {p95 * 1000:.0f} ms")
+    reads = sorted(stats.report_latencies) or [0.0]
+    read_p95 = reads[int(0.95 * (len(reads) - 1))]
+    print(
+        f"supervisor reads answered: {len(stats.report_latencies)}, p50 "
+        f"{statistics.median(reads) * 1000:.0f} ms, p95 {read_p95 * 1000:.0f} ms"
+    )
     print(f"errors: {dict(stats.errors) or 'none'}  rejected ops: {dict(stats.rejected) or 'none'}")
     print(
         f"retries answered 'duplicate': {stats.duplicates_seen}; deliberate double sends "
