@@ -222,14 +222,15 @@ def acquisition_lines(batch, month: Month, rule: CommissionRuleSet):
     agent reaches the month's minimum (a window count over the agent's acquisitions)."""
     b = batch.subquery("batch")
     earlier, undone = E.alias("earlier"), E.alias("undone")
+    # The reversal of an entry is found by reverses_id alone (it is the same participant's):
+    # correlated to the participant as well, PostgreSQL hashed every acquisition ever made.
     still_acquired = exists().where(
         earlier.c.worker_id == W.c.id,
         earlier.c.component == "acquisition",
         earlier.c.kind == "acquisition",
         ~exists().where(
-            undone.c.worker_id == W.c.id,
-            undone.c.component == "acquisition",
             undone.c.reverses_id == earlier.c.id,
+            undone.c.component == "acquisition",
         ),
     )
     nominal = case(

@@ -113,6 +113,13 @@ class CommissionEntry(Base):
             postgresql_where=text("component = 'acquisition'"),
             sqlite_where=text("component = 'acquisition'"),
         ),
+        # reversals (few) by the entry they undo: "is this acquisition still standing?"
+        Index(
+            "ix_commission_entries_reverses_id",
+            "reverses_id",
+            postgresql_where=text("reverses_id IS NOT NULL"),
+            sqlite_where=text("reverses_id IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
