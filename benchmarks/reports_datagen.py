@@ -7,7 +7,10 @@ Creates the scratch database `bench_reports` (through PERISAI_BENCH_PG) with 125
 (payment_months) over the 36 months up to this month, with realistic churn: a fifth never pay,
 payers prepay 1/3/6/12 months, most renew on time, some pay arrears after 1–3 months of grace,
 some lapse for good (more than 3 months) and a few start again later. Then builds the report
-rollups for every branch and month. Prints the time of each step. `--scale 0.01` for a quick run.
+rollups for every branch and month, and closes every branch's commission months up to last month
+(a database three years in has closed them: the leaderboard's running estimate then covers only
+what is still unposted). Prints the time of each step. `--scale 0.01` for a quick run;
+`--rollups-only` / `--close-only` redo one step on an existing dataset.
 """
 
 from __future__ import annotations
@@ -336,14 +339,30 @@ def build_rollups(app, months: int = ROLLUP_MONTHS) -> int:
     return count
 
 
+def close_past_months(app) -> int:
+    """Every branch's commission months up to last month, closed in order as they would have
+    been month by month (one call: close_commission_month closes earlier open months first)."""
+    from perisai.agents.models import Branch
+    from perisai.commissions.operations import close_commission_month
+
+    with app.app_context():
+        branch_ids = list(db.session.scalars(select(Branch.id).order_by(Branch.id)))
+        result = close_commission_month(
+            db.session, month=Month.of(date.today()) - 1, branch_ids=branch_ids
+        )
+        db.session.commit()
+    return sum(len(months) for months in result.closed.values())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--rollups-only", action="store_true")
+    parser.add_argument("--close-only", action="store_true")
     parser.add_argument("--rollup-months", type=int, default=ROLLUP_MONTHS)
     args = parser.parse_args()
     url = fresh_postgres.__globals__["PG_ADMIN_URL"].rsplit("/", 1)[0] + f"/{DB_NAME}"
-    if not args.rollups_only:
+    if not (args.rollups_only or args.close_only):
         rng = random.Random(20260501)
         started = time.perf_counter()
         url = fresh_postgres(DB_NAME)
@@ -362,9 +381,19 @@ def main() -> None:
             flush=True,
         )
     app = app_for(url)
-    started = time.perf_counter()
-    pairs = build_rollups(app, args.rollup_months)
-    print(f"rollups for {pairs:,} (branch, month) pairs: {time.perf_counter() - started:7.1f} s")
+    if not args.close_only:
+        started = time.perf_counter()
+        pairs = build_rollups(app, args.rollup_months)
+        elapsed = time.perf_counter() - started
+        print(f"rollups for {pairs:,} (branch, month) pairs: {elapsed:7.1f} s")
+    if not args.rollups_only:
+        started = time.perf_counter()
+        closed = close_past_months(app)
+        print(
+            f"commission months closed: {closed:,} (branch, month) pairs in "
+            f"{time.perf_counter() - started:7.1f} s",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":
