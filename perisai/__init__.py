@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import importlib
 import logging
 import os
@@ -64,6 +65,10 @@ def create_app(config: dict | None = None) -> Flask:
         if _has(feature, "hooks"):
             importlib.import_module(f"perisai.{feature}.hooks").init_app(app)
     cli.init_app(app)
+    # What is alive now (modules, the app, mappers, schemas: some 200,000 objects) lives as
+    # long as the process. Out of the cyclic collector's way, a full collection no longer walks
+    # them all, which cost about 50 ms in one report request of five.
+    gc.freeze()
     return app
 
 

@@ -180,17 +180,21 @@ FIGURES = (
 )
 
 
-def _month_sums(month: Month, branch_ids):
-    return (
+def _month_sums(month: Month, branch_ids, names, agent_ids=None):
+    """Per agent, the sums of `names` over the agent's rollup rows of the month (an agent who
+    moved branch has a row in each)."""
+    stmt = (
         select(
             AgentMonth.agent_id.label("agent_id"),
-            *[func.sum(getattr(AgentMonth, n)).label(n) for n in FIGURES],
+            *[func.sum(getattr(AgentMonth, n)).label(n) for n in names],
         )
         .where(AgentMonth.month == month, AgentMonth.agent_id.isnot(None))
         .where(_in(AgentMonth.branch_id, branch_ids))
         .group_by(AgentMonth.agent_id)
-        .subquery()
     )
+    if agent_ids is not None:
+        stmt = stmt.where(AgentMonth.agent_id.in_(agent_ids))
+    return stmt
 
 
 def _share(sums, part: str, whole: str):
@@ -198,45 +202,60 @@ def _share(sums, part: str, whole: str):
     return case((whole_col > 0, func.coalesce(getattr(sums.c, part), 0) * 1.0 / whole_col))
 
 
+RANK_FIGURES = ("active_participants", "collected_amount", "first_payments")
+SORT_NEEDS = {
+    "first_payment_rate": ("acquired_0", "registered_total"),
+    **{f"retention_{n}": (f"retained_{n}", f"acquired_{n}") for n in (3, 6, 12)},
+}
+
+
+def _agents_in_scope(branch_ids, *, wadah_id=None, status=None):
+    stmt = select(Agent, Wadah).join(Wadah, Wadah.id == Agent.wadah_id)
+    stmt = stmt.where(_in(Wadah.branch_id, branch_ids))
+    if wadah_id:
+        stmt = stmt.where(Agent.wadah_id == wadah_id)
+    if status:
+        stmt = stmt.where(Agent.status == status)
+    return stmt
+
+
 def leaderboard_query(
     month: Month, branch_ids, *, wadah_id=None, status=None, sort="rank", descending=True
 ):
-    """Every agent of the branches (also those without a single figure this month), ranked.
+    """Every agent of the branches (also those without a single figure this month), ranked:
+    (Agent, Wadah) rows in order. Only the figures the order needs are summed here; a page's
+    full figures are read for its agents alone (`_page_figures`).
 
     The rank rewards paying participants, not registrations: active participants, then money
     collected, then first payments; registrations that never pay add nothing.
     """
-    sums = _month_sums(month, branch_ids)
-    c = {n: func.coalesce(getattr(sums.c, n), 0) for n in FIGURES}
-    computed = {
-        "first_payment_rate": _share(sums, "acquired_0", "registered_total"),
-        **{f"retention_{n}": _share(sums, f"retained_{n}", f"acquired_{n}") for n in (3, 6, 12)},
-        "agent_code": Agent.agent_code,
-        "name": Agent.full_name,
-    }
+    key = SORTS.get(sort)
+    names = dict.fromkeys([*RANK_FIGURES, *SORT_NEEDS.get(key, (key,) if key in FIGURES else ())])
+    sums = _month_sums(month, branch_ids, list(names)).subquery()
+    c = {n: func.coalesce(getattr(sums.c, n), 0) for n in names}
     rank_order = [
         c["active_participants"].desc(),
         c["collected_amount"].desc(),
         c["first_payments"].desc(),
         Agent.agent_code,
     ]
-    stmt = (
-        select(Agent, Wadah, *[c[n].label(n) for n in FIGURES])
-        .join(Wadah, Wadah.id == Agent.wadah_id)
-        .outerjoin(sums, sums.c.agent_id == Agent.id)
-        .where(_in(Wadah.branch_id, branch_ids))
+    stmt = _agents_in_scope(branch_ids, wadah_id=wadah_id, status=status).outerjoin(
+        sums, sums.c.agent_id == Agent.id
     )
-    if wadah_id:
-        stmt = stmt.where(Agent.wadah_id == wadah_id)
-    if status:
-        stmt = stmt.where(Agent.status == status)
-    key = SORTS.get(sort)
     if key is None:
         return stmt.order_by(*rank_order)
-    column = c.get(key, computed.get(key))
+    if key in SORT_NEEDS:
+        column = _share(sums, *SORT_NEEDS[key])
+    else:
+        column = {"agent_code": Agent.agent_code, "name": Agent.full_name}.get(key, c.get(key))
     ordered = column.desc() if descending else column.asc()
     nulls = case((column.is_(None), 1), else_=0)
     return stmt.order_by(nulls, ordered, *rank_order)
+
+
+def _page_figures(session: Session, month: Month, branch_ids, agent_ids) -> dict[int, dict]:
+    rows = session.execute(_month_sums(month, branch_ids, FIGURES, agent_ids)).all()
+    return {row[0]: {n: int(v or 0) for n, v in zip(FIGURES, row[1:], strict=True)} for row in rows}
 
 
 def leaderboard(
@@ -251,17 +270,21 @@ def leaderboard(
 ) -> tuple[list[AgentRow], int]:
     """One page of ranked agents with commission, last activity and standing flags."""
     ensure_rollups(session, [month], branch_ids)
+    scope = {k: filters.get(k) for k in ("wadah_id", "status")}
+    counted = _agents_in_scope(branch_ids, **scope).with_only_columns(func.count(Agent.id))
+    total = session.scalar(counted)
     stmt = leaderboard_query(month, branch_ids, **filters)
-    total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
     rows = session.execute(stmt.limit(page_size).offset((page - 1) * page_size)).all()
+    figures = _page_figures(session, month, branch_ids, [agent.id for agent, _ in rows])
+    empty = dict.fromkeys(FIGURES, 0)
     out = [
         AgentRow(
             rank=(page - 1) * page_size + i + 1,
-            agent=row[0],
-            wadah=row[1],
-            figures={n: int(v) for n, v in zip(FIGURES, row[2:], strict=True)},
+            agent=agent,
+            wadah=wadah,
+            figures=dict(figures.get(agent.id, empty)),
         )
-        for i, row in enumerate(rows)
+        for i, (agent, wadah) in enumerate(rows)
     ]
     decorate(session, out, month, with_commissions=with_commissions)
     return out, total

@@ -9,6 +9,7 @@ import json
 import pytest
 from openpyxl import load_workbook
 
+from perisai.reports.operations import SORTS
 from tests.reports.helpers import PRICE, build_history
 
 API_FIELDS = {
@@ -185,3 +186,21 @@ def test_commission_total_comes_from_the_commission_ledger(history, as_superviso
     # collection fee, and no acquisition fee (fewer than 25 new participants).
     a = rows[0]
     assert a["commission_total"] == 16_800 * 15 // 100
+
+
+@pytest.mark.parametrize("sort", sorted(SORTS))
+@pytest.mark.parametrize("order", ["asc", "desc"])
+def test_every_sort_orders_the_whole_list_by_its_column(history, as_supervisor, sort, order):
+    """The ranking sums only the figures its order needs; the page then shows every figure.
+    Whatever the column, the rows come in its order and carry the same figures as the rank."""
+    base = "/api/v1/reports/agents?month=2026-06"
+
+    def by_agent(rows):
+        return {r["agent_code"]: {k: v for k, v in r.items() if k != "rank"} for r in rows}
+
+    ranked = as_supervisor.get(base).get_json()
+    rows = as_supervisor.get(f"{base}&sort={sort}&order={order}").get_json()
+    assert by_agent(rows) == by_agent(ranked)
+    if sort != "rank":
+        values = [r[sort] for r in rows if r[sort] is not None]
+        assert values == sorted(values, reverse=order == "desc")
