@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from flask import abort
 from sqlalchemy import exists, func, insert, literal, select, text, update
@@ -329,8 +329,19 @@ def _insert_wadah_entries(session, month, group, rule, now) -> None:
 # --- figures of a month: frozen statements or running estimates --------------------------------
 
 
-def _window_for(month: Month, first_open: Month | None, branch_ids, agent_ids) -> Window:
-    return Window(month, first_open == month, tuple(branch_ids), tuple(agent_ids))
+def _window_for(
+    session: Session, month: Month, first_open: Month | None, branch_ids, agent_ids
+) -> Window:
+    since = None
+    if first_open == month:  # these branches' last close was the month before
+        closed_at = session.scalar(
+            select(func.min(CommissionClose.closed_at)).where(
+                CommissionClose.branch_id.in_(list(branch_ids)),
+                CommissionClose.month == month - 1,
+            )
+        )
+        since = closed_at - timedelta(days=1) if closed_at is not None else None
+    return Window(month, first_open == month, tuple(branch_ids), tuple(agent_ids), since)
 
 
 def estimate_figures(
@@ -338,7 +349,7 @@ def estimate_figures(
 ) -> dict[int, dict]:
     """Running estimate for agents of branches where `month` is still open (per agent)."""
     rule = rule_set_for(session, month, location="query")
-    window = _window_for(month, first_open, branch_ids, agent_ids)
+    window = _window_for(session, month, first_open, branch_ids, agent_ids)
     # Which payments are still unposted is settled first, once: left to the planner, it joined
     # every covered month of the agents' whole history before dropping the posted ones.
     unposted = (
