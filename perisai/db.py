@@ -6,7 +6,7 @@ import uuid
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
-from sqlalchemy import CHAR, DateTime, MetaData, String, TypeDecorator, func
+from sqlalchemy import CHAR, DateTime, MetaData, String, TypeDecorator, func, inspect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from perisai.months import Month
@@ -85,8 +85,6 @@ class TimestampMixin:
 def in_session(session, model, key):
     """The object with this primary key if the session already holds it, else None: unlike
     `session.get`, never a query (for callers that loaded what exists beforehand)."""
-    from sqlalchemy import inspect
-
     return session.identity_map.get(inspect(model).identity_key_from_primary_key([key]))
 
 

@@ -28,7 +28,7 @@ class Context:
     duplicates: Any = None  # the batch's likely duplicates (perisai.workers.operations)
 
 
-def _uuid(value) -> uuid.UUID | None:
+def parse_uuid(value) -> uuid.UUID | None:
     try:
         return uuid.UUID(str(value))
     except ValueError:
@@ -49,7 +49,7 @@ class WorkerRegister:
     @staticmethod
     def preload(payload: dict) -> list[tuple[str, uuid.UUID | None]]:
         """What the operation may find already stored: (kind, id)."""
-        return [("worker", _uuid(payload.get("id")))]
+        return [("worker", parse_uuid(payload.get("id")))]
 
     @staticmethod
     def apply(session, ctx: Context, payload: dict, *, savepoint: bool) -> Outcome:
@@ -89,8 +89,8 @@ class PaymentRecord:
 
     @staticmethod
     def preload(payload: dict) -> list[tuple[str, uuid.UUID | None]]:
-        worker_id = _uuid(payload.get("worker_id"))
-        return [("worker", worker_id), ("payer", worker_id), ("payment", _uuid(payload.get("id")))]
+        worker_id, payment_id = parse_uuid(payload.get("worker_id")), parse_uuid(payload.get("id"))
+        return [("worker", worker_id), ("payer", worker_id), ("payment", payment_id)]
 
     @staticmethod
     def apply(session, ctx: Context, payload: dict, *, savepoint: bool) -> Outcome:

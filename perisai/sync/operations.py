@@ -21,7 +21,7 @@ from werkzeug.exceptions import HTTPException
 from perisai.db import utcnow
 from perisai.errors import DomainError
 from perisai.sync import messages  # noqa: F401 - registers the feature's messages
-from perisai.sync.handlers import HANDLERS, Context, preload
+from perisai.sync.handlers import HANDLERS, Context, parse_uuid, preload
 from perisai.sync.models import SyncOperation
 
 log = logging.getLogger(__name__)
@@ -131,13 +131,13 @@ def _attempt(session, ctx: Context, op: dict, handler, digest: str, *, savepoint
     outcome (the client's id, created), so the usual operation costs one statement for it.
     """
     payload = op["payload"]
-    likely_id = payload.get("id")
+    likely_id = parse_uuid(payload.get("id"))
     record = SyncOperation(
         op_id=op["op_id"],
         user_id=ctx.user.id,
         type=op["type"],
         payload_hash=digest,
-        entity_id=str(likely_id) if _is_uuid(likely_id) else None,
+        entity_id=str(likely_id) if likely_id is not None else None,
         http_status=201,
         applied_at=utcnow(),
     )
@@ -158,13 +158,6 @@ def _attempt(session, ctx: Context, op: dict, handler, digest: str, *, savepoint
                 .values(entity_id=entity_id, http_status=http_status)
             )
     return record, outcome
-
-
-def _is_uuid(value) -> bool:
-    try:
-        return str(uuid.UUID(str(value))) == str(value)
-    except ValueError:
-        return False
 
 
 def _replay(session, ctx, op_id, op_type, digest, record: SyncOperation) -> OperationResult:
