@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from perisai.db import Base, MonthType, TimestampMixin, UTCDateTime, UUIDType, utcnow
 from perisai.months import Month
+
+if TYPE_CHECKING:
+    from perisai.workers.models import Worker
 
 CHANNELS = ("cash", "bank", "ewallet", "sponsor")
 SPONSOR_TYPES = ("apbn", "apbd", "apbdes", "csr")
@@ -146,6 +150,9 @@ class Payment(Base):
     request_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
+    # Also tells the unit of work that a participant is inserted before its payments when
+    # both are flushed together (a sync batch registers and takes the first payment at once).
+    worker: Mapped[Worker] = relationship()
     months: Mapped[list[PaymentMonth]] = relationship(
         back_populates="payment", order_by="PaymentMonth.month"
     )

@@ -28,7 +28,7 @@ from perisai.contributions.models import (
     SponsorPayment,
 )
 from perisai.contributions.rules import MonthPrice, NoRates, RuleBook, UnknownLevel
-from perisai.db import in_session, unique_insert
+from perisai.db import in_session, unique_insert, utcnow
 from perisai.errors import Conflict, ValidationFailed, field_error
 from perisai.months import Month, month_range
 from perisai.workers.models import Worker, status_for
@@ -216,6 +216,7 @@ def record_payment(
     rules: RuleBook | None = None,
     preloaded: bool = False,
     savepoint: bool = True,
+    flush: bool = True,
     earlier_payments: int | None = None,
 ) -> tuple[Payment, bool]:
     """Record one payment of 1–12 months; idempotent on the client's id.
@@ -224,6 +225,8 @@ def record_payment(
     unique (worker_id, active_month) refuses a month paid twice by concurrent requests.
     `preloaded`: an existing payment with this id is already in the session (see sync).
     `savepoint=False`: a clash on a unique key raises IntegrityError (see `unique_insert`).
+    `flush=False`: the payment is left pending for the caller to flush with others. Every
+    check comes before anything is added or changed, so a refusal leaves the session as it was.
     `earlier_payments`: how many payments the participant has, when the caller counted them
     already (sync, for a whole batch); the receipt number's unique key catches a stale count.
     """
@@ -267,6 +270,7 @@ def record_payment(
         sponsor_id=sponsor.id if sponsor is not None else None,
         sponsor_payment_id=sponsor_payment.id if sponsor_payment is not None else None,
         request_hash=fingerprint,
+        created_at=utcnow(),  # complete before it is flushed (see `flush`)
     )
     set_committed_value(payment, "reversal", None)  # a new payment: nothing to load
     rows = [
@@ -286,7 +290,7 @@ def record_payment(
         for price in quote.months
     ]
     try:
-        with unique_insert(session, savepoint=savepoint):
+        with unique_insert(session, savepoint=savepoint, flush=flush):
             session.add(payment)
             session.add_all(rows)
             # In the same flush, and undone with the savepoint if the months were taken.

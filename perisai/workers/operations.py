@@ -59,6 +59,7 @@ def register_worker(
     today: date | None = None,
     preloaded: bool = False,
     savepoint: bool = True,
+    flush: bool = True,
     duplicates: DuplicatePool | None = None,
 ) -> Registration:
     """Register one participant; idempotent on the client id; one participant per NIK.
@@ -66,6 +67,9 @@ def register_worker(
     `preloaded`: the caller already loaded the participant with this id if it exists (a sync
     batch does, for all its operations at once), so it is looked up in the session only.
     `savepoint=False`: a clash on a unique key raises IntegrityError (see `unique_insert`).
+    `flush=False`: the new participant is left pending for the caller to flush with others.
+    Every check comes before the participant is added, so a refusal leaves the session as it
+    was; the participant is complete before it is flushed (relationships, timestamps).
     `duplicates`: the likely duplicates of a whole batch, read at once (see DuplicatePool).
     """
     today = today or date.today()
@@ -83,18 +87,23 @@ def register_worker(
     # common case (a new NIK) saves a query. A clash on the random membership number (1 in
     # 10^9) is simply retried with another number.
     for _ in range(5):
+        now = utcnow()
         worker = Worker(
             id=worker_id,
             membership_number=new_membership_number(),
             registered_by_id=agent.id if agent else None,
             managed_by_id=agent.id if agent else None,
+            registered_by=agent,
+            managed_by=agent,
             branch_id=agent.wadah.branch_id if agent else scope.branch_id,
             request_hash=fingerprint,
-            consent_given_at=utcnow(),
+            consent_given_at=now,
+            created_at=now,
+            updated_at=now,
             **values,
         )
         try:
-            with unique_insert(session, savepoint=savepoint):
+            with unique_insert(session, savepoint=savepoint, flush=flush):
                 session.add(worker)
         except IntegrityError as error:
             if not savepoint:
