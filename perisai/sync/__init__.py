@@ -1,1 +1,1 @@
-"""The PWA's outbox endpoint: batches of client operations applied one savepoint at a time."""
+"""The PWA's outbox endpoint: batches of client operations, each answered on its own."""

@@ -26,6 +26,18 @@ class Context:
     # clashes on the receipt's unique key and the operation is redone the careful way.
     payment_counts: dict = field(default_factory=dict)
     duplicates: Any = None  # the batch's likely duplicates (perisai.workers.operations)
+    # What this batch added and has not flushed yet, by (kind, id): the session finds only
+    # flushed objects by id, and a payment may follow its participant's registration.
+    staged: dict = field(default_factory=dict)
+
+    def fresh(self) -> Context:
+        """The same caller with nothing loaded or staged (for applying a batch again)."""
+        return Context(self.user, self.scope, self.agent, self.today)
+
+
+class RedoCarefully(Exception):
+    """The batch cannot be applied all at once (an id twice in it, say): apply it again one
+    operation at a time."""
 
 
 def parse_uuid(value) -> uuid.UUID | None:
@@ -52,10 +64,12 @@ class WorkerRegister:
         return [("worker", parse_uuid(payload.get("id")))]
 
     @staticmethod
-    def apply(session, ctx: Context, payload: dict, *, savepoint: bool) -> Outcome:
+    def apply(session, ctx: Context, payload: dict, *, savepoint: bool, flush: bool) -> Outcome:
         from perisai.workers import operations, schemas
 
         data = _schema(schemas.WorkerCreateSchema).load(payload)
+        if not flush and ("worker", data.get("id")) in ctx.staged:
+            raise RedoCarefully  # registered earlier in this batch: a replay once flushed
         registration = operations.register_worker(
             session,
             scope=ctx.scope,
@@ -63,10 +77,13 @@ class WorkerRegister:
             data=data,
             preloaded=True,
             savepoint=savepoint,
+            flush=flush,
             duplicates=ctx.duplicates,
         )
         worker = registration.worker
         ctx.held.append(worker)
+        if registration.created and not flush:
+            ctx.staged["worker", worker.id] = worker
         if registration.created and ctx.duplicates is not None:
             ctx.duplicates.add(worker)
         return Outcome(
@@ -93,11 +110,11 @@ class PaymentRecord:
         return [("worker", worker_id), ("payer", worker_id), ("payment", payment_id)]
 
     @staticmethod
-    def apply(session, ctx: Context, payload: dict, *, savepoint: bool) -> Outcome:
+    def apply(session, ctx: Context, payload: dict, *, savepoint: bool, flush: bool) -> Outcome:
         from marshmallow import ValidationError
 
         from perisai.contributions import operations, schemas
-        from perisai.workers.operations import get_visible_worker
+        from perisai.workers.operations import can_read, get_visible_worker
 
         body = dict(payload)
         raw_worker_id = body.pop("worker_id", None)
@@ -107,7 +124,11 @@ class PaymentRecord:
             token = "field.required" if raw_worker_id is None else "field.invalid|UUID"
             raise ValidationError({"worker_id": [token]}) from error
         data = _schema(schemas.PaymentCreateSchema).load(body)
-        worker = get_visible_worker(session, ctx.scope, worker_id)
+        if not flush and ("payment", data.get("id")) in ctx.staged:
+            raise RedoCarefully  # recorded earlier in this batch: a replay once flushed
+        worker = ctx.staged.get(("worker", worker_id))
+        if worker is None or not can_read(ctx.scope, worker):
+            worker = get_visible_worker(session, ctx.scope, worker_id)
         payment, created = operations.record_payment(
             session,
             worker=worker,
@@ -115,10 +136,13 @@ class PaymentRecord:
             recorded_by=ctx.user,
             preloaded=True,
             savepoint=savepoint,
+            flush=flush,
             earlier_payments=None if savepoint else ctx.payment_counts.get(worker.id, 0),
         )
         if created:
             ctx.payment_counts[worker.id] = ctx.payment_counts.get(worker.id, 0) + 1
+            if not flush:
+                ctx.staged["payment", payment.id] = payment
         return Outcome(entity_id=payment.id, created=created, entity=_payment_entity(payment))
 
     @staticmethod

@@ -1,5 +1,7 @@
-"""Apply a batch of outbox operations: each in its own savepoint, each recorded by op_id.
+"""Apply a batch of outbox operations, each on its own and each recorded by op_id.
 
+A refused operation never undoes another: the batch is written all at once when the database
+accepts all of it, and otherwise applied again with each operation in its own savepoint.
 Results come back in request order. An applied operation is recorded in `sync_operations`
 together with a hash of its payload, so a replay (lost response, double tap, two tabs) returns
 `duplicate` with the same entity, and the same op_id with other content is `rejected` (409).
@@ -16,12 +18,13 @@ from dataclasses import dataclass, field
 from marshmallow import ValidationError
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm.exc import FlushError
 from werkzeug.exceptions import HTTPException
 
 from perisai.db import utcnow
 from perisai.errors import DomainError
 from perisai.sync import messages  # noqa: F401 - registers the feature's messages
-from perisai.sync.handlers import HANDLERS, Context, parse_uuid, preload
+from perisai.sync.handlers import HANDLERS, Context, RedoCarefully, parse_uuid, preload
 from perisai.sync.models import SyncOperation
 
 log = logging.getLogger(__name__)
@@ -54,26 +57,56 @@ def payload_hash(op_type, payload) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def apply_operations(session, *, ctx: Context, operations: list[dict]) -> list[OperationResult]:
-    """Apply every operation in order; never raises for one operation's failure."""
+def apply_operations(
+    session, *, ctx: Context, operations: list[dict], together: bool = True
+) -> list[OperationResult]:
+    """Apply every operation in order; never raises for one operation's failure.
+
+    First all at once: each operation is checked and staged, and the batch is flushed in one
+    go (a few multi-row statements instead of a savepoint and several statements for each).
+    Should the database refuse any of it (a NIK registered meanwhile, a random membership
+    number drawn twice, an op_id sent by another tab at the same moment), the batch's savepoint
+    undoes it all and every operation is applied again one at a time, in its own savepoint,
+    which gives each its own answer. `together=False` goes straight to that careful way.
+    """
     op_ids = [op["op_id"] for op in operations]
     known = {
         record.op_id: record
         for record in session.scalars(select(SyncOperation).where(SyncOperation.op_id.in_(op_ids)))
     }
+    if together:
+        try:
+            with session.begin_nested():
+                return _apply_together(session, ctx, operations, dict(known))
+        except (RedoCarefully, IntegrityError, FlushError):
+            ctx = ctx.fresh()  # what it staged or counted was undone with the savepoint
     preload(session, ctx, operations)
-    results = []
-    for op in operations:
-        result = _apply_one(session, ctx, op, known)
-        results.append(result)
+    return [_apply_one(session, ctx, op, known) for op in operations]
+
+
+def _apply_together(session, ctx: Context, operations: list[dict], known: dict):
+    """Check and stage every operation, then write them all: the ledger rows last, in one
+    statement. Raises RedoCarefully or the database's refusal instead of answering."""
+    preload(session, ctx, operations)
+    ledger: list[dict] = []
+    with session.no_autoflush:
+        results = [_apply_one(session, ctx, op, known, ledger=ledger) for op in operations]
+    session.flush()
+    if ledger:
+        session.connection().execute(_INSERT_RECORD, ledger)
     return results
 
 
-def _apply_one(session, ctx: Context, op: dict, known: dict) -> OperationResult:
+def _apply_one(
+    session, ctx: Context, op: dict, known: dict, ledger: list | None = None
+) -> OperationResult:
+    """One operation's answer. With `ledger`, the operation is staged (see `_stage`)."""
     op_id: uuid.UUID = op["op_id"]
     op_type, payload = op["type"], op["payload"]
     digest = payload_hash(op_type, payload)
     if op_id in known:
+        if ledger is not None and ("op", op_id) in ctx.staged:
+            raise RedoCarefully  # the same op_id earlier in this batch, not flushed yet
         return _replay(session, ctx, op_id, op_type, digest, known[op_id])
     handler = HANDLERS.get(op_type) if isinstance(op_type, str) else None
     if handler is None:
@@ -81,14 +114,17 @@ def _apply_one(session, ctx: Context, op: dict, known: dict) -> OperationResult:
     if not isinstance(payload, dict):
         return _rejected(op_id, 422, "sync.payload", {"json": {"payload": ["sync.payload"]}})
     try:
-        try:
-            record, outcome = _attempt(session, ctx, op, handler, digest, savepoint=False)
-        except IntegrityError:
-            # A unique key clashed inside the operation (a NIK registered already, a random
-            # membership number drawn twice): again, with the operation's own savepoints,
-            # which turn the clash into its proper answer (the existing participant, a new
-            # number). Only the rare clash pays for those savepoints.
-            record, outcome = _attempt(session, ctx, op, handler, digest, savepoint=True)
+        if ledger is not None:
+            record, outcome = _stage(session, ctx, op, handler, digest, ledger)
+        else:
+            try:
+                record, outcome = _attempt(session, ctx, op, handler, digest, savepoint=False)
+            except IntegrityError:
+                # A unique key clashed inside the operation (a NIK registered already, a random
+                # membership number drawn twice): again, with the operation's own savepoints,
+                # which turn the clash into its proper answer (the existing participant, a new
+                # number). Only the rare clash pays for those savepoints.
+                record, outcome = _attempt(session, ctx, op, handler, digest, savepoint=True)
     except _OpIdTaken:
         winner = session.scalars(
             select(SyncOperation)
@@ -105,12 +141,14 @@ def _apply_one(session, ctx: Context, op: dict, known: dict) -> OperationResult:
         return _rejected(op_id, error.status_code, error.message, error.errors, error.extra)
     except HTTPException as error:
         return _rejected(op_id, error.code or 400, f"http.{error.code}")
+    except (RedoCarefully, OperationalError):
+        raise  # the batch again, one at a time / the database itself is gone: the phone retries
     except IntegrityError:
         # A unique constraint the operation does not answer itself.
         return _rejected(op_id, 409, "http.409")
-    except OperationalError:
-        raise  # the database itself is gone: the whole request fails, the phone retries
     except Exception:  # one broken operation must not undo the others
+        if ledger is not None:
+            raise RedoCarefully from None  # it may have staged half its work: undo it all
         log.exception("sync operation %s (%s) failed", op_id, op_type)
         return _rejected(op_id, 500, "sync.failed")
     known[op_id] = record
@@ -123,16 +161,10 @@ def _apply_one(session, ctx: Context, op: dict, known: dict) -> OperationResult:
     )
 
 
-def _attempt(session, ctx: Context, op: dict, handler, digest: str, *, savepoint: bool):
-    """The operation and its ledger row in one savepoint: all of it stays, or none.
-
-    The ledger row is written first (the op_id settles a race between two tabs before any work
-    is done), with plain SQL rather than through the ORM's unit of work, and with the likely
-    outcome (the client's id, created), so the usual operation costs one statement for it.
-    """
-    payload = op["payload"]
-    likely_id = parse_uuid(payload.get("id"))
-    record = SyncOperation(
+def _ledger_record(op: dict, ctx: Context, digest: str) -> SyncOperation:
+    """The op_id's ledger row with the likely outcome: the client's id, created."""
+    likely_id = parse_uuid(op["payload"].get("id"))
+    return SyncOperation(
         op_id=op["op_id"],
         user_id=ctx.user.id,
         type=op["type"],
@@ -141,14 +173,40 @@ def _attempt(session, ctx: Context, op: dict, handler, digest: str, *, savepoint
         http_status=201,
         applied_at=utcnow(),
     )
+
+
+def _stage(session, ctx: Context, op: dict, handler, digest: str, ledger: list):
+    """The operation checked and left pending, its ledger row kept for the batch's insert.
+
+    The operations refuse before they add or change anything, so a refused one leaves
+    nothing behind; anything else that goes wrong sends the batch the careful way.
+    """
+    record = _ledger_record(op, ctx, digest)
+    outcome = handler.apply(session, ctx, op["payload"], savepoint=False, flush=False)
+    record.entity_id, record.http_status = str(outcome.entity_id), 201 if outcome.created else 200
+    ledger.append(_row(record))
+    ctx.staged["op", record.op_id] = record
+    return record, outcome
+
+
+def _row(record: SyncOperation) -> dict:
+    return {c.key: getattr(record, c.key) for c in _LEDGER.columns}
+
+
+def _attempt(session, ctx: Context, op: dict, handler, digest: str, *, savepoint: bool):
+    """The operation and its ledger row in one savepoint: all of it stays, or none.
+
+    The ledger row is written first (the op_id settles a race between two tabs before any work
+    is done), with plain SQL rather than through the ORM's unit of work, and with the likely
+    outcome (the client's id, created), so the usual operation costs one statement for it.
+    """
+    record = _ledger_record(op, ctx, digest)
     with session.begin_nested():
         try:
-            session.connection().execute(
-                _INSERT_RECORD, {c.key: getattr(record, c.key) for c in _LEDGER.columns}
-            )
+            session.connection().execute(_INSERT_RECORD, _row(record))
         except IntegrityError as error:
             raise _OpIdTaken from error
-        outcome = handler.apply(session, ctx, payload, savepoint=savepoint)
+        outcome = handler.apply(session, ctx, op["payload"], savepoint=savepoint, flush=True)
         entity_id, http_status = str(outcome.entity_id), 201 if outcome.created else 200
         if (record.entity_id, record.http_status) != (entity_id, http_status):
             record.entity_id, record.http_status = entity_id, http_status

@@ -233,7 +233,9 @@ def test_a_membership_number_drawn_twice_is_drawn_again(as_agent, db, org, monke
 
     taken = make_worker(db.session, org.agent).membership_number
     db.session.commit()
-    draws = iter([taken, "12345678903"])
+    # Taken when the batch is written at once, again when the operation is applied alone
+    # without its savepoint, and again with it, where it is drawn anew.
+    draws = iter([taken, taken, taken, "12345678903"])
     monkeypatch.setattr(workers, "new_membership_number", lambda: next(draws))
     [result] = sync(as_agent, op())
     assert result["status"] == "applied"
