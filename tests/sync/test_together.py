@@ -107,6 +107,7 @@ def _varied_batch(as_agent, db, org) -> list[dict]:
         op(payload=look_alike),
         earlier,
         payment_op(new_id, one, paid_on=tomorrow),
+        op(payload={**earlier["payload"], "id": str(uuid.uuid4())}),  # the NIK is taken
     ]
 
 
@@ -197,7 +198,10 @@ def test_all_at_once_answers_and_stores_exactly_as_one_at_a_time(as_agent, db, o
         "applied",
         "duplicate",
         "rejected",
+        "rejected",
     ]
+    assert together[11]["http_status"] == 409
+    assert together[11]["details"]["worker_id"] == operations[9]["payload"]["id"]
     assert together[8]["warnings"][0]["code"] == "possible_duplicate"
     assert together[2]["entity"]["receipt_number"].endswith("-002")
     # The registration's answer is the participant as it stood then, before its payments.
