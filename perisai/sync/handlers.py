@@ -35,9 +35,10 @@ class Context:
         return Context(self.user, self.scope, self.agent, self.today)
 
 
-class RedoCarefully(Exception):
-    """The batch cannot be applied all at once (an id twice in it, say): apply it again one
-    operation at a time."""
+class WriteStagedFirst(Exception):
+    """The operation names something staged earlier in its batch and not written yet (the
+    same participant, payment or op_id sent twice): write what is staged, then apply the
+    operation on its own. Raised before the operation stages anything."""
 
 
 def parse_uuid(value) -> uuid.UUID | None:
@@ -69,7 +70,7 @@ class WorkerRegister:
 
         data = _schema(schemas.WorkerCreateSchema).load(payload)
         if not flush and ("worker", data.get("id")) in ctx.staged:
-            raise RedoCarefully  # registered earlier in this batch: a replay once flushed
+            raise WriteStagedFirst  # registered earlier in this batch
         registration = operations.register_worker(
             session,
             scope=ctx.scope,
@@ -125,7 +126,7 @@ class PaymentRecord:
             raise ValidationError({"worker_id": [token]}) from error
         data = _schema(schemas.PaymentCreateSchema).load(body)
         if not flush and ("payment", data.get("id")) in ctx.staged:
-            raise RedoCarefully  # recorded earlier in this batch: a replay once flushed
+            raise WriteStagedFirst  # recorded earlier in this batch
         worker = ctx.staged.get(("worker", worker_id))
         if worker is None or not can_read(ctx.scope, worker):
             worker = get_visible_worker(session, ctx.scope, worker_id)

@@ -24,7 +24,7 @@ from werkzeug.exceptions import HTTPException
 from perisai.db import utcnow
 from perisai.errors import DomainError
 from perisai.sync import messages  # noqa: F401 - registers the feature's messages
-from perisai.sync.handlers import HANDLERS, Context, RedoCarefully, parse_uuid, preload
+from perisai.sync.handlers import HANDLERS, Context, WriteStagedFirst, parse_uuid, preload
 from perisai.sync.models import SyncOperation
 
 log = logging.getLogger(__name__)
@@ -63,7 +63,8 @@ def apply_operations(
     """Apply every operation in order; never raises for one operation's failure.
 
     First all at once: each operation is checked and staged, and the batch is flushed in one
-    go (a few multi-row statements instead of a savepoint and several statements for each).
+    go (a few multi-row statements instead of a savepoint and several statements for each;
+    an operation naming one staged before it, a double tap, splits the batch there).
     Should the database refuse any of it (a NIK registered meanwhile, a random membership
     number drawn twice, an op_id sent by another tab at the same moment), the batch's savepoint
     undoes it all and every operation is applied again one at a time, in its own savepoint,
@@ -78,23 +79,41 @@ def apply_operations(
         try:
             with session.begin_nested():
                 return _apply_together(session, ctx, operations, dict(known))
-        except (RedoCarefully, IntegrityError, FlushError):
+        except (_HalfStaged, IntegrityError, FlushError):
             ctx = ctx.fresh()  # what it staged or counted was undone with the savepoint
     preload(session, ctx, operations)
     return [_apply_one(session, ctx, op, known) for op in operations]
 
 
+class _HalfStaged(Exception):
+    """An operation failed unexpectedly and may have staged part of its work."""
+
+
 def _apply_together(session, ctx: Context, operations: list[dict], known: dict):
-    """Check and stage every operation, then write them all: the ledger rows last, in one
-    statement. Raises RedoCarefully or the database's refusal instead of answering."""
+    """Check and stage the operations, then write them: the ledger rows last, in one statement.
+    An operation that names something staged before it is applied on its own after what is
+    staged has been written. Raises _HalfStaged or the database's refusal instead of answering.
+    """
     preload(session, ctx, operations)
     ledger: list[dict] = []
+    results = []
     with session.no_autoflush:
-        results = [_apply_one(session, ctx, op, known, ledger=ledger) for op in operations]
+        for op in operations:
+            try:
+                results.append(_apply_one(session, ctx, op, known, ledger=ledger))
+            except WriteStagedFirst:
+                _write_staged(session, ctx, ledger)
+                results.append(_apply_one(session, ctx, op, known))
+    _write_staged(session, ctx, ledger)
+    return results
+
+
+def _write_staged(session, ctx: Context, ledger: list[dict]) -> None:
     session.flush()
     if ledger:
         session.connection().execute(_INSERT_RECORD, ledger)
-    return results
+    ledger.clear()
+    ctx.staged.clear()  # written: the session finds them by id now (`ctx.held` keeps them)
 
 
 def _apply_one(
@@ -106,7 +125,7 @@ def _apply_one(
     digest = payload_hash(op_type, payload)
     if op_id in known:
         if ledger is not None and ("op", op_id) in ctx.staged:
-            raise RedoCarefully  # the same op_id earlier in this batch, not flushed yet
+            raise WriteStagedFirst  # the same op_id earlier in this batch
         return _replay(session, ctx, op_id, op_type, digest, known[op_id])
     handler = HANDLERS.get(op_type) if isinstance(op_type, str) else None
     if handler is None:
@@ -141,14 +160,14 @@ def _apply_one(
         return _rejected(op_id, error.status_code, error.message, error.errors, error.extra)
     except HTTPException as error:
         return _rejected(op_id, error.code or 400, f"http.{error.code}")
-    except (RedoCarefully, OperationalError):
-        raise  # the batch again, one at a time / the database itself is gone: the phone retries
+    except (WriteStagedFirst, OperationalError):
+        raise  # written first, then alone / the database itself is gone: the phone retries
     except IntegrityError:
         # A unique constraint the operation does not answer itself.
         return _rejected(op_id, 409, "http.409")
     except Exception:  # one broken operation must not undo the others
         if ledger is not None:
-            raise RedoCarefully from None  # it may have staged half its work: undo it all
+            raise _HalfStaged from None  # undo the batch, then apply it the careful way
         log.exception("sync operation %s (%s) failed", op_id, op_type)
         return _rejected(op_id, 500, "sync.failed")
     known[op_id] = record

@@ -210,6 +210,21 @@ def test_all_at_once_answers_and_stores_exactly_as_one_at_a_time(as_agent, db, o
     assert len(stored_together["ledger"]) == 1 + 5
 
 
+def test_a_double_tap_splits_the_batch_and_answers_as_one_at_a_time(as_agent, db, org, monkeypatch):
+    """The same participant under a second op_id, and the same op_id twice, name what the batch
+    staged before them: that is written, then they are answered on their own."""
+    operations = _varied_batch(as_agent, db, org)
+    again = {**operations[0], "op_id": str(uuid.uuid4())}
+    operations = [_loaded(o) for o in [*operations, again, operations[1], operations[0]]]
+    together, stored_together, seen = _apply(db, org, operations, monkeypatch, together=True)
+    assert _savepoints(seen) == 2  # the batch's, and the second registration's own
+    alone, stored_alone, _ = _apply(db, org, operations, monkeypatch, together=False)
+    assert (together, stored_together) == (alone, stored_alone)
+    assert [answer["status"] for answer in together[-3:]] == ["duplicate"] * 3
+    assert together[-3]["entity"]["id"] == operations[0]["payload"]["id"]
+    assert together[-2]["entity"] == together[1]["entity"]
+
+
 def test_a_broken_operation_in_a_batch_is_redone_alone_and_undoes_only_itself(
     as_agent, db, org, monkeypatch, caplog
 ):
