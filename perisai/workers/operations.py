@@ -85,9 +85,10 @@ def register_worker(
     if duplicates is not None and values["nik"] in duplicates.niks_taken:
         _raise_if_nik_taken(session, values["nik"], scope)
     worker_id = data.get("id") or uuid.uuid4()
-    # No "is this NIK taken?" pre-check: the unique constraint answers it, race-free, and the
-    # common case (a new NIK) saves a query. A clash on the random membership number (1 in
-    # 10^9) is simply retried with another number.
+    # Otherwise no "is this NIK taken?" query: the unique constraint answers it, race-free, and
+    # the common case (a new NIK) saves a query. (A sync batch reads its taken NIKs at once, as
+    # a clash costs it more.) A clash on the random membership number (1 in 10^9) is simply
+    # retried with another number.
     for _ in range(5):
         now = utcnow()
         worker = Worker(
@@ -95,8 +96,8 @@ def register_worker(
             membership_number=new_membership_number(),
             registered_by_id=agent.id if agent else None,
             managed_by_id=agent.id if agent else None,
-            registered_by=agent,
-            managed_by=agent,
+            registered_by=agent,  # the ids for scope checks, the objects for the answer,
+            managed_by=agent,  # both before the participant is flushed
             branch_id=agent.wadah.branch_id if agent else scope.branch_id,
             request_hash=fingerprint,
             consent_given_at=now,
