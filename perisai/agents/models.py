@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from perisai.db import Base, TimestampMixin, UTCDateTime
@@ -17,11 +17,15 @@ class Branch(TimestampMixin, Base):
     """A Kantor Cabang of BPJS Ketenagakerjaan."""
 
     __tablename__ = "branches"
+    __table_args__ = (CheckConstraint("time_zone IN ('WIB', 'WITA', 'WIT')", name="time_zone"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(20), unique=True)
     name: Mapped[str] = mapped_column(String(120))
     region_code: Mapped[str] = mapped_column(String(13), doc="Kemendagri regency code PP.KK")
+    time_zone: Mapped[str] = mapped_column(
+        String(4), default="WIB", server_default="WIB", doc="WIB, WITA or WIT: the branch's today"
+    )
 
     wadahs: Mapped[list[Wadah]] = relationship(back_populates="branch")
 
