@@ -8,7 +8,7 @@ from flask import abort, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from perisai.auth.permissions import check_csrf
+from perisai.auth.permissions import check_agent_active, check_csrf
 
 
 def init_app(app):
@@ -30,6 +30,7 @@ def init_app(app):
 
     User.get_id = lambda self: f"{self.id}:{_stamp(self)}"
     app.before_request(check_csrf)
+    app.before_request(check_agent_active)
     app.before_request(refuse_form_bodies_on_the_api)
 
     @app.after_request

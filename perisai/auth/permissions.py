@@ -13,9 +13,14 @@ from dataclasses import dataclass
 from flask import abort, request, session
 from flask_login import current_user
 
+import perisai.auth.messages  # noqa: F401 - registers the messages
 from perisai.errors import NotAllowed
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# Writes a suspended or dismissed agent may still make: leaving, or logging in as someone else.
+ALWAYS_ALLOWED_ENDPOINTS = frozenset(
+    {"auth.Login", "auth.Logout", "supervisor.login", "supervisor.logout"}
+)
 
 
 @dataclass(frozen=True)
@@ -72,3 +77,17 @@ def check_csrf() -> None:
     sent = request.headers.get("X-CSRF-Token") or request.form.get("csrf_token", "")
     if not expected or not hmac.compare_digest(str(expected), str(sent)):
         raise NotAllowed("auth.csrf")
+
+
+def check_agent_active() -> None:
+    """An agent whose status is not `active` writes nothing (API.md: 403 on every write); it
+    still reads its portfolio and can log out (before_request hook, after the CSRF check)."""
+    if request.method in SAFE_METHODS or not current_user.is_authenticated:
+        return
+    if current_user.role != "agent" or request.endpoint in ALWAYS_ALLOWED_ENDPOINTS:
+        return
+    status = current_user.agent.status if current_user.agent else "terminated"
+    if status != "active":
+        token = "auth.agent_suspended" if status == "suspended" else "auth.agent_terminated"
+        # `agent_status` lets the PWA tell this 403 from a stale CSRF token and keep its outbox.
+        raise NotAllowed(token, extra={"agent_status": status})
