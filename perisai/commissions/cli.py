@@ -28,6 +28,10 @@ def _fail(error):
     raise click.ClickException(f"{t(error.message)} {fields}") from error
 
 
+def _months(ctx, param, values):
+    return [_month(ctx, param, value) for value in values]
+
+
 @perisai_cli.command("standing")
 @click.option("--month", required=True, callback=_month, help="YYYY-MM")
 def standing_command(month):
@@ -56,15 +60,22 @@ def standing_command(month):
 @perisai_cli.command("close-commissions")
 @click.option("--month", required=True, callback=_month, help="YYYY-MM")
 @click.option("--branch", default="all", help="branch code, or all")
-def close_command(month, branch):
-    """Close a commission month for a branch or all branches (idempotent)."""
+@click.option(
+    "--including",
+    multiple=True,
+    callback=_months,
+    help="YYYY-MM: an earlier month still open that this close closes too (repeat for each)",
+)
+def close_command(month, branch, including):
+    """Close an ended commission month for a branch or all branches (idempotent); earlier
+    months still open are closed too only when named with --including."""
     from perisai.auth.permissions import Scope
-    from perisai.commissions import operations
+    from perisai.commissions import close, operations
     from perisai.errors import DomainError
 
     try:
         ids = operations.branch_ids_for_close(db.session, Scope("admin", None, None), branch)
-        result = operations.close_commission_month(db.session, month=month, branch_ids=ids)
+        result = close.close_month(db.session, month=month, branch_ids=ids, including=including)
     except DomainError as error:
         _fail(error)
     db.session.commit()

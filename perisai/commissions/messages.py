@@ -12,6 +12,21 @@ register(
             "Bulan {0} belum dimulai dan tidak dapat ditutup.",
             "{0} has not started and cannot be closed.",
         ),
+        "commissions.month_not_ended": (
+            "Bulan {0} belum berakhir di zona waktu kantor cabang ({1}); bulan ini dapat "
+            "ditutup setelah tanggal {2} berakhir.",
+            "{0} has not ended in the branch's time zone ({1}); it can be closed once {2} is over.",
+        ),
+        "commissions.earlier_open": (
+            "Menutup {0} juga menutup bulan sebelumnya yang masih terbuka: {1}. Sebutkan bulan "
+            "itu di 'including' untuk menutupnya sekaligus, atau tutup satu per satu berurutan.",
+            "Closing {0} also closes the earlier months still open: {1}. Name them in "
+            "'including' to close them too, or close them one by one in order.",
+        ),
+        "commissions.including_not_earlier": (
+            "Bulan {0} bukan bulan sebelum {1}.",
+            "{0} is not a month before {1}.",
+        ),
         "commissions.unknown_branch": ("Kantor cabang tidak dikenal.", "Unknown branch."),
         "commissions.branch_required": (
             "Sebutkan kantor cabang (atau 'all').",

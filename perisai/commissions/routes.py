@@ -12,7 +12,7 @@ import perisai.commissions.cli  # noqa: F401 - registers `flask perisai standing
 from perisai.agents.models import Agent
 from perisai.api import Blueprint, paginate, pdf_response
 from perisai.auth.permissions import current_scope, login_required, roles_required
-from perisai.commissions import operations, render, rules, standing, statements
+from perisai.commissions import close, operations, render, rules, standing, statements
 from perisai.commissions.models import CommissionRuleSet, StandingFlag
 from perisai.commissions.schemas import (
     AgentStatusSchema,
@@ -131,13 +131,17 @@ class CloseMonth(MethodView):
     @blp.arguments(CloseBodySchema)
     @blp.response(200, CloseResultSchema)
     def post(self, query, body, month):
-        """Close the month for the branch (admin: `branch` code, or all); idempotent."""
+        """Close an ended month for the branch (admin: `branch` code, or all); idempotent."""
         scope, month = current_scope(), _path_month(month)
         branch_ids = operations.branch_ids_for_close(
             db.session, scope, body.get("branch") or query["branch"]
         )
-        result = operations.close_commission_month(
-            db.session, month=month, branch_ids=branch_ids, closed_by=current_user
+        result = close.close_month(
+            db.session,
+            month=month,
+            branch_ids=branch_ids,
+            including=body["including"],
+            closed_by=current_user,
         )
         db.session.commit()
         return operations.serialize_close(db.session, result)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from marshmallow import fields
+from marshmallow import fields, validate
 
 from perisai.api import Length, MonthField, PageArgs, QuerySchema, Range, Schema
 
@@ -25,6 +25,15 @@ class CloseQuerySchema(QuerySchema):
 
 class CloseBodySchema(Schema):
     branch = fields.String(load_default=None, validate=Length(max=20))
+    including = fields.List(
+        MonthField(),
+        load_default=list,
+        validate=validate.Length(max=600, error="field.max_items|600"),
+        metadata={
+            "description": "earlier months still open that this close closes too (else 409 "
+            "with `open_months`)"
+        },
+    )
 
 
 class StatementSchema(Schema):
