@@ -136,10 +136,14 @@ async function updateStatus() {
   badge.classList.toggle("hidden", !count);
   const auth = document.getElementById("auth-banner");
   const needLogin = outbox.state.authNeeded && app.session;
-  auth.classList.toggle("hidden", !needLogin);
+  const refused = !needLogin && outbox.state.refused && app.session;
+  auth.classList.toggle("hidden", !needLogin && !refused);
   if (needLogin) {
     auth.replaceChildren(h("span", {}, t("auth.expired", count)),
       h("a", { href: "#/login", class: "button small" }, t("auth.login_again")));
+  } else if (refused) {
+    auth.replaceChildren(h("span", { id: "refused-reason" }, outbox.state.refused),
+      h("span", {}, " " + t("sync.kept", count)));
   }
   for (const fn of statusWatchers) fn(count);
 }

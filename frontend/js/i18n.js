@@ -16,6 +16,7 @@ const C = {
   "sync.sending": ["Mengirim…", "Sending…"],
   "sync.waiting": ["{0} belum terkirim", "{0} not sent"],
   "sync.done": ["Semua terkirim", "All sent"],
+  "sync.kept": ["{0} data tetap tersimpan di HP ini dan dikirim setelah akun aktif lagi.", "{0} records stay on this phone and are sent once the account is active again."],
   "update.available": ["Versi baru aplikasi tersedia.", "A new version of the app is ready."],
   "update.reload": ["Muat ulang", "Reload"],
   "auth.expired": ["Sesi Anda berakhir. Masuk lagi untuk mengirim {0} data.", "Your session ended. Log in again to send {0} records."],

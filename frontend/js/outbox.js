@@ -12,7 +12,9 @@ const TIMER_MS = 30000;
 const LEASE_MS = 60000;
 const TAB_ID = uuid();
 
-export const state = { sending: false, authNeeded: false, offline: !navigator.onLine, lastSync: null };
+// `refused`: the server's message when it refuses every write of this agent (suspended or
+// dismissed: 403 with `agent_status`). The outbox keeps everything and tries again later.
+export const state = { sending: false, authNeeded: false, offline: !navigator.onLine, lastSync: null, refused: null };
 const listeners = new Set();
 let userId = null;
 let timer = null;
@@ -171,11 +173,17 @@ async function sendAll() {
     state.lastSync = new Date().toISOString();
   } catch (error) {
     if (error instanceof api.ApiError && error.status === 401) needAuth();
+    else if (agentRefused(error)) state.refused = error.body.message || error.message;
     else console.warn("sync stopped", error);
   } finally {
     state.sending = false;
     emit();
   }
+}
+
+// The agent's account may not write (suspended/dismissed): nothing in the outbox is at fault.
+function agentRefused(error) {
+  return error instanceof api.ApiError && error.status === 403 && Boolean(error.body.agent_status);
 }
 
 async function sendBatch(ops) {
@@ -184,7 +192,9 @@ async function sendBatch(ops) {
   try {
     answer = await api.post("/sync", body);
   } catch (error) {
-    if (error instanceof api.ApiError && error.status === 403) {
+    if (agentRefused(error)) {
+      throw error;
+    } else if (error instanceof api.ApiError && error.status === 403) {
       // A stale CSRF token (e.g. the server restarted the session): fetch a fresh one once.
       const me = await api.get("/auth/me");
       api.setCsrf(me.csrf_token);
@@ -198,6 +208,7 @@ async function sendBatch(ops) {
     }
   }
   state.offline = false;
+  state.refused = null;
   const byOp = new Map(ops.map((r) => [r.op_id, r]));
   let progressed = false;
   for (const result of answer.results) {
@@ -223,10 +234,12 @@ async function sendPhoto(record) {
   } catch (error) {
     if (error instanceof api.NetworkError) return false;
     if (error instanceof api.ApiError && error.status === 401) throw error;
+    if (agentRefused(error)) throw error;
     await mark(record, { state: "rejected", attempts: record.attempts + 1, error: { http_status: error.status, message: error.message, errors: error.body.errors || {} } });
     return true;
   }
   await db.del("outbox", record.seq);
+  state.refused = null;
   emit();
   return true;
 }
