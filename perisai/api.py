@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import logging
-import re
 
 import marshmallow as ma
 from flask import Response, current_app
@@ -15,8 +15,9 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import BadRequest, HTTPException, ServiceUnavailable
 
+from perisai import text
 from perisai.errors import DomainError
-from perisai.i18n import t, translate_errors
+from perisai.i18n import CATALOGUE, t, translate_errors
 from perisai.months import Month
 
 log = logging.getLogger(__name__)
@@ -97,12 +98,11 @@ class Api(SmorestApi):
 
 
 INT32_MAX = 2**31 - 1
-_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-def _no_control_characters(value: str) -> None:
-    if _CONTROL_CHARACTERS.search(value):
-        raise ma.ValidationError("field.control_characters")
+def _plain_text(value: str) -> None:
+    if token := text.problem(value):
+        raise ma.ValidationError(token)
 
 
 class Schema(ma.Schema):
@@ -111,26 +111,103 @@ class Schema(ma.Schema):
     class Meta:
         unknown = ma.RAISE
 
-    error_messages = {"unknown": "field.unknown"}
+    error_messages = {"unknown": "field.unknown", "type": "field.invalid|Nested"}
 
     def on_bind_field(self, field_name, field_obj):
-        # Only marshmallow's stock English messages become tokens; custom ones stay.
-        stock = {}
-        for cls in reversed(type(field_obj).__mro__):
-            stock.update(getattr(cls, "default_error_messages", {}))
-        kind = type(field_obj).__name__
-        for key, message in field_obj.error_messages.items():
-            if stock.get(key) == message and not message.startswith("field."):
-                token = f"field.invalid|{kind}" if key == "invalid" else f"field.{key}"
-                field_obj.error_messages[key] = token
-        if isinstance(field_obj, fields.String):
-            # PostgreSQL text cannot hold NUL, and no field of ours means a control character.
-            field_obj.validators = [*field_obj.validators, _no_control_characters]
-        if isinstance(field_obj, fields.Integer) and not any(
-            isinstance(v, validate.Range) and v.max is not None for v in field_obj.validators
-        ):
-            # An unbounded integer would reach a 32-bit column and fail there as a 500.
-            field_obj.validators = [*field_obj.validators, Range(min=-INT32_MAX, max=INT32_MAX)]
+        prepare_field(field_obj)
+
+
+def prepare_field(field_obj: fields.Field) -> None:
+    """Make a field's stock English messages tokens of the catalogue (perisai.i18n), refuse
+    text that is not plain (perisai.text) and bound integers; inner fields of lists, tuples and
+    mappings too. Custom messages stay as they are."""
+    if getattr(field_obj, "_perisai_prepared", False):
+        return
+    field_obj._perisai_prepared = True
+    stock = {}
+    for cls in reversed(type(field_obj).__mro__):
+        stock.update(getattr(cls, "default_error_messages", {}))
+    for key, message in field_obj.error_messages.items():
+        if stock.get(key) == message and not message.startswith("field."):
+            field_obj.error_messages[key] = _field_token(field_obj, key)
+    items = isinstance(field_obj, fields.List | fields.Tuple | fields.Dict) or (
+        isinstance(field_obj, fields.Nested) and field_obj.many
+    )
+    field_obj.validators = [_validator_with_token(v, items=items) for v in field_obj.validators]
+    if isinstance(field_obj, fields.String):
+        # PostgreSQL text cannot hold NUL; no name or address may hide or reorder its text.
+        field_obj.validators = [*field_obj.validators, _plain_text]
+    if isinstance(field_obj, fields.Integer) and not any(
+        isinstance(v, validate.Range) and v.max is not None for v in field_obj.validators
+    ):
+        # An unbounded integer would reach a 32-bit column and fail there as a 500.
+        field_obj.validators = [*field_obj.validators, Range(min=-INT32_MAX, max=INT32_MAX)]
+    inner = [getattr(field_obj, "inner", None), getattr(field_obj, "key_field", None)]
+    inner += [getattr(field_obj, "value_field", None), *getattr(field_obj, "tuple_fields", ())]
+    for each in inner:
+        if isinstance(each, fields.Field):
+            prepare_field(each)
+
+
+def _field_token(field_obj: fields.Field, key: str) -> str:
+    if key == "unknown" and isinstance(field_obj, fields.Enum):
+        return "field.one_of|" + field_obj.choices_text
+    if key != "invalid":
+        return f"field.{key}"
+    for cls in type(field_obj).__mro__:  # the nearest kind the catalogue has a sentence for
+        if f"field.invalid|{cls.__name__}" in CATALOGUE:
+            return f"field.invalid|{cls.__name__}"
+    return "field.invalid"
+
+
+_STOCK_TOKENS = {
+    validate.Email: "field.invalid|Email",
+    validate.URL: "field.invalid|Url",
+    validate.Regexp: "field.pattern",
+    validate.Equal: "field.invalid",
+    validate.NoneOf: "field.invalid",
+    validate.Predicate: "field.invalid",
+    validate.ContainsOnly: "field.invalid",
+    validate.ContainsNoneOf: "field.invalid",
+}
+
+
+def _validator_with_token(validator, *, items: bool):
+    """The validator with a catalogue token for its message; lengths of lists count items."""
+    if isinstance(validator, validate.Length):
+        stock = validator.error is None or validator.error.startswith("field.length")
+        if stock:
+            kind = "items" if items else "length"
+            error = _length_token(kind, validator.min, validator.max, validator.equal)
+            return validate.Length(validator.min, validator.max, equal=validator.equal, error=error)
+    elif isinstance(validator, validate.Range) and validator.error is None:
+        if validator.min_inclusive and validator.max_inclusive:
+            return Range(min=validator.min, max=validator.max)
+        return validate.Range(
+            validator.min,
+            validator.max,
+            min_inclusive=validator.min_inclusive,
+            max_inclusive=validator.max_inclusive,
+            error="field.invalid",
+        )
+    elif isinstance(validator, validate.OneOf) and validator.error == validator.default_message:
+        return OneOf(validator.choices)
+    elif isinstance(validator, validate.Validator):
+        token = _STOCK_TOKENS.get(type(validator))
+        if token and getattr(validator, "error", None) == type(validator).default_message:
+            validator = copy.copy(validator)
+            validator.error = token
+    return validator
+
+
+def _length_token(kind: str, min=None, max=None, equal=None) -> str:
+    if equal is not None:
+        return f"field.{kind}_equal|{equal}"
+    if min and max is not None:
+        return f"field.{kind}|{min}|{max}"
+    if max is not None:
+        return f"field.{kind}_max|{max}"
+    return f"field.{kind}_min|{min or 0}"
 
 
 class QuerySchema(Schema):
@@ -162,9 +239,10 @@ def Range(min=None, max=None):  # noqa: N802 - reads like marshmallow's validato
 
 
 def Length(min=None, max=None, equal=None):  # noqa: N802
-    if equal is not None:
-        return validate.Length(equal=equal, error=f"field.length|{equal}|{equal}")
-    return validate.Length(min=min, max=max, error=f"field.length|{min or 0}|{max}")
+    """A length of text; on a list (see prepare_field) the message counts items."""
+    return validate.Length(
+        min=min, max=max, equal=equal, error=_length_token("length", min, max, equal)
+    )
 
 
 def OneOf(choices):  # noqa: N802

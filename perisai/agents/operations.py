@@ -7,12 +7,13 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from perisai import clock, text
 from perisai.agents.models import Agent, Branch, Wadah
-from perisai.db import utcnow
 from perisai.errors import field_error
 
 
 def create_branch(session: Session, *, code: str, name: str, region_code: str) -> Branch:
+    text.check(code=code, name=name)
     branch = Branch(code=code, name=name, region_code=region_code)
     session.add(branch)
     session.flush()
@@ -31,6 +32,7 @@ def create_wadah(
     bank_account: str,
     monthly_target: int = 0,
 ) -> Wadah:
+    text.check(name=name, pks_number=pks_number, bank_name=bank_name, bank_account=bank_account)
     if (pks_end - pks_start).days > 366 or pks_end < pks_start:
         # DOMAIN.md §1: a PKS runs for at most one year.
         raise field_error("pks_end", "agents.pks_period")
@@ -59,6 +61,7 @@ def create_agent(
     phone: str,
     joined_on: date,
 ) -> Agent:
+    text.check(agent_code=agent_code, full_name=full_name, nik=nik, phone=phone)
     agent = Agent(
         wadah=wadah,
         agent_code=agent_code,
@@ -76,7 +79,7 @@ def create_agent(
 def set_agent_status(agent: Agent, status: str) -> None:
     if agent.status != status:
         agent.status = status
-        agent.status_changed_at = utcnow()
+        agent.status_changed_at = clock.now()
 
 
 def find_agent(session: Session, agent_code: str) -> Agent | None:

@@ -10,6 +10,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from perisai import text
 from perisai.auth.models import ROLES, LoginFailure, User
 from perisai.db import utcnow
 from perisai.errors import DomainError, TooMany, field_error
@@ -80,6 +81,7 @@ def create_user(
     agent=None,
     branch=None,
 ) -> User:
+    text.check(username=username)
     if role not in ROLES:
         raise field_error("role", "field.one_of|" + ", ".join(ROLES))
     if len(password) < 10:

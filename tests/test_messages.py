@@ -1,0 +1,177 @@
+"""Every message the API can answer is a sentence in the request's language (Bahasa Indonesia by
+default, English on request), never a raw catalogue key; lengths of lists count items."""
+
+from __future__ import annotations
+
+import ast
+import pathlib
+import re
+
+import pytest
+from marshmallow import fields
+
+import perisai
+from perisai.api import Schema
+from perisai.i18n import CATALOGUE, LANGUAGES, t
+from tests.factories import worker_payload
+
+TOKEN = re.compile(r"^([a-z]+)\.[a-z][a-z0-9_]*(\|.*)?$")
+
+
+def assert_sentence(message: str, token: str) -> None:
+    assert message != token, f"raw key {token!r}"
+    assert not TOKEN.match(message), f"{token!r} answers {message!r}"
+    assert "{" not in message, f"{token!r} answers {message!r}"
+    assert message[0].isupper() or message[0].isdigit(), f"{token!r} answers {message!r}"
+    assert message.rstrip()[-1] in ".!?)", f"{token!r} answers {message!r}"
+
+
+def _schemas(cls=Schema):
+    for sub in cls.__subclasses__():
+        yield sub
+        yield from _schemas(sub)
+
+
+def _field_tokens(field):
+    yield from field.error_messages.values()
+    for validator in field.validators:
+        if isinstance(getattr(validator, "error", None), str):
+            yield validator.error
+    inner = [getattr(field, "inner", None), getattr(field, "key_field", None)]
+    inner += [getattr(field, "value_field", None), *getattr(field, "tuple_fields", ())]
+    for each in inner:
+        if isinstance(each, fields.Field):
+            yield from _field_tokens(each)
+
+
+def schema_tokens():
+    for cls in _schemas():
+        schema = cls()
+        yield from ((cls.__name__, token) for token in schema.error_messages.values())
+        for name, field in schema.fields.items():
+            yield from ((f"{cls.__name__}.{name}", token) for token in _field_tokens(field))
+
+
+def test_every_schema_message_is_a_sentence_in_both_languages(app):
+    tokens = set(schema_tokens())
+    assert len(tokens) > 100
+    for where, token in sorted(tokens):
+        for lang in LANGUAGES:
+            assert_sentence(t(token, lang), f"{where}: {token}")
+
+
+NOT_MESSAGES = {"ForeignKey", "url_for", "getLogger", "import_module", "Index", "startswith"}
+
+
+def _called(call: ast.Call) -> str:
+    func = call.func
+    return func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+
+
+def source_tokens():
+    """Message tokens written in the code (string constants that name a catalogue section)."""
+    sections = {key.split(".")[0] for key in CATALOGUE if "." in key}
+    root = pathlib.Path(perisai.__file__).parent
+    for path in sorted(root.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        names = {  # table.column, endpoints, loggers: dotted strings that are not messages
+            id(arg)
+            for call in ast.walk(tree)
+            if isinstance(call, ast.Call) and _called(call) in NOT_MESSAGES
+            for arg in call.args
+        }
+        for node in ast.walk(tree):
+            if id(node) in names:
+                continue
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                match = TOKEN.match(node.value)
+                if match and match.group(1) in sections:
+                    yield f"{path.relative_to(root)}:{node.lineno}", node.value
+
+
+def test_every_token_in_the_code_is_in_the_catalogue_in_both_languages(app):
+    tokens = list(source_tokens())
+    assert len(tokens) > 100
+    for where, token in tokens:
+        key = token.split("|")[0]
+        assert token in CATALOGUE or key in CATALOGUE, f"{where}: {token!r} is not in the catalogue"
+        entry = CATALOGUE.get(token) or CATALOGUE[key]
+        assert len(entry) == 2 and all(entry), f"{where}: {token!r}"
+
+
+@pytest.mark.parametrize(
+    "overrides, field, sentences",
+    [
+        (
+            {"id": "not-a-uuid"},
+            "id",
+            {
+                "id": "Bukan UUID yang valid (mis. 0b4e7a52-3c1d-4f8e-9a6b-2d5c8e1f3a7b).",
+                "en": "Not a valid UUID (e.g. 0b4e7a52-3c1d-4f8e-9a6b-2d5c8e1f3a7b).",
+            },
+        ),
+        (
+            {"programs": ["JKK", "JKM", "JHT", "JP"]},
+            "programs",
+            {"id": "Harus berisi 1 sampai 3 item.", "en": "Must have 1 to 3 items."},
+        ),
+        (
+            {"programs": []},
+            "programs",
+            {"id": "Harus berisi 1 sampai 3 item.", "en": "Must have 1 to 3 items."},
+        ),
+        (
+            {"phone": "0" * 21},
+            "phone",
+            {"id": "Paling banyak 20 karakter.", "en": "At most 20 characters."},
+        ),
+        (
+            {"address": "Jl"},
+            "address",
+            {
+                "id": "Panjangnya harus 3 sampai 300 karakter.",
+                "en": "Must be 3 to 300 characters long.",
+            },
+        ),
+        (
+            {"beneficiary": "Siti"},
+            "beneficiary",
+            {
+                "id": {"_schema": ["Harus berupa objek."]},
+                "en": {"_schema": ["Not a valid object."]},
+            },
+        ),
+        (
+            {"location": {"lat": 91, "lon": 0}},
+            "location",
+            {
+                "id": {"lat": ["Harus antara -90 dan 90."]},
+                "en": {"lat": ["Must be between -90 and 90."]},
+            },
+        ),
+    ],
+)
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_field_errors_are_sentences_in_the_requests_language(
+    as_agent, org, overrides, field, sentences, lang
+):
+    response = as_agent.post(
+        "/api/v1/workers", json=worker_payload(**overrides), headers={"Accept-Language": lang}
+    )
+    assert response.status_code == 422
+    answer = response.get_json()["errors"]["json"][field]
+    expected = sentences[lang]
+    assert answer == (expected if isinstance(expected, dict) else [expected])
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_a_malformed_uuid_in_the_path_or_a_sync_operation_is_a_sentence(as_agent, org, lang):
+    response = as_agent.post(
+        "/api/v1/sync",
+        json={"operations": [{"op_id": "nope", "type": "worker.register", "payload": {}}]},
+        headers={"Accept-Language": lang},
+    )
+    assert response.status_code == 422
+    [message] = response.get_json()["errors"]["json"]["operations"]["0"]["op_id"]
+    assert_sentence(message, "field.invalid_uuid")
+    assert ("UUID yang valid" in message) == (lang == "id")
