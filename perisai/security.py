@@ -12,23 +12,26 @@ from perisai.auth.permissions import check_agent_active, check_csrf
 
 
 def init_app(app):
-    from perisai.auth.models import User
+    from perisai.auth import operations as auth
     from perisai.extensions import db, login_manager
 
     @login_manager.user_loader
     def load_user(session_id: str):
-        # The id carries a fragment of the password hash: a password change ends old sessions.
-        user_id, _, stamp = session_id.partition(":")
-        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-        if user is None or not user.is_active or _stamp(user) != stamp:
+        # The cookie carries a server-side session's id (perisai.auth.models.UserSession): one
+        # primary-key read, and a logout on any server ends it on all of them.
+        fresh = not db.session().in_transaction()
+        record = auth.live_session(db.session, session_id)
+        if record is None:
             return None
-        return user
+        # Extending the expiry is committed at once, so only when it is the request's first work.
+        if fresh and auth.touch_session(record, lifetime=app.permanent_session_lifetime):
+            db.session.commit()
+        return record.user
 
     @login_manager.unauthorized_handler
     def unauthorized():
         abort(401)
 
-    User.get_id = lambda self: f"{self.id}:{_stamp(self)}"
     app.before_request(check_csrf)
     app.before_request(check_agent_active)
     app.before_request(refuse_form_bodies_on_the_api)
@@ -61,10 +64,6 @@ def refuse_form_bodies_on_the_api():
     content_type = (request.mimetype or "").lower()
     if request.content_length and not content_type.startswith(_API_BODY_TYPES):
         abort(415)
-
-
-def _stamp(user) -> str:
-    return user.password_hash[-10:]
 
 
 @event.listens_for(Engine, "connect")

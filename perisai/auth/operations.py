@@ -1,4 +1,5 @@
-"""Passwords, login with a per-username lockout kept in the database, and account creation."""
+"""Passwords, login with a per-username lockout kept in the database, server-side sessions, and
+account creation."""
 
 from __future__ import annotations
 
@@ -8,10 +9,10 @@ from datetime import timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
-from perisai import text
-from perisai.auth.models import ROLES, LoginFailure, User
+from perisai import clock, text
+from perisai.auth.models import ROLES, LoginFailure, User, UserSession
 from perisai.db import utcnow
 from perisai.errors import DomainError, TooMany, field_error
 
@@ -70,6 +71,68 @@ def authenticate(
 
 def new_csrf_token() -> str:
     return secrets.token_urlsafe(32)
+
+
+# A session's last_seen_at (and so its expiry) moves at most this often: one write per session
+# every few minutes, not one per request.
+SESSION_TOUCH_INTERVAL = timedelta(minutes=5)
+# Ended and expired sessions are kept this long (who was logged in when), then deleted.
+SESSION_KEPT = timedelta(days=30)
+
+
+def password_stamp(user: User) -> str:
+    return user.password_hash[-16:]
+
+
+def start_session(session: Session, user: User, *, lifetime: timedelta) -> UserSession:
+    """A new server-side session for a login; the cookie will carry only its random id."""
+    now = clock.now()
+    session.execute(
+        delete(UserSession).where(
+            UserSession.user_id == user.id, UserSession.expires_at < now - SESSION_KEPT
+        )
+    )
+    record = UserSession(
+        id=secrets.token_urlsafe(32),
+        user=user,
+        password_stamp=password_stamp(user),
+        created_at=now,
+        last_seen_at=now,
+        expires_at=now + lifetime,
+    )
+    session.add(record)
+    user.session_record = record
+    return record
+
+
+def live_session(session: Session, session_id: str) -> UserSession | None:
+    """The session of this id with its user (one primary-key read), or None once it has ended,
+    expired, or its user was deactivated or changed password."""
+    if not session_id or len(session_id) > 64:
+        return None
+    record = session.get(UserSession, session_id, options=[joinedload(UserSession.user)])
+    if record is None or record.ended_at is not None or record.expires_at <= clock.now():
+        return None
+    user = record.user
+    if not user.is_active or record.password_stamp != password_stamp(user):
+        return None
+    user.session_record = record
+    return record
+
+
+def touch_session(record: UserSession, *, lifetime: timedelta) -> bool:
+    """Move the session's expiry to `lifetime` after now; True when that needs a write."""
+    now = clock.now()
+    if now - record.last_seen_at < SESSION_TOUCH_INTERVAL:
+        return False
+    record.last_seen_at, record.expires_at = now, now + lifetime
+    return True
+
+
+def end_session(record: UserSession | None) -> None:
+    """Logout: the session's cookie, wherever it was copied to, no longer logs anyone in."""
+    if record is not None and record.ended_at is None:
+        record.ended_at = clock.now()
 
 
 def create_user(

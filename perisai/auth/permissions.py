@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import hmac
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from flask import abort, request, session
 from flask_login import current_user
@@ -77,6 +78,20 @@ def check_csrf() -> None:
     sent = request.headers.get("X-CSRF-Token") or request.form.get("csrf_token", "")
     if not expected or not hmac.compare_digest(str(expected), str(sent)):
         raise NotAllowed("auth.csrf")
+
+
+def form_token_valid() -> bool:
+    """A form post (also before login: login CSRF) carries the token of the session that
+    rendered the form, and no browser says it came from another site."""
+    expected = session.get("csrf_token")
+    sent = request.form.get("csrf_token", "")
+    if not expected or not hmac.compare_digest(str(expected), str(sent)):
+        return False
+    if request.headers.get("Sec-Fetch-Site", "same-origin") not in ("same-origin", "none"):
+        return False
+    # The host only: behind a TLS-terminating proxy the scheme seen here may differ.
+    origin = request.headers.get("Origin")
+    return origin is None or urlsplit(origin).netloc == request.host
 
 
 def check_agent_active() -> None:

@@ -30,6 +30,9 @@ class Login(MethodView):
                 max_failures=current_app.config["LOGIN_MAX_FAILURES"],
                 window_seconds=current_app.config["LOGIN_FAILURE_WINDOW_SECONDS"],
             )
+            operations.start_session(
+                db.session, user, lifetime=current_app.permanent_session_lifetime
+            )
         finally:
             db.session.commit()  # failures are recorded even though we answer 401/429
         session.clear()
@@ -52,7 +55,10 @@ class Me(MethodView):
 class Logout(MethodView):
     @blp.response(200, MessageSchema)
     def post(self):
-        """End the session."""
+        """End the session, on every server: the same cookie replayed afterwards → 401."""
+        if current_user.is_authenticated:
+            operations.end_session(current_user.session_record)
+            db.session.commit()
         logout_user()
         session.clear()
         return {"message": t("auth.logged_out")}

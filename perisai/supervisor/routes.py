@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import hmac
-
 import flask
 from flask import g, redirect, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
 from perisai.api import Blueprint
 from perisai.auth import operations as auth
+from perisai.auth.permissions import form_token_valid
 from perisai.errors import DomainError, TooMany
 from perisai.extensions import db
 from perisai.i18n import t
@@ -227,8 +226,7 @@ def login():
         if current_user.is_authenticated and current_user.role in ("supervisor", "admin"):
             return redirect(_next_url())
         return render("supervisor/login.html", next=_next_url())
-    sent = request.form.get("csrf_token", "")
-    if not hmac.compare_digest(str(session.get("csrf_token", "")), sent):
+    if not form_token_valid():
         return render("supervisor/login.html", status=403, error="auth.csrf", next=_next_url())
     try:
         user = auth.authenticate(
@@ -238,6 +236,7 @@ def login():
             max_failures=flask.current_app.config["LOGIN_MAX_FAILURES"],
             window_seconds=flask.current_app.config["LOGIN_FAILURE_WINDOW_SECONDS"],
         )
+        auth.start_session(db.session, user, lifetime=flask.current_app.permanent_session_lifetime)
     except DomainError as error:
         db.session.commit()  # the failure is recorded for the lockout
         status, token = (
@@ -255,6 +254,9 @@ def login():
 
 
 def logout():
+    if current_user.is_authenticated:  # the CSRF token was checked (perisai.security)
+        auth.end_session(current_user.session_record)
+        db.session.commit()
     logout_user()
     session.clear()
     return redirect(url_for("supervisor.login"))
