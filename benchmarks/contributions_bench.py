@@ -14,8 +14,9 @@ import uuid
 from sqlalchemy import select
 
 from benchmarks._setup import Timer, bench_app, login, seed_agent
+from perisai import clock
 from perisai.agents.models import Agent
-from perisai.contributions.operations import local_today, quote_for_worker, record_payment
+from perisai.contributions.operations import quote_for_worker, record_payment
 from perisai.extensions import db
 from perisai.workers.models import Worker
 from tests.factories import make_worker
@@ -31,7 +32,7 @@ def make_workers(count: int) -> list[uuid.UUID]:
 
 
 def run(backend: str, count: int) -> None:
-    today = local_today()
+    today = clock.today()
     with bench_app(backend, "bench_contrib") as app:
         username = seed_agent(app)
         with app.app_context():

@@ -31,6 +31,8 @@ from urllib.parse import urlsplit
 import requests
 from sqlalchemy import create_engine, func, select, text
 
+from perisai import clock
+
 ROOT = Path(__file__).resolve().parents[1]
 PASSWORD = "load-test-password"  # noqa: S105 - a throwaway load-test login
 VILLAGE = "33.25.01.2001"
@@ -223,7 +225,7 @@ class Agent(threading.Thread):
             "worker_id": worker_id,
             "months": 1,
             "amount": self.price,
-            "paid_on": date.today().isoformat(),
+            "paid_on": clock.today().isoformat(),
             "channel": "cash",
         }
         return [
@@ -345,7 +347,7 @@ class Supervisor(threading.Thread):
                 with self.stats.lock:
                     self.stats.errors[f"supervisor login {type(error).__name__}"] += 1
             time.sleep(1)
-        month = date.today().strftime("%Y-%m")
+        month = clock.today().strftime("%Y-%m")
         while not self.stop.is_set():
             for path in (
                 f"/api/v1/reports/agents?month={month}",
@@ -445,7 +447,7 @@ def reconcile_commissions(url: str) -> dict:
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "load"})
     with app.app_context():
-        month = Month.of(date.today())
+        month = Month.of(clock.today())
         agents = db.session.scalars(select(Agent)).all()
         rows = [row.figures for row in agent_months(db.session, month, agents)]
         collected = db.session.scalar(
@@ -496,7 +498,7 @@ def main() -> int:
                 "programs": "JKK,JKM",
                 "sector": "other",
                 "funding": "self",
-                "start_month": date.today().strftime("%Y-%m"),
+                "start_month": clock.today().strftime("%Y-%m"),
                 "months": 1,
             },
         ).json()["total"]

@@ -18,14 +18,14 @@ from __future__ import annotations
 import argparse
 import random
 import time
-from datetime import UTC, date, datetime
+from datetime import date
 
 import psycopg
 from flask_migrate import upgrade
 from sqlalchemy import select
 
 from benchmarks._setup import PASSWORD, fresh_postgres
-from perisai import create_app
+from perisai import clock, create_app
 from perisai.extensions import db
 from perisai.months import Month
 
@@ -234,7 +234,7 @@ def spells(rng: random.Random, registered: int, horizon: int) -> list[tuple[int,
 
 
 def generate(url: str, org: dict, rng: random.Random, participants: int) -> dict:
-    end = Month.of(date.today())
+    end = Month.of(clock.today())
     first = end - (MONTHS - 1)
     months = [str(first + i) for i in range(MONTHS + 12)]
     conn = psycopg.connect(dsn(url), autocommit=False)
@@ -328,7 +328,7 @@ def build_rollups(app, months: int = ROLLUP_MONTHS) -> int:
     are computed on first use (perisai.reports.rollups.ensure_rollups)."""
     from perisai.reports.rollups import refresh_month
 
-    end = Month.of(date.today())
+    end = Month.of(clock.today())
     count = 0
     with app.app_context():
         for i in range(months - 1, -1, -1):
@@ -348,7 +348,7 @@ def close_past_months(app) -> int:
     with app.app_context():
         branch_ids = list(db.session.scalars(select(Branch.id).order_by(Branch.id)))
         result = close_commission_month(
-            db.session, month=Month.of(date.today()) - 1, branch_ids=branch_ids
+            db.session, month=Month.of(clock.today()) - 1, branch_ids=branch_ids
         )
         db.session.commit()
     return sum(len(months) for months in result.closed.values())
@@ -386,7 +386,7 @@ def main() -> None:
         print(
             f"generated {counts['workers']:,} participants, {counts['payments']:,} payments, "
             f"{counts['payment_months']:,} covered months with COPY in {done - seeded:7.1f} s "
-            f"(total {done - started:7.1f} s, at {datetime.now(UTC):%H:%M} UTC)",
+            f"(total {done - started:7.1f} s, at {clock.now():%H:%M} UTC)",
             flush=True,
         )
     app = app_for(url)

@@ -16,10 +16,10 @@ from __future__ import annotations
 import statistics
 import sys
 import uuid
-from datetime import date
 
 from benchmarks._setup import Timer, bench_app, login, seed_agent
 from benchmarks.register_bench import unique_payloads
+from perisai import clock
 
 
 def registrations(bodies):
@@ -42,7 +42,7 @@ def with_payments(ops, amount):
             "worker_id": op["payload"]["id"],
             "months": 1,
             "amount": amount,
-            "paid_on": date.today().isoformat(),
+            "paid_on": clock.today().isoformat(),
             "channel": "cash",
         }
         out.append({"op_id": str(uuid.uuid4()), "type": "payment.record", "payload": payment})
@@ -96,7 +96,7 @@ def run(backend: str, rounds: int = 3) -> None:
         client, headers = login(app, seed_agent(app))
         query = (
             "income_level=1000000&programs=JKK,JKM&sector=other&funding=self"
-            f"&start_month={date.today():%Y-%m}&months=1"
+            f"&start_month={clock.today():%Y-%m}&months=1"
         )
         amount = client.get(f"/api/v1/reference/quote?{query}").get_json()["total"]
         warm_up = with_payments(registrations(bodies[:10]), amount)

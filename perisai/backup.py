@@ -13,11 +13,12 @@ import shutil
 import sqlite3
 import subprocess
 import tarfile
-from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Engine
+
+from perisai import clock
 
 COUNTED_TABLES = ("workers", "payments", "payment_months", "users", "audit_events")
 
@@ -69,7 +70,7 @@ def backup(engine: Engine, photo_store: str, target: str) -> dict:
     with engine.connect() as conn:
         revision = conn.scalar(text("SELECT version_num FROM alembic_version"))
     manifest = {
-        "created_at": datetime.now(UTC).isoformat(),
+        "created_at": clock.now().isoformat(),
         "dialect": engine.dialect.name,
         "revision": revision,
         "rows": row_counts(engine),

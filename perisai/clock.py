@@ -101,16 +101,37 @@ def set_now(moment: datetime | date | str | None) -> None:
     _offset = moment - _system_now()
 
 
+def is_moved() -> bool:
+    return _offset != timedelta(0)
+
+
+def child_environment(environ: dict[str, str] | None = None) -> dict[str, str]:
+    """An environment for a child process (server, CLI) whose clock reads what this one does:
+    `PERISAI_CLOCK` set to this instant when the clock is moved, removed when it is not."""
+    env = dict(os.environ if environ is None else environ)
+    env.pop(ENVIRONMENT_VARIABLE, None)
+    if is_moved():
+        env[ENVIRONMENT_VARIABLE] = now().isoformat()
+    return env
+
+
 @contextmanager
-def travel(moment: datetime | date | str) -> Iterator[None]:
-    """Within the block the clock reads `moment` (and ticks on); afterwards it is as before."""
+def kept() -> Iterator[None]:
+    """However the block moves the clock, afterwards it is as before."""
     global _offset
     before = _offset
-    set_now(moment)
     try:
         yield
     finally:
         _offset = before
+
+
+@contextmanager
+def travel(moment: datetime | date | str) -> Iterator[None]:
+    """Within the block the clock reads `moment` (and ticks on); afterwards it is as before."""
+    with kept():
+        set_now(moment)
+        yield
 
 
 if os.environ.get(ENVIRONMENT_VARIABLE):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 
+from perisai import clock
+
 DEFAULT_SECRET_KEY = "perisai-dev-secret-change-me"  # noqa: S105 - refused in production
 
 
@@ -54,8 +56,15 @@ def normalise_database_url(url: str) -> str:
 
 
 def check_production(config: dict) -> None:
-    if config["ENV_NAME"] == "production" and config["SECRET_KEY"] == DEFAULT_SECRET_KEY:
+    if config["ENV_NAME"] != "production":
+        return
+    if config["SECRET_KEY"] == DEFAULT_SECRET_KEY:
         raise RuntimeError(
             "PERISAI_SECRET_KEY must be set in production / "
             "PERISAI_SECRET_KEY wajib diisi di produksi"
+        )
+    if os.environ.get(clock.ENVIRONMENT_VARIABLE):  # the clock would start at that moment
+        raise RuntimeError(
+            "PERISAI_CLOCK tidak boleh diisi di produksi: layanan memakai jam sebenarnya / "
+            "PERISAI_CLOCK must not be set in production: the service runs on the real clock"
         )

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from sqlalchemy import CHAR, DateTime, MetaData, String, TypeDecorator, func, inspect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from perisai import clock
 from perisai.months import Month
 
 NAMING_CONVENTION = {
@@ -22,10 +23,6 @@ NAMING_CONVENTION = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 class UTCDateTime(TypeDecorator):
@@ -75,10 +72,10 @@ class UUIDType(TypeDecorator):
 
 class TimestampMixin:
     created_at: Mapped[datetime] = mapped_column(
-        UTCDateTime, default=utcnow, server_default=func.current_timestamp()
+        UTCDateTime, default=clock.now, server_default=func.current_timestamp()
     )
     updated_at: Mapped[datetime] = mapped_column(
-        UTCDateTime, default=utcnow, onupdate=utcnow, server_default=func.current_timestamp()
+        UTCDateTime, default=clock.now, onupdate=clock.now, server_default=func.current_timestamp()
     )
 
 

@@ -7,6 +7,7 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from perisai import clock
 from perisai.agents import operations as agents
 from perisai.auth.models import User
 from perisai.auth.operations import create_user
@@ -90,7 +91,7 @@ def load_demo(session: Session) -> dict:
     create_user(
         session, username="supervisor-pkl", password=DEMO_PASSWORD, role="supervisor", branch=other
     )
-    today = date.today()
+    today = clock.today()  # the demo branches are in WIB
     participants = sum(
         add_demo_participants(session, agent, count, seed, today)
         for agent, count, seed in ((created[0], 32, 1), (created[1], 16, 2), (created[5], 8, 3))

@@ -2,6 +2,11 @@
 
 Every test runs on SQLite; when PERISAI_TEST_DATABASE_URL is set it runs on PostgreSQL too.
 The schema is built by the real Alembic migrations, so every run also tests them.
+
+The clock (perisai.clock): a test marked `@pytest.mark.today("2026-06-15")` runs at that date
+(10:00 WIB, ticking on; a full ISO timestamp works too); any other test runs at
+PERISAI_TEST_TODAY (YYYY-MM-DD) when that is set, else at the real date. The clock is put back
+after every test. Child processes get the moved clock with `clock.child_environment()`.
 """
 
 from __future__ import annotations
@@ -9,6 +14,7 @@ from __future__ import annotations
 import contextvars
 import os
 import tempfile
+from datetime import date
 
 import pytest
 from argon2 import PasswordHasher
@@ -18,7 +24,7 @@ from flask_migrate import upgrade
 from flask_sqlalchemy.session import Session as FlaskSession
 from sqlalchemy import create_engine, text
 
-from perisai import create_app
+from perisai import clock, create_app
 from perisai.auth import operations as auth_operations
 from perisai.config import normalise_database_url
 from perisai.extensions import db as _db
@@ -26,6 +32,29 @@ from tests import factories
 
 # Production-strength argon2 costs ~50 ms a hash; tests hash hundreds of passwords.
 auth_operations._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+
+TODAY_VARIABLE = "PERISAI_TEST_TODAY"
+
+
+def pytest_configure(config):
+    if value := os.environ.get(TODAY_VARIABLE):
+        try:
+            date.fromisoformat(value)
+        except ValueError:
+            raise pytest.UsageError(f"{TODAY_VARIABLE}={value!r}: expected YYYY-MM-DD") from None
+
+
+@pytest.fixture(autouse=True)
+def _clock(request):
+    """The test's date: its `today` marker, else PERISAI_TEST_TODAY, else the real one. First
+    of the test's fixtures, so the rows they make are dated that day too."""
+    marker = request.node.get_closest_marker("today")
+    moment = marker.args[0] if marker is not None else os.environ.get(TODAY_VARIABLE)
+    with clock.kept():
+        if moment:
+            clock.set_now(moment)
+        yield
+
 
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("PERISAI_TEST_DATABASE_URL") else [])
 

@@ -140,7 +140,7 @@ def make_worker(session, agent: Agent, **overrides):
     """A participant row built directly (not through registration), for other features' tests."""
     import uuid
 
-    from perisai.db import utcnow
+    from perisai import clock
     from perisai.workers.models import Worker
 
     n = next(_seq)
@@ -164,7 +164,7 @@ def make_worker(session, agent: Agent, **overrides):
         "beneficiary_name": "Ahli Waris",
         "beneficiary_relationship": "istri",
         "consent_notice_version": "2026-01",
-        "consent_given_at": utcnow(),
+        "consent_given_at": clock.now(),
         "registered_by_id": agent.id,
         "managed_by_id": agent.id,
         "branch_id": agent.wadah.branch_id,

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import date
 
 import pytest
 
+from perisai import clock
 from tests.factories import worker_payload
 
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
@@ -81,13 +81,13 @@ def records(as_agent, as_supervisor, org):
             "id": str(uuid.uuid4()),
             "months": 1,
             "amount": quote["total"],
-            "paid_on": date.today().isoformat(),
+            "paid_on": clock.today().isoformat(),
             "channel": "cash",
         },
     ).get_json()
     assert as_agent.get(f"/api/v1/workers/{worker['id']}/card.pdf").status_code == 200
     card = as_agent.get(f"/api/v1/workers/{worker['id']}/cards").get_json()[0]
-    month = date.today().strftime("%Y-%m")
+    month = clock.today().strftime("%Y-%m")
     statement = as_agent.get(f"/api/v1/commissions/statements?month={month}").get_json()[0]
     sponsor = as_supervisor.post(
         "/api/v1/sponsors",
@@ -116,11 +116,11 @@ TARGETED = {"worker_id", "payment_id", "serial", "statement_id", "sponsor_id", "
 
 def fill(rule, records) -> str:
     values = {name: records.get(name, str(uuid.uuid4())) for name in path_variables(rule)}
-    values.setdefault("month", date.today().strftime("%Y-%m"))
+    values.setdefault("month", clock.today().strftime("%Y-%m"))
     values.update(
         {
             k: v
-            for k, v in {"kind": "ktp", "month": date.today().strftime("%Y-%m")}.items()
+            for k, v in {"kind": "ktp", "month": clock.today().strftime("%Y-%m")}.items()
             if k in path_variables(rule)
         }
     )

@@ -99,10 +99,30 @@ def test_production_refuses_the_default_secret_key(monkeypatch):
 def test_production_starts_with_a_real_secret_key(monkeypatch, tmp_path):
     monkeypatch.setenv("PERISAI_ENV", "production")
     monkeypatch.setenv("PERISAI_SECRET_KEY", "a-real-secret")
+    monkeypatch.delenv("PERISAI_CLOCK", raising=False)
     monkeypatch.setenv("PERISAI_DATABASE_URL", f"sqlite:///{tmp_path}/x.sqlite3")
     app = create_app()
     assert app.config["SECRET_KEY"] != DEFAULT_SECRET_KEY
     assert app.config["SESSION_COOKIE_SECURE"] is True
+
+
+def test_production_refuses_a_moved_clock(monkeypatch, tmp_path):
+    """PERISAI_CLOCK (a clock moved for tests and demos) never reaches a production server."""
+    monkeypatch.setenv("PERISAI_ENV", "production")
+    monkeypatch.setenv("PERISAI_SECRET_KEY", "a-real-secret")
+    monkeypatch.setenv("PERISAI_DATABASE_URL", f"sqlite:///{tmp_path}/x.sqlite3")
+    monkeypatch.setenv("PERISAI_CLOCK", "2027-01-01")
+    with pytest.raises(RuntimeError) as refused:
+        create_app()
+    message = str(refused.value)
+    assert message.index("tidak boleh diisi di produksi") < message.index("must not be set")
+    assert message.startswith("PERISAI_CLOCK")
+
+
+def test_a_moved_clock_is_allowed_outside_production(monkeypatch, tmp_path):
+    monkeypatch.setenv("PERISAI_ENV", "development")
+    monkeypatch.setenv("PERISAI_CLOCK", "2027-01-01")
+    create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.sqlite3"})
 
 
 def test_database_url_from_environment_uses_psycopg(monkeypatch):

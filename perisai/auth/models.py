@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from perisai import clock
 from perisai.agents.models import Agent, Branch
-from perisai.db import Base, TimestampMixin, UTCDateTime, utcnow
+from perisai.db import Base, TimestampMixin, UTCDateTime
 
 ROLES = ("agent", "supervisor", "admin")
 
@@ -75,7 +75,7 @@ class LoginFailure(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(60), index=True)
-    failed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    failed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, index=True)
 
 
 @event.listens_for(Session, "before_flush")

@@ -13,7 +13,6 @@ from sqlalchemy.orm import Session, joinedload
 
 from perisai import clock, text
 from perisai.auth.models import ROLES, LoginFailure, User, UserSession
-from perisai.db import utcnow
 from perisai.errors import DomainError, TooMany, field_error
 
 _hasher = PasswordHasher()
@@ -45,7 +44,7 @@ def authenticate(
 ) -> User:
     """Return the user, or raise the same 401 for a wrong user or password; 429 when locked."""
     username = normalise_username(username)
-    now = utcnow()
+    now = clock.now()
     since = now - timedelta(seconds=window_seconds)
     failures = session.scalar(
         select(func.count())

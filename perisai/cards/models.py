@@ -8,7 +8,8 @@ from datetime import date, datetime
 from sqlalchemy import ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from perisai.db import Base, UTCDateTime, UUIDType, utcnow
+from perisai import clock
+from perisai.db import Base, UTCDateTime, UUIDType
 from perisai.workers.models import Worker
 
 CARD_STATUSES = ("active", "replaced", "revoked")
@@ -37,7 +38,7 @@ class Card(Base):
     worker_id: Mapped[uuid.UUID] = mapped_column(UUIDType, ForeignKey("workers.id"), index=True)
     membership_number: Mapped[str] = mapped_column(String(11))
     issued_on: Mapped[date]
-    issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     # SHA-256 of the printed data (name, numbers, programs, …): a change means a new card.
     data_hash: Mapped[str] = mapped_column(String(64))
@@ -61,7 +62,7 @@ class CardPrint(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     card_id: Mapped[int] = mapped_column(ForeignKey("cards.id"), index=True)
-    printed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    printed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     printed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     batch_id: Mapped[uuid.UUID | None] = mapped_column(UUIDType)
     is_issue: Mapped[bool] = mapped_column(default=False, doc="this print issued the card")
@@ -77,4 +78,4 @@ class VerificationHit(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     client: Mapped[str] = mapped_column(String(32), index=True)
-    hit_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    hit_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, index=True)

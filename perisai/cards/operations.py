@@ -20,6 +20,8 @@ from flask import current_app
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, selectinload
 
+from perisai import clock
+from perisai.agents import zones
 from perisai.api import base_url
 from perisai.auth.models import User
 from perisai.auth.permissions import Scope
@@ -29,7 +31,6 @@ from perisai.cards import (
 )
 from perisai.cards.models import Card, CardPrint, VerificationHit
 from perisai.cards.render import CardFace
-from perisai.db import utcnow
 from perisai.errors import Conflict, DomainError, TooMany
 from perisai.months import Month
 from perisai.workers.models import Occupation, Worker, status_for
@@ -157,9 +158,16 @@ def load_printable_workers(session: Session, scope: Scope, worker_ids: list) -> 
 
 
 def print_cards(
-    session: Session, workers: list[Worker], *, user: User | None, today: date, batch: bool
+    session: Session,
+    workers: list[Worker],
+    *,
+    user: User | None,
+    batch: bool,
+    today: date | None = None,
 ) -> list[PrintedCard]:
-    """Issue or reuse each worker's card and record the print. Flushes, never commits."""
+    """Issue or reuse each worker's card and record the print. Flushes, never commits.
+    `today` (default: each participant's own today, in their branch's zone) dates the card and
+    its coverage line."""
     labels = _occupation_labels(session, workers)
     ids = [worker.id for worker in workers]
     active: dict[uuid.UUID, Card] = {}
@@ -171,7 +179,8 @@ def print_cards(
         ):
             active[card.worker_id] = card
 
-    now = utcnow()
+    now = clock.now()
+    days = {w.id: today or zones.today_of_worker(session, w) for w in workers}
     user_id = user.id if user is not None else None
     plan: list[tuple[Worker, dict, Card | None, bool]] = []
     replaced: list[tuple[Card, Worker]] = []
@@ -189,7 +198,7 @@ def print_cards(
         card = Card(
             worker_id=worker.id,
             membership_number=worker.membership_number,
-            issued_on=today,
+            issued_on=days[worker.id],
             issued_at=now,
             issued_by_id=user_id,
             data_hash=digest,
@@ -212,7 +221,7 @@ def print_cards(
     )
     session.flush()
     return [
-        PrintedCard(card, worker, card_face(card, worker, data, today))
+        PrintedCard(card, worker, card_face(card, worker, data, days[worker.id]))
         for worker, data, card, new in plan
     ]
 
@@ -223,7 +232,7 @@ def revoke_card(session: Session, card: Card, *, user: User, reason: str | None)
         return card
     if card.status != "active":
         raise Conflict("cards.not_active", {"json": {"serial": ["cards.not_active"]}})
-    card.status, card.revoked_at = "revoked", utcnow()
+    card.status, card.revoked_at = "revoked", clock.now()
     card.revoked_by_id, card.revoke_reason = user.id, reason
     session.flush()
     return card
@@ -270,7 +279,9 @@ def serialize_card(session: Session, card: Card) -> dict:
 # --- public verification ------------------------------------------------------------------
 
 
-def verify_card(session: Session, claim: tokens.CardClaim, today: date) -> dict | None:
+def verify_card(
+    session: Session, claim: tokens.CardClaim, today: date | None = None
+) -> dict | None:
     """What the public may know about the card of a genuine token (see tokens.verify, which
     refuses altered or forged tokens without the database), or None when no such card exists.
     Never returns the NIK, phone, address or birth date.
@@ -288,7 +299,9 @@ def verify_card(session: Session, claim: tokens.CardClaim, today: date) -> dict 
         "valid": valid,
         "membership_number": card.membership_number,
         "name_masked": mask_name(worker.full_name),
-        "status": status_for(worker.covered_until, Month.of(today)),
+        "status": status_for(
+            worker.covered_until, Month.of(today or zones.today_of_worker(session, worker))
+        ),
         "covered_until": worker.covered_until,
         "issued_on": card.issued_on,
         "serial": card.id,
@@ -314,7 +327,7 @@ def count_verification(
     Refused requests are not recorded, so a client is free again one window after its
     last accepted request.
     """
-    now = utcnow()
+    now = clock.now()
     since = now - timedelta(seconds=window_seconds)
     key = client_key(address)
     recent = session.scalar(

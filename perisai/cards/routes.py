@@ -1,7 +1,5 @@
 """Card PDFs, batch printing, revocation, and the public verification (JSON and HTML)."""
 
-from datetime import date
-
 from flask import Response, abort, current_app, render_template, request
 from flask.views import MethodView
 from flask_login import current_user
@@ -42,9 +40,7 @@ class WorkerCardPdf(MethodView):
     def get(self, args, worker_id):
         """The participant's card as a PDF page of 85.6 × 54 mm (issues it on first print)."""
         worker = get_visible_worker(db.session, current_scope(), worker_id)
-        (printed,) = operations.print_cards(
-            db.session, [worker], user=current_user, today=date.today(), batch=False
-        )
+        (printed,) = operations.print_cards(db.session, [worker], user=current_user, batch=False)
         db.session.commit()
         pdf = render.render_cards([printed.face], with_back=args["back"])
         return pdf_response(pdf, f"kartu-{printed.card.membership_number}.pdf")
@@ -69,9 +65,7 @@ class PrintCards(MethodView):
     def post(self, body):
         """Up to 1,000 cards on A4 sheets of 10 with cut marks, by village then name."""
         workers = operations.load_printable_workers(db.session, current_scope(), body["worker_ids"])
-        printed = operations.print_cards(
-            db.session, workers, user=current_user, today=date.today(), batch=True
-        )
+        printed = operations.print_cards(db.session, workers, user=current_user, batch=True)
         db.session.commit()
         pdf = render.render_sheets(
             [p.face for p in printed],
@@ -107,7 +101,7 @@ def _verification(token: str) -> dict:
         limit=current_app.config.get("CARD_VERIFY_LIMIT", 30),
         window_seconds=current_app.config.get("CARD_VERIFY_WINDOW_SECONDS", 60),
     )
-    result = operations.verify_card(db.session, claim, date.today())
+    result = operations.verify_card(db.session, claim)
     db.session.commit()
     if result is None:
         abort(404)

@@ -9,13 +9,14 @@ Which payments land in commission month X for a branch whose first open month is
   X == F: every standing payment not yet posted, paid on or before the last day of X
           (so one recorded after an earlier month was closed lands here);
   X >  F: the standing, unposted payments paid within X (earlier open months take the rest).
-Reversals of posted payments likewise, by the WIB month the reversal was recorded in.
+Reversals of posted payments likewise, by the month (in the branch's time zone) the reversal
+was recorded in.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta, timezone
+from datetime import datetime
 
 from sqlalchemy import (
     BigInteger,
@@ -25,6 +26,7 @@ from sqlalchemy import (
     cast,
     exists,
     func,
+    literal,
     literal_column,
     null,
     or_,
@@ -32,7 +34,8 @@ from sqlalchemy import (
     union_all,
 )
 
-from perisai.agents.models import Agent, Wadah
+from perisai import clock
+from perisai.agents.models import Agent, Branch, Wadah
 from perisai.commissions.models import (
     CommissionEntry,
     CommissionPosting,
@@ -41,11 +44,11 @@ from perisai.commissions.models import (
 )
 from perisai.commissions.rules import FULL
 from perisai.contributions.models import Payment, PaymentMonth, PaymentReversal
+from perisai.db import UTCDateTime
 from perisai.months import Month
 from perisai.workers.models import Worker
 
-WIB = timezone(timedelta(hours=7))
-
+B = Branch.__table__
 P = Payment.__table__
 PM = PaymentMonth.__table__
 R = PaymentReversal.__table__
@@ -76,9 +79,18 @@ LINE_COLUMNS = (
 )
 
 
-def month_start_utc(month: Month) -> datetime:
-    """00:00 WIB on the first day of `month`, as a UTC timestamp."""
-    return datetime.combine(month.first_day(), time(0), WIB).astimezone(UTC)
+def month_start_utc(month: Month, branch_id=None):
+    """00:00 on the first day of `month` in a branch's time zone, as a UTC timestamp: for a
+    column of branch ids, a SQL expression (each row's own branch's zone); for None, WIB."""
+    if branch_id is None:
+        return clock.start_of_month(month)
+    zone = select(B.c.time_zone).where(B.c.id == branch_id).scalar_subquery()
+    starts = {name: _moment(clock.start_of_month(month, name)) for name in clock.ZONES}
+    return case(starts, value=zone, else_=starts[clock.DEFAULT_ZONE])
+
+
+def _moment(value: datetime):
+    return literal(value, UTCDateTime())
 
 
 def _text(value: str):
@@ -174,11 +186,11 @@ def reversals_to_claw_back(window: Window):
     month = window.month
     clauses = [
         PO.c.clawed_back_month.is_(None),
-        R.c.created_at < month_start_utc(month + 1),
+        R.c.created_at < month_start_utc(month + 1, PO.c.branch_id),
         *window.scope(PO.c.branch_id, PO.c.agent_id),
     ]
     if not window.upto:
-        clauses.append(R.c.created_at >= month_start_utc(month))
+        clauses.append(R.c.created_at >= month_start_utc(month, PO.c.branch_id))
     return (
         select(PO.c.payment_id, PO.c.agent_id, PO.c.month)
         .select_from(PO.join(R, R.c.payment_id == PO.c.payment_id))

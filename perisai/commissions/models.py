@@ -14,7 +14,8 @@ from datetime import date, datetime
 from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from perisai.db import Base, MonthType, UTCDateTime, UUIDType, utcnow
+from perisai import clock
+from perisai.db import Base, MonthType, UTCDateTime, UUIDType
 from perisai.months import Month
 
 ENTRY_KINDS = ("acquisition", "collection", "wadah", "reversal")
@@ -46,7 +47,7 @@ class CommissionRuleSet(Base):
     reactivation_months: Mapped[int]  # earliest reactivation after a suspension
     wadah_below_target_months: Mapped[int]
     source: Mapped[str] = mapped_column(String(200))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
 
@@ -61,7 +62,7 @@ class CommissionClose(Base):
     month: Mapped[Month] = mapped_column(MonthType)
     rule_set_id: Mapped[int] = mapped_column(ForeignKey("commission_rule_sets.id"))
     statements: Mapped[int]
-    closed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    closed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
 
@@ -139,7 +140,7 @@ class CommissionEntry(Base):
     amount: Mapped[int]
     rule_set_id: Mapped[int]
     reverses_id: Mapped[int | None]
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
 
 class CommissionStatement(Base):
@@ -165,7 +166,7 @@ class CommissionStatement(Base):
     collection_fee: Mapped[int]
     total: Mapped[int]
     wadah_fee: Mapped[int]
-    closed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    closed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     paid_on: Mapped[date | None]
     transfer_reference: Mapped[str | None] = mapped_column(String(80))
     paid_recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -187,7 +188,7 @@ class PriorRegistration(Base):
     )
     source: Mapped[str] = mapped_column(String(200))
     noted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
 
 class StandingFlag(Base):
@@ -212,4 +213,4 @@ class StandingFlag(Base):
     branch_id: Mapped[int] = mapped_column(ForeignKey("branches.id"))
     wadah_id: Mapped[int] = mapped_column(ForeignKey("wadahs.id"))
     agent_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id"), index=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)

@@ -19,6 +19,8 @@ from sqlalchemy import exists, func, insert, literal, select, text, update
 from sqlalchemy.orm import Session
 
 import perisai.commissions.messages  # noqa: F401 - registers the messages
+from perisai import clock
+from perisai.agents import zones
 from perisai.agents.models import Agent, Branch, Wadah
 from perisai.auth.permissions import Scope
 from perisai.commissions import ledger
@@ -29,8 +31,7 @@ from perisai.commissions.models import (
     PriorRegistration,
 )
 from perisai.commissions.rules import round_half_up, rule_set_for
-from perisai.contributions.operations import local_today
-from perisai.db import UTCDateTime, utcnow
+from perisai.db import UTCDateTime
 from perisai.errors import Conflict, field_error
 from perisai.months import Month
 
@@ -107,7 +108,10 @@ def close_commission_month(
     """Freeze `month` for the branches. Earlier months still open are closed first, in order
     (a month takes the late payments of the months before it only once those are closed).
     Closing a closed month changes nothing."""
-    today = today or local_today()
+    # Not a month still to come in any of the branches' time zones.
+    today = today or min(
+        (zones.today_of_branch(session, b) for b in branch_ids), default=clock.today()
+    )
     if month > Month.of(today):
         raise field_error("month", f"commissions.month_future|{month}", location="path")
     # One close per branch at a time: a second request waits here, then finds the month closed.
@@ -143,7 +147,7 @@ def close_commission_month(
 def _close_one(session: Session, month: Month, group: tuple[int, ...], closed_by) -> None:
     """Post everything the month takes for these branches, then write their statements."""
     rule = rule_set_for(session, month)
-    now = utcnow()
+    now = clock.now()
     window = Window(month, True, group)
     candidates = ledger.candidate_payments(window).subquery("candidates")
     session.execute(
@@ -170,7 +174,7 @@ def _close_one(session: Session, month: Month, group: tuple[int, ...], closed_by
             PO.c.month < str(month),
             exists().where(
                 R.c.payment_id == PO.c.payment_id,
-                R.c.created_at < ledger.month_start_utc(month + 1),
+                R.c.created_at < ledger.month_start_utc(month + 1, PO.c.branch_id),
             ),
         )
         .values(clawed_back_month=str(month))
@@ -532,7 +536,7 @@ def acknowledge_statement(session: Session, item: AgentMonth, *, by=None) -> Com
     """The agent confirms the statement (once; repeating keeps the first time)."""
     statement = _closed_statement(item)
     if statement.acknowledged_at is None:
-        statement.acknowledged_at = utcnow()
+        statement.acknowledged_at = clock.now()
         statement.acknowledged_by_id = getattr(by, "id", None)
         session.flush()
     return statement

@@ -9,6 +9,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 import perisai.commissions.cli  # noqa: F401 - registers `flask perisai standing` and friends
+from perisai.agents import zones
 from perisai.agents.models import Agent
 from perisai.api import Blueprint, paginate, pdf_response
 from perisai.auth.permissions import current_scope, login_required, roles_required
@@ -30,7 +31,6 @@ from perisai.commissions.schemas import (
     StatementSchema,
     WadahStatementSchema,
 )
-from perisai.contributions.operations import local_today
 from perisai.errors import field_error
 from perisai.extensions import db
 from perisai.i18n import current_language
@@ -48,7 +48,7 @@ blp = Blueprint(
 def _month_or_now(month: Month | None) -> Month:
     if month is not None and month.year >= 9999:  # the month after must still be a month
         raise field_error("month", "field.invalid|MonthField", location="query")
-    return month or Month.of(local_today())
+    return month or Month.of(zones.today_of_user(db.session, current_user))
 
 
 def _path_month(text: str) -> Month:
@@ -231,6 +231,8 @@ class ReactivateAgent(MethodView):
         agent = db.session.scalar(select(Agent).where(Agent.agent_code == agent_code))
         if agent is None or not current_scope().allows_branch(agent.wadah.branch_id):
             abort(404)
-        standing.reactivate_agent(db.session, agent=agent, today=local_today())
+        standing.reactivate_agent(
+            db.session, agent=agent, today=zones.today_of_branch(db.session, agent.wadah.branch_id)
+        )
         db.session.commit()
         return {"agent_code": agent.agent_code, "status": agent.status}

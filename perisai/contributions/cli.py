@@ -14,13 +14,12 @@ rates_cli = AppGroup("rates", help="Contribution rate rules (versioned by contri
 
 
 def _apply(operation, **kwargs):
-    from perisai.contributions.operations import local_today
+    from perisai import clock
     from perisai.errors import DomainError
     from perisai.i18n import t
-    from perisai.months import Month
 
     try:
-        row = operation(db.session, today_month=Month.of(local_today()), **kwargs)
+        row = operation(db.session, today_month=clock.this_month(), **kwargs)
     except DomainError as error:
         db.session.rollback()
         fields = json.dumps(error.errors, ensure_ascii=False)

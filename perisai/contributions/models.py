@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING
 from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from perisai.db import Base, MonthType, TimestampMixin, UTCDateTime, UUIDType, utcnow
+from perisai import clock
+from perisai.db import Base, MonthType, TimestampMixin, UTCDateTime, UUIDType
 from perisai.months import Month
 
 if TYPE_CHECKING:
@@ -40,7 +41,7 @@ class RateVersion(Base):
     source: Mapped[str] = mapped_column(String(200))
     # True while the level steps between the lowest and highest are an unconfirmed assumption [U].
     levels_are_assumption: Mapped[bool] = mapped_column(default=False)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     levels: Mapped[list[IncomeLevel]] = relationship(
@@ -78,7 +79,7 @@ class DiscountRule(Base):
     basis_points_off: Mapped[int]  # 5000 = 50 % off JKK and JKM
     excluded_funding: Mapped[str] = mapped_column(String(60), default="")  # "apbn,apbd"
     source: Mapped[str] = mapped_column(String(200))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     @property
@@ -115,7 +116,7 @@ class SponsorPayment(Base):
     participants: Mapped[int]
     request_hash: Mapped[str] = mapped_column(String(64))
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
     sponsor: Mapped[Sponsor] = relationship()
     payments: Mapped[list[Payment]] = relationship(back_populates="sponsor_payment")
@@ -148,7 +149,7 @@ class Payment(Base):
         ForeignKey("sponsor_payments.id"), index=True
     )
     request_hash: Mapped[str] = mapped_column(String(64))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
     # Also tells the unit of work that a participant is inserted before its payments when
     # both are flushed together (a sync batch registers and takes the first payment at once).
@@ -209,6 +210,6 @@ class PaymentReversal(Base):
     payment_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("payments.id"), unique=True)
     reason: Mapped[str] = mapped_column(String(300))
     reversed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
     payment: Mapped[Payment] = relationship(back_populates="reversal")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta, timezone
+from datetime import date, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -19,6 +19,8 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 import perisai.contributions.messages  # noqa: F401 - registers the messages
+from perisai import clock
+from perisai.agents import zones
 from perisai.contributions.models import (
     Payment,
     PaymentMonth,
@@ -28,24 +30,13 @@ from perisai.contributions.models import (
     SponsorPayment,
 )
 from perisai.contributions.rules import MonthPrice, NoRates, RuleBook, UnknownLevel
-from perisai.db import in_session, unique_insert, utcnow
+from perisai.db import in_session, unique_insert
 from perisai.errors import Conflict, ValidationFailed, field_error
 from perisai.months import Month, month_range
 from perisai.workers.models import Worker, status_for
 
-WIB = timezone(timedelta(hours=7))  # the agents' working day (western Indonesia)
-WIT = timezone(timedelta(hours=9))  # the latest clock in Indonesia: "the future" starts here
 MAX_BACKDATE_DAYS = 366  # cash taken offline (or on a paper receipt book) up to a year ago
 MAX_MONTHS = 12
-
-
-def local_today() -> date:
-    return datetime.now(WIB).date()
-
-
-def payment_today() -> date:
-    """The latest date anywhere in Indonesia: a paid_on after it is in the future."""
-    return datetime.now(WIT).date()
 
 
 def rupiah(amount: int, lang: str = "id") -> str:
@@ -60,14 +51,14 @@ def rupiah(amount: int, lang: str = "id") -> str:
 def income_levels(session: Session, month: Month | None = None) -> tuple[RateVersion, list[int]]:
     """The rate version in force for `month` (default this month) and its income levels."""
     rules = RuleBook.of(session)
-    version = rules.version_for(month or Month.of(local_today()))
+    version = rules.version_for(month or clock.this_month())
     return version, sorted(rules.levels(version))
 
 
 def is_income_level(session: Session, level: int, month: Month | None = None) -> bool:
     try:
         rules = RuleBook.of(session)
-        return level in rules.levels(rules.version_for(month or Month.of(local_today())))
+        return level in rules.levels(rules.version_for(month or clock.this_month()))
     except NoRates:
         return False
 
@@ -235,7 +226,7 @@ def record_payment(
     existing = in_session(session, Payment, key) if preloaded else session.get(Payment, key)
     if existing is not None:
         return _replay(existing, fingerprint), False
-    today = today or payment_today()
+    today = today or clock.latest_today()  # a paid_on after this is in the future everywhere
     check_paid_on(data["paid_on"], today)
     funding = sponsor.type if sponsor is not None else worker.funding
     quote = quote_for_worker(
@@ -270,7 +261,7 @@ def record_payment(
         sponsor_id=sponsor.id if sponsor is not None else None,
         sponsor_payment_id=sponsor_payment.id if sponsor_payment is not None else None,
         request_hash=fingerprint,
-        created_at=utcnow(),  # complete before it is flushed (see `flush`)
+        created_at=clock.now(),  # complete before it is flushed (see `flush`)
     )
     set_committed_value(payment, "reversal", None)  # a new payment: nothing to load
     rows = [
@@ -366,8 +357,9 @@ def refresh_coverage(session: Session, worker: Worker) -> None:
 
 
 def covered_until_on(session: Session, worker: Worker, as_of: date) -> Month | None:
-    """Coverage as it stood at the end of `as_of` (WIB), from the payment history."""
-    cutoff = datetime.combine(as_of + timedelta(days=1), time(0), WIB).astimezone(UTC)
+    """Coverage as it stood at the end of `as_of` (in the participant's branch's time zone),
+    from the payment history."""
+    cutoff = clock.start_of_day(as_of + timedelta(days=1), zones.of_worker(session, worker))
     last = session.scalar(
         select(func.max(PaymentMonth.month))
         .join(Payment, Payment.id == PaymentMonth.payment_id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask.views import MethodView
 from flask_login import current_user
 
+from perisai.agents import zones
 from perisai.api import Blueprint
 from perisai.auth.permissions import roles_required
 from perisai.contributions import operations, rates
@@ -26,13 +27,19 @@ reference = Blueprint(
 )
 
 
+def _this_month() -> Month:
+    """This month for the caller: its branch's (anyone else, the admin included: WIB)."""
+    user = current_user if current_user.is_authenticated else None
+    return Month.of(zones.today_of_user(db.session, user))
+
+
 @reference.route("/quote")
 class ReferenceQuote(MethodView):
     @reference.arguments(ReferenceQuoteQuerySchema, location="query")
     @reference.response(200, QuoteSchema)
     def get(self, args):
         """Price N months for an income level, programs, sector and funding, month by month."""
-        start = args["start_month"] or Month.of(operations.local_today())
+        start = args["start_month"] or _this_month()
         programs = [p.strip().upper() for p in args["programs"].split(",") if p.strip()]
         return operations.quote_reference(
             db.session,
@@ -51,7 +58,7 @@ class IncomeLevels(MethodView):
     @reference.response(200)
     def get(self, args):
         """The declared income levels (rupiah) in force for a month (default this month)."""
-        version, levels = operations.income_levels(db.session, args["month"])
+        version, levels = operations.income_levels(db.session, args["month"] or _this_month())
         return levels, {"X-Rate-Version": str(version.id)}
 
 
@@ -70,7 +77,7 @@ class Rates(MethodView):
         version = rates.add_rate_version(
             db.session,
             effective_from=body["effective_from"],
-            today_month=Month.of(operations.local_today()),
+            today_month=_this_month(),
             jkk_basis_points=body["jkk_basis_points"],
             jkm_flat=body["jkm_flat"],
             jht_basis_points=body["jht_basis_points"],
@@ -95,7 +102,7 @@ class Discounts(MethodView):
         rule = rates.add_discount_rule(
             db.session,
             **body,
-            today_month=Month.of(operations.local_today()),
+            today_month=_this_month(),
             created_by=current_user,
         )
         db.session.commit()

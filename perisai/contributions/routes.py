@@ -6,6 +6,7 @@ from flask import Response, abort
 from flask.views import MethodView
 from flask_login import current_user
 
+from perisai.agents import zones
 from perisai.api import Blueprint, PageArgs, paginate, pdf_response
 from perisai.auth.permissions import current_scope, login_required, roles_required
 from perisai.contributions import cli as _cli  # noqa: F401 - registers `flask perisai rates`
@@ -56,7 +57,7 @@ class WorkerQuote(MethodView):
     def get(self, args, worker_id):
         """The next N months this participant would pay for (arrears first), month by month."""
         worker = get_visible_worker(db.session, current_scope(), worker_id)
-        as_of = args["as_of"] or operations.local_today()
+        as_of = args["as_of"] or zones.today_of_worker(db.session, worker)
         return operations.quote_for_worker(db.session, worker, args["months"], as_of).as_dict()
 
 
@@ -138,7 +139,7 @@ class Renewals(MethodView):
     @blp.response(200, RenewalSchema(many=True))
     def get(self, args):
         """Whom to visit: in grace (months and amount owed), due within N days, recently ended."""
-        today = operations.local_today()
+        today = zones.today_of_user(db.session, current_user)
         stmt = renewals.renewal_query(
             visible_workers(current_scope()),
             today=today,
@@ -147,4 +148,7 @@ class Renewals(MethodView):
         )
         items, headers = paginate(db.session, stmt, args)
         rules = RuleBook(db.session)
-        return [renewals.renewal_item(db.session, w, today, rules) for w in items], headers
+        return [
+            renewals.renewal_item(db.session, w, zones.today_of_worker(db.session, w), rules)
+            for w in items
+        ], headers

@@ -11,14 +11,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 import perisai.contributions.messages  # noqa: F401 - registers the messages
+from perisai import clock
+from perisai.agents import zones
 from perisai.agents.models import Branch
 from perisai.auth.permissions import Scope
 from perisai.contributions.models import Payment, PaymentMonth, Sponsor, SponsorPayment
 from perisai.contributions.operations import (
     amount_mismatch,
     check_paid_on,
-    local_today,
-    payment_today,
     quote_for_worker,
     record_payment,
 )
@@ -77,7 +77,7 @@ def pay_for_participants(
                 "contributions.id_conflict", {"json": {"id": ["contributions.id_conflict"]}}
             )
         return existing, False
-    today = today or payment_today()
+    today = today or clock.latest_today()  # a paid_on after this is in the future everywhere
     check_paid_on(data["paid_on"], today)
     if not sponsor.agreement_start <= data["paid_on"] <= sponsor.agreement_end:
         raise field_error("paid_on", "contributions.sponsor_agreement")
@@ -165,7 +165,7 @@ def _load_workers(session, sponsor: Sponsor, scope: Scope, ids: list) -> list[Wo
 
 def sponsor_summary(session: Session, sponsor: Sponsor, today: date | None = None) -> dict:
     """What the sponsor paid: operations, participants with their coverage, amounts."""
-    month = Month.of(today or local_today())
+    month = Month.of(today or zones.today_of_branch(session, sponsor.branch_id))
     batches = session.scalars(
         select(SponsorPayment)
         .where(SponsorPayment.sponsor_id == sponsor.id)

@@ -24,14 +24,15 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 import perisai.imports.messages  # noqa: F401 - registers the messages
+from perisai import clock
+from perisai.agents import zones
 from perisai.agents.models import Agent
 from perisai.auth.models import User
 from perisai.auth.permissions import Scope
 from perisai.contributions.models import Payment, Sponsor
-from perisai.contributions.operations import check_paid_on, local_today, quote_for_worker
+from perisai.contributions.operations import check_paid_on, quote_for_worker
 from perisai.contributions.rules import RuleBook
 from perisai.contributions.sponsors import pay_for_participants
-from perisai.db import utcnow
 from perisai.errors import Conflict, DomainError, NotAllowed, ValidationFailed, field_error
 from perisai.imports import columns, reader
 from perisai.imports.models import FINISHED, RUNNING, ImportJob, ImportRow
@@ -119,8 +120,8 @@ def check_options(session: Session, scope: Scope, options: dict) -> Sponsor | No
         raise field_error("sponsor_id", "imports.sponsor_unknown", location="form")
     if options.get("sponsor_months") not in (3, 6, 12):
         raise field_error("sponsor_months", "imports.sponsor_months", location="form")
-    paid_on = options.get("paid_on") or local_today()
-    check_paid_on(paid_on, local_today(), location="form")
+    paid_on = options.get("paid_on") or zones.today_of_branch(session, sponsor.branch_id)
+    check_paid_on(paid_on, clock.latest_today(), location="form")
     if not sponsor.agreement_start <= paid_on <= sponsor.agreement_end:
         raise field_error("paid_on", "contributions.sponsor_agreement", location="form")
     options["paid_on"] = paid_on
@@ -254,7 +255,7 @@ def is_interrupted(job: ImportJob, now: datetime | None = None) -> bool:
         return False
     if job.error is not None:
         return True
-    now = now or utcnow()
+    now = now or clock.now()
     if job.runner_token is None:
         # Queued but never picked up (the background runner could not start).
         seen = job.heartbeat_at or job.updated_at or job.created_at
@@ -275,7 +276,7 @@ def claim(session: Session, job: ImportJob, *, force: bool = False) -> str | Non
     if job.state not in RUNNING:
         return None
     token = str(uuid.uuid4())
-    now = utcnow()
+    now = clock.now()
     changed = session.execute(
         update(ImportJob)
         .where(
@@ -338,7 +339,7 @@ def row_context(session: Session, job: ImportJob) -> RowContext:
             "notice_version": job.default_notice_version,
             "funding": job.default_funding,
         },
-        today=date.today(),
+        today=zones.today_of_user(session, user),
         wadah_agents=wadah_agents,
         rules=RuleBook(session) if job.sponsor_id else None,
     )

@@ -21,7 +21,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from perisai.db import utcnow
+from perisai import clock
 from perisai.errors import DomainError
 from perisai.imports import columns, operations, reader
 from perisai.imports.models import ImportJob
@@ -161,7 +161,7 @@ class _Run:
         changed = self.session.execute(
             update(ImportJob)
             .where(ImportJob.id == self.job.id, ImportJob.runner_token == self.token)
-            .values(heartbeat_at=utcnow())
+            .values(heartbeat_at=clock.now())
             .execution_options(synchronize_session=False)
         ).rowcount
         if changed != 1:
@@ -194,7 +194,7 @@ class _Run:
         )
         if owner != self.token:
             raise Stolen(str(self.job.id))
-        self.job.heartbeat_at = utcnow()
+        self.job.heartbeat_at = clock.now()
         self.job.runner_pid = os.getpid()
         self.session.commit()
         if self.pause:
@@ -207,7 +207,7 @@ class _Run:
 
     def _finish(self, state: str) -> None:
         job = self.job
-        job.state, job.finished_at, job.runner_token = state, utcnow(), None
+        job.state, job.finished_at, job.runner_token = state, clock.now(), None
         self.session.commit()
         if state == "done":
             _remove_file(self.session, job)

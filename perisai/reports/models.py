@@ -12,8 +12,9 @@ from datetime import date, datetime
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from perisai import clock
 from perisai.contributions.models import Payment
-from perisai.db import Base, MonthType, UTCDateTime, utcnow
+from perisai.db import Base, MonthType, UTCDateTime
 from perisai.months import Month
 from perisai.workers.models import Worker
 
@@ -34,7 +35,7 @@ class RollupState(Base):
     branch_id: Mapped[int] = mapped_column(ForeignKey("branches.id"), primary_key=True)
     month: Mapped[Month] = mapped_column(MonthType, primary_key=True)
     is_stale: Mapped[bool] = mapped_column(default=False)
-    computed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
 
 class AgentMonth(Base):
@@ -109,7 +110,7 @@ class WorkforceEstimate(Base):
     region_code: Mapped[str] = mapped_column(String(13), primary_key=True)
     informal_workers: Mapped[int]
     source: Mapped[str] = mapped_column(String(200), default="")
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, onupdate=clock.now)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
 

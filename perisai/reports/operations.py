@@ -13,6 +13,7 @@ from sqlalchemy import case, func, literal, select
 from sqlalchemy.orm import Session
 
 import perisai.reports.messages  # noqa: F401 - registers the messages
+from perisai import clock
 from perisai.agents.models import Agent, Branch, Wadah
 from perisai.auth.permissions import Scope
 from perisai.errors import DomainError, NotAllowed
@@ -56,10 +57,9 @@ def branch_ids_for(scope: Scope, branch_id: int | None = None) -> list[int] | No
     raise NotAllowed("auth.role")
 
 
-def current_month() -> Month:
-    from perisai.contributions.operations import local_today
-
-    return Month.of(local_today())
+def current_month(zone: str | None = None) -> Month:
+    """This month in the zone of the one asking (`perisai.agents.zones.of_user`)."""
+    return clock.this_month(zone)
 
 
 def _in(column, branch_ids):
@@ -368,11 +368,9 @@ def serialize_agent_row(row: AgentRow, as_of: date) -> dict:
     }
 
 
-def as_of_day(month: Month) -> date:
+def as_of_day(month: Month, zone: str | None = None) -> date:
     """The day 'days since last activity' counts to: today in this month, else its last day."""
-    from perisai.contributions.operations import local_today
-
-    today = local_today()
+    today = clock.today(zone)
     return today if Month.of(today) == month else month.last_day()
 
 

@@ -1,6 +1,7 @@
 """The monthly rollups: set-based INSERT … SELECT per (branch, month), never rows in Python.
 
-Definitions, for a month M (months and registration days counted in WIB, UTC+7):
+Definitions, for a month M (months and registration days counted in the branch's time zone,
+WIB, WITA or WIT: a branch's rows are computed with its own zone's month bounds):
 
 - new_participants — participants registered (created) in M, counted for the agent who
   registered them (`registered_by_id`).
@@ -23,7 +24,7 @@ Definitions, for a month M (months and registration days counted in WIB, UTC+7):
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 
 from sqlalchemy import (
     Date,
@@ -43,15 +44,15 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from perisai import clock
 from perisai.agents.models import Branch
 from perisai.contributions.models import Payment, PaymentMonth, PaymentReversal
-from perisai.db import MonthType, utcnow
+from perisai.db import MonthType
 from perisai.months import Month
 from perisai.reports.freshness import write_pending
 from perisai.reports.models import AgentMonth, BranchMonth, DistrictMonth, RollupState
 from perisai.workers.models import Worker
 
-WIB = timezone(timedelta(hours=7))
 RETENTION_LAGS = (0, 3, 6, 12)
 AGENT_COUNTERS = (
     "new_participants",
@@ -67,9 +68,23 @@ AGENT_COUNTERS = (
 BRANCH_COUNTERS = (*AGENT_COUNTERS[:6], "registered_total")
 
 
-def month_start(month: Month) -> datetime:
-    """00:00 WIB on the first day of the month (the agents' working day)."""
-    return datetime(month.year, month.month, 1, tzinfo=WIB)
+def month_start(month: Month, zone: str | None = None) -> datetime:
+    """00:00 on the first day of the month in the branch's zone (WIB when None)."""
+    return clock.start_of_month(month, zone)
+
+
+def zone_groups(session: Session, branch_ids: list[int] | None) -> list[tuple[str, list | None]]:
+    """The branches by time zone, each group computed with its own month bounds: one group
+    keeps `branch_ids` as given (None: every branch, no filter), several list their ids."""
+    stmt = select(Branch.id, Branch.time_zone)
+    if branch_ids is not None:
+        stmt = stmt.where(Branch.id.in_(branch_ids))
+    by_zone: dict[str, list[int]] = {}
+    for branch_id, zone in session.execute(stmt.order_by(Branch.id)):
+        by_zone.setdefault(zone or clock.DEFAULT_ZONE, []).append(branch_id)
+    if len(by_zone) <= 1:
+        return [(next(iter(by_zone), clock.DEFAULT_ZONE), branch_ids)]
+    return sorted(by_zone.items())
 
 
 def _m(month: Month):
@@ -120,14 +135,14 @@ def coverage_window(month: Month, branch_ids):
     return stmt.cte("coverage_window")
 
 
-def agent_parts(month: Month, branch_ids: list[int] | None):
+def agent_parts(month: Month, branch_ids: list[int] | None, zone: str | None = None):
     w, p = Worker, Payment
-    start, end = month_start(month), month_start(month + 1)
+    start, end = month_start(month, zone), month_start(month + 1, zone)
     in_w = w.branch_id.in_(branch_ids) if branch_ids is not None else None
     count = func.count()
     window = coverage_window(month, branch_ids)
     standing = ~exists().where(PaymentReversal.payment_id == p.id)
-    p_where = and_(p.paid_on >= start.date(), p.paid_on < end.date(), standing)
+    p_where = and_(p.paid_on >= month.first_day(), p.paid_on < (month + 1).first_day(), standing)
     if branch_ids is not None:
         p_where = and_(p_where, p.branch_id.in_(branch_ids))
 
@@ -209,10 +224,10 @@ def agent_parts(month: Month, branch_ids: list[int] | None):
     ]
 
 
-def district_parts(month: Month, branch_ids: list[int] | None):
+def district_parts(month: Month, branch_ids: list[int] | None, zone: str | None = None):
     w, pm = Worker, PaymentMonth
     district = func.substr(w.village_code, 1, 8)
-    registered = w.created_at < month_start(month + 1)
+    registered = w.created_at < month_start(month + 1, zone)
     active = and_(pm.month == month, pm.active_month == month)
     if branch_ids is not None:
         registered = and_(registered, w.branch_id.in_(branch_ids))
@@ -267,25 +282,27 @@ def refresh_month(session: Session, month: Month, branch_ids: list[int] | None =
     session.execute(
         insert(RollupState),
         [
-            {"branch_id": b, "month": month, "is_stale": False, "computed_at": utcnow()}
+            {"branch_id": b, "month": month, "is_stale": False, "computed_at": clock.now()}
             for b in targets
         ],
     )
 
-    parts = union_all(*agent_parts(month, branch_ids)).subquery()
-    sums = [func.coalesce(func.sum(getattr(parts.c, name)), 0) for name in AGENT_COUNTERS]
-    session.execute(
-        insert(AgentMonth).from_select(
-            ["branch_id", "month", "agent_id", *AGENT_COUNTERS, "last_activity_on"],
-            select(
-                parts.c.branch_id,
-                _m(month),
-                parts.c.agent_id,
-                *sums,
-                func.max(parts.c.last_activity_on),
-            ).group_by(parts.c.branch_id, parts.c.agent_id),
+    groups = zone_groups(session, branch_ids)
+    for zone, ids in groups:
+        parts = union_all(*agent_parts(month, ids, zone)).subquery()
+        sums = [func.coalesce(func.sum(getattr(parts.c, name)), 0) for name in AGENT_COUNTERS]
+        session.execute(
+            insert(AgentMonth).from_select(
+                ["branch_id", "month", "agent_id", *AGENT_COUNTERS, "last_activity_on"],
+                select(
+                    parts.c.branch_id,
+                    _m(month),
+                    parts.c.agent_id,
+                    *sums,
+                    func.max(parts.c.last_activity_on),
+                ).group_by(parts.c.branch_id, parts.c.agent_id),
+            )
         )
-    )
 
     branch_sums = select(
         AgentMonth.branch_id,
@@ -300,19 +317,20 @@ def refresh_month(session: Session, month: Month, branch_ids: list[int] | None =
         )
     )
 
-    districts = union_all(*district_parts(month, branch_ids)).subquery()
-    session.execute(
-        insert(DistrictMonth).from_select(
-            ["branch_id", "month", "district_code", "registered", "active"],
-            select(
-                districts.c.branch_id,
-                _m(month),
-                districts.c.district_code,
-                func.sum(districts.c.registered),
-                func.sum(districts.c.active),
-            ).group_by(districts.c.branch_id, districts.c.district_code),
+    for zone, ids in groups:
+        districts = union_all(*district_parts(month, ids, zone)).subquery()
+        session.execute(
+            insert(DistrictMonth).from_select(
+                ["branch_id", "month", "district_code", "registered", "active"],
+                select(
+                    districts.c.branch_id,
+                    _m(month),
+                    districts.c.district_code,
+                    func.sum(districts.c.registered),
+                    func.sum(districts.c.active),
+                ).group_by(districts.c.branch_id, districts.c.district_code),
+            )
         )
-    )
     return len(targets)
 
 

@@ -6,7 +6,9 @@ import json
 
 from flask import abort
 from flask.views import MethodView
+from flask_login import current_user
 
+from perisai.agents import zones
 from perisai.api import Blueprint
 from perisai.auth.permissions import current_scope, roles_required
 from perisai.errors import field_error
@@ -20,7 +22,7 @@ AGENT_COLUMNS = list(AgentReportRow._declared_fields)
 
 
 def report_month(args):
-    month, now = args["month"], operations.current_month()
+    month, now = args["month"], operations.current_month(zones.of_user(db.session, current_user))
     if month is None:
         return now
     if month > now:
@@ -46,7 +48,7 @@ class AgentReport(MethodView):
         """Per-agent figures for a month, ranked (JSON page, or all rows as CSV/XLSX)."""
         branch_ids = operations.branch_ids_for(current_scope(), args["branch_id"])
         month = report_month(args)
-        as_of = operations.as_of_day(month)
+        as_of = operations.as_of_day(month, zones.of_user(db.session, current_user))
         if args["format"] != "json":
             operations.leaderboard(db.session, branch_ids, month, page_size=1)
             db.session.commit()  # the rollups it refreshed

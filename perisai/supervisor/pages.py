@@ -10,8 +10,10 @@ from flask_login import current_user
 
 import perisai.reports.messages
 import perisai.supervisor.messages  # noqa: F401
+from perisai.agents import zones
 from perisai.auth.operations import new_csrf_token
 from perisai.auth.permissions import current_scope
+from perisai.extensions import db
 from perisai.i18n import LANGUAGES, current_language, t
 from perisai.months import Month
 from perisai.reports import operations as reports
@@ -50,7 +52,7 @@ def supervisor_page(view):
 
 
 def chosen_month() -> Month:
-    now = reports.current_month()
+    now = reports.current_month(zones.of_user(db.session, current_user))
     try:
         month = Month.parse(request.args.get("month", ""))
     except ValueError:

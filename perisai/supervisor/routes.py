@@ -6,6 +6,7 @@ import flask
 from flask import g, redirect, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
+from perisai.agents import zones
 from perisai.api import Blueprint
 from perisai.auth import operations as auth
 from perisai.auth.permissions import form_token_valid
@@ -107,7 +108,7 @@ def agents():
         status=status,
         wadah_id=wadah_id,
         wadahs=reports.wadahs(db.session, branch_ids) if branch_ids is not None else [],
-        as_of=reports.as_of_day(month),
+        as_of=reports.as_of_day(month, zones.of_user(db.session, current_user)),
         **_common(month, branch_ids),
     )
     db.session.commit()  # the rollups it refreshed; after rendering, as a commit expires
@@ -214,7 +215,7 @@ def wadah_view(wadah_id):
         wadah=wadah,
         rows=rows,
         fee=reports.wadah_fee(db.session, wadah, month),
-        as_of=reports.as_of_day(month),
+        as_of=reports.as_of_day(month, zones.of_user(db.session, current_user)),
         **_common(month, branch_ids),
     )
     db.session.commit()  # the rollups it refreshed; after rendering, as a commit expires

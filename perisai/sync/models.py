@@ -8,7 +8,8 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from perisai.db import Base, UTCDateTime, UUIDType, utcnow
+from perisai import clock
+from perisai.db import Base, UTCDateTime, UUIDType
 
 
 class SyncOperation(Base):
@@ -28,4 +29,4 @@ class SyncOperation(Base):
     payload_hash: Mapped[str] = mapped_column(String(64))
     entity_id: Mapped[str | None] = mapped_column(String(36))
     http_status: Mapped[int]
-    applied_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    applied_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)

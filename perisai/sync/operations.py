@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import FlushError
 from werkzeug.exceptions import HTTPException
 
-from perisai.db import utcnow
+from perisai import clock
 from perisai.errors import DomainError
 from perisai.sync import messages  # noqa: F401 - registers the feature's messages
 from perisai.sync.handlers import HANDLERS, Context, WriteStagedFirst, parse_uuid, preload
@@ -190,7 +190,7 @@ def _ledger_record(op: dict, ctx: Context, digest: str) -> SyncOperation:
         payload_hash=digest,
         entity_id=str(likely_id) if likely_id is not None else None,
         http_status=201,
-        applied_at=utcnow(),
+        applied_at=clock.now(),
     )
 
 

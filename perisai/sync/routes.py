@@ -1,8 +1,7 @@
-from datetime import date
-
 from flask.views import MethodView
 from flask_login import current_user
 
+from perisai.agents import zones
 from perisai.api import Blueprint
 from perisai.auth.permissions import current_scope, login_required
 from perisai.extensions import db
@@ -22,7 +21,8 @@ class Sync(MethodView):
     @blp.alt_response(413, description="More than 500 operations")
     def post(self, body):
         """Apply a batch of offline operations (≤ 500), each on its own; results in order."""
-        ctx = Context(current_user, current_scope(), current_user.agent, date.today())
+        today = zones.today_of_user(db.session, current_user)
+        ctx = Context(current_user, current_scope(), current_user.agent, today)
         results = operations.apply_operations(db.session, ctx=ctx, operations=body["operations"])
         db.session.commit()
         return {"results": [_translated(result) for result in results]}

@@ -16,9 +16,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 import perisai.workers.messages  # noqa: F401 - registers the messages
+from perisai import clock
+from perisai.agents import zones
 from perisai.agents.models import Agent, Wadah
 from perisai.auth.permissions import Scope
-from perisai.db import in_session, unique_insert, utcnow
+from perisai.db import in_session, unique_insert
 from perisai.errors import Conflict, NotAllowed, ValidationFailed, field_error
 from perisai.months import Month
 from perisai.regions.models import Region
@@ -72,7 +74,6 @@ def register_worker(
     was; the participant is complete before it is flushed (relationships, timestamps).
     `duplicates`: the likely duplicates of a whole batch, read at once (see DuplicatePool).
     """
-    today = today or date.today()
     fingerprint = request_hash(data)
     if data.get("id") is not None:
         key = data["id"]
@@ -80,6 +81,8 @@ def register_worker(
         if existing is not None:
             return _replay(existing, fingerprint, scope)
     agent = _managing_agent(session, scope, agent, data.get("agent_code"))
+    branch_id = agent.wadah.branch_id if agent else scope.branch_id
+    today = today or zones.today_of_branch(session, branch_id)  # the new participant's branch
     values, warnings = _validated_values(session, data, today)
     warnings += _likely_duplicates(session, values, scope, duplicates)
     if duplicates is not None and values["nik"] in duplicates.niks_taken:
@@ -90,7 +93,7 @@ def register_worker(
     # a clash costs it more.) A clash on the random membership number (1 in 10^9) is simply
     # retried with another number.
     for _ in range(5):
-        now = utcnow()
+        now = clock.now()
         worker = Worker(
             id=worker_id,
             membership_number=new_membership_number(),
@@ -98,7 +101,7 @@ def register_worker(
             managed_by_id=agent.id if agent else None,
             registered_by=agent,  # the ids for scope checks, the objects for the answer,
             managed_by=agent,  # both before the participant is flushed
-            branch_id=agent.wadah.branch_id if agent else scope.branch_id,
+            branch_id=branch_id,
             request_hash=fingerprint,
             consent_given_at=now,
             created_at=now,

@@ -15,8 +15,8 @@ from pathlib import Path
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from perisai import clock
 from perisai.audit.operations import events_for
-from perisai.db import utcnow
 from perisai.errors import Conflict
 from perisai.workers.models import Worker, WorkerPhoto
 
@@ -44,13 +44,13 @@ def export_worker(session: Session, worker: Worker, participant: dict) -> dict:
             {"at": e.at.isoformat(), "user_id": e.user_id, "action": e.action, "route": e.route}
             for e in events_for(session, "participant", str(worker.id))
         ],
-        "exported_at": utcnow().isoformat(),
+        "exported_at": clock.now().isoformat(),
     }
 
 
 def withdraw_consent(worker: Worker) -> None:
     if worker.consent_withdrawn_at is None:
-        worker.consent_withdrawn_at = utcnow()
+        worker.consent_withdrawn_at = clock.now()
 
 
 def anonymise_worker(session: Session, worker: Worker, photo_store: str) -> None:
@@ -69,6 +69,6 @@ def anonymise_worker(session: Session, worker: Worker, photo_store: str) -> None
     worker.lat = worker.lon = worker.accuracy_m = None
     worker.request_hash = "anonymised"
     withdraw_consent(worker)
-    worker.anonymised_at = utcnow()
+    worker.anonymised_at = clock.now()
     session.execute(delete(WorkerPhoto).where(WorkerPhoto.worker_id == worker.id))
     shutil.rmtree(Path(photo_store) / str(worker.id), ignore_errors=True)

@@ -1,10 +1,10 @@
-from datetime import date
-
 from flask import Response, abort, current_app, request
 from flask.views import MethodView
 from flask_login import current_user
 from sqlalchemy import select
 
+from perisai import clock
+from perisai.agents import zones
 from perisai.api import Blueprint, paginate
 from perisai.auth.permissions import current_scope, login_required, roles_required
 from perisai.extensions import db
@@ -35,7 +35,8 @@ class Workers(MethodView):
     @blp.response(200, WorkerListItemSchema(many=True))
     def get(self, args):
         """List participants in scope (NIK masked); search by name, number, phone or NIK."""
-        scope, today = current_scope(), date.today()
+        scope = current_scope()
+        today = clock.today(zones.of_scope(db.session, scope))
         stmt = operations.list_query(
             scope,
             q=args["q"],
@@ -44,7 +45,12 @@ class Workers(MethodView):
             today=today,
         )
         items, headers = paginate(db.session, stmt, args)
-        return [operations.serialize_worker(w, scope, today, for_list=True) for w in items], headers
+        return [
+            operations.serialize_worker(
+                w, scope, zones.today_of_worker(db.session, w), for_list=True
+            )
+            for w in items
+        ], headers
 
     @roles_required("agent", "supervisor", "admin")
     @blp.arguments(WorkerCreateSchema)
@@ -57,7 +63,9 @@ class Workers(MethodView):
             db.session, scope=scope, agent=current_user.agent, data=body
         )
         db.session.commit()
-        payload = operations.serialize_worker(result.worker, scope, date.today())
+        payload = operations.serialize_worker(
+            result.worker, scope, zones.today_of_worker(db.session, result.worker)
+        )
         payload["warnings"] = result.warnings
         return payload, 201 if result.created else 200
 
@@ -73,7 +81,7 @@ class WorkerById(MethodView):
 
         scope = current_scope()
         worker = operations.get_visible_worker(db.session, scope, worker_id)
-        as_of = args["as_of"] or date.today()
+        as_of = args["as_of"] or zones.today_of_worker(db.session, worker)
         covered = covered_until_on(db.session, worker, as_of) if args["as_of"] else None
         return operations.serialize_worker(worker, scope, as_of, covered_until=covered)
 
@@ -127,7 +135,8 @@ class WorkerExport(MethodView):
         """Everything held about one participant (UU PDP right of access)."""
         scope = current_scope()
         worker = operations.get_visible_worker(db.session, scope, worker_id)
-        participant = WorkerSchema().dump(operations.serialize_worker(worker, scope, date.today()))
+        today = zones.today_of_worker(db.session, worker)
+        participant = WorkerSchema().dump(operations.serialize_worker(worker, scope, today))
         return privacy.export_worker(db.session, worker, participant)
 
 
@@ -141,7 +150,7 @@ class ConsentWithdrawal(MethodView):
         worker = operations.get_visible_worker(db.session, scope, worker_id)
         privacy.withdraw_consent(worker)
         db.session.commit()
-        return operations.serialize_worker(worker, scope, date.today())
+        return operations.serialize_worker(worker, scope, zones.today_of_worker(db.session, worker))
 
 
 @blp.route("/<worker_id>/anonymise")
@@ -154,4 +163,4 @@ class Anonymise(MethodView):
         worker = operations.get_visible_worker(db.session, scope, worker_id)
         privacy.anonymise_worker(db.session, worker, current_app.config["PHOTO_STORE"])
         db.session.commit()
-        return operations.serialize_worker(worker, scope, date.today())
+        return operations.serialize_worker(worker, scope, zones.today_of_worker(db.session, worker))

@@ -3,8 +3,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from perisai import clock
 from perisai.auth.models import LoginFailure, User
-from perisai.db import utcnow
 from tests.conftest import login
 from tests.factories import PASSWORD
 
@@ -61,7 +61,7 @@ def test_eleventh_failure_within_15_minutes_is_locked_out(client, org, db):
 
 def test_lockout_counts_only_the_last_15_minutes(client, org, db):
     username = org.agent_user.username
-    old = utcnow() - timedelta(minutes=16)
+    old = clock.now() - timedelta(minutes=16)
     db.session.add_all([LoginFailure(username=username, failed_at=old) for _ in range(10)])
     db.session.commit()
     assert post_login(client, username, PASSWORD).status_code == 200

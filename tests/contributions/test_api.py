@@ -7,7 +7,7 @@ import uuid
 import pytest
 from pypdf import PdfReader
 
-from perisai.contributions.operations import local_today
+from perisai import clock
 from perisai.months import Month, month_range
 from tests.factories import make_worker
 
@@ -26,7 +26,7 @@ def body(months=1, amount=None, **extra):
         "id": str(uuid.uuid4()),
         "months": months,
         "amount": amount or months * FULL,
-        "paid_on": local_today().isoformat(),
+        "paid_on": clock.today().isoformat(),
         "channel": "cash",
         **extra,
     }
@@ -36,7 +36,7 @@ def test_quote_shape_for_a_participant(as_agent, worker):
     response = as_agent.get(f"/api/v1/workers/{worker.id}/quote?months=3")
     assert response.status_code == 200
     quote = response.get_json()
-    this_month = Month.of(local_today())
+    this_month = Month.of(clock.today())
     assert quote["total"] == 3 * FULL
     assert [m["month"] for m in quote["months"]] == [str(m) for m in month_range(this_month, 3)]
     assert quote["months"][0] | {} == {
@@ -91,7 +91,7 @@ def test_record_a_payment(as_agent, worker):
     response = as_agent.post(f"/api/v1/workers/{worker.id}/payments", json=sent)
     assert response.status_code == 201, response.get_json()
     payment = response.get_json()
-    this_month = Month.of(local_today())
+    this_month = Month.of(clock.today())
     assert payment["id"] == sent["id"]
     assert payment["amount"] == 3 * FULL
     assert payment["covers"] == [str(m) for m in month_range(this_month, 3)]
@@ -309,7 +309,7 @@ def pay_in(client, worker, month: Month, months=1):
 
 
 def test_arrears_after_two_unpaid_months_through_the_api(as_agent, worker):
-    this_month = Month.of(local_today())
+    this_month = Month.of(clock.today())
     pay_in(as_agent, worker, this_month - 2)  # then two months unpaid: last month and this one
     shown = as_agent.get(f"/api/v1/workers/{worker.id}").get_json()
     assert shown["status"] == "grace"
@@ -321,7 +321,7 @@ def test_arrears_after_two_unpaid_months_through_the_api(as_agent, worker):
 
 
 def test_restart_after_four_unpaid_months_through_the_api(as_agent, worker):
-    this_month = Month.of(local_today())
+    this_month = Month.of(clock.today())
     pay_in(as_agent, worker, this_month - 4)
     assert as_agent.get(f"/api/v1/workers/{worker.id}").get_json()["status"] == "ended"
     paid = as_agent.post(f"/api/v1/workers/{worker.id}/payments", json=body(months=1))

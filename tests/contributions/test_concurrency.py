@@ -11,9 +11,10 @@ import pytest
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from perisai import clock
 from perisai.agents.models import Agent, Branch, Wadah
 from perisai.contributions.models import Payment, PaymentMonth
-from perisai.contributions.operations import local_today, record_payment
+from perisai.contributions.operations import record_payment
 from perisai.errors import Conflict
 from perisai.extensions import db as _db
 from perisai.regions.models import Region
@@ -54,7 +55,7 @@ def race(engine, worker_id, first_id, second_id):
     """A flushes and holds its transaction open while B tries the same months."""
     a_flushed = threading.Event()
     results = {}
-    today = local_today()
+    today = clock.today()
 
     def body(pid):
         return {"id": pid, "months": 2, "amount": 33_600, "paid_on": today, "channel": "cash"}

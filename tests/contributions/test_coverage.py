@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from perisai import clock
 from perisai.contributions.models import Payment, PaymentMonth
 from perisai.contributions.operations import (
     covered_until_on,
@@ -214,4 +215,4 @@ def test_covered_until_on_a_past_day(db, worker):
     reverse_payment(db.session, payment=second, reason="salah")
     # The reversal happened today (after those days): history as it stood is kept.
     assert str(covered_until_on(db.session, worker, date(2026, 4, 10))) == "2026-05"
-    assert str(covered_until_on(db.session, worker, date.today())) == "2026-03"
+    assert str(covered_until_on(db.session, worker, clock.today())) == "2026-03"

@@ -2,7 +2,7 @@
 
 import pytest
 
-from perisai.contributions.operations import local_today
+from perisai import clock
 from perisai.contributions.rates import parse_levels_csv
 from perisai.contributions.rules import RuleBook
 from perisai.months import Month
@@ -38,7 +38,7 @@ def test_income_levels_reference(client):
 
 
 def test_admin_adds_a_rate_version_from_a_future_month(as_admin, db):
-    start = Month.of(local_today()) + 2
+    start = Month.of(clock.today()) + 2
     response = as_admin.post(
         "/api/v1/reference/rates",
         json={"effective_from": str(start), "jkm_flat": 7_200, "source": "Keputusan uji"},
@@ -58,7 +58,7 @@ def test_admin_adds_a_rate_version_from_a_future_month(as_admin, db):
 
 
 def test_a_new_income_level_table_replaces_the_old_one(as_admin):
-    start = Month.of(local_today()) + 1
+    start = Month.of(clock.today()) + 1
     response = as_admin.post(
         "/api/v1/reference/rates",
         json={
@@ -78,7 +78,7 @@ def test_a_new_income_level_table_replaces_the_old_one(as_admin):
 
 
 def test_past_months_keep_their_prices(as_admin):
-    past = Month.of(local_today()) - 1
+    past = Month.of(clock.today()) - 1
     response = as_admin.post(
         "/api/v1/reference/rates",
         json={"effective_from": str(past), "jkm_flat": 1, "source": "x y z"},
@@ -88,7 +88,7 @@ def test_past_months_keep_their_prices(as_admin):
 
 
 def test_the_newest_discount_rule_wins(as_admin, db):
-    start = Month.of(local_today()) + 1
+    start = Month.of(clock.today()) + 1
     response = as_admin.post(
         "/api/v1/reference/discounts",
         json={
@@ -137,7 +137,7 @@ def test_cli_lists_and_adds_versions(app, db, tmp_path):
     assert listed.exit_code == 0 and "198 levels, 1000000–20700000" in listed.output
     csv_file = tmp_path / "levels.csv"
     csv_file.write_text("income_level\n1000000\n2000000\n", encoding="utf-8")
-    start = Month.of(local_today()) + 3
+    start = Month.of(clock.today()) + 3
     added = runner.invoke(
         args=[
             "perisai",

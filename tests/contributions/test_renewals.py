@@ -2,13 +2,13 @@
 
 import json
 
-from perisai.contributions.operations import local_today
+from perisai import clock
 from perisai.months import Month
 from tests.factories import make_worker
 
 
 def test_work_list_is_ordered_by_urgency_with_amounts(db, org, as_agent, as_agent2):
-    today = local_today()
+    today = clock.today()
     month = Month.of(today)
     make = lambda name, covered, **kw: make_worker(  # noqa: E731
         db.session,
@@ -51,7 +51,7 @@ def test_work_list_is_ordered_by_urgency_with_amounts(db, org, as_agent, as_agen
 
 
 def test_due_window_counts_days_to_the_end_of_coverage(db, org, as_agent):
-    today = local_today()
+    today = clock.today()
     month = Month.of(today)
     make_worker(db.session, org.agent, full_name="Habis Bulan Ini", covered_until=month)
     db.session.commit()

@@ -5,14 +5,14 @@ from datetime import date, timedelta
 
 import pytest
 
-from perisai.contributions.operations import local_today
+from perisai import clock
 from perisai.months import Month, month_range
 from tests.factories import make_worker
 
 
 @pytest.fixture
 def sponsor(as_supervisor):
-    today = local_today()
+    today = clock.today()
     response = as_supervisor.post(
         "/api/v1/sponsors",
         json={
@@ -37,7 +37,7 @@ def workers(db, org):
 
 
 def expected_total(client, months, funding):
-    start = Month.of(local_today())
+    start = Month.of(clock.today())
     quote = client.get(
         f"/api/v1/reference/quote?income_level=1000000&funding={funding}"
         f"&start_month={start}&months={months}"
@@ -49,7 +49,7 @@ def pay(client, sponsor, workers, months=3, amount=None, **extra):
     body = {
         "id": str(uuid.uuid4()),
         "months": months,
-        "paid_on": local_today().isoformat(),
+        "paid_on": clock.today().isoformat(),
         "worker_ids": [str(w.id) for w in workers],
         **extra,
     }
@@ -68,7 +68,7 @@ def test_a_sponsor_pays_for_each_participant_with_its_own_receipt(
     assert batch["participants"] == 3 and batch["amount"] == body["amount"]
     receipts = {p["receipt_number"] for p in batch["payments"]}
     assert len(receipts) == 3
-    covers = [str(m) for m in month_range(Month.of(local_today()), 6)]
+    covers = [str(m) for m in month_range(Month.of(clock.today()), 6)]
     assert all(p["covers"] == covers and p["channel"] == "sponsor" for p in batch["payments"])
     # The managing agent sees the sponsored payment and its receipt.
     mine = as_agent.get(f"/api/v1/workers/{workers[0].id}/payments").get_json()
@@ -80,7 +80,7 @@ def test_a_sponsor_pays_for_each_participant_with_its_own_receipt(
 
 
 def test_an_apbd_sponsor_pays_the_full_price(as_supervisor, workers):
-    today = local_today()
+    today = clock.today()
     apbd = as_supervisor.post(
         "/api/v1/sponsors",
         json={
@@ -121,7 +121,7 @@ def test_one_participant_failing_stores_nothing(as_supervisor, as_agent, sponsor
             "months": 1,
             "channel": "cash",
             "amount": expected_total(as_agent, 1, "self"),
-            "paid_on": local_today().isoformat(),
+            "paid_on": clock.today().isoformat(),
         },
     )
     response, _ = pay(as_supervisor, sponsor, workers, months=3, amount=0)

@@ -17,7 +17,7 @@ import pytest
 from flask_migrate import upgrade
 from sqlalchemy import func, select
 
-from perisai import create_app
+from perisai import clock, create_app
 from perisai.extensions import db as _db
 from perisai.imports import operations, runner
 from perisai.imports.models import ImportJob, ImportRow
@@ -68,7 +68,8 @@ class Runner:
     """`flask perisai run-import` in its own process, its output in a file."""
 
     def __init__(self, url: str, job_id, *extra):
-        env = {**os.environ, "PERISAI_DATABASE_URL": url}
+        # the child's clock reads what this test's does (PERISAI_CLOCK when it is moved)
+        env = {**clock.child_environment(), "PERISAI_DATABASE_URL": url}
         self.output = b""
         self.proc = subprocess.Popen(
             [

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
+from perisai import clock
 from perisai.contributions.models import Payment, Sponsor, SponsorPayment
-from perisai.contributions.operations import local_today
 from perisai.months import Month
 from perisai.workers.models import Worker
 from tests.imports.helpers import csv_bytes, rows_of, upload
@@ -16,7 +16,7 @@ from tests.imports.helpers import csv_bytes, rows_of, upload
 
 @pytest.fixture
 def sponsor(db, org):
-    today = local_today()
+    today = clock.today()
     sponsor = Sponsor(
         name="Pemkab Demak (APBD)",
         type="apbd",
@@ -47,7 +47,7 @@ def test_sponsor_pays_the_months_for_everyone_imported(db, org, as_supervisor, s
     assert {p.sponsor_id for p in payments} == {sponsor.id}
     assert {p.channel for p in payments} == {"sponsor"}
     assert sum(p.amount for p in payments) == job["amount_paid"]
-    this_month = Month.of(local_today())
+    this_month = Month.of(clock.today())
     workers = db.session.scalars(select(Worker)).all()
     assert {w.funding for w in workers} == {"apbd"}
     assert {w.covered_until for w in workers} == {this_month + 2}
@@ -71,8 +71,8 @@ def test_valid_only_never_leaves_a_registered_but_unpaid_row(db, org, as_admin, 
     ("form", "status"),
     [
         ({"sponsor_months": 4}, 422),
-        ({"sponsor_months": 3, "paid_on": (date.today() + timedelta(days=5)).isoformat()}, 422),
-        ({"sponsor_months": 3, "paid_on": (date.today() - timedelta(days=45)).isoformat()}, 422),
+        ({"sponsor_months": 3, "paid_on": (clock.today() + timedelta(days=5)).isoformat()}, 422),
+        ({"sponsor_months": 3, "paid_on": (clock.today() - timedelta(days=45)).isoformat()}, 422),
         ({}, 422),
     ],
 )

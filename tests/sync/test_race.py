@@ -4,12 +4,12 @@
 import threading
 import time
 import uuid
-from datetime import date
 
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from perisai import clock
 from perisai.auth.models import User
 from perisai.auth.permissions import Scope
 from perisai.extensions import db as _db
@@ -30,7 +30,7 @@ def committed_org(app):
 def _context(session, user_id):
     user = session.get(User, user_id)
     scope = Scope("agent", user.agent_id, user.agent.wadah.branch_id)
-    return Context(user, scope, user.agent, date.today())
+    return Context(user, scope, user.agent, clock.today())
 
 
 def test_same_op_id_at_the_same_moment_is_applied_once(app, committed_org):

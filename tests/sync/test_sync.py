@@ -5,6 +5,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 
+from perisai import clock
 from perisai.contributions.models import Payment
 from perisai.sync.models import SyncOperation
 from perisai.workers.models import Worker
@@ -33,7 +34,7 @@ def price(client, months=1):
     """This month's price for worker_payload()'s profile, from the server's own quote."""
     query = (
         "income_level=1000000&programs=JKK,JKM&sector=other&funding=self"
-        f"&start_month={date.today():%Y-%m}&months={months}"
+        f"&start_month={clock.today():%Y-%m}&months={months}"
     )
     return client.get(f"/api/v1/reference/quote?{query}").get_json()["total"]
 
@@ -44,7 +45,7 @@ def payment_op(worker_id, amount, months=1, **overrides):
         "worker_id": str(worker_id),
         "months": months,
         "amount": amount,
-        "paid_on": date.today().isoformat(),
+        "paid_on": clock.today().isoformat(),
         "channel": "cash",
         **overrides,
     }
@@ -158,7 +159,7 @@ def test_register_then_pay_in_one_batch(as_agent, db, org):
     assert [r["status"] for r in results] == ["applied", "applied"]
     entity = results[1]["entity"]
     assert entity["id"] == pay["payload"]["id"] and entity["amount"] == amount
-    assert entity["receipt_number"] and entity["covers"] == [f"{date.today():%Y-%m}"]
+    assert entity["receipt_number"] and entity["covers"] == [f"{clock.today():%Y-%m}"]
     [again] = sync(as_agent, pay)
     assert again["status"] == "duplicate" and again["entity"] == entity
     assert count(db, Payment) == 1
@@ -278,7 +279,7 @@ def test_a_stale_payment_count_still_gives_the_next_receipt_number(as_agent, db,
         ctx.payment_counts.clear()  # as if counted before the first payment landed
 
     monkeypatch.setattr(sync_operations, "preload", stale_preload)
-    next_month = date.today().replace(day=1)
+    next_month = clock.today().replace(day=1)
     next_month = next_month.replace(
         year=next_month.year + next_month.month // 12, month=next_month.month % 12 + 1
     )

@@ -4,10 +4,11 @@ Both ways must give the same answers and leave the same rows."""
 
 import uuid
 from contextlib import contextmanager
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy import event, select
 
+from perisai import clock
 from perisai.auth.permissions import Scope
 from perisai.contributions.models import Payment, PaymentMonth
 from perisai.months import Month
@@ -22,7 +23,7 @@ from tests.sync.test_sync import count, op, payment_op, price, sync
 
 def _context(org):
     user = org.agent_user
-    return Context(user, Scope("agent", org.agent.id, org.branch.id), org.agent, date.today())
+    return Context(user, Scope("agent", org.agent.id, org.branch.id), org.agent, clock.today())
 
 
 def _loaded(operation: dict) -> dict:
@@ -88,13 +89,13 @@ def _varied_batch(as_agent, db, org) -> list[dict]:
     db.session.commit()
     earlier = op()
     sync(as_agent, earlier)
-    this_month = Month.of(date.today())
+    this_month = Month.of(clock.today())
     one, two = _quote(as_agent, this_month, 1), _quote(as_agent, this_month + 1, 2)
     new = op()
     new_id = new["payload"]["id"]
     look_alike = worker_payload(phone=new["payload"]["phone"], id=str(uuid.uuid4()))
     bad_nik = worker_payload(nik="1234", id=str(uuid.uuid4()))
-    tomorrow = (date.today() + timedelta(days=2)).isoformat()
+    tomorrow = (clock.today() + timedelta(days=2)).isoformat()
     return [
         new,
         payment_op(new_id, one),

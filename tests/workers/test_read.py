@@ -5,6 +5,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from perisai import clock
 from perisai.months import Month
 from perisai.workers.models import Worker
 from tests.conftest import login
@@ -93,7 +94,7 @@ def test_status_filter_and_as_of(as_agent, org, db):
     paid = register(as_agent)
     register(as_agent)
     row = db.session.get(Worker, uuid.UUID(paid["id"]))
-    this_month = Month.of(date.today())
+    this_month = Month.of(clock.today())
     row.covered_until = this_month - 2
     row.first_paid_month = this_month - 2
     db.session.commit()
