@@ -23,6 +23,8 @@ from perisai.extensions import db
 from perisai.i18n import current_language, t
 from perisai.imports import operations
 from perisai.imports.models import MODES, RUNNING, ImportJob
+from perisai.supervisor.pages import page_query
+from perisai.supervisor.schemas import ListPageQuery
 
 pages = Blueprint(
     "imports-pages",
@@ -135,12 +137,13 @@ def _explain(failure: DomainError) -> str:
     return " ".join([t(failure.message), *details]) if details else t(failure.message)
 
 
+@page_query(ListPageQuery)
 def job_page(job_id):
     _guard()
     job = db.session.get(ImportJob, job_id)
     if job is None or not operations.can_see_job(current_scope(), current_user.id, job):
         abort(404)
-    page = max(1, request.args.get("page", 1, type=int))
+    page = flask.g.query["page"]
     stmt = operations.rows_query(job, "problems")
     total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
     problems = db.session.execute(stmt.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()

@@ -102,5 +102,39 @@ register(
         "sv.wadah_list": ("Daftar Wadah", "Wadah list"),
         "sv.language": ("English", "Bahasa Indonesia"),
         "sv.not_available": ("belum tersedia", "not available yet"),
+        "sv.bad_query": (
+            "Alamat halaman berisi pilihan yang tidak valid",
+            "The page address holds choices that are not valid",
+        ),
+        "sv.bad_query_back": ("Buka halaman tanpa pilihan itu", "Open the page without them"),
+        "sv.unknown_branch": ("Kantor cabang tidak dikenal.", "Unknown branch."),
+        "sv.unknown_wadah": (
+            "Wadah tidak dikenal di kantor cabang ini.",
+            "No such Wadah in this branch.",
+        ),
+        "sv.regency_code": (
+            "Kode kabupaten/kota harus PP.KK (mis. 33.25).",
+            "A regency code is PP.KK (e.g. 33.25).",
+        ),
+        "sv.month_too_early": ("Bulan paling awal {0}.", "The earliest month is {0}."),
+        "sv.months": ("Tutup bulan komisi", "Close commission months"),
+        "sv.time_zone": ("Zona waktu", "Time zone"),
+        "sv.last_closed": ("Terakhir ditutup", "Last closed"),
+        "sv.never_closed": ("belum pernah", "never"),
+        "sv.month_to_close": ("Bulan yang ditutup", "Month to close"),
+        "sv.preview_close": ("Periksa", "Check"),
+        "sv.already_closed": (
+            "Bulan {0} sudah ditutup; menutup lagi tidak mengubah apa pun.",
+            "{0} is closed already; closing it again changes nothing.",
+        ),
+        "sv.close_also": (
+            "Bulan sebelum {0} berikut masih terbuka dan akan ikut ditutup. Centang setiap "
+            "bulan untuk menyetujui:",
+            "These months before {0} are still open and will be closed too. Tick each one to "
+            "confirm:",
+        ),
+        "sv.close_will_close": ("Yang akan ditutup: {0}.", "This closes: {0}."),
+        "sv.close_confirm": ("Tutup {0}", "Close {0}"),
+        "sv.months_closed": ("Bulan {0} sudah ditutup.", "{0} is closed."),
     }
 )

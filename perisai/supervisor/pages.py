@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 
 from flask import abort, current_app, g, redirect, render_template, request, session, url_for
 from flask_login import current_user
+from marshmallow import ValidationError
 
 import perisai.reports.messages
 import perisai.supervisor.messages  # noqa: F401
@@ -49,6 +50,38 @@ def supervisor_page(view):
         return view(*args, **kwargs)
 
     return wrapper
+
+
+def page_query(schema_class):
+    """The page's query string loaded by its schema into `g.query` (empty values mean "not
+    chosen", as a form's "any" option sends them); anything refused → a 422 page naming the
+    fields, in the page's language. Only for those who may see the page: anyone else is left
+    to the view's own guard (`supervisor_page`, the imports pages' 401/403)."""
+    schema = schema_class()
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapper(*args, **kwargs):
+            if not current_user.is_authenticated or current_user.role not in PAGE_ROLES:
+                return view(*args, **kwargs)
+            g.scope = current_scope()
+            sent = {key: value for key, value in request.args.items() if value != ""}
+            try:
+                g.query = schema.load(sent)
+                errors = {}
+            except ValidationError as error:
+                errors = error.messages
+            if not errors and hasattr(schema, "unknown_ids"):
+                unknown = schema.unknown_ids(db.session, g.scope, g.query)
+                errors = {field: [token] for field, token in unknown.items()}
+            if errors:
+                return render("supervisor/bad_query.html", status=422, errors=errors)
+            return view(*args, **kwargs)
+
+        wrapper.query_schema = schema_class
+        return wrapper
+
+    return decorator
 
 
 def chosen_month() -> Month:

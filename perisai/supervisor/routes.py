@@ -14,15 +14,17 @@ from perisai.errors import DomainError, TooMany
 from perisai.extensions import db
 from perisai.i18n import t
 from perisai.reports import operations as reports
-from perisai.supervisor import charts
+from perisai.supervisor import charts, months
 from perisai.supervisor.pages import (
     chosen_branch_ids,
     chosen_month,
     or_404,
     page_language,
+    page_query,
     render,
     supervisor_page,
 )
+from perisai.supervisor.schemas import AgentsQuery, PageQuery, RegionsQuery
 
 blp = Blueprint(
     "supervisor",
@@ -49,6 +51,7 @@ def _common(month, branch_ids):
 
 
 @supervisor_page
+@page_query(PageQuery)
 def overview():
     month, branch_ids = chosen_month(), chosen_branch_ids()
     data = reports.overview(db.session, branch_ids, month)
@@ -80,13 +83,11 @@ def overview():
 
 
 @supervisor_page
+@page_query(AgentsQuery)
 def agents():
     month, branch_ids = chosen_month(), chosen_branch_ids()
-    args = request.args
-    sort = args.get("sort", "rank") if args.get("sort") in reports.SORTS else "rank"
-    status = args.get("status") if args.get("status") in reports.AGENT_STATUSES else None
-    wadah_id = int(args["wadah"]) if args.get("wadah", "").isdigit() else None
-    page = int(args["page"]) if args.get("page", "").isdigit() and int(args["page"]) > 0 else 1
+    args = g.query
+    sort, status, wadah_id, page = args["sort"], args["status"], args["wadah"], args["page"]
     rows, total = reports.leaderboard(
         db.session,
         branch_ids,
@@ -96,7 +97,7 @@ def agents():
         wadah_id=wadah_id,
         status=status,
         sort=sort,
-        descending=args.get("order", "desc") != "asc",
+        descending=args["order"] != "asc",
     )
     html = render(
         "supervisor/agents.html",
@@ -116,6 +117,7 @@ def agents():
 
 
 @supervisor_page
+@page_query(PageQuery)
 def agent_detail(agent_code):
     month, branch_ids = chosen_month(), chosen_branch_ids()
     agent = or_404(reports.visible_agent(db.session, branch_ids, agent_code))
@@ -148,10 +150,10 @@ def agent_detail(agent_code):
 
 
 @supervisor_page
+@page_query(RegionsQuery)
 def regions():
     month, branch_ids = chosen_month(), chosen_branch_ids()
-    regency = request.args.get("regency", "")
-    regency = regency if len(regency) == 5 and regency[2] == "." else None
+    regency = g.query["regency"]
     rows = reports.regions(
         db.session,
         branch_ids,
@@ -168,7 +170,7 @@ def regions():
         rows=rows,
         regency=regency,
         chart=chart,
-        uploaded=request.args.get("uploaded"),
+        uploaded=g.query["uploaded"],
         **_common(month, branch_ids),
     )
     db.session.commit()  # the rollups it refreshed; after rendering, as a commit expires
@@ -204,6 +206,7 @@ def upload_estimates():
 
 
 @supervisor_page
+@page_query(PageQuery)
 def wadah_view(wadah_id):
     month, branch_ids = chosen_month(), chosen_branch_ids()
     wadah = or_404(reports.visible_wadah(db.session, branch_ids, wadah_id))
@@ -276,5 +279,7 @@ _route("/agents/<agent_code>", agent_detail)
 _route("/regions", regions)
 _route("/regions/estimates", upload_estimates, methods=("POST",))
 _route("/wadah/<int:wadah_id>", wadah_view)
+_route("/months", months.months)
+_route("/months/close", months.close_month, methods=("POST",))
 _route("/login", login, methods=("GET", "POST"))
 _route("/logout", logout, methods=("POST",))

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from perisai import clock
 from perisai.commissions.models import CommissionClose
 from tests.commissions.helpers import new_paying_workers
+from tests.conftest import login
 
 CLOSE = "/api/v1/commissions/months/{}/close"
 
@@ -51,13 +52,11 @@ def test_the_current_month_is_refused_in_both_languages(december, db, as_supervi
         ("WIT", "2026-12-31T21:59:00+07:00", 422),
     ],
 )
-def test_the_month_ends_in_the_branch_time_zone(
-    december, db, org, as_supervisor, zone, moment, status
-):
+def test_the_month_ends_in_the_branch_time_zone(app, december, db, org, zone, moment, status):
     org.branch.time_zone = zone
     db.session.commit()
-    with clock.travel(moment):
-        response = as_supervisor.post(CLOSE.format("2026-12"))
+    with clock.travel(moment):  # logged in that day: sessions expire
+        response = login(app, org.supervisor_user.username).post(CLOSE.format("2026-12"))
     assert response.status_code == status, response.get_json()
     if status == 422:
         assert zone in response.get_json()["errors"]["path"]["month"][0]
@@ -66,11 +65,12 @@ def test_the_month_ends_in_the_branch_time_zone(
         assert response.get_json()["branches"][0]["closed_months"] == ["2026-12"]
 
 
-def test_admin_closing_all_branches_waits_for_the_latest_to_end(december, db, org, as_admin):
+def test_admin_closing_all_branches_waits_for_the_latest_to_end(app, december, db, org):
     org.other_branch.time_zone = "WIT"
     db.session.commit()
     with clock.travel("2026-12-31T23:30:00+07:00"):  # ended in WIT, not yet in WIB
-        response = as_admin.post(CLOSE.format("2026-12") + "?branch=all")
+        admin = login(app, org.admin_user.username)
+        response = admin.post(CLOSE.format("2026-12") + "?branch=all")
     assert response.status_code == 422
     assert "WIB" in response.get_json()["message"]
     assert closes(db) == 0

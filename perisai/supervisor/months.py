@@ -1,0 +1,91 @@
+"""/supervisor/months: close a commission month from the browser. The page first shows which
+months a close will close (earlier months still open included) and the supervisor ticks each
+of them to confirm; the close itself is perisai.commissions.close, as for the API and CLI."""
+
+from __future__ import annotations
+
+from flask import g, redirect, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from perisai.agents.models import Branch
+from perisai.commissions import close, operations
+from perisai.errors import DomainError
+from perisai.extensions import db
+from perisai.i18n import t
+from perisai.months import Month
+from perisai.supervisor.pages import page_language, page_query, render, supervisor_page
+from perisai.supervisor.schemas import MonthsQuery
+
+
+def _branch_ids(branch_id: int | None) -> list[int]:
+    """Supervisor: its branch. Admin: the branch chosen, or every branch."""
+    if not g.scope.is_admin:
+        return [g.scope.branch_id]
+    if branch_id is not None:
+        return [branch_id]
+    return list(db.session.scalars(select(Branch.id).order_by(Branch.id)))
+
+
+def _page(branch_id: int | None, chosen: Month | None, status: int = 200, error=None, **extra):
+    branch_ids = _branch_ids(branch_id)
+    preview = None
+    if chosen is not None and error is None:
+        try:
+            close.check_month_ended(db.session, chosen, branch_ids)
+            preview = close.months_to_close(db.session, month=chosen, branch_ids=branch_ids)
+        except DomainError as refused:
+            status, error = refused.status_code, refused
+    last = operations.last_closed_months(db.session, branch_ids)
+    branches = db.session.scalars(
+        select(Branch).where(Branch.id.in_(branch_ids)).order_by(Branch.code)
+    ).all()
+    return render(
+        "supervisor/months.html",
+        status=status,
+        rows=[(b, last.get(b.id)) for b in branches],
+        all_branches=db.session.scalars(select(Branch).order_by(Branch.code)).all()
+        if g.scope.is_admin
+        else [],
+        branch_id=branch_id,
+        chosen=chosen,
+        preview=preview,
+        error=_explain(error) if error is not None else None,
+        **extra,
+    )
+
+
+def _explain(error: DomainError) -> str:
+    return t(error.message, page_language())
+
+
+@supervisor_page
+@page_query(MonthsQuery)
+def months():
+    return _page(g.query["branch"], g.query["close"], closed=g.query["closed"])
+
+
+@supervisor_page
+@page_query(MonthsQuery)
+def close_month():
+    """The confirmed close (the form of the preview: month, each earlier month ticked)."""
+    branch_id = g.query["branch"]
+    try:
+        month = Month.parse(request.form.get("month", ""))
+        including = [Month.parse(m) for m in request.form.getlist("including")]
+    except ValueError:
+        refused = DomainError("field.invalid|MonthField")
+        return _page(branch_id, None, status=422, error=refused)
+    try:
+        close.close_month(
+            db.session,
+            month=month,
+            branch_ids=_branch_ids(branch_id),
+            including=including,
+            closed_by=current_user,
+        )
+    except DomainError as refused:
+        db.session.rollback()
+        return _page(branch_id, month, status=refused.status_code, error=refused)
+    db.session.commit()
+    return redirect(url_for("supervisor.months", branch=branch_id, closed=str(month)))

@@ -1,0 +1,74 @@
+"""The query strings of the supervisor pages, one small schema a page, with the API's machinery
+(perisai.api.QuerySchema: bounded integers, no control characters, translatable tokens).
+
+A value the schema refuses, or an id the user cannot see (`wadah`, `branch`), gets a 422 page
+naming the field instead of a 500 or a silently different page.
+"""
+
+from __future__ import annotations
+
+from marshmallow import fields, validate
+
+from perisai.agents.models import AGENT_STATUSES, Branch
+from perisai.api import MonthField, OneOf, QuerySchema, Range
+from perisai.months import Month
+from perisai.reports import operations as reports
+
+INT32_MAX = 2**31 - 1
+EARLIEST_MONTH = Month(2000, 1)  # far before the first participant; keeps 12-month trends valid
+
+
+def _not_too_early(month: Month) -> None:
+    if month < EARLIEST_MONTH:
+        raise validate.ValidationError(f"sv.month_too_early|{EARLIEST_MONTH}")
+
+
+class PageQuery(QuerySchema):
+    """What every supervisor page takes: the month and (admins) the branch."""
+
+    month = MonthField(load_default=None, validate=_not_too_early)
+    branch = fields.Integer(load_default=None, validate=Range(min=1, max=INT32_MAX))
+
+    def unknown_ids(self, session, scope, data: dict) -> dict[str, str]:
+        """Ids that are well formed but name nothing the user may see: field → message token."""
+        branch = data.get("branch")
+        if branch is None:
+            return {}
+        if session.get(Branch, branch) is None or not scope.allows_branch(branch):
+            return {"branch": "sv.unknown_branch"}
+        return {}
+
+
+class AgentsQuery(PageQuery):
+    page = fields.Integer(load_default=1, validate=Range(min=1, max=100_000))
+    sort = fields.String(load_default="rank", validate=OneOf(tuple(reports.SORTS)))
+    order = fields.String(load_default="desc", validate=OneOf(("asc", "desc")))
+    status = fields.String(load_default=None, validate=OneOf(AGENT_STATUSES))
+    wadah = fields.Integer(load_default=None, validate=Range(min=1, max=INT32_MAX))
+
+    def unknown_ids(self, session, scope, data: dict) -> dict[str, str]:
+        unknown = super().unknown_ids(session, scope, data)
+        if data.get("wadah") is not None and "branch" not in unknown:
+            branch_ids = reports.branch_ids_for(scope, data.get("branch"))
+            if reports.visible_wadah(session, branch_ids, data["wadah"]) is None:
+                unknown["wadah"] = "sv.unknown_wadah"
+        return unknown
+
+
+class RegionsQuery(PageQuery):
+    regency = fields.String(
+        load_default=None,
+        validate=validate.Regexp(r"^\d{2}\.\d{2}$", error="sv.regency_code"),
+    )
+    uploaded = fields.Integer(load_default=None, validate=Range(min=0, max=10_000_000))
+
+
+class MonthsQuery(PageQuery):
+    close = MonthField(load_default=None, validate=_not_too_early)  # the month to preview
+    closed = MonthField(load_default=None, validate=_not_too_early)  # the month just closed
+
+
+class ListPageQuery(QuerySchema):
+    """A page with nothing to choose but the page of a list (an import's problem rows)."""
+
+    page = fields.Integer(load_default=1, validate=Range(min=1, max=100_000))
