@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import BadRequest, HTTPException, ServiceUnavailable
 
-from perisai import text
+from perisai import bounds, text
 from perisai.errors import DomainError
 from perisai.i18n import CATALOGUE, t, translate_errors
 from perisai.months import Month
@@ -142,6 +142,9 @@ def prepare_field(field_obj: fields.Field) -> None:
     ):
         # An unbounded integer would reach a 32-bit column and fail there as a 500.
         field_obj.validators = [*field_obj.validators, Range(min=-INT32_MAX, max=INT32_MAX)]
+    if isinstance(field_obj, fields.Date | MonthField):  # month arithmetic must not overflow
+        within = bounds.month_range() if isinstance(field_obj, MonthField) else bounds.date_range()
+        field_obj.validators = [*field_obj.validators, within]
     inner = [getattr(field_obj, "inner", None), getattr(field_obj, "key_field", None)]
     inner += [getattr(field_obj, "value_field", None), *getattr(field_obj, "tuple_fields", ())]
     for each in inner:
