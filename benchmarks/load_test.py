@@ -58,7 +58,8 @@ def prepare_database(url: str, agents: int) -> None:
     from perisai.extensions import db
     from perisai.regions.models import Region
 
-    fresh_postgres(url.rsplit("/", 1)[1])
+    if url.startswith("postgresql"):
+        fresh_postgres(url.rsplit("/", 1)[1])  # a SQLite file is created by the migration
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "load"})
     with app.app_context():
         upgrade()
@@ -106,36 +107,41 @@ def prepare_database(url: str, agents: int) -> None:
         db.engine.dispose()
 
 
-def start_gunicorn(url: str, port: int, log_name: str) -> subprocess.Popen:
-    LOG_DIR.mkdir(exist_ok=True)
+def start_gunicorn(
+    url: str, port: int, log_name: str, *, log_dir: Path = LOG_DIR, env: dict | None = None
+) -> subprocess.Popen:
+    """gunicorn, 4 workers x 4 threads, in its own process group; `env` adds or overrides."""
+    log_dir.mkdir(exist_ok=True)
     env = {
         **os.environ,
         "PERISAI_DATABASE_URL": url,
         "PERISAI_SECRET_KEY": "load-test-secret",
         "PERISAI_ENV": "production",
         "PERISAI_INSECURE_COOKIES": "1",
+        **(env or {}),
     }
-    return subprocess.Popen(
-        [
-            str(ROOT / ".venv/bin/gunicorn"),
-            "-w",
-            "4",
-            "--threads",
-            "4",
-            "-b",
-            f"127.0.0.1:{port}",
-            "--timeout",
-            "60",
-            "--graceful-timeout",
-            "5",
-            "wsgi:app",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=open(LOG_DIR / log_name, "w"),
-        start_new_session=True,
-    )
+    with open(log_dir / log_name, "w") as log:  # the child writes to its own copy
+        return subprocess.Popen(
+            [
+                str(ROOT / ".venv/bin/gunicorn"),
+                "-w",
+                "4",
+                "--threads",
+                "4",
+                "-b",
+                f"127.0.0.1:{port}",
+                "--timeout",
+                "60",
+                "--graceful-timeout",
+                "5",
+                "wsgi:app",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=log,
+            start_new_session=True,
+        )
 
 
 def wait_healthy(base: str, seconds: float = 60) -> None:

@@ -52,9 +52,10 @@ def create_app(config: dict | None = None) -> Flask:
     login_manager.init_app(app)
     api.init_app(app)
 
-    from perisai import cli, security
+    from perisai import cli, security, transactions
 
     security.init_app(app)
+    transactions.init_app(app)
     for feature in FEATURES:
         if _has(feature, "models"):
             importlib.import_module(f"perisai.{feature}.models")

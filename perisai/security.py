@@ -8,6 +8,7 @@ from flask import abort, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from perisai import transactions
 from perisai.auth.permissions import check_agent_active, check_csrf
 
 
@@ -68,17 +69,27 @@ def refuse_form_bodies_on_the_api():
 
 @event.listens_for(Engine, "connect")
 def _sqlite_connect(dbapi_connection, connection_record):
-    """pysqlite: let SQLAlchemy drive transactions (so SAVEPOINT works) and enforce FKs."""
+    """pysqlite: let SQLAlchemy drive transactions (so SAVEPOINT works) and enforce FKs; WAL,
+    so readers and the one writer do not wait for each other; writers wait up to 30 s for the
+    write lock (a URL's `?timeout=` other than Python's default 5 s is kept)."""
     if isinstance(dbapi_connection, sqlite3.Connection):
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        if cursor.execute("PRAGMA busy_timeout").fetchone()[0] == 5000:
+            cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
 
 
 @event.listens_for(Engine, "begin")
 def _sqlite_begin(conn):
+    """Transactions that may write take the write lock up front (perisai.transactions)."""
     if conn.dialect.name == "sqlite":
-        conn.exec_driver_sql("BEGIN")
+        conn.exec_driver_sql(transactions.begin_statement(conn))
+
+
+@event.listens_for(Engine, "before_cursor_execute")
+def _sqlite_refuse_upgrade(conn, cursor, statement, parameters, context, executemany):
+    if conn.dialect.name == "sqlite":
+        transactions.refuse_write_in_deferred(conn, statement, context)
