@@ -137,7 +137,7 @@ def add_demo_participants(
             record_payment(
                 session,
                 worker=worker,
-                today=today,
+                today=paid_on,  # recorded the day it was paid: history, not a late payment
                 data={
                     "id": uuid.uuid5(uuid.NAMESPACE_URL, f"perisai-demo/{nik}/{paid_on}"),
                     "months": months,

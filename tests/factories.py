@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 
 from perisai.agents import operations as agents
 from perisai.agents.models import Agent, Branch, Wadah
@@ -136,6 +136,9 @@ def valid_nik(
     return f"{region}{day:02d}{birth.month:02d}{birth.year % 100:02d}{n % 9999 + 1:04d}"
 
 
+REGISTERED_LONG_AGO = datetime(2024, 1, 2, 3, 0, tzinfo=UTC)
+
+
 def make_worker(session, agent: Agent, **overrides):
     """A participant row built directly (not through registration), for other features' tests."""
     import uuid
@@ -169,6 +172,9 @@ def make_worker(session, agent: Agent, **overrides):
         "managed_by_id": agent.id,
         "branch_id": agent.wadah.branch_id,
         "request_hash": "factory",
+        # Registered long before any payment a test records for it (a paid_on before the
+        # registration is refused); a test about registration days sets created_at itself.
+        "created_at": REGISTERED_LONG_AGO,
     }
     worker = Worker(**{**values, **overrides})
     session.add(worker)

@@ -150,6 +150,7 @@ def candidate_payments(window: Window):
     month = window.month
     clauses = [
         P.c.paid_on <= month.last_day(),
+        P.c.state == "accepted",  # a payment awaiting approval earns nothing (yet)
         ~exists().where(PO.c.payment_id == P.c.id),
         ~exists().where(R.c.payment_id == P.c.id),
         *window.scope(WD.c.branch_id, A.c.id),
@@ -157,8 +158,9 @@ def candidate_payments(window: Window):
     if not window.upto:
         clauses.append(P.c.paid_on >= month.first_day())
     elif window.recorded_since is not None:
+        since = window.recorded_since  # approved since the last close: unposted too
         clauses.append(
-            or_(P.c.paid_on >= month.first_day(), P.c.created_at >= window.recorded_since)
+            or_(P.c.paid_on >= month.first_day(), P.c.created_at >= since, P.c.decided_at >= since)
         )
     return (
         select(

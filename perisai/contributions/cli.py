@@ -102,4 +102,30 @@ def add_discount_command(
     click.echo(f"Diskon / discount {rule.id}: {rule.effective_from}–{rule.effective_to}")
 
 
+@rates_cli.command("late-days")
+@click.option("--from", "effective_from", required=True, type=click.DateTime(["%Y-%m-%d"]))
+@click.option("--days", type=click.IntRange(0, 366), required=True, help="default rule: 7")
+@click.option("--source", required=True, help="the regulation or decision")
+def late_days_command(effective_from, days, source):
+    """Days after paid_on a payment for months already over may be recorded without approval."""
+    from perisai import clock
+    from perisai.contributions.approvals import add_late_rule
+    from perisai.errors import DomainError
+    from perisai.i18n import t
+
+    try:
+        rule = add_late_rule(
+            db.session,
+            effective_from=effective_from.date(),
+            today=clock.today(),
+            max_days_late=days,
+            source=source,
+        )
+    except DomainError as error:
+        db.session.rollback()
+        raise click.ClickException(t(error.message)) from error
+    db.session.commit()
+    click.echo(f"Aturan keterlambatan / late-payment rule {rule.id}: {days} hari/days")
+
+
 perisai_cli.add_command(rates_cli)

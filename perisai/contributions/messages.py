@@ -118,3 +118,50 @@ register(
         "receipt.months_range": ("{0} s.d. {1} ({2} bulan)", "{0} to {1} ({2} months)"),
     }
 )
+
+# Late-recorded payments and their approval (issue 15).
+register(
+    {
+        "contributions.paid_on_before_registration": (
+            "Tanggal bayar tidak boleh sebelum tanggal pendaftaran peserta ({0}).",
+            "The payment date may not be before the participant's registration ({0}).",
+        ),
+        "contributions.not_pending": (
+            "Pembayaran ini tidak sedang menunggu persetujuan.",
+            "This payment is not waiting for approval.",
+        ),
+        "contributions.not_accepted": (
+            "Hanya pembayaran yang diterima yang dapat dibatalkan; tolak yang masih menunggu.",
+            "Only an accepted payment can be reversed; reject a pending one instead.",
+        ),
+        "contributions.late_rule_past": (
+            "Aturan keterlambatan baru harus berlaku mulai hari ini atau sesudahnya.",
+            "A new late-payment rule must take effect today or later.",
+        ),
+        "receipt.pending": (
+            "MENUNGGU PERSETUJUAN — belum memberi perlindungan",
+            "AWAITING APPROVAL — gives no cover yet",
+        ),
+        "receipt.rejected": (
+            "DITOLAK — tidak memberi perlindungan",
+            "REJECTED — gives no cover",
+        ),
+        "approvals.title": ("Pembayaran menunggu persetujuan", "Payments awaiting approval"),
+        "approvals.none": (
+            "Tidak ada pembayaran yang menunggu persetujuan.",
+            "No payments are waiting for approval.",
+        ),
+        "approvals.explained": (
+            "Dicatat lebih dari {0} hari sesudah tanggal bayar, untuk bulan yang sudah lewat. "
+            "Belum memberi perlindungan sampai disetujui.",
+            "Recorded more than {0} days after the payment date, for months already over. "
+            "Gives no cover until approved.",
+        ),
+        "approvals.recorded_on": ("Dicatat", "Recorded"),
+        "approvals.note": ("Catatan", "Note"),
+        "approvals.approve": ("Setujui", "Approve"),
+        "approvals.reject": ("Tolak", "Reject"),
+        "approvals.approved": ("Pembayaran disetujui.", "Payment approved."),
+        "approvals.rejected": ("Pembayaran ditolak.", "Payment rejected."),
+    }
+)

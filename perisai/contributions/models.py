@@ -10,7 +10,7 @@ import uuid
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from perisai import clock
@@ -22,6 +22,9 @@ if TYPE_CHECKING:
 
 CHANNELS = ("cash", "bank", "ewallet", "sponsor")
 SPONSOR_TYPES = ("apbn", "apbd", "apbdes", "csr")
+# accepted: gives cover; pending_approval: recorded late for months already over, gives no cover
+# (and earns no commission) until a supervisor approves it; rejected: never covers.
+PAYMENT_STATES = ("accepted", "pending_approval", "rejected")
 
 
 class RateVersion(Base):
@@ -87,6 +90,24 @@ class DiscountRule(Base):
         return [f for f in self.excluded_funding.split(",") if f]
 
 
+class LatePaymentRule(Base):
+    """How many days after its paid_on a payment may be recorded before, if it would cover a
+    month already over on the recording day, it waits for a supervisor's approval.
+
+    Versioned like the rates: the rule in force on a recording day is the one with the latest
+    `effective_from` <= that day (ties: the newest id); every payment records the one it used.
+    """
+
+    __tablename__ = "late_payment_rules"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    effective_from: Mapped[date] = mapped_column(index=True)  # a recording day (WIB)
+    max_days_late: Mapped[int]
+    source: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
 class Sponsor(TimestampMixin, Base):
     """A payer other than the worker: APBN/APBD/APBDes budgets or a company's CSR."""
 
@@ -123,10 +144,15 @@ class SponsorPayment(Base):
 
 
 class Payment(Base):
-    """One accepted contribution payment. Never edited or deleted; see PaymentReversal."""
+    """One contribution payment. Never edited or deleted (see PaymentReversal); only a pending
+    one changes, once, when a supervisor decides on it."""
 
     __tablename__ = "payments"
-    __table_args__ = (Index("ix_payments_agent_id_paid_on", "agent_id", "paid_on"),)
+    __table_args__ = (
+        Index("ix_payments_agent_id_paid_on", "agent_id", "paid_on"),
+        Index("ix_payments_state_branch_id", "state", "branch_id"),
+        CheckConstraint("state IN ('accepted', 'pending_approval', 'rejected')", name="state"),
+    )
 
     id: Mapped[uuid.UUID] = mapped_column(UUIDType, primary_key=True)  # the client's id
     worker_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("workers.id"), index=True)
@@ -150,6 +176,13 @@ class Payment(Base):
     )
     request_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    state: Mapped[str] = mapped_column(String(16), default="accepted", server_default="accepted")
+    # The late-payment rule it was judged by (None: recorded before the rules existed).
+    late_rule_id: Mapped[int | None] = mapped_column(ForeignKey("late_payment_rules.id"))
+    # A pending payment's approval or rejection: who, when, and the note.
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decision_note: Mapped[str | None] = mapped_column(String(300))
 
     # Also tells the unit of work that a participant is inserted before its payments when
     # both are flushed together (a sync batch registers and takes the first payment at once).

@@ -22,6 +22,7 @@ import perisai.contributions.messages  # noqa: F401 - registers the messages
 from perisai import clock
 from perisai.agents import zones
 from perisai.contributions.models import (
+    LatePaymentRule,
     Payment,
     PaymentMonth,
     PaymentReversal,
@@ -37,6 +38,8 @@ from perisai.workers.models import Worker, status_for
 
 MAX_BACKDATE_DAYS = 366  # cash taken offline (or on a paper receipt book) up to a year ago
 MAX_MONTHS = 12
+DEFAULT_MAX_DAYS_LATE = 7  # when no late_payment_rules row is in force (migration 0015 seeds one)
+LATE_RULES_KEY = "perisai.late_rules"
 
 
 def rupiah(amount: int, lang: str = "id") -> str:
@@ -146,6 +149,15 @@ def quote_for_worker(
     )
 
 
+def quote_as_of(session: Session, worker: Worker, months: int, as_of: date) -> Quote:
+    """GET …/quote?as_of=: the months a payment with paid_on `as_of` would pay for now, with
+    the status and coverage as they stood on `as_of` (registered before the first payment)."""
+    quote = quote_for_worker(session, worker, months, as_of)
+    quote.covered_until = covered_until_on(session, worker, as_of)
+    quote.status = status_for(quote.covered_until, Month.of(as_of))
+    return quote
+
+
 def quote_reference(
     session: Session,
     *,
@@ -181,13 +193,58 @@ def payment_hash(worker_id, data: dict) -> str:
     return hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def check_paid_on(paid_on: date, today: date, *, location: str = "json") -> None:
+def check_paid_on(
+    paid_on: date, today: date, *, location: str = "json", registered_on: date | None = None
+) -> None:
     if paid_on > today:
         raise field_error("paid_on", "contributions.paid_on_future", location=location)
     if (today - paid_on).days > MAX_BACKDATE_DAYS:
         raise field_error(
             "paid_on", f"contributions.paid_on_old|{MAX_BACKDATE_DAYS}", location=location
         )
+    if registered_on is not None and paid_on < registered_on:
+        # Nobody pays into a membership that does not exist yet: a paid_on before the
+        # registration would buy cover for months before the participant was known to us.
+        token = f"contributions.paid_on_before_registration|{registered_on.isoformat()}"
+        raise field_error("paid_on", token, location=location)
+
+
+def registered_on(worker: Worker) -> date | None:
+    """The participant's registration day, in WIB: the westernmost zone gives the earliest
+    date the registration instant has anywhere in Indonesia, so no local paid_on of that very
+    day is refused, whichever zone the agent's phone is in."""
+    created = worker.created_at
+    return created.astimezone(clock.zone()).date() if created is not None else None
+
+
+# --- late-recorded payments --------------------------------------------------------------------
+
+
+def late_rule_for(session: Session, recorded_on: date) -> LatePaymentRule | None:
+    """The late-payment rule in force on a recording day (latest effective_from; ties: newest).
+
+    The rules are a few insert-only rows, read once per session like the rate book (a sync
+    batch of 500 payments costs one query); `add_late_rule` forgets them."""
+    rules = session.info.get(LATE_RULES_KEY)
+    if rules is None:
+        with session.no_autoflush:  # a sync batch may hold staged rows it flushes itself
+            rules = session.info[LATE_RULES_KEY] = session.scalars(
+                select(LatePaymentRule).order_by(LatePaymentRule.effective_from, LatePaymentRule.id)
+            ).all()
+    chosen = None
+    for rule in rules:  # by (effective_from, id): the last one in force wins
+        if rule.effective_from <= recorded_on:
+            chosen = rule
+    return chosen
+
+
+def needs_approval(
+    rule: LatePaymentRule | None, paid_on: date, recorded_on: date, covers: list[Month]
+) -> bool:
+    """Recorded more than the rule's days after paid_on, for a month over by the recording day."""
+    max_days = rule.max_days_late if rule is not None else DEFAULT_MAX_DAYS_LATE
+    over = Month.of(recorded_on)  # every month before the recording day's month has ended
+    return (recorded_on - paid_on).days > max_days and any(m < over for m in covers)
 
 
 def amount_mismatch(expected: int, location: str = "json") -> ValidationFailed:
@@ -227,7 +284,7 @@ def record_payment(
     if existing is not None:
         return _replay(existing, fingerprint), False
     today = today or clock.latest_today()  # a paid_on after this is in the future everywhere
-    check_paid_on(data["paid_on"], today)
+    check_paid_on(data["paid_on"], today, registered_on=registered_on(worker))
     funding = sponsor.type if sponsor is not None else worker.funding
     quote = quote_for_worker(
         session,
@@ -243,6 +300,10 @@ def record_payment(
         raise Conflict(token, {"json": {"start_month": [token]}})
     if data["amount"] != quote.total:
         raise amount_mismatch(quote.total)
+    late_rule = late_rule_for(session, today)
+    # The cash was taken (the receipt is issued) but cover for months already over waits for
+    # a supervisor: until approved the months stay free (active_month NULL) and earn nothing.
+    pending = needs_approval(late_rule, data["paid_on"], today, [p.month for p in quote.months])
     payment = Payment(
         id=data["id"],
         worker_id=worker.id,
@@ -262,6 +323,8 @@ def record_payment(
         sponsor_payment_id=sponsor_payment.id if sponsor_payment is not None else None,
         request_hash=fingerprint,
         created_at=clock.now(),  # complete before it is flushed (see `flush`)
+        state="pending_approval" if pending else "accepted",
+        late_rule_id=late_rule.id if late_rule is not None else None,
     )
     set_committed_value(payment, "reversal", None)  # a new payment: nothing to load
     rows = [
@@ -269,7 +332,7 @@ def record_payment(
             payment=payment,
             worker_id=worker.id,
             month=price.month,
-            active_month=price.month,
+            active_month=None if pending else price.month,
             jkk=price.jkk,
             jkm=price.jkm,
             jht=price.jht,
@@ -284,12 +347,9 @@ def record_payment(
         with unique_insert(session, savepoint=savepoint, flush=flush):
             session.add(payment)
             session.add_all(rows)
-            # In the same flush, and undone with the savepoint if the months were taken.
-            last = quote.months[-1].month
-            if worker.covered_until is None or last > worker.covered_until:
-                worker.covered_until = last
-            if worker.first_paid_month is None or quote.start_month < worker.first_paid_month:
-                worker.first_paid_month = quote.start_month
+            if not pending:
+                # In the same flush, and undone with the savepoint if the months were taken.
+                _extend_coverage(worker, quote.start_month, quote.months[-1].month)
     except IntegrityError:
         if not savepoint:
             raise
@@ -301,6 +361,13 @@ def record_payment(
             "contributions.months_taken", {"json": {"months": ["contributions.months_taken"]}}
         ) from None
     return payment, True
+
+
+def _extend_coverage(worker: Worker, first: Month, last: Month) -> None:
+    if worker.covered_until is None or last > worker.covered_until:
+        worker.covered_until = last
+    if worker.first_paid_month is None or first < worker.first_paid_month:
+        worker.first_paid_month = first
 
 
 def _replay(existing: Payment, fingerprint: str) -> Payment:
@@ -323,6 +390,8 @@ def reverse_payment(session: Session, *, payment: Payment, reason: str, reversed
     """Correct a mistaken payment with a reversal entry; its months become payable again."""
     if payment.reversal is not None:
         raise Conflict("contributions.already_reversed")
+    if payment.state != "accepted":
+        raise Conflict("contributions.not_accepted")
     last = max(payment.covers)
     later = session.scalar(
         select(func.count()).where(
@@ -367,9 +436,12 @@ def covered_until_on(session: Session, worker: Worker, as_of: date) -> Month | N
         .where(
             PaymentMonth.worker_id == worker.id,
             Payment.paid_on <= as_of,
+            Payment.state == "accepted",  # pending and rejected payments never covered
             (PaymentReversal.id.is_(None)) | (PaymentReversal.created_at >= cutoff),
         )
     )
+    if last is None or (worker.created_at is not None and cutoff <= worker.created_at):
+        return None  # before the first payment, or before the participant was registered
     return Month.parse(last) if isinstance(last, str) else last
 
 
@@ -410,5 +482,9 @@ def serialize_payment(payment: Payment) -> dict:
         "reversed": reversal is not None,
         "reversed_at": reversal.created_at.isoformat() if reversal else None,
         "reversal_reason": reversal.reason if reversal else None,
+        "state": payment.state,
+        "late_rule_id": payment.late_rule_id,
+        "decided_at": payment.decided_at.isoformat() if payment.decided_at else None,
+        "decision_note": payment.decision_note,
         "created_at": payment.created_at.isoformat() if payment.created_at else None,
     }

@@ -76,4 +76,7 @@ def receipt_text(payment: Payment, worker: Worker, lang: str) -> str:
         lines.append(f"{t('receipt.agent', lang)}: {ctx['agent']}")
     if payment.is_reversed:
         lines.insert(1, f"*** {t('receipt.reversed', lang)} ***")
+    if payment.state in ("pending_approval", "rejected"):
+        token = "receipt.pending" if payment.state == "pending_approval" else "receipt.rejected"
+        lines.insert(1, f"*** {t(token, lang)} ***")
     return "\n".join(lines) + "\n"

@@ -11,6 +11,7 @@ from perisai.api import Blueprint, PageArgs, paginate, pdf_response
 from perisai.auth.permissions import current_scope, login_required, roles_required
 from perisai.contributions import cli as _cli  # noqa: F401 - registers `flask perisai rates`
 from perisai.contributions import operations, receipts, renewals
+from perisai.contributions.approval_routes import approval
 from perisai.contributions.models import Payment
 from perisai.contributions.reference_routes import reference
 from perisai.contributions.rules import RuleBook
@@ -35,7 +36,7 @@ blp = Blueprint(
     description="Contributions: quotes, payments, receipts",
     template_folder="templates",
 )
-blueprints = [blp, reference, sponsors]
+blueprints = [blp, reference, sponsors, approval]
 
 
 def _visible_payment(payment_id) -> tuple[Payment, object]:
@@ -57,8 +58,11 @@ class WorkerQuote(MethodView):
     def get(self, args, worker_id):
         """The next N months this participant would pay for (arrears first), month by month."""
         worker = get_visible_worker(db.session, current_scope(), worker_id)
-        as_of = args["as_of"] or zones.today_of_worker(db.session, worker)
-        return operations.quote_for_worker(db.session, worker, args["months"], as_of).as_dict()
+        if args["as_of"] is not None:
+            quote = operations.quote_as_of(db.session, worker, args["months"], args["as_of"])
+            return quote.as_dict()
+        today = zones.today_of_worker(db.session, worker)
+        return operations.quote_for_worker(db.session, worker, args["months"], today).as_dict()
 
 
 @blp.route("/workers/<worker_id>/payments")

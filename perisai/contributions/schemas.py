@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import ValidationError, fields, validates_schema
 
 from perisai.api import Length, MonthField, OneOf, PageArgs, QuerySchema, Range, Schema
-from perisai.contributions.models import CHANNELS, SPONSOR_TYPES
+from perisai.contributions.models import CHANNELS, PAYMENT_STATES, SPONSOR_TYPES
 from perisai.workers.models import FUNDING_SOURCES, SECTORS
 
 MONEY = Range(min=0, max=10**12)
@@ -72,6 +72,34 @@ class PaymentSchema(Schema):
     reversed_at = fields.String(allow_none=True)
     reversal_reason = fields.String(allow_none=True)
     created_at = fields.String(allow_none=True)
+    state = fields.String(
+        metadata={
+            "enum": list(PAYMENT_STATES),
+            "description": "pending_approval: recorded late for months already over; gives no "
+            "cover until a supervisor approves it",
+        }
+    )
+    late_rule_id = fields.Integer(allow_none=True)
+    decided_at = fields.String(allow_none=True)
+    decision_note = fields.String(allow_none=True)
+
+
+class PaymentStateQuerySchema(PageArgs):
+    state = fields.String(load_default="pending_approval", validate=OneOf(PAYMENT_STATES))
+
+
+class ApproveSchema(Schema):
+    note = fields.String(load_default="", validate=Length(max=300))
+
+
+class RejectSchema(Schema):
+    note = fields.String(required=True, validate=Length(min=3, max=300))
+
+
+class LateRuleCreateSchema(Schema):
+    effective_from = fields.Date(required=True)
+    max_days_late = fields.Integer(required=True, strict=True, validate=Range(min=0, max=366))
+    source = fields.String(required=True, validate=Length(min=3, max=200))
 
 
 class ReverseSchema(Schema):

@@ -283,3 +283,5 @@ _route("/months", months.months)
 _route("/months/close", months.close_month, methods=("POST",))
 _route("/login", login, methods=("GET", "POST"))
 _route("/logout", logout, methods=("POST",))
+
+from perisai.supervisor import approvals as _approvals  # noqa: E402, F401 - its pages, on blp

@@ -446,16 +446,20 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+STORED = object()  # serialize_worker's default: the coverage stored on the participant
+
+
 def serialize_worker(
     worker: Worker,
     scope: Scope,
     as_of: date,
     *,
-    covered_until: Month | None = None,
+    covered_until=STORED,
     for_list: bool = False,
 ) -> dict:
-    """The participant JSON of API.md. `covered_until` overrides the stored one for as_of."""
-    covered = worker.covered_until if covered_until is None else covered_until
+    """The participant JSON of API.md. `covered_until` (a Month, or None: nothing covered yet)
+    is the coverage as it stood on `as_of`, when that is not today's stored coverage."""
+    covered = worker.covered_until if covered_until is STORED else covered_until
     body = {
         "id": worker.id,
         "nik_masked": mask_nik(worker.nik),

@@ -81,9 +81,11 @@ class WorkerById(MethodView):
 
         scope = current_scope()
         worker = operations.get_visible_worker(db.session, scope, worker_id)
-        as_of = args["as_of"] or zones.today_of_worker(db.session, worker)
-        covered = covered_until_on(db.session, worker, as_of) if args["as_of"] else None
-        return operations.serialize_worker(worker, scope, as_of, covered_until=covered)
+        if args["as_of"] is None:
+            today = zones.today_of_worker(db.session, worker)
+            return operations.serialize_worker(worker, scope, today)
+        covered = covered_until_on(db.session, worker, args["as_of"])
+        return operations.serialize_worker(worker, scope, args["as_of"], covered_until=covered)
 
 
 @blp.route("/<worker_id>/photos/<kind>")
