@@ -253,7 +253,11 @@ def start(app, session: Session, job: ImportJob) -> bool:
 
 def spawn(app, job: ImportJob) -> None:
     root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    env = {**os.environ, "PERISAI_DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"]}
+    # the child's clock reads what this process's does (moved for a demo or a test)
+    env = {
+        **clock.child_environment(),
+        "PERISAI_DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+    }
     log_path = os.path.join(os.path.dirname(job.file_path), f"{job.id}.log")
     _children[:] = [child for child in _children if child.poll() is None]
     with open(log_path, "ab") as log_file:

@@ -3,7 +3,7 @@ reactivation not before 6 months, Wadah below target, and the command safe to ru
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -14,6 +14,8 @@ from perisai.errors import Conflict
 from perisai.months import Month
 from tests.commissions.helpers import close, new_paying_workers
 from tests.factories import make_worker, record_test_payment, worker_payload
+
+pytestmark = pytest.mark.today("2026-04-02")  # the standing of March is checked in early April
 
 
 def run(session, month: str):
@@ -100,9 +102,9 @@ def test_reactivation_not_before_six_months(db, org):
     run(s, "2026-03")
     assert org.agent.status == "suspended"
     suspended_on = org.agent.status_changed_at.date()
-    with pytest.raises(Conflict):
-        reactivate_agent(s, agent=org.agent, today=date(suspended_on.year, 12, 31))
     earliest = (Month.of(suspended_on) + 6).first_day().replace(day=min(suspended_on.day, 28))
+    with pytest.raises(Conflict):  # a day too early
+        reactivate_agent(s, agent=org.agent, today=earliest - timedelta(days=1))
     reactivate_agent(s, agent=org.agent, today=earliest.replace(day=28))
     assert org.agent.status == "active"
     with pytest.raises(Conflict):

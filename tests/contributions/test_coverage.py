@@ -20,6 +20,8 @@ from perisai.months import Month
 from perisai.workers.models import status_for
 from tests.factories import make_worker
 
+pytestmark = pytest.mark.today("2026-06-15")  # after every payment day below, within a year
+
 
 def pay(db, worker, months, paid_on, *, amount=None, payment_id=None, channel="cash", **kw):
     if amount is None:
@@ -206,6 +208,8 @@ def test_reversing_the_only_payment_makes_the_participant_registered_again(db, w
     assert worker.covered_until is None and worker.first_paid_month is None
 
 
+# 03:30 on 16 June in WIB while the server's (UTC) date is still 15 June: "today" is the WIB one.
+@pytest.mark.today("2026-06-15T20:30:00+00:00")
 def test_covered_until_on_a_past_day(db, worker):
     pay(db, worker, 1, date(2026, 3, 10))
     second, _ = pay(db, worker, 2, date(2026, 4, 10))
@@ -215,4 +219,17 @@ def test_covered_until_on_a_past_day(db, worker):
     reverse_payment(db.session, payment=second, reason="salah")
     # The reversal happened today (after those days): history as it stood is kept.
     assert str(covered_until_on(db.session, worker, date(2026, 4, 10))) == "2026-05"
+    assert clock.today() == date(2026, 6, 16)
     assert str(covered_until_on(db.session, worker, clock.today())) == "2026-03"
+
+
+# 00:30 on 16 June in WIT, still 22:30 on 15 June in WIB.
+@pytest.mark.today("2026-06-15T15:30:00+00:00")
+def test_a_past_day_ends_in_the_participants_branch_zone(db, org, worker):
+    org.branch.time_zone = "WIT"
+    pay(db, worker, 1, date(2026, 3, 10))
+    second, _ = pay(db, worker, 2, date(2026, 4, 10))
+    reverse_payment(db.session, payment=second, reason="salah")  # on 16 June, in WIT
+    # At the end of 15 June (WIT) the payment still stood; at the end of 16 June it did not.
+    assert str(covered_until_on(db.session, worker, date(2026, 6, 15))) == "2026-05"
+    assert str(covered_until_on(db.session, worker, date(2026, 6, 16))) == "2026-03"

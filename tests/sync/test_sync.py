@@ -3,6 +3,7 @@
 import uuid
 from datetime import date
 
+import pytest
 from sqlalchemy import func, select
 
 from perisai import clock
@@ -30,11 +31,12 @@ def count(db, model):
     return db.session.scalar(select(func.count()).select_from(model))
 
 
-def price(client, months=1):
-    """This month's price for worker_payload()'s profile, from the server's own quote."""
+def price(client, months=1, start=None):
+    """The price from `start` (default this month) for worker_payload()'s profile, from the
+    server's own quote."""
     query = (
         "income_level=1000000&programs=JKK,JKM&sector=other&funding=self"
-        f"&start_month={clock.today():%Y-%m}&months={months}"
+        f"&start_month={start or clock.this_month()}&months={months}"
     )
     return client.get(f"/api/v1/reference/quote?{query}").get_json()["total"]
 
@@ -263,6 +265,7 @@ def test_ledger_records_what_happened_when_it_was_not_the_likely_outcome(as_agen
     assert replays[0]["entity"] == replays[1]["entity"] == results[0]["entity"]
 
 
+@pytest.mark.today("2026-12-02")  # December is discounted for the "other" sector, January not
 def test_a_stale_payment_count_still_gives_the_next_receipt_number(as_agent, db, org, monkeypatch):
     """Sync counts a batch's payments per participant once; a count gone stale (another device
     paid meanwhile) clashes on the receipt number and the payment is redone, not refused."""
@@ -279,11 +282,9 @@ def test_a_stale_payment_count_still_gives_the_next_receipt_number(as_agent, db,
         ctx.payment_counts.clear()  # as if counted before the first payment landed
 
     monkeypatch.setattr(sync_operations, "preload", stale_preload)
-    next_month = clock.today().replace(day=1)
-    next_month = next_month.replace(
-        year=next_month.year + next_month.month // 12, month=next_month.month % 12 + 1
-    )
-    [result] = sync(as_agent, payment_op(worker_id, amount, start_month=f"{next_month:%Y-%m}"))
+    next_month = clock.this_month() + 1  # priced on its own: its rate or discount may differ
+    amount = price(as_agent, start=next_month)
+    [result] = sync(as_agent, payment_op(worker_id, amount, start_month=str(next_month)))
     assert result["status"] == "applied", result
     assert result["entity"]["receipt_number"].endswith("-002")
 
