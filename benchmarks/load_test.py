@@ -156,6 +156,19 @@ def wait_healthy(base: str, seconds: float = 60) -> None:
     raise RuntimeError("service did not become healthy")
 
 
+def first_month_price(base: str) -> int:
+    """What one month costs a new participant of `Agent.new_operations` this month."""
+    params = {
+        "income_level": 1_000_000,
+        "programs": "JKK,JKM",
+        "sector": "other",
+        "funding": "self",
+        "start_month": clock.today().strftime("%Y-%m"),
+        "months": 1,
+    }
+    return requests.get(f"{base}/api/v1/reference/quote", timeout=10, params=params).json()["total"]
+
+
 # --- the simulated people -------------------------------------------------------------------
 
 
@@ -443,6 +456,24 @@ def verify(url: str, stats: Stats) -> dict:
     }
 
 
+def exactly_once(result: dict) -> bool:
+    """The verdict on `verify`: nothing lost, nothing unknown or twice, the ledger agrees."""
+    ledger_ok = all(v for k, v in result.items() if k.startswith("ledger:"))
+    return (
+        ledger_ok
+        and (
+            result["lost workers"]
+            == result["unknown workers"]
+            == result["lost payments"]
+            == result["unknown payments"]
+            == result["duplicate NIKs"]
+            == result["months paid twice"]
+            == 0
+        )
+        and result["payment amounts = sum of covered months"]
+    )
+
+
 def reconcile_commissions(url: str) -> dict:
     """The commission estimate of every agent, summed, against the payments themselves."""
     from perisai import create_app
@@ -496,18 +527,7 @@ def main() -> int:
     master = start_gunicorn(url, port, f"gunicorn-{'faults' if args.faults else 'load'}.log")
     try:
         wait_healthy(base)
-        price = requests.get(
-            f"{base}/api/v1/reference/quote",
-            timeout=10,
-            params={
-                "income_level": 1_000_000,
-                "programs": "JKK,JKM",
-                "sector": "other",
-                "funding": "self",
-                "start_month": clock.today().strftime("%Y-%m"),
-                "months": 1,
-            },
-        ).json()["total"]
+        price = first_month_price(base)
         stats, stop = Stats(), threading.Event()
         cut_rate = 0.05 if args.faults else 0.0
         people = [Agent(i, base, stats, stop, price, cut_rate) for i in range(args.agents)]
@@ -556,20 +576,7 @@ def main() -> int:
     result = verify(url, stats)
     for key, value in result.items():
         print(f"  {key}: {value}")
-    ledger_ok = all(v for k, v in result.items() if k.startswith("ledger:"))
-    ok = (
-        ledger_ok
-        and (
-            result["lost workers"]
-            == result["unknown workers"]
-            == result["lost payments"]
-            == result["unknown payments"]
-            == result["duplicate NIKs"]
-            == result["months paid twice"]
-            == 0
-        )
-        and result["payment amounts = sum of covered months"]
-    )
+    ok = exactly_once(result)
     print("EXACTLY-ONCE: OK" if ok else "EXACTLY-ONCE: FAILED")
     return 0 if ok else 1
 
