@@ -6,11 +6,12 @@ snapshot was taken, SQLite refuses at once with `database is locked`: busy_timeo
 apply to an upgrade. A transaction that takes the write lock when it begins (`BEGIN IMMEDIATE`)
 waits for it instead (busy_timeout), so writers queue rather than fail. Hence, on SQLite:
 
-- in a CLI command (`flask --app wsgi …`: the import runner, month close, migrations, demo),
-  in a thread other than the main one, and inside `immediate()`, every transaction begins
-  IMMEDIATE. Only the main thread of a script, a shell or a test, outside a command, begins
-  deferred as SQLite does by default: a session it leaves open after reading must not hold the
-  write lock (and so stop the service's writers); such code that writes uses `immediate()`;
+- in a CLI command (`flask --app wsgi …`: the background import runner, month close,
+  migrations, demo), in a thread other than the main one, and inside `immediate()`, every
+  transaction begins IMMEDIATE (the in-process import runner runs inside its POST request).
+  Only the main thread of a script, a shell or a test, outside a command, begins deferred as
+  SQLite does by default: a session it leaves open after reading must not hold the write lock
+  (and so stop the service's writers); such code that writes uses `immediate()`;
 - a request that may write (POST, PUT, PATCH, DELETE) begins IMMEDIATE from its first statement,
   so its reads and its writes see one state and it never upgrades;
 - a GET, HEAD or OPTIONS reads in a deferred transaction: with WAL, readers never wait for
@@ -39,7 +40,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 
 import click
-from flask import request
+from flask import has_request_context, request
 from sqlalchemy.exc import OperationalError
 
 log = logging.getLogger(__name__)
@@ -80,6 +81,8 @@ def begin_statement(conn) -> str:
         deferred = False
     elif attempt is not None:
         deferred = attempt.deferred
+    elif has_request_context():  # after the view: a streamed body, a teardown
+        deferred = request.method in READ_METHODS
     else:
         in_command = click.get_current_context(silent=True) is not None
         deferred = not in_command and threading.current_thread() is threading.main_thread()
