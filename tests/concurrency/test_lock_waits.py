@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from perisai.workers.models import Worker
 from tests import factories
+from tests.concurrency.helpers import DAY
 from tests.concurrency.test_audit import read_events
 
 pytestmark = pytest.mark.slow
@@ -54,3 +55,13 @@ def test_a_read_whose_audit_row_cannot_be_written_answers_503(short_wait):
     answered = agent.get(url, timeout=30)
     assert answered.status_code == 200
     assert read_events(short_wait, registered.json()["id"]) == 1
+
+
+def test_a_read_that_must_write_waits_for_the_lock_too(short_wait):
+    agent, supervisor = short_wait.login("agent"), short_wait.login("supervisor")
+    assert short_wait.register(agent).status_code == 201  # the month's rollups are stale now
+    report = f"{short_wait.base}/api/v1/reports/agents"
+    with short_wait.write_lock_held(1.0):
+        response = supervisor.get(report, params={"month": DAY[:7]}, timeout=30)
+    assert response.status_code == 200, response.text
+    assert sum(row["new_participants"] for row in response.json()) >= 1
