@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import func, select
 
 from perisai.audit.models import AuditEvent
-from tests.concurrency.helpers import at_once
+from tests.concurrency.helpers import DAY, at_once
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.today(DAY)]
 
 
 def read_events(live, worker_id: str) -> int:

@@ -15,7 +15,7 @@ from tests import factories
 from tests.concurrency.helpers import DAY
 from tests.concurrency.test_audit import read_events
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.today(DAY)]
 
 
 def test_a_write_waits_out_a_lock_held_past_busy_timeout(short_wait):

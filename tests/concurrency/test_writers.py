@@ -15,7 +15,7 @@ from perisai.workers.models import Worker
 from tests import factories
 from tests.concurrency.helpers import DAY, at_once
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.today(DAY)]
 ROUNDS = 4
 
 
