@@ -18,8 +18,8 @@ from sqlalchemy import func, select
 
 from benchmarks._setup import PASSWORD, PG_ADMIN_URL
 from benchmarks.reports_datagen import DB_NAME, app_for
+from perisai import clock
 from perisai.extensions import db
-from perisai.months import Month
 
 TARGET_MS = 300
 
@@ -59,7 +59,7 @@ def main() -> None:
 
         workers = db.session.scalar(select(func.count()).select_from(Worker))
         months = db.session.scalar(select(func.count()).select_from(PaymentMonth))
-        month = Month.of(__import__("datetime").date.today())
+        month = clock.this_month()
     print(
         f"dataset: {workers:,} participants, {months:,} covered months; month {month}; "
         f"{runs} runs after the first"

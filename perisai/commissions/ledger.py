@@ -84,7 +84,9 @@ def month_start_utc(month: Month, branch_id=None):
     column of branch ids, a SQL expression (each row's own branch's zone); for None, WIB."""
     if branch_id is None:
         return clock.start_of_month(month)
-    zone = select(B.c.time_zone).where(B.c.id == branch_id).scalar_subquery()
+    # correlated to the row's branch id, also inside an UPDATE's EXISTS (explicitly: SQLAlchemy
+    # would otherwise add that row's table to the subquery's FROM)
+    zone = select(B.c.time_zone).where(B.c.id == branch_id).correlate_except(B).scalar_subquery()
     starts = {name: _moment(clock.start_of_month(month, name)) for name in clock.ZONES}
     return case(starts, value=zone, else_=starts[clock.DEFAULT_ZONE])
 

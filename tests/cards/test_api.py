@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
+from perisai import clock
 from perisai.cards.models import Card, CardPrint
-from perisai.months import Month
 from tests import factories
 from tests.cards import pdfs
 
@@ -68,7 +68,7 @@ def test_reprinting_unchanged_data_reuses_the_card_and_records_each_print(
 
 def test_a_payment_alone_does_not_issue_a_new_card(db, as_agent, worker):
     card_pdf(as_agent, worker)
-    worker.covered_until = Month.of(factories.date.today()) + 2
+    worker.covered_until = clock.this_month() + 2
     db.session.commit()
     pdf = card_pdf(as_agent, worker)
     assert len(cards_of(db, worker)) == 1
