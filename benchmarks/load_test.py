@@ -117,6 +117,7 @@ def start_gunicorn(
         "PERISAI_DATABASE_URL": url,
         "PERISAI_SECRET_KEY": "load-test-secret",
         "PERISAI_ENV": "production",
+        "PERISAI_BASE_URL": f"http://127.0.0.1:{port}",
         "PERISAI_INSECURE_COOKIES": "1",
         **(env or {}),
     }

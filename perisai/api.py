@@ -7,7 +7,7 @@ import json
 import logging
 
 import marshmallow as ma
-from flask import Response, current_app
+from flask import Response, current_app, has_request_context, request
 from flask_smorest import Api as SmorestApi
 from flask_smorest import Blueprint
 from marshmallow import fields, validate
@@ -276,5 +276,13 @@ def pdf_response(data: bytes, filename: str) -> Response:
     return Response(data, mimetype="application/pdf", headers=headers)
 
 
+DEVELOPMENT_BASE_URL = "http://127.0.0.1:5000"  # outside a request (CLI) when none is set
+
+
 def base_url() -> str:
-    return current_app.config["BASE_URL"].rstrip("/")
+    """The public address for links that leave the screen (card QR codes): PERISAI_BASE_URL,
+    or in development (unset) the address this request was served at."""
+    configured = current_app.config.get("BASE_URL")
+    if configured:
+        return configured.rstrip("/")
+    return (request.host_url if has_request_context() else DEVELOPMENT_BASE_URL).rstrip("/")

@@ -22,7 +22,9 @@ def defaults(instance_path: str) -> dict:
         "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
         "LOGIN_MAX_FAILURES": 10,
         "LOGIN_FAILURE_WINDOW_SECONDS": 15 * 60,
-        "BASE_URL": "http://127.0.0.1:5000",
+        # Card QR codes: None (development) follows the address the request came to; production
+        # refuses to start without PERISAI_BASE_URL (check_production).
+        "BASE_URL": None,
         "PHOTO_STORE": os.path.join(instance_path, "photos"),
         "API_TITLE": "Perisai Field API",
         "API_VERSION": "v1",
@@ -62,6 +64,11 @@ def check_production(config: dict) -> None:
         raise RuntimeError(
             "PERISAI_SECRET_KEY must be set in production / "
             "PERISAI_SECRET_KEY wajib diisi di produksi"
+        )
+    if not config.get("BASE_URL"):  # printed on every card's QR code: never a guess
+        raise RuntimeError(
+            "PERISAI_BASE_URL wajib diisi di produksi (alamat publik di QR kartu) / "
+            "PERISAI_BASE_URL must be set in production (the public URL in card QR codes)"
         )
     if os.environ.get(clock.ENVIRONMENT_VARIABLE):  # the clock would start at that moment
         raise RuntimeError(

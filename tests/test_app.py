@@ -99,6 +99,7 @@ def test_production_refuses_the_default_secret_key(monkeypatch):
 def test_production_starts_with_a_real_secret_key(monkeypatch, tmp_path):
     monkeypatch.setenv("PERISAI_ENV", "production")
     monkeypatch.setenv("PERISAI_SECRET_KEY", "a-real-secret")
+    monkeypatch.setenv("PERISAI_BASE_URL", "https://perisai.example")
     monkeypatch.delenv("PERISAI_CLOCK", raising=False)
     monkeypatch.setenv("PERISAI_DATABASE_URL", f"sqlite:///{tmp_path}/x.sqlite3")
     app = create_app()
@@ -111,6 +112,7 @@ def test_production_refuses_a_moved_clock(monkeypatch, tmp_path):
     monkeypatch.setenv("PERISAI_ENV", "production")
     monkeypatch.setenv("PERISAI_SECRET_KEY", "a-real-secret")
     monkeypatch.setenv("PERISAI_DATABASE_URL", f"sqlite:///{tmp_path}/x.sqlite3")
+    monkeypatch.setenv("PERISAI_BASE_URL", "https://perisai.example")
     monkeypatch.setenv("PERISAI_CLOCK", "2027-01-01")
     with pytest.raises(RuntimeError) as refused:
         create_app()
