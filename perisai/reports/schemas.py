@@ -1,6 +1,6 @@
 """Query strings of the report API."""
 
-from marshmallow import fields
+from marshmallow import fields, pre_load
 
 from perisai.api import MonthField, OneOf, PageArgs, Range, Schema
 from perisai.reports.operations import AGENT_STATUSES, SORTS
@@ -8,7 +8,15 @@ from perisai.reports.operations import AGENT_STATUSES, SORTS
 FORMATS = ("json", "csv", "xlsx")
 
 
-class AgentReportQuery(PageArgs):
+class EmptyMeansAny(PageArgs):
+    """An empty value (`branch_id=&status=`, as a form's "any" option sends it) is no filter."""
+
+    @pre_load
+    def _drop_empty(self, data, **kwargs):
+        return {key: value for key, value in data.items() if value != ""}
+
+
+class AgentReportQuery(EmptyMeansAny):
     month = MonthField(load_default=None)
     format = fields.String(load_default="json", validate=OneOf(FORMATS))
     branch_id = fields.Integer(load_default=None, validate=Range(min=1))
@@ -18,7 +26,7 @@ class AgentReportQuery(PageArgs):
     order = fields.String(load_default="desc", validate=OneOf(("asc", "desc")))
 
 
-class ParticipantReportQuery(PageArgs):
+class ParticipantReportQuery(EmptyMeansAny):
     month = MonthField(load_default=None)
     format = fields.String(load_default="csv", validate=OneOf(("csv", "xlsx")))
     branch_id = fields.Integer(load_default=None, validate=Range(min=1))

@@ -115,6 +115,12 @@ def url_with(**changes) -> str:
     return request.path + ("?" + urlencode(args) if args else "")
 
 
+def link(path: str, **args) -> str:
+    """A URL with only the arguments that hold a value: an empty one is no choice at all."""
+    kept = {key: value for key, value in args.items() if value is not None and str(value) != ""}
+    return path + ("?" + urlencode(kept) if kept else "")
+
+
 def number(value, lang: str) -> str:
     if value is None:
         return "–"
@@ -144,6 +150,7 @@ def render(template: str, status: int = 200, **context):
         rp=lambda v: "Rp " + number(v, lang) if v is not None else "–",
         pct=lambda v: percent(v, lang),
         url_with=url_with,
+        link=link,
         csrf_token=csrf_token(),
         user=current_user if current_user.is_authenticated else None,
         tile_url=current_app.config.get("SUPERVISOR_TILE_URL"),

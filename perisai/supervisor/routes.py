@@ -106,6 +106,7 @@ def agents():
         page=page,
         pages=(total + 49) // 50,
         sort=sort,
+        order=args["order"],
         status=status,
         wadah_id=wadah_id,
         wadahs=reports.wadahs(db.session, branch_ids) if branch_ids is not None else [],
