@@ -103,6 +103,7 @@ def context(browser, live_server):
         is_mobile=True,
         has_touch=True,
         locale="id-ID",
+        timezone_id="Asia/Jakarta",  # an agent's phone keeps Indonesian time, as the server does
         service_workers="allow",
     )
     context.set_default_timeout(15000)
