@@ -72,3 +72,47 @@ class ListPageQuery(QuerySchema):
     """A page with nothing to choose but the page of a list (an import's problem rows)."""
 
     page = fields.Integer(load_default=1, validate=Range(min=1, max=100_000))
+
+
+class CardsQuery(QuerySchema):
+    """/supervisor/cards: which participants to list for printing (the branch's print queue)."""
+
+    branch = fields.Integer(load_default=None, validate=Range(min=1, max=INT32_MAX))
+    show = fields.String(load_default="never", validate=OneOf(("never", "new", "replaced", "all")))
+    page = fields.Integer(load_default=1, validate=Range(min=1, max=100_000))
+    done = fields.String(load_default=None, validate=OneOf(("revoked",)))
+
+    unknown_ids = PageQuery.unknown_ids
+
+
+class ParticipantsQuery(QuerySchema):
+    branch = fields.Integer(load_default=None, validate=Range(min=1, max=INT32_MAX))
+    q = fields.String(load_default=None, validate=validate.Length(max=100))
+    status = fields.String(
+        load_default=None, validate=OneOf(("registered", "active", "grace", "ended"))
+    )
+    page = fields.Integer(load_default=1, validate=Range(min=1, max=100_000))
+
+    unknown_ids = PageQuery.unknown_ids
+
+
+class RenewalsQuery(QuerySchema):
+    branch = fields.Integer(load_default=None, validate=Range(min=1, max=INT32_MAX))
+    agent = fields.Integer(load_default=None, validate=Range(min=1, max=INT32_MAX))
+    village = fields.String(
+        load_default=None,
+        validate=validate.Regexp(r"^\d{2}\.\d{2}\.\d{2}\.\d{4}$", error="svt.village_code"),
+    )
+    days = fields.Integer(load_default=30, validate=Range(min=0, max=90))
+    page = fields.Integer(load_default=1, validate=Range(min=1, max=100_000))
+    format = fields.String(load_default=None, validate=OneOf(("csv", "xlsx")))
+
+    def unknown_ids(self, session, scope, data: dict) -> dict[str, str]:
+        unknown = PageQuery.unknown_ids(self, session, scope, data)
+        if data.get("agent") is not None:
+            from perisai.agents.models import Agent
+
+            agent = session.get(Agent, data["agent"])
+            if agent is None or not scope.allows_branch(agent.wadah.branch_id):
+                unknown["agent"] = "svt.unknown_agent"
+        return unknown
