@@ -60,6 +60,11 @@ const C = {
   "reg.back": ["Kembali", "Back"],
   "reg.save": ["Simpan", "Save"],
   "reg.saved": ["Tersimpan di HP; akan dikirim otomatis.", "Saved on the phone; it will be sent automatically."],
+  "reg.resume_text": ["Ada pendaftaran yang belum selesai di HP ini: {0} (langkah {1} dari {2}).", "An unfinished registration is on this phone: {0} (step {1} of {2})."],
+  "reg.resume": ["Lanjutkan", "Resume"],
+  "reg.start_over": ["Mulai baru", "Start over"],
+  "pay.kept": ["Perbaikan memakai bulan dan jumlah yang sudah diterima dari peserta.", "The fix keeps the months and the amount already taken from the participant."],
+  "app.agents_only": ["Aplikasi lapangan hanya untuk agen. Membuka konsol supervisor…", "The field app is for agents. Opening the supervisor console…"],
   "reg.fix_errors": ["Periksa isian yang ditandai.", "Check the marked fields."],
   "reg.choose": ["— pilih —", "— choose —"],
   "reg.optional": ["Boleh dikosongkan.", "Optional."],
@@ -114,7 +119,8 @@ const C = {
   "consent.agree": ["Peserta sudah membaca/dibacakan pemberitahuan ini dan setuju.", "The participant read (or was read) this notice and agrees."],
   "pay.title": ["Terima iuran", "Take a payment"],
   "pay.months": ["Jumlah bulan", "Months"],
-  "pay.n_months": ["{0} bulan", "{0} months"],
+  "pay.n_months.one": ["{0} bulan", "{0} month"],
+  "pay.n_months.other": ["{0} bulan", "{0} months"],
   "pay.channel": ["Cara bayar", "Paid by"],
   "pay.paid_on": ["Tanggal bayar", "Paid on"],
   "pay.amount": ["Jumlah iuran: ", "Amount: "],
@@ -126,12 +132,13 @@ const C = {
   "channel.ewallet": ["Dompet digital", "E-wallet"],
   "channel.sponsor": ["Sponsor", "Sponsor"],
   "receipt.heading": ["Tanda bukti penerimaan iuran", "Contribution receipt"],
-  "receipt.number": ["No. bukti", "Receipt no."],
+  "receipt.number": ["No. kuitansi", "Receipt no."],
   "receipt.pending": ["menunggu sinkron", "waiting for sync"],
-  "receipt.pending_note": ["Nomor bukti resmi muncul setelah data terkirim.", "The official receipt number appears once the data is sent."],
+  "receipt.pending_note": ["Nomor kuitansi resmi muncul setelah data terkirim.", "The official receipt number appears once the data is sent."],
   "receipt.participant": ["Peserta", "Participant"],
   "receipt.period": ["Masa iuran", "Period"],
-  "receipt.months": ["bulan", "months"],
+  "receipt.n_months.one": ["{0} bulan", "{0} month"],
+  "receipt.n_months.other": ["{0} bulan", "{0} months"],
   "receipt.amount": ["Jumlah", "Amount"],
   "receipt.paid_on": ["Dibayar", "Paid"],
   "receipt.agent": ["Agen", "Agent"],
@@ -142,7 +149,8 @@ const C = {
   "receipt.missing": ["Bukti tidak ditemukan.", "Receipt not found."],
   "participants.search": ["Cari nama, no. peserta, HP, NIK", "Search name, member no., phone, NIK"],
   "participants.all": ["Semua", "All"],
-  "participants.count": ["{0} peserta", "{0} participants"],
+  "participants.count.one": ["{0} peserta", "{0} participant"],
+  "participants.count.other": ["{0} peserta", "{0} participants"],
   "participants.none": ["Belum ada peserta.", "No participants yet."],
   "participants.not_synced": ["belum terkirim", "not sent yet"],
   "participants.until": ["s.d.", "until"],
@@ -163,22 +171,25 @@ const C = {
   "status.ended": ["Berakhir", "Ended"],
   "status.pending": ["Belum terkirim", "Not sent"],
   "renewals.intro": ["Urutan kunjungan: menunggak dulu (paling dekat berakhir), lalu jatuh tempo bulan ini, lalu yang baru berakhir.", "Visit order: in grace first (closest to ending), then due this month, then recently ended."],
-  "renewals.unpaid": ["{0} bln tertunggak", "{0} months unpaid"],
+  "renewals.unpaid.one": ["{0} bln tertunggak", "{0} month unpaid"],
+  "renewals.unpaid.other": ["{0} bln tertunggak", "{0} months unpaid"],
   "renewals.none": ["Tidak ada yang perlu dikunjungi.", "Nobody to visit."],
   "commission.offline": ["Komisi perlu koneksi internet.", "Commission needs a connection."],
   "commission.not_available": ["Komisi belum tersedia. Fitur ini segera hadir.", "Commission is not available yet. Coming soon."],
   "commission.none": ["Belum ada komisi bulan ini.", "No commission this month yet."],
   "commission.new": ["Peserta baru", "New participants"],
-  "commission.acquisition": ["Fee akuisisi", "Acquisition fee"],
-  "commission.collection": ["Fee koleksi", "Collection fee"],
+  "commission.acquisition": ["Komisi akuisisi", "Acquisition fee"],
+  "commission.collection": ["Komisi penagihan", "Collection fee"],
   "commission.total": ["Total", "Total"],
   "commission.state": ["Status", "State"],
   "commission.state_open": ["Berjalan", "Open"],
   "commission.state_closed": ["Ditutup", "Closed"],
-  "commission.needed": ["Butuh {0} peserta baru lagi untuk fee akuisisi bulan ini.", "{0} more new participants for this month's acquisition fee."],
-  "commission.reached": ["Target 25 peserta baru tercapai: fee akuisisi dibayar.", "25 new participants reached: the acquisition fee is paid."],
-  "commission.rule": ["Fee akuisisi dibayar bila ≥ 25 peserta baru dalam sebulan.", "The acquisition fee is paid in months with ≥ 25 new participants."],
-  "queue.count": ["{0} data belum diterima server.", "{0} records not accepted by the server yet."],
+  "commission.needed.one": ["Butuh {0} peserta baru lagi untuk komisi akuisisi bulan ini.", "{0} more new participant for this month's acquisition fee."],
+  "commission.needed.other": ["Butuh {0} peserta baru lagi untuk komisi akuisisi bulan ini.", "{0} more new participants for this month's acquisition fee."],
+  "commission.reached": ["Target 25 peserta baru tercapai: komisi akuisisi dibayar.", "25 new participants reached: the acquisition fee is paid."],
+  "commission.rule": ["Komisi akuisisi dibayar bila ≥ 25 peserta baru dalam sebulan.", "The acquisition fee is paid in months with ≥ 25 new participants."],
+  "queue.count.one": ["{0} data belum diterima server.", "{0} record not accepted by the server yet."],
+  "queue.count.other": ["{0} data belum diterima server.", "{0} records not accepted by the server yet."],
   "queue.empty": ["Semua data sudah terkirim.", "Everything has been sent."],
   "queue.send_now": ["Kirim sekarang", "Send now"],
   "queue.fix": ["Perbaiki", "Fix"],
@@ -232,7 +243,16 @@ export function setLang(value) {
   try { localStorage.setItem("perisai.lang", lang); } catch { /* private mode */ }
 }
 
+// A key with plural forms has one entry per form ("key.one", "key.other"); the first argument
+// is the count and Intl.PluralRules of the language picks the form.
+const plurals = {};
 export function t(key, ...args) {
+  if (!C[key] && C[`${key}.other`]) {
+    const current = getLang();
+    plurals[current] = plurals[current] || new Intl.PluralRules(current);
+    const form = plurals[current].select(Number(args[0]));
+    key = C[`${key}.${form}`] ? `${key}.${form}` : `${key}.other`;
+  }
   const entry = C[key];
   const text = entry ? entry[LANGS.indexOf(getLang())] : key;
   return text.replace(/\{(\d)\}/g, (_, i) => (args[i] !== undefined ? String(args[i]) : ""));

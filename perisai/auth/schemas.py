@@ -13,6 +13,8 @@ class UserSchema(Schema):
     username = fields.String()
     role = fields.String()
     agent_code = fields.String(allow_none=True)
+    # The agent's own name (the field app greets with it); None for supervisors and admins.
+    full_name = fields.Function(lambda user: user.agent.full_name if user.agent else None)
 
 
 class SessionSchema(Schema):

@@ -13,7 +13,7 @@ export async function render(app) {
   const due = renewalList(workers).length;
   const stat = (value, label, href, id) => h("a", { class: "stat", href, id }, h("strong", {}, String(value)), h("span", {}, label));
   return h("section", { class: "screen" },
-    h("h1", {}, t("home.hello", app.session.user.username)),
+    h("h1", {}, t("home.hello", app.session.user.full_name || app.session.user.username)),
     h("div", { class: "stats" },
       stat(registeredToday, t("home.registered_today"), "#/participants", "stat-registered"),
       stat(paidToday.length, t("home.paid_today"), "#/participants", "stat-paid"),

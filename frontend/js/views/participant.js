@@ -37,6 +37,6 @@ export async function render(app, [id]) {
     h("h2", {}, t("participant.payments")),
     h("ul", { class: "list" }, payments.length ? payments.map((p) => h("li", {}, h("a", { href: `#/receipt/${p.id}` },
       h("span", { class: "name" }, rupiah(p.amount)),
-      h("span", { class: "meta" }, `${p.paid_on} · ${(p.covers || []).length} ${t("receipt.months")} · ${p.receipt_number || t("receipt.pending")}`))))
+      h("span", { class: "meta" }, `${p.paid_on} · ${t("receipt.n_months", (p.covers || []).length)} · ${p.receipt_number || t("receipt.pending")}`))))
       : h("li", { class: "empty" }, t("participant.no_payments"))));
 }

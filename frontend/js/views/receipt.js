@@ -1,19 +1,36 @@
 // A payment's receipt: shown on the phone and shared as text (WhatsApp/SMS); the PDF once the
 // server has given the receipt number.
 import * as db from "../db.js";
+import { watchStatus } from "../app.js";
 import { t } from "../i18n.js";
 import { h, rupiah, monthLabel, toast } from "../ui.js";
 
+// The screen follows its payment: once the sync brings the receipt number, it shows it.
 export async function render(app, [paymentId]) {
+  const screen = h("section", { class: "screen", id: "receipt-screen" });
+  screen.append(await card(app, paymentId));
+  let shown = JSON.stringify(await db.get("payments", paymentId));
+  const stop = watchStatus(async () => {
+    if (document.body.dataset.view !== "receipt") { stop(); return; }
+    if (!screen.isConnected) return;
+    const now = JSON.stringify(await db.get("payments", paymentId));
+    if (now === shown) return;
+    shown = now;
+    screen.replaceChildren(await card(app, paymentId));
+  });
+  return screen;
+}
+
+async function card(app, paymentId) {
   const p = await db.get("payments", paymentId);
-  if (!p) return h("section", { class: "screen" }, h("p", {}, t("receipt.missing")));
+  if (!p) return h("p", {}, t("receipt.missing"));
   const covers = p.covers || [];
   const period = covers.length ? `${monthLabel(covers[0])} – ${monthLabel(covers[covers.length - 1])}` : "—";
   const lines = [
     t("receipt.heading"),
     `${t("receipt.number")}: ${p.receipt_number || t("receipt.pending")}`,
     `${t("receipt.participant")}: ${p.worker_name}${p.membership_number ? ` (${p.membership_number})` : ""}`,
-    `${t("receipt.period")}: ${period} (${covers.length} ${t("receipt.months")})`,
+    `${t("receipt.period")}: ${period} (${t("receipt.n_months", covers.length)})`,
     `${t("receipt.amount")}: ${rupiah(p.amount)}`,
     `${t("receipt.paid_on")}: ${p.paid_on} · ${t(`channel.${p.channel}`)}`,
     `${t("receipt.agent")}: ${app.session.user.agent_code || app.session.user.username}`,
@@ -25,7 +42,7 @@ export async function render(app, [paymentId]) {
       else { await navigator.clipboard.writeText(text); toast(t("receipt.copied")); }
     } catch { /* the agent closed the share sheet */ }
   }
-  return h("section", { class: "screen" },
+  return h("div", {},
     h("div", { class: "card receipt", id: "receipt" },
       h("h1", {}, t("receipt.heading")),
       h("dl", { class: "review" }, lines.slice(1).map((line) => {

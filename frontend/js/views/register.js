@@ -5,7 +5,7 @@ import * as data from "../data.js";
 import * as outbox from "../outbox.js";
 import { checkNik, maskNik } from "../nik.js";
 import { quote } from "../pricing.js";
-import { t, tOr, NOTICE_VERSION } from "../i18n.js";
+import { t, tOr, getLang, NOTICE_VERSION } from "../i18n.js";
 import { h, field, setError, rupiah, today, toast, uuid, errorLines } from "../ui.js";
 import { locate, takePhoto } from "./capture.js";
 
@@ -49,17 +49,46 @@ export function payloadOf(d) {
   return payload;
 }
 
+// A half-filled registration is kept on the phone after every step (cheap phones often kill the
+// tab when the camera opens); after a reload the agent is offered to resume it.
+const draftKey = (app) => `draft.register.${app.session.user.id}`;
+let saving = null;
+function persist(app) {
+  if (fixing || !draft) return;
+  const copy = { ...draft };
+  clearTimeout(saving);
+  saving = setTimeout(() => db.kv.set(draftKey(app), copy).catch(() => {}), 150);
+}
+async function forget(app) { clearTimeout(saving); await db.kv.del(draftKey(app)); }
+function stepsDone(d) { return d.step > 0 || d.nik || d.full_name || d.phone; }
+
 export async function render(app, params) {
+  const screen = h("section", { class: "screen register" });
   if (params[0] === "fix") {
     const record = await db.get("outbox", Number(params[1]));
     if (record && (!fixing || fixing.seq !== record.seq)) { fixing = record; draft = fromPayload(record.payload); }
+  } else if (!draft && !fixing) {
+    // A fresh page (reload, killed tab): a draft left on the phone is offered before anything.
+    const kept = await db.kv.get(draftKey(app));
+    if (kept && stepsDone(kept)) { screen.append(offer(app, screen, kept)); return screen; }
+    draft = fresh();
   } else if (params[0] === "new" || !draft || fixing) {
     fixing = null;
     draft = fresh();
+    await forget(app);
   }
-  const screen = h("section", { class: "screen register" });
   await paint(app, screen);
   return screen;
+}
+
+function offer(app, screen, kept) {
+  const who = [kept.full_name, kept.nik ? maskNik(kept.nik) : ""].filter(Boolean).join(" · ");
+  return h("div", { class: "card", id: "resume-draft" },
+    h("h1", {}, t("reg.title")),
+    h("p", { class: "banner" }, t("reg.resume_text", who || "—", kept.step + 1, STEPS.length)),
+    h("div", { class: "row" },
+      h("button", { type: "button", class: "primary", id: "resume-yes", onclick: () => { draft = { ...fresh(), ...kept }; paint(app, screen); } }, t("reg.resume")),
+      h("button", { type: "button", id: "resume-no", onclick: async () => { draft = fresh(); await forget(app); paint(app, screen); } }, t("reg.start_over"))));
 }
 
 async function paint(app, screen) {
@@ -67,20 +96,29 @@ async function paint(app, screen) {
   const body = await STEP_VIEWS[step](app);
   const progress = h("ol", { class: "steps", "aria-label": t("reg.progress") },
     STEPS.map((s, i) => h("li", { class: i === draft.step ? "current" : i < draft.step ? "done" : "" }, String(i + 1))));
-  const back = draft.step > 0 ? h("button", { type: "button", onclick: () => { draft.step -= 1; paint(app, screen); } }, t("reg.back")) : null;
+  const back = draft.step > 0 ? h("button", { type: "button", onclick: () => { draft.step -= 1; persist(app); paint(app, screen); } }, t("reg.back")) : null;
   const problems = fixing && fixing.error ? h("div", { class: "banner error" },
     h("strong", {}, fixing.error.message || ""),
     h("ul", {}, errorLines(fixing.error.errors).map(([f, m]) => h("li", {}, `${tOr(`field.${f}`, f)}: ${m}`)))) : null;
-  screen.replaceChildren(
+  // replaceChildren would write a missing banner as the text "null".
+  screen.replaceChildren(...[
     h("h1", {}, fixing ? t("reg.fix_title") : t("reg.title")),
     progress, problems,
     h("h2", {}, t(`reg.step.${step}`)),
     body.form,
-    h("div", { class: "row" }, back, body.next));
+    h("div", { class: "row" }, back, body.next)].filter(Boolean));
+  body.form.addEventListener("input", () => persist(app));
+  body.form.addEventListener("change", () => persist(app));
   body.next.addEventListener("click", async () => {
-    if (!body.check()) { toast(t("reg.fix_errors"), "error"); return; }
+    if (!body.check()) {
+      toast(t("reg.fix_errors"), "error");
+      const marked = screen.querySelector(".invalid");
+      if (marked) marked.focus();
+      return;
+    }
     if (step === "review") { await save(app, body.next); return; }
     draft.step += 1;
+    persist(app);
     paint(app, screen);
   });
 }
@@ -117,8 +155,10 @@ const STEP_VIEWS = {
       if (result.gender && !draft.gender) { draft.gender = result.gender; gender.value = result.gender; }
       const nikErrors = result.errors.filter((e) => e !== "workers.nik_gender" && e !== "workers.nik_birth_date");
       setError(nik, nikErrors.map((e) => t(e)).join(" "));
-      setError(gender, result.errors.includes("workers.nik_gender") ? t("workers.nik_gender") : "");
-      setError(birth, result.errors.includes("workers.nik_birth_date") ? t("workers.nik_birth_date") : "");
+      // On "Lanjut" an empty field is required; a contradiction with the NIK stays marked.
+      const mark = (input, key, value) => setError(input, result.errors.includes(key) ? t(key) : final && !value ? t("field.required") : "");
+      mark(gender, "workers.nik_gender", draft.gender);
+      mark(birth, "workers.nik_birth_date", draft.birth_date);
       note.textContent = result.warnings.map((w) => t(w)).join(" ");
       return result.errors.length === 0;
     }
@@ -129,8 +169,6 @@ const STEP_VIEWS = {
       check() {
         let ok = live(true);
         ok = required(name, draft.full_name.trim().length >= 2) && ok;
-        ok = required(birth, draft.birth_date) && ok;
-        ok = required(gender, draft.gender) && ok;
         const phoneOk = /^(\+?62|0)8\d{8,12}$/.test(draft.phone.replace(/[\s\-().]/g, ""));
         setError(phone, phoneOk ? "" : t("workers.phone_invalid"));
         return ok && phoneOk;
@@ -218,18 +256,18 @@ const STEP_VIEWS = {
     };
   },
 
-  async consent() {
+  async consent(app) {
     const box = h("input", { type: "checkbox", name: "consent", id: "consent", checked: draft.consent });
     box.addEventListener("change", () => { draft.consent = box.checked; });
     const where = h("p", { class: "hint", id: "gps-status" }, draft.location ? t("reg.gps_ok", Math.round(draft.location.accuracy_m || 0)) : t("reg.optional"));
     const gps = h("button", { type: "button", onclick: async () => {
       where.textContent = t("reg.gps_wait");
-      try { draft.location = await locate(); where.textContent = t("reg.gps_ok", Math.round(draft.location.accuracy_m || 0)); } catch { where.textContent = t("reg.gps_failed"); }
+      try { draft.location = await locate(); persist(app); where.textContent = t("reg.gps_ok", Math.round(draft.location.accuracy_m || 0)); } catch { where.textContent = t("reg.gps_failed"); }
     } }, t("reg.gps"));
     const preview = h("div", { class: "photo" }, draft.photo ? h("img", { src: URL.createObjectURL(draft.photo), alt: t("reg.photo") }) : null);
     const photo = h("button", { type: "button", onclick: async () => {
       const blob = await takePhoto();
-      if (blob) { draft.photo = blob; preview.replaceChildren(h("img", { src: URL.createObjectURL(blob), alt: t("reg.photo") }), h("small", {}, `${Math.round(blob.size / 1024)} KB`)); }
+      if (blob) { draft.photo = blob; persist(app); preview.replaceChildren(h("img", { src: URL.createObjectURL(blob), alt: t("reg.photo") }), h("small", {}, `${Math.round(blob.size / 1024)} KB`)); }
     } }, t("reg.photo"));
     const error = h("p", { class: "field-error", role: "alert" });
     const form = h("div", { class: "form" },
@@ -244,7 +282,7 @@ const STEP_VIEWS = {
     const occ = occupations.find((o) => o.code === draft.occupation);
     const rows = [
       [t("reg.nik"), maskNik(draft.nik)], [t("reg.full_name"), draft.full_name], [t("reg.birth_date"), draft.birth_date],
-      [t("reg.phone"), draft.phone], [t("reg.occupation"), occ ? occ.label_id : draft.occupation],
+      [t("reg.phone"), draft.phone], [t("reg.occupation"), occ ? (getLang() === "en" ? occ.label_en : occ.label_id) : draft.occupation],
       [t("reg.income_level"), rupiah(Number(draft.income_level))], [t("reg.programs"), draft.jht ? "JKK, JKM, JHT" : "JKK, JKM"],
       [t("reg.village_code"), draft.village_code], [t("reg.b_name"), `${draft.b_name} (${t(`rel.${draft.b_relationship}`)})`],
       [t("reg.gps"), draft.location ? "✓" : "—"], [t("reg.photo"), draft.photo ? "✓" : "—"],
@@ -279,6 +317,7 @@ async function save(app, button) {
     });
   }
   const id = payload.id;
+  if (!fixing) await forget(app);
   draft = null;
   fixing = null;
   toast(t("reg.saved"));
