@@ -24,6 +24,7 @@ def test_login_returns_user_csrf_token_and_session_cookie(client, org):
         "username": org.agent_user.username,
         "role": "agent",
         "agent_code": org.agent.agent_code,
+        "full_name": org.agent.full_name,  # the PWA greets the agent by name
     }
     assert len(body["csrf_token"]) >= 32
     cookie = response.headers["Set-Cookie"]
