@@ -25,7 +25,7 @@ def first_open_months(session: Session, month: Month, branch_ids: list[int]) -> 
     """Per branch, the first month a close of `month` would close (after `month`: nothing)."""
     last = operations.last_closed_months(session, branch_ids)
     never_closed = [b for b in branch_ids if b not in last]
-    earliest = operations._earliest_unposted(session, never_closed)
+    earliest = operations.earliest_unposted_months(session, never_closed)
     return {b: last[b] + 1 if b in last else min(earliest.get(b, month), month) for b in branch_ids}
 
 

@@ -66,7 +66,7 @@ def last_closed_months(session: Session, branch_ids=None) -> dict[int, Month]:
     return {branch: _month(month) for branch, month in session.execute(stmt)}
 
 
-def _earliest_unposted(session: Session, branch_ids: list[int]) -> dict[int, Month]:
+def earliest_unposted_months(session: Session, branch_ids: list[int]) -> dict[int, Month]:
     """The month of the oldest payment still waiting to be posted, per never-closed branch."""
     if not branch_ids:
         return {}
@@ -119,7 +119,7 @@ def close_commission_month(
         select(Branch.id).where(Branch.id.in_(branch_ids)).order_by(Branch.id).with_for_update()
     )
     last = last_closed_months(session, branch_ids)
-    earliest = _earliest_unposted(session, [b for b in branch_ids if b not in last])
+    earliest = earliest_unposted_months(session, [b for b in branch_ids if b not in last])
     first_open = {
         b: last[b] + 1 if b in last else min(earliest.get(b, month), month) for b in branch_ids
     }

@@ -238,11 +238,16 @@ def late_rule_for(session: Session, recorded_on: date) -> LatePaymentRule | None
     return chosen
 
 
+def max_days_late(rule: LatePaymentRule | None) -> int:
+    """Days a payment may be recorded after its paid_on before it waits for approval."""
+    return rule.max_days_late if rule is not None else DEFAULT_MAX_DAYS_LATE
+
+
 def needs_approval(
     rule: LatePaymentRule | None, paid_on: date, recorded_on: date, covers: list[Month]
 ) -> bool:
     """Recorded more than the rule's days after paid_on, for a month over by the recording day."""
-    max_days = rule.max_days_late if rule is not None else DEFAULT_MAX_DAYS_LATE
+    max_days = max_days_late(rule)
     over = Month.of(recorded_on)  # every month before the recording day's month has ended
     return (recorded_on - paid_on).days > max_days and any(m < over for m in covers)
 

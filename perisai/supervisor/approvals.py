@@ -9,22 +9,21 @@ from __future__ import annotations
 import flask
 from flask import g, redirect, request, url_for
 from flask_login import current_user
+from marshmallow import ValidationError
 
+from perisai.agents import zones
 from perisai.contributions import approvals
+from perisai.contributions.operations import late_rule_for, max_days_late
+from perisai.contributions.schemas import ApproveSchema, RejectSchema
 from perisai.errors import DomainError
 from perisai.extensions import db
 from perisai.i18n import t
-from perisai.supervisor.pages import or_404, page_language, render, supervisor_page
+from perisai.supervisor.pages import or_404, page_language, page_query, render, supervisor_page
 from perisai.supervisor.routes import blp
+from perisai.supervisor.schemas import PendingPaymentsQuery
 from perisai.workers.models import Worker
 
 PAGE_SIZE = 50
-DONE = ("approved", "rejected")
-
-
-def _page() -> int:
-    text = request.args.get("page", "")
-    return int(text) if text.isdigit() and 0 < int(text) <= 100_000 else 1
 
 
 def _rows(page: int):
@@ -39,48 +38,42 @@ def _rows(page: int):
     return [(p, workers[p.worker_id]) for p in payments[:PAGE_SIZE]], len(payments) > PAGE_SIZE
 
 
-def _list(status: int = 200, error: str | None = None):
-    page = _page()
-    rows, more = _rows(page)
+def _list(status: int = 200, error: str | None = None, query: dict | None = None):
+    """The list (first page after a refused decision, whose form sends no query string)."""
+    query = query or {"page": 1, "done": None}
+    rows, more = _rows(query["page"])
+    rule = late_rule_for(db.session, zones.today_of_user(db.session, current_user))
     return render(
         "supervisor/approvals.html",
         status=status,
         rows=rows,
-        page=page,
+        page=query["page"],
         more=more,
         error=error,
-        done=request.args.get("done") if request.args.get("done") in DONE else None,
-        max_days=_max_days(),
+        done=query["done"],
+        max_days=max_days_late(rule),
     )
 
 
-def _max_days() -> int:
-    from perisai.agents import zones
-    from perisai.contributions.operations import DEFAULT_MAX_DAYS_LATE, late_rule_for
-
-    rule = late_rule_for(db.session, zones.today_of_user(db.session, current_user))
-    return rule.max_days_late if rule is not None else DEFAULT_MAX_DAYS_LATE
-
-
 @supervisor_page
+@page_query(PendingPaymentsQuery)
 def pending_payments():
-    return _list()
+    return _list(query=g.query)
 
 
 def _decide(payment_id, approve: bool):
     payment = or_404(approvals.decidable_payment(db.session, g.scope, payment_id))
-    note = request.form.get("note", "").strip()
+    schema, decide = (
+        (ApproveSchema(), approvals.approve_payment)
+        if approve
+        else (RejectSchema(), approvals.reject_payment)
+    )
+    try:  # the note as the API takes it: one copy of its rules
+        note = schema.load({"note": request.form.get("note", "").strip()})["note"]
+    except ValidationError as error:
+        return _list(422, t(error.messages["note"][0], page_language()))
     try:
-        if approve:
-            approvals.approve_payment(
-                db.session, payment=payment, by=current_user, note=note[:300], via="page"
-            )
-        elif len(note) < 3 or len(note) > 300:
-            return _list(422, t("field.length|3|300", page_language()))
-        else:
-            approvals.reject_payment(
-                db.session, payment=payment, by=current_user, note=note, via="page"
-            )
+        decide(db.session, payment=payment, by=current_user, note=note, via="page")
     except DomainError as error:
         db.session.rollback()
         return _list(error.status_code, t(error.message, page_language()))

@@ -72,3 +72,7 @@ class ListPageQuery(QuerySchema):
     """A page with nothing to choose but the page of a list (an import's problem rows)."""
 
     page = fields.Integer(load_default=1, validate=Range(min=1, max=100_000))
+
+
+class PendingPaymentsQuery(ListPageQuery):
+    done = fields.String(load_default=None, validate=OneOf(("approved", "rejected")))
