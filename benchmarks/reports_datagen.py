@@ -165,6 +165,7 @@ WORKER_COLS = [
     "beneficiary_relationship",
     "consent_notice_version",
     "consent_given_at",
+    "registered_on",
     "lat",
     "lon",
     "accuracy_m",
@@ -282,7 +283,7 @@ def generate(url: str, org: dict, rng: random.Random, participants: int) -> dict
             "workers",
             f"{worker_id}\t{nik}\t{n:011d}\tPeserta {n}\t1985-01-01\tM\t+62812{n:08d}\tnelayan"
             f"\tother\t1000000\t{'t' if has_jht else 'f'}\tself\t{village}\tJl. Contoh {n}"
-            f"\tAhli Waris {n}\tistri\t2026-01\t{created}\t{lat:.5f}\t{lon:.5f}\t12"
+            f"\tAhli Waris {n}\tistri\t2026-01\t{created}\t{created[:10]}\t{lat:.5f}\t{lon:.5f}\t12"
             f"\t{registered_by}\t{managed_by}\t{branch_id}\t{n:064x}\t{first_paid}\t{until}"
             f"\t{created}\t{created}",
         )

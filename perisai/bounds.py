@@ -19,6 +19,9 @@ from perisai.months import Month
 
 FIRST_DATE, LAST_DATE = date(1900, 1, 1), date(2100, 12, 31)
 FIRST_MONTH, LAST_MONTH = Month(2000, 1), Month(2100, 12)
+# How long ago a record taken offline (or on a paper receipt book) may be dated: a registration
+# day or a payment day up to a year back.
+MAX_BACKDATE_DAYS = 366
 
 
 def date_range() -> validate.Range:

@@ -132,6 +132,7 @@ def add_demo_participants(
         worker.created_at = worker.consent_given_at = datetime.combine(
             visit, time(9 + n % 8, 15), tzinfo=UTC
         )
+        worker.registered_on = visit
         for paid_on, months in payments:
             quote = quote_for_worker(session, worker, months, paid_on)
             record_payment(

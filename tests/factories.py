@@ -176,7 +176,10 @@ def make_worker(session, agent: Agent, **overrides):
         # registration is refused); a test about registration days sets created_at itself.
         "created_at": REGISTERED_LONG_AGO,
     }
-    worker = Worker(**{**values, **overrides})
+    values = {**values, **overrides}
+    # The day it was taken, where a test sets only when it was stored: that day in WIB.
+    values.setdefault("registered_on", values["created_at"].astimezone(clock.zone()).date())
+    worker = Worker(**values)
     session.add(worker)
     session.flush()
     return worker

@@ -21,6 +21,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 import perisai.contributions.messages  # noqa: F401 - registers the messages
 from perisai import clock
 from perisai.agents import zones
+from perisai.bounds import MAX_BACKDATE_DAYS
 from perisai.contributions.models import (
     LatePaymentRule,
     Payment,
@@ -36,7 +37,6 @@ from perisai.errors import Conflict, ValidationFailed, field_error
 from perisai.months import Month, month_range
 from perisai.workers.models import Worker, status_for
 
-MAX_BACKDATE_DAYS = 366  # cash taken offline (or on a paper receipt book) up to a year ago
 MAX_MONTHS = 12
 DEFAULT_MAX_DAYS_LATE = 7  # when no late_payment_rules row is in force (migration 0015 seeds one)
 LATE_RULES_KEY = "perisai.late_rules"
@@ -210,11 +210,9 @@ def check_paid_on(
 
 
 def registered_on(worker: Worker) -> date | None:
-    """The participant's registration day, in WIB: the westernmost zone gives the earliest
-    date the registration instant has anywhere in Indonesia, so no local paid_on of that very
-    day is refused, whichever zone the agent's phone is in."""
-    created = worker.created_at
-    return created.astimezone(clock.zone()).date() if created is not None else None
+    """The day the agent took the registration (on the phone, perhaps offline for days): a
+    paid_on before it buys cover for a time the participant was not known to us."""
+    return worker.registered_on
 
 
 # --- late-recorded payments --------------------------------------------------------------------

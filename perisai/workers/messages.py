@@ -47,6 +47,14 @@ register(
             "Tanggal lahir tidak boleh di masa depan.",
             "Birth date may not be in the future.",
         ),
+        "workers.registered_on_future": (
+            "Tanggal pendaftaran tidak boleh di masa depan.",
+            "The registration date may not be in the future.",
+        ),
+        "workers.registered_on_old": (
+            "Tanggal pendaftaran paling lama {0} hari yang lalu.",
+            "The registration date may be at most {0} days ago.",
+        ),
         "workers.phone_invalid": (
             "Nomor HP harus 08… atau +62… (9–13 digit).",
             "Phone must be 08… or +62… (9–13 digits).",

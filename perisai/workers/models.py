@@ -46,6 +46,9 @@ class Worker(TimestampMixin, Base):
     beneficiary_phone: Mapped[str | None] = mapped_column(String(16))
     consent_notice_version: Mapped[str] = mapped_column(String(40))
     consent_given_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The day the agent took the registration, on the phone (offline: days before it is sent);
+    # a payment may not be dated before it.
+    registered_on: Mapped[date]
     consent_withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     lat: Mapped[float | None]
     lon: Mapped[float | None]

@@ -20,6 +20,7 @@ from perisai import clock
 from perisai.agents import zones
 from perisai.agents.models import Agent, Wadah
 from perisai.auth.permissions import Scope
+from perisai.bounds import MAX_BACKDATE_DAYS
 from perisai.db import in_session, unique_insert
 from perisai.errors import Conflict, NotAllowed, ValidationFailed, field_error
 from perisai.months import Month
@@ -46,9 +47,16 @@ def normalise_phone(phone: str) -> str | None:
     return "+62" + match.group(1) if match else None
 
 
+# Fields added to the registration body later count in its fingerprint only when sent, so that
+# a registration resent by a phone that predates them is still recognised as the same one.
+_COUNTED_WHEN_SENT = ("registered_on",)
+
+
 def request_hash(data: dict) -> str:
     """A stable fingerprint of a registration body (the client id excluded)."""
-    body = {k: v for k, v in data.items() if k != "id"}
+    body = {
+        k: v for k, v in data.items() if k != "id" and not (k in _COUNTED_WHEN_SENT and v is None)
+    }
     return hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode()).hexdigest()
 
 
@@ -177,6 +185,11 @@ def _validated_values(session: Session, data: dict, today: date) -> tuple[dict, 
     nik = data["nik"].strip()
     if data["birth_date"] > today:
         errors["birth_date"] = ["workers.birth_future"]
+    registered_on = data.get("registered_on") or today
+    if registered_on > clock.latest_today():  # the phone may be in a zone later than the branch
+        errors["registered_on"] = ["workers.registered_on_future"]
+    elif (today - registered_on).days > MAX_BACKDATE_DAYS:
+        errors["registered_on"] = [f"workers.registered_on_old|{MAX_BACKDATE_DAYS}"]
     nik_check = check_nik(
         nik,
         today=today,
@@ -232,6 +245,7 @@ def _validated_values(session: Session, data: dict, today: date) -> tuple[dict, 
         "beneficiary_relationship": beneficiary["relationship"].strip(),
         "beneficiary_phone": beneficiary_phone,
         "consent_notice_version": data["consent"]["notice_version"],
+        "registered_on": registered_on,
         "lat": location.get("lat"),
         "lon": location.get("lon"),
         "accuracy_m": location.get("accuracy_m"),
@@ -502,6 +516,7 @@ def serialize_worker(
             ),
             "first_paid_month": str(worker.first_paid_month) if worker.first_paid_month else None,
             "registered_by": worker.registered_by.agent_code if worker.registered_by else None,
+            "registered_on": worker.registered_on,
             "created_at": worker.created_at,
         }
     )

@@ -46,6 +46,10 @@ class WorkerCreateSchema(Schema):
     consent = fields.Nested(ConsentSchema, required=True)
     funding = fields.String(load_default="self", validate=OneOf(FUNDING_SOURCES))
     location = fields.Nested(LocationSchema, load_default=None, allow_none=True)
+    registered_on = fields.Date(
+        load_default=None,
+        metadata={"description": "the day the agent took the registration (default: today)"},
+    )
     agent_code = fields.String(
         load_default=None,
         allow_none=True,
@@ -102,6 +106,7 @@ class WorkerSchema(Schema):
     first_paid_month = fields.String(allow_none=True)
     registered_by = fields.String(allow_none=True)
     managed_by = fields.String(allow_none=True)
+    registered_on = fields.Date(metadata={"description": "the day the agent took it"})
     created_at = fields.DateTime()
     warnings = fields.List(fields.Nested(WarningSchema))
 

@@ -32,7 +32,7 @@ function fromPayload(p) {
     province: parts[0] || "", regency: parts.slice(0, 2).join("."), district: parts.slice(0, 3).join("."),
     village_code: code, address: p.address, b_name: p.beneficiary.full_name,
     b_relationship: p.beneficiary.relationship, b_phone: p.beneficiary.phone || "",
-    consent: true, location: p.location || null,
+    consent: true, location: p.location || null, registered_on: p.registered_on || null,
   };
 }
 
@@ -44,6 +44,8 @@ export function payloadOf(d) {
     address: d.address.trim(), funding: d.funding,
     beneficiary: { full_name: d.b_name.trim(), relationship: d.b_relationship.trim(), phone: d.b_phone.trim() || null },
     consent: { given: true, notice_version: NOTICE_VERSION },
+    // The day it was taken, kept when a rejected registration is fixed days later.
+    registered_on: d.registered_on || today(),
   };
   if (d.location) payload.location = d.location;
   return payload;
