@@ -103,12 +103,14 @@ async function render(quiet = false) {
   const [name, ...params] = (location.hash.replace(/^#\/?/, "") || "home").split("/");
   let view = VIEWS[name] ? name : "home";
   if (!app.session && view !== "login") view = "login";
+  // A background refresh leaves a form alone; it must not take a ticket either, or the form's own
+  // render still in flight would be dropped and the previous screen would stay.
+  if (quiet && VIEWS[view].keepOnRefresh) return;
   const ticket = ++rendering;
   document.body.dataset.view = view;
   for (const link of document.querySelectorAll("#tabs a")) link.classList.toggle("active", link.dataset.tab === view);
   document.getElementById("tabs").classList.toggle("hidden", view === "login");
   const container = document.getElementById("view");
-  if (quiet && VIEWS[view].keepOnRefresh) return;
   try {
     const el = await VIEWS[view].render(app, params.map(decodeURIComponent));
     if (ticket !== rendering) return;
