@@ -152,6 +152,7 @@ class Payment(Base):
         Index("ix_payments_agent_id_paid_on", "agent_id", "paid_on"),
         Index("ix_payments_state_branch_id", "state", "branch_id"),
         CheckConstraint("state IN ('accepted', 'pending_approval', 'rejected')", name="state"),
+        UniqueConstraint("agent_id", "client_reference"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(UUIDType, primary_key=True)  # the client's id
@@ -183,6 +184,9 @@ class Payment(Base):
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decision_note: Mapped[str | None] = mapped_column(String(300))
+    # The reference the phone printed on a receipt handed over offline (agent code + the
+    # device's sequence), so agent and participant can quote it before and after sync.
+    client_reference: Mapped[str | None] = mapped_column(String(40))
 
     # Also tells the unit of work that a participant is inserted before its payments when
     # both are flushed together (a sync batch registers and takes the first payment at once).

@@ -5,9 +5,10 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from perisai import clock
 from perisai.agents.models import Agent
 from perisai.db import Base, MonthType, TimestampMixin, UTCDateTime, UUIDType
 from perisai.months import Month
@@ -25,6 +26,8 @@ class Worker(TimestampMixin, Base):
         Index("ix_workers_managed_by_id_covered_until", "managed_by_id", "covered_until"),
         # the likely-duplicate check on registration (and every query by village)
         Index("ix_workers_village_code_birth_date", "village_code", "birth_date"),
+        # an agent's caseload changed since a cursor (GET /api/v1/sync/caseload)
+        Index("ix_workers_managed_by_id_updated_at", "managed_by_id", "updated_at"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(UUIDType, primary_key=True, default=uuid.uuid4)
@@ -62,6 +65,11 @@ class Worker(TimestampMixin, Base):
     first_paid_month: Mapped[Month | None] = mapped_column(MonthType)
     covered_until: Mapped[Month | None] = mapped_column(MonthType)
     anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Grows with every change (edit, death, reassignment); a PATCH naming an older one is a 409.
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+    # A participant who died is ended with the date of death (DOMAIN.md §10).
+    died_on: Mapped[date | None]
+    end_reason: Mapped[str | None] = mapped_column(String(20))
 
     registered_by: Mapped[Agent | None] = relationship(foreign_keys=[registered_by_id])
     managed_by: Mapped[Agent | None] = relationship(foreign_keys=[managed_by_id])
@@ -91,6 +99,26 @@ def status_for(covered_until: Month | None, as_of: Month) -> str:
     if unpaid <= 0:
         return "active"
     return "grace" if unpaid <= GRACE_MONTHS else "ended"
+
+
+class WorkerChange(Base):
+    """One change to a participant: what changed (field → [old, new]), by whom, and from which
+    contribution month it takes effect (income level and programs: the next unpaid month)."""
+
+    __tablename__ = "worker_changes"
+    __table_args__ = (
+        Index("ix_worker_changes_worker_id_version", "worker_id", "version"),
+        CheckConstraint("kind IN ('update', 'death', 'reassign')", name="kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    worker_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("workers.id"))
+    version: Mapped[int]  # the participant's version after this change
+    kind: Mapped[str] = mapped_column(String(16))
+    changes: Mapped[dict] = mapped_column(JSON)
+    effective_month: Mapped[Month | None] = mapped_column(MonthType)
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
 
 class Occupation(Base):
