@@ -58,7 +58,12 @@ def live_server(request):
         reset_database(app)
         with app.app_context(), Session(_db.engine) as session:
             org = factories.make_org(session)
-            users = {"agent": org.agent_user.username, "agent2": org.agent2_user.username}
+            users = {
+                "agent": org.agent_user.username,
+                "agent2": org.agent2_user.username,
+                "supervisor": org.supervisor_user.username,
+                "other_supervisor": org.other_supervisor_user.username,
+            }
             agent_ids = {"agent": org.agent.id, "agent2": org.agent2.id}
         server = make_server("127.0.0.1", 0, app, threaded=True)
         thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -108,6 +113,33 @@ def context(browser, live_server):
     )
     context.set_default_timeout(15000)
     yield context
+    context.close()
+
+
+def _screen_context(browser, live_server, width: int, height: int, *, touch: bool):
+    context = browser.new_context(
+        base_url=live_server["url"],
+        viewport={"width": width, "height": height},
+        device_scale_factor=1,
+        has_touch=touch,
+        locale="id-ID",
+        timezone_id="Asia/Jakarta",
+        accept_downloads=True,
+    )
+    context.set_default_timeout(15000)
+    return context
+
+
+@pytest.fixture(params=["laptop", "tablet"])
+def office(request, browser, live_server):
+    """A supervisor's page at the branch office: a 1366 × 768 laptop and an 800 × 1280 tablet."""
+    screens = {"laptop": (1366, 768, False), "tablet": (800, 1280, True)}
+    width, height, touch = screens[request.param]
+    context = _screen_context(browser, live_server, width, height, touch=touch)
+    page = context.new_page()
+    page.on("pageerror", lambda error: print("page error:", error))
+    page.screen_name = request.param
+    yield page
     context.close()
 
 

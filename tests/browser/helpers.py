@@ -29,6 +29,16 @@ def login(page, username: str, password: str = PASSWORD) -> None:
     page.wait_for_selector("#stat-waiting")
 
 
+def supervisor_login(page, username: str, password: str = PASSWORD) -> None:
+    """Sign in at /supervisor/login through the form, as a supervisor does."""
+    page.goto("/supervisor/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("form button[type=submit]")
+    page.wait_for_url("**/supervisor/**")
+    assert "/supervisor/login" not in page.url, page.inner_text("body")[:500]
+
+
 def go(page, screen: str) -> None:
     page.evaluate(f"location.hash = '#/{screen}'")
 
