@@ -39,6 +39,15 @@ register(
             "The province code of the NIK is not known; please check the NIK.",
         ),
         "workers.nik_taken": ("NIK sudah terdaftar.", "NIK is already registered."),
+        "workers.nik_taken_elsewhere": (
+            "NIK sudah terdaftar pada agen lain. Jangan daftarkan ulang; tanyakan ke kantor cabang.",
+            "This NIK is already registered with another agent. Do not register it again; ask "
+            "the branch office.",
+        ),
+        "workers.nik_taken_elsewhere_ask": (
+            "NIK sudah terdaftar pada agen lain. Jangan daftarkan ulang; tanyakan ke {0}.",
+            "This NIK is already registered with another agent. Do not register it again; ask {0}.",
+        ),
         "workers.id_conflict": (
             "ID ini sudah dipakai untuk data peserta yang berbeda.",
             "This id was already used for a different participant.",

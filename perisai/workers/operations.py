@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 import perisai.workers.messages  # noqa: F401 - registers the messages
 from perisai import clock
 from perisai.agents import zones
-from perisai.agents.models import Agent, Wadah
+from perisai.agents.models import Agent, Branch, Wadah
 from perisai.auth.permissions import Scope
 from perisai.bounds import MAX_BACKDATE_DAYS
 from perisai.db import in_session, unique_insert
@@ -144,14 +144,26 @@ def _after_race(session, data, nik, fingerprint, scope) -> Registration:
 
 
 def _raise_if_nik_taken(session: Session, nik: str, scope: Scope) -> None:
+    """A NIK registered already: 409. The caller who may see that participant gets its id and
+    membership number (the phone offers to open it); anyone else learns only that another agent
+    holds it and which branch office to ask (the caller's own), never whose participant it is."""
     existing = session.scalar(select(Worker).where(Worker.nik == nik))
-    if existing is not None:
-        extra = (
-            {"membership_number": existing.membership_number} if can_read(scope, existing) else {}
-        )
-        if extra:
-            extra["worker_id"] = str(existing.id)
-        raise Conflict("workers.nik_taken", {"json": {"nik": ["workers.nik_taken"]}}, extra=extra)
+    if existing is None:
+        return
+    errors = {"json": {"nik": ["workers.nik_taken"]}}
+    if can_read(scope, existing):
+        extra = {
+            "existing_visible": True,
+            "membership_number": existing.membership_number,
+            "worker_id": str(existing.id),
+        }
+        raise Conflict("workers.nik_taken", errors, extra=extra)
+    branch = session.get(Branch, scope.branch_id) if scope.branch_id is not None else None
+    if branch is None:
+        raise Conflict("workers.nik_taken_elsewhere", errors, extra={"existing_visible": False})
+    name = branch.name.replace("|", "/")
+    extra = {"existing_visible": False, "ask_branch": branch.name}
+    raise Conflict(f"workers.nik_taken_elsewhere_ask|{name}", errors, extra=extra)
 
 
 def _managing_agent(session, scope: Scope, agent: Agent | None, agent_code: str | None):
