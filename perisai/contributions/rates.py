@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import re
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 import perisai.contributions.messages  # noqa: F401 - registers the messages
@@ -13,7 +15,7 @@ from perisai.contributions.models import DiscountRule, IncomeLevel, RateVersion
 from perisai.contributions.rules import RuleBook
 from perisai.errors import field_error
 from perisai.months import Month
-from perisai.workers.models import FUNDING_SOURCES, SECTORS
+from perisai.workers.models import FUNDING_SOURCES, SECTORS, Occupation
 
 ROUNDING = (
     "Percentages in basis points, rounded half up to whole rupiah; a discount is applied to "
@@ -118,6 +120,39 @@ def add_discount_rule(
     return rule
 
 
+RULES_VERSION_HEADER = "X-Perisai-Rules-Version"
+
+
+def rules_version(session: Session) -> str:
+    """One short version of every rule the phone prices and registers with: rate versions, income
+    levels, discounts and occupations. Rule rows are only ever added (an effective period, never
+    an edit), so the newest id and the count of each table change whenever a rule does; an
+    occupation switched off changes the active count. One query, cheap enough for every sync."""
+
+    def count(model, *where):
+        return select(func.count()).select_from(model).where(*where).scalar_subquery()
+
+    row = session.execute(
+        select(
+            *(
+                column
+                for model in (RateVersion, IncomeLevel, DiscountRule)
+                for column in (select(func.max(model.id)).scalar_subquery(), count(model))
+            ),
+            count(Occupation),
+            count(Occupation, Occupation.is_active),
+        )
+    ).one()
+    text = ":".join("-" if value is None else str(value) for value in row)
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
+def version_header(session: Session) -> dict:
+    """The header every reference answer and every sync answer carries: the phone refreshes its
+    reference data when it sees a version other than the one it holds."""
+    return {RULES_VERSION_HEADER: rules_version(session)}
+
+
 def serialize_rules(session: Session) -> dict:
     """Every rule version, enough for the PWA to price months offline exactly as the server."""
     rules = RuleBook(session)
@@ -141,6 +176,7 @@ def serialize_rules(session: Session) -> dict:
             }
         )
     return {
+        "version": rules_version(session),
         "rounding": ROUNDING,
         "rate_versions": out,
         "discounts": [serialize_discount(d) for d in rules.discounts],

@@ -59,15 +59,17 @@ class IncomeLevels(MethodView):
     def get(self, args):
         """The declared income levels (rupiah) in force for a month (default this month)."""
         version, levels = operations.income_levels(db.session, args["month"] or _this_month())
-        return levels, {"X-Rate-Version": str(version.id)}
+        return levels, {"X-Rate-Version": str(version.id), **rates.version_header(db.session)}
 
 
 @reference.route("/rates")
 class Rates(MethodView):
     @reference.response(200)
     def get(self):
-        """Every rate version and discount rule, with effective periods (for offline pricing)."""
-        return rates.serialize_rules(db.session)
+        """Every rate version and discount rule, with effective periods (for offline pricing);
+        `version` (also the X-Perisai-Rules-Version header) changes with any rule."""
+        body = rates.serialize_rules(db.session)
+        return body, {rates.RULES_VERSION_HEADER: body["version"]}
 
     @roles_required("admin")
     @reference.arguments(RateVersionCreateSchema)

@@ -4,6 +4,7 @@ from flask_login import current_user
 from perisai.agents import zones
 from perisai.api import Blueprint
 from perisai.auth.permissions import current_scope, login_required
+from perisai.contributions.rates import version_header
 from perisai.extensions import db
 from perisai.i18n import t, translate_errors
 from perisai.sync import operations
@@ -24,8 +25,11 @@ class Sync(MethodView):
         today = zones.today_of_user(db.session, current_user)
         ctx = Context(current_user, current_scope(), current_user.agent, today)
         results = operations.apply_operations(db.session, ctx=ctx, operations=body["operations"])
+        # The phone learns of changed rates, discounts or occupations here and refreshes them
+        # (read in the batch's own transaction: no second one after the commit).
+        headers = version_header(db.session)
         db.session.commit()
-        return {"results": [_translated(result) for result in results]}
+        return {"results": [_translated(result) for result in results]}, headers
 
 
 @blp.route("/area")

@@ -124,9 +124,12 @@ class Occupations(MethodView):
     @reference.response(200, OccupationSchema(many=True))
     def get(self):
         """BPU occupations with their sector (transport/other)."""
-        return db.session.scalars(
+        from perisai.contributions.rates import version_header
+
+        occupations = db.session.scalars(
             select(Occupation).where(Occupation.is_active).order_by(Occupation.label_id)
         ).all()
+        return occupations, version_header(db.session)
 
 
 @blp.route("/<worker_id>/export")
