@@ -23,6 +23,7 @@ FEATURES = (
     "contributions",
     "sync",
     "cards",
+    "links",
     "commissions",
     "reports",
     "imports",

@@ -1,0 +1,8 @@
+from marshmallow import fields
+
+from perisai.api import Schema
+
+
+class LinkSchema(Schema):
+    url = fields.String(metadata={"description": "Public URL of the PDF (no login)"})
+    expires_at = fields.DateTime(metadata={"description": "The link stops working after this"})
