@@ -12,6 +12,14 @@ register(
             "ID pembayaran ini sudah dipakai untuk pembayaran lain.",
             "This payment id is already used by another payment.",
         ),
+        "contributions.client_reference_format": (
+            "Nomor referensi kuitansi hanya boleh berisi huruf besar, angka dan tanda minus.",
+            "A receipt reference may contain only capital letters, digits and hyphens.",
+        ),
+        "contributions.client_reference_taken": (
+            "Nomor referensi kuitansi {0} sudah dipakai untuk pembayaran lain agen ini.",
+            "Receipt reference {0} is already used by another payment of this agent.",
+        ),
         "contributions.months_taken": (
             "Bulan-bulan ini baru saja dibayar oleh pembayaran lain. Muat ulang tagihan.",
             "These months were just paid by another payment. Reload the quote.",
@@ -91,6 +99,7 @@ register(
         # receipts
         "receipt.title": ("TANDA BUKTI PENERIMAAN IURAN", "CONTRIBUTION RECEIPT"),
         "receipt.number": ("No. kuitansi", "Receipt no."),
+        "receipt.reference": ("No. referensi", "Reference no."),
         "receipt.paid_on": ("Tanggal bayar", "Paid on"),
         "receipt.participant": ("Peserta", "Participant"),
         "receipt.membership": ("No. peserta", "Membership no."),

@@ -190,6 +190,8 @@ def payment_hash(worker_id, data: dict) -> str:
     """Fingerprint of what was asked, so a resent id can be told apart from a clash."""
     body = {k: data.get(k) for k in ("months", "amount", "paid_on", "channel")}
     body["worker_id"] = str(worker_id)
+    if data.get("client_reference"):  # absent from the fingerprints of older payments
+        body["client_reference"] = data["client_reference"]
     return hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode()).hexdigest()
 
 
@@ -303,6 +305,9 @@ def record_payment(
         raise Conflict(token, {"json": {"start_month": [token]}})
     if data["amount"] != quote.total:
         raise amount_mismatch(quote.total)
+    # A reference used before by this agent is refused by the unique key (agent_id,
+    # client_reference), told apart from a month paid twice below.
+    reference = data.get("client_reference")
     late_rule = late_rule_for(session, today)
     # The cash was taken (the receipt is issued) but cover for months already over waits for
     # a supervisor: until approved the months stay free (active_month NULL) and earn nothing.
@@ -328,6 +333,7 @@ def record_payment(
         created_at=clock.now(),  # complete before it is flushed (see `flush`)
         state="pending_approval" if pending else "accepted",
         late_rule_id=late_rule.id if late_rule is not None else None,
+        client_reference=reference,
     )
     set_committed_value(payment, "reversal", None)  # a new payment: nothing to load
     rows = [
@@ -360,10 +366,31 @@ def record_payment(
         again = session.get(Payment, data["id"], populate_existing=True)
         if again is not None:
             return _replay(again, fingerprint), False
+        if reference and _reference_taken(session, worker.managed_by_id, reference, key):
+            raise reference_taken(reference) from None
         raise Conflict(
             "contributions.months_taken", {"json": {"months": ["contributions.months_taken"]}}
         ) from None
     return payment, True
+
+
+def _reference_taken(session: Session, agent_id, reference: str, payment_id) -> bool:
+    """Another payment of this agent already carries this receipt reference."""
+    return (
+        session.scalar(
+            select(Payment.id).where(
+                Payment.agent_id == agent_id,
+                Payment.client_reference == reference,
+                Payment.id != payment_id,
+            )
+        )
+        is not None
+    )
+
+
+def reference_taken(reference: str) -> Conflict:
+    token = f"contributions.client_reference_taken|{reference}"
+    return Conflict(token, {"json": {"client_reference": [token]}})
 
 
 def _extend_coverage(worker: Worker, first: Month, last: Month) -> None:
@@ -465,6 +492,7 @@ def serialize_payment(payment: Payment) -> dict:
         "id": str(payment.id),
         "worker_id": str(payment.worker_id),
         "receipt_number": payment.receipt_number,
+        "client_reference": payment.client_reference,
         "amount": payment.amount,
         "covers": [str(m) for m in payment.covers],
         "months": [

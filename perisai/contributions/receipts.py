@@ -65,6 +65,11 @@ def receipt_text(payment: Payment, worker: Worker, lang: str) -> str:
     lines = [
         t("receipt.title", lang),
         f"{t('receipt.number', lang)}: {payment.receipt_number}",
+        *(
+            [f"{t('receipt.reference', lang)}: {payment.client_reference}"]
+            if payment.client_reference
+            else []
+        ),
         f"{t('receipt.participant', lang)}: {worker.full_name} ({worker.membership_number})",
         f"{t('receipt.covers', lang)}: {ctx['months_label']}",
         f"{t('receipt.total', lang)}: Rp {ctx['total']}",

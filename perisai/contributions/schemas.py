@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from marshmallow import ValidationError, fields, validates_schema
+from marshmallow import ValidationError, fields, validate, validates_schema
 
 from perisai.api import Length, MonthField, OneOf, PageArgs, QuerySchema, Range, Schema
 from perisai.contributions.models import CHANNELS, PAYMENT_STATES, SPONSOR_TYPES
@@ -56,12 +56,24 @@ class PaymentCreateSchema(Schema):
     channel = fields.String(required=True, validate=OneOf(CHANNELS))
     # Optional guard for offline clients: refuse (409) if the first month to pay has moved.
     start_month = MonthField(load_default=None)
+    # The reference the phone printed on a receipt handed over offline ("AG0001-D3-0042").
+    client_reference = fields.String(
+        load_default=None,
+        validate=[
+            Length(max=40),
+            validate.Regexp(r"^[A-Z0-9-]+$", error="contributions.client_reference_format"),
+        ],
+    )
 
 
 class PaymentSchema(Schema):
     id = fields.String()
     worker_id = fields.String()
     receipt_number = fields.String()
+    client_reference = fields.String(
+        allow_none=True,
+        metadata={"description": "the reference on a receipt the phone handed over offline"},
+    )
     amount = fields.Integer()
     covers = fields.List(fields.String())
     months = fields.List(fields.Nested(MonthPriceSchema))
