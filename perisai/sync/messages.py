@@ -21,6 +21,10 @@ register(
             "Unknown operation type.",
         ),
         "sync.payload": ("Isi operasi harus berupa objek.", "The payload must be an object."),
+        "sync.cursor_invalid": (
+            "Penanda sinkronisasi tidak dikenal. Muat ulang daftar peserta dari awal.",
+            "Unknown sync cursor. Load the participant list again from the start.",
+        ),
         "sync.failed": (
             "Operasi ini gagal di server; coba kirim lagi nanti.",
             "This operation failed on the server; try sending it again later.",

@@ -3,13 +3,19 @@ from flask_login import current_user
 
 from perisai.agents import zones
 from perisai.api import Blueprint
-from perisai.auth.permissions import current_scope, login_required
+from perisai.auth.permissions import current_scope, login_required, roles_required
 from perisai.contributions.rates import version_header
 from perisai.extensions import db
 from perisai.i18n import t, translate_errors
-from perisai.sync import operations
+from perisai.sync import caseload, operations
 from perisai.sync.handlers import Context
-from perisai.sync.schemas import AreaSchema, SyncResultSchema, SyncSchema
+from perisai.sync.schemas import (
+    AreaSchema,
+    CaseloadQuerySchema,
+    CaseloadSchema,
+    SyncResultSchema,
+    SyncSchema,
+)
 
 blp = Blueprint("sync", __name__, url_prefix="/api/v1/sync", description="The PWA's outbox")
 
@@ -39,6 +45,25 @@ class Area(MethodView):
     def get(self):
         """The caller's area (its branch's regency), whose villages the PWA keeps offline."""
         return operations.working_area(db.session, current_scope())
+
+
+@blp.route("/caseload")
+class Caseload(MethodView):
+    @roles_required("agent")
+    @blp.arguments(CaseloadQuerySchema, location="query")
+    @blp.response(200, CaseloadSchema)
+    def get(self, args):
+        """The participants the agent manages (payments recorded elsewhere included), then
+        only those changed since `since`; `removed`: reassigned away since."""
+        page = caseload.caseload(
+            db.session,
+            current_scope(),
+            current_user.agent,
+            today=zones.today_of_user(db.session, current_user),
+            since=args["since"],
+            limit=args["limit"],
+        )
+        return page.__dict__
 
 
 def _translated(result: operations.OperationResult) -> dict:

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from marshmallow import fields, pre_load
 
-from perisai.api import Schema
+from perisai.api import QuerySchema, Range, Schema
+from perisai.contributions.schemas import PaymentSchema
 from perisai.errors import DomainError
+from perisai.workers.schemas import WorkerSchema
 
 MAX_OPERATIONS = 500
 
@@ -52,3 +54,30 @@ class AreaSchema(Schema):
     regency_code = fields.String(allow_none=True, metadata={"example": "33.25"})
     branch_code = fields.String(allow_none=True)
     branch_name = fields.String(allow_none=True)
+
+
+class CaseloadQuerySchema(QuerySchema):
+    since = fields.String(
+        load_default=None, metadata={"description": "the cursor of the previous answer"}
+    )
+    limit = fields.Integer(load_default=500, validate=Range(min=1, max=1000))
+
+
+class DueSchema(Schema):
+    next_month = fields.String(metadata={"description": "the next month to pay, arrears first"})
+    months_in_arrears = fields.Integer()
+    coverage_ends_on = fields.Date(allow_none=True)
+
+
+class CaseloadParticipantSchema(WorkerSchema):
+    due = fields.Nested(DueSchema)
+    payments = fields.List(fields.Nested(PaymentSchema), metadata={"description": "newest 5"})
+
+
+class CaseloadSchema(Schema):
+    participants = fields.List(fields.Nested(CaseloadParticipantSchema))
+    cursor = fields.String(metadata={"description": "send as ?since= next time"})
+    more = fields.Boolean(metadata={"description": "another page follows at once"})
+    removed = fields.List(
+        fields.String(), metadata={"description": "ids reassigned to another agent since"}
+    )
