@@ -286,3 +286,4 @@ _route("/login", login, methods=("GET", "POST"))
 _route("/logout", logout, methods=("POST",))
 
 from perisai.supervisor import approvals as _approvals  # noqa: E402, F401 - its pages, on blp
+from perisai.supervisor import task_pages as _task_pages  # noqa: E402, F401 - its pages, on blp

@@ -7,12 +7,16 @@ naming the field instead of a 500 or a silently different page.
 
 from __future__ import annotations
 
+import re
+
 from marshmallow import fields, validate
 
 from perisai.agents.models import AGENT_STATUSES, Branch
 from perisai.api import MonthField, OneOf, QuerySchema, Range
 from perisai.months import Month
 from perisai.reports import operations as reports
+from perisai.text import problem as text_problem
+from perisai.workers.operations import normalise_phone
 
 INT32_MAX = 2**31 - 1
 EARLIEST_MONTH = Month(2000, 1)  # far before the first participant; keeps 12-month trends valid
@@ -76,3 +80,71 @@ class ListPageQuery(QuerySchema):
 
 class PendingPaymentsQuery(ListPageQuery):
     done = fields.String(load_default=None, validate=OneOf(("approved", "rejected")))
+
+
+class CardsQuery(QuerySchema):
+    """/supervisor/cards: which participants to list for printing (the branch's print queue)."""
+
+    branch = fields.Integer(load_default=None, validate=Range(min=1, max=INT32_MAX))
+    show = fields.String(load_default="never", validate=OneOf(("never", "new", "replaced", "all")))
+    page = fields.Integer(load_default=1, validate=Range(min=1, max=100_000))
+    done = fields.String(load_default=None, validate=OneOf(("revoked",)))
+
+    unknown_ids = PageQuery.unknown_ids
+
+
+_NAME_TEXT = re.compile(r"^[^\W\d_](?:[^\W\d_]|[ .,'’-])*$")  # letters first, then a name's marks
+
+
+def search_text(text: str) -> None:
+    """What the participant search box takes (perisai.workers.operations.search_clause): a
+    name (or part of one, letters and a name's marks, at least 2 letters), a full NIK (16
+    digits), a membership number (11 digits) or a mobile number. Anything else would search
+    for nothing, silently: it is named instead."""
+    if text_problem(text):
+        return  # named by every QuerySchema string's own check (perisai.text)
+    value = text.strip()
+    digits = re.sub(r"[\s\-().+]", "", value)
+    if digits.isdigit() or not any(c.isalpha() for c in value):
+        if digits.isdigit() and (len(digits) in (11, 16) or normalise_phone(value) is not None):
+            return
+        raise validate.ValidationError("svt.q_number")
+    if sum(c.isalpha() for c in value) < 2 or not _NAME_TEXT.match(value):
+        raise validate.ValidationError("svt.q_name")
+
+
+class ParticipantsQuery(QuerySchema):
+    branch = fields.Integer(load_default=None, validate=Range(min=1, max=INT32_MAX))
+    q = fields.String(
+        load_default=None,
+        validate=[validate.Length(max=100, error="field.length_max|100"), search_text],
+        metadata={"free_text": True},
+    )
+    status = fields.String(
+        load_default=None, validate=OneOf(("registered", "active", "grace", "ended"))
+    )
+    page = fields.Integer(load_default=1, validate=Range(min=1, max=100_000))
+
+    unknown_ids = PageQuery.unknown_ids
+
+
+class RenewalsQuery(QuerySchema):
+    branch = fields.Integer(load_default=None, validate=Range(min=1, max=INT32_MAX))
+    agent = fields.Integer(load_default=None, validate=Range(min=1, max=INT32_MAX))
+    village = fields.String(
+        load_default=None,
+        validate=validate.Regexp(r"^\d{2}\.\d{2}\.\d{2}\.\d{4}$", error="svt.village_code"),
+    )
+    days = fields.Integer(load_default=30, validate=Range(min=0, max=90))
+    page = fields.Integer(load_default=1, validate=Range(min=1, max=100_000))
+    format = fields.String(load_default=None, validate=OneOf(("csv", "xlsx")))
+
+    def unknown_ids(self, session, scope, data: dict) -> dict[str, str]:
+        unknown = PageQuery.unknown_ids(self, session, scope, data)
+        if data.get("agent") is not None:
+            from perisai.agents.models import Agent
+
+            agent = session.get(Agent, data["agent"])
+            if agent is None or not scope.allows_branch(agent.wadah.branch_id):
+                unknown["agent"] = "svt.unknown_agent"
+        return unknown

@@ -8,6 +8,7 @@ import re
 import pytest
 
 from perisai import clock, create_app
+from tests.factories import make_worker
 
 JUNK = {
     "huge": "99999999999999999999",
@@ -15,6 +16,15 @@ JUNK = {
     "letters": "abc",
     "nul": "1\x00",
     "unknown id": "2147483000",
+}
+# A free-text field (metadata free_text, e.g. the participant search box) takes letters: for it
+# "abc" is a name, and the junk is text that can name no participant.
+TEXT_JUNK = {
+    **{kind: junk for kind, junk in JUNK.items() if kind != "letters"},
+    "one letter": "a",
+    "wildcards": "%_%",
+    "too long": "a" * 101,
+    "text-direction override": "Budi\u202eexe.png",
 }
 # Fields of no schema, sent to a page that declares none: it must still not fail.
 COMMON_FIELDS = ("page", "page_size", "month", "branch", "wadah", "agent", "status")
@@ -31,7 +41,11 @@ def page_routes():
             continue
         schema = getattr(app.view_functions[rule.endpoint], "query_schema", None)
         fields = tuple(schema().fields) if schema else COMMON_FIELDS
-        cases += [(rule.rule, field, schema is not None) for field in fields]
+        if schema is None:
+            cases += [(rule.rule, field, False, False) for field in fields]
+            continue
+        free = {f for f, spec in schema().fields.items() if spec.metadata.get("free_text")}
+        cases += [(rule.rule, field, schema is not None, field in free) for field in fields]
     return cases
 
 
@@ -52,7 +66,14 @@ def path_ids(db, org, as_admin):
         content_type="multipart/form-data",
     )
     job_id = response.headers["Location"].rsplit("/", 1)[-1]
-    return {"agent_code": org.agent.agent_code, "wadah_id": org.wadah.id, "job_id": job_id}
+    worker = make_worker(db.session, org.agent)
+    db.session.commit()
+    return {
+        "agent_code": org.agent.agent_code,
+        "wadah_id": org.wadah.id,
+        "job_id": job_id,
+        "worker_id": worker.id,
+    }
 
 
 def fill(rule: str, ids: dict) -> str:
@@ -60,17 +81,20 @@ def fill(rule: str, ids: dict) -> str:
 
 
 def test_the_pages_are_found():
-    rules = {rule for rule, _, _ in CASES}
+    rules = {rule for rule, *_ in CASES}
     assert {"/supervisor/", "/supervisor/agents", "/supervisor/months"} <= rules
-    assert ("/supervisor/agents", "wadah", True) in CASES
+    assert ("/supervisor/agents", "wadah", True, False) in CASES
+    assert ("/supervisor/participants", "q", True, True) in CASES
 
 
 @pytest.mark.parametrize(
-    ("rule", "field", "has_schema"), CASES, ids=[f"{r} {f}" for r, f, _ in CASES]
+    ("rule", "field", "has_schema", "free_text"), CASES, ids=[f"{r} {f}" for r, f, *_ in CASES]
 )
-def test_junk_in_the_query_string_is_named_never_a_500(as_admin, path_ids, rule, field, has_schema):
+def test_junk_in_the_query_string_is_named_never_a_500(
+    as_admin, path_ids, rule, field, has_schema, free_text
+):
     url = fill(rule, path_ids)
-    for kind, junk in JUNK.items():
+    for kind, junk in (TEXT_JUNK if free_text else JUNK).items():
         for lang, accept in (("id", "id"), ("en", "en")):
             with clock.travel("2026-06-15"):
                 response = as_admin.get(
