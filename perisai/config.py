@@ -26,6 +26,10 @@ def defaults(instance_path: str) -> dict:
         # refuses to start without PERISAI_BASE_URL (check_production).
         "BASE_URL": None,
         "PHOTO_STORE": os.path.join(instance_path, "photos"),
+        # Supervisor map: a tile URL template ({z}/{x}/{y}) and its attribution; None draws the
+        # registration points on a plain, labelled map (perisai/supervisor/maps.py).
+        "MAP_TILES": None,
+        "MAP_ATTRIBUTION": "",
         "API_TITLE": "Perisai Field API",
         "API_VERSION": "v1",
         "OPENAPI_VERSION": "3.0.3",
@@ -42,7 +46,7 @@ def from_environment(config: dict) -> None:
         config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(url)
     if env := os.environ.get("PERISAI_ENV"):
         config["ENV_NAME"] = env
-    for name in ("SECRET_KEY", "BASE_URL", "PHOTO_STORE"):
+    for name in ("SECRET_KEY", "BASE_URL", "PHOTO_STORE", "MAP_TILES", "MAP_ATTRIBUTION"):
         if value := os.environ.get(f"PERISAI_{name}"):
             config[name] = value
     if config["ENV_NAME"] == "production":
@@ -57,7 +61,28 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
+def check_map_tiles(config: dict) -> None:
+    """A tile source names {z}, {x} and {y}, is https:// or this server's own path, and says
+    whose map it is (tile providers' terms ask for the attribution on the map)."""
+    tiles = config.get("MAP_TILES")
+    if not tiles:
+        return
+    if not all(part in tiles for part in ("{z}", "{x}", "{y}")) or not (
+        tiles.startswith("https://") or (tiles.startswith("/") and not tiles.startswith("//"))
+    ):
+        raise RuntimeError(
+            "PERISAI_MAP_TILES harus alamat https:// atau /jalur dengan {z}, {x} dan {y} / "
+            "PERISAI_MAP_TILES must be an https:// URL or a /path holding {z}, {x} and {y}"
+        )
+    if not config.get("MAP_ATTRIBUTION"):
+        raise RuntimeError(
+            "PERISAI_MAP_ATTRIBUTION wajib diisi bersama PERISAI_MAP_TILES / "
+            "PERISAI_MAP_ATTRIBUTION must be set with PERISAI_MAP_TILES"
+        )
+
+
 def check_production(config: dict) -> None:
+    check_map_tiles(config)
     if config["ENV_NAME"] != "production":
         return
     if config["SECRET_KEY"] == DEFAULT_SECRET_KEY:

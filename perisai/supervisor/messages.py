@@ -35,7 +35,7 @@ register(
         "sv.first_payments": ("Pembayaran pertama", "First payments"),
         "sv.active_participants": ("Peserta aktif", "Active participants"),
         "sv.grace_participants": ("Peserta masa tenggang", "Participants in grace"),
-        "sv.ended_participants": ("Kepesertaan berakhir bulan ini", "Ended this month"),
+        "sv.ended_participants": ("Kepesertaan berakhir", "Memberships ended"),
         "sv.collected_amount": ("Iuran terkumpul", "Contributions collected"),
         "sv.commissions_due": ("Komisi terutang", "Commissions due"),
         "sv.registered_total": ("Total terdaftar", "Registered in total"),
@@ -136,5 +136,78 @@ register(
         "sv.close_will_close": ("Yang akan ditutup: {0}.", "This closes: {0}."),
         "sv.close_confirm": ("Tutup {0}", "Close {0}"),
         "sv.months_closed": ("Bulan {0} sudah ditutup.", "{0} is closed."),
+        # overview comparison, charts, map, leaderboard scrolling (issue 17)
+        "sv.in_progress": (
+            "Bulan berjalan: sampai {0}. Peserta baru dan iuran terkumpul dibandingkan dengan "
+            "tanggal yang sama bulan lalu (sampai {1}); angka lain baru dapat dibandingkan "
+            "setelah bulan selesai.",
+            "Month in progress: up to {0}. New participants and contributions collected are "
+            "compared with the same days of last month (up to {1}); the other figures can be "
+            "compared once the month is over.",
+        ),
+        "sv.to_date": ("s.d. tanggal yang sama", "same days"),
+        "sv.whole_month": ("sebulan penuh", "whole month"),
+        "sv.not_comparable": ("bulan berjalan", "month in progress"),
+        "sv.change_good": ("membaik", "better"),
+        "sv.change_bad": ("memburuk", "worse"),
+        "sv.chart_active": ("Peserta aktif per bulan", "Active participants per month"),
+        "sv.chart_new": (
+            "Peserta baru dan pembayaran pertama per bulan",
+            "New participants and first payments per month",
+        ),
+        "sv.chart_money": (
+            "Iuran terkumpul per bulan (Rp)",
+            "Contributions collected per month (Rp)",
+        ),
+        "sv.coverage_chart": (
+            "Peserta aktif (batang hijau) dibanding perkiraan pekerja informal (batang abu-abu)",
+            "Active participants (green bars) against the informal workforce estimate (grey bars)",
+        ),
+        "sv.wadah_status.active": ("Aktif", "Active"),
+        "sv.wadah_status.inactive": ("Tidak aktif", "Inactive"),
+        "sv.wadah_status.suspended": ("Dinonaktifkan sementara", "Suspended"),
+        "sv.wadah_status.ended": ("Berakhir", "Ended"),
+        "sv.legend": ("Keterangan warna", "Colour key"),
+        "sv.legend.active": ("aktif bulan ini", "active this month"),
+        "sv.legend.grace": (
+            "masa tenggang (tunggakan masih dapat dibayar)",
+            "in grace (arrears payable)",
+        ),
+        "sv.legend.ended": ("kepesertaan berakhir", "membership ended"),
+        "sv.legend.registered": ("terdaftar, belum pernah membayar", "registered, never paid"),
+        "sv.map_plain": (
+            "Tanpa peta dasar: titik digambar menurut garis lintang dan bujur (derajat).",
+            "No base map: points drawn by latitude and longitude (degrees).",
+        ),
+        "sv.map_tiles_failed": (
+            "Peta dasar tidak dapat dimuat; titik ditampilkan tanpa peta dasar.",
+            "The base map could not be loaded; points are shown without it.",
+        ),
+        "sv.flag.status.suspended": ("Dinonaktifkan sementara", "Suspended"),
+        "sv.flag.status.terminated": ("Diberhentikan", "Dismissed"),
+        "sv.flag.warning.no_transaction": (
+            "Peringatan: tanpa transaksi",
+            "Warning: no transactions",
+        ),
+        "sv.flag.warning.no_acquisition": (
+            "Peringatan: tanpa peserta baru membayar",
+            "Warning: no new paying participants",
+        ),
+        "sv.flag.suspended.no_transaction": (
+            "Dinonaktifkan: tanpa transaksi",
+            "Suspended: no transactions",
+        ),
+        "sv.flag.suspended.no_acquisition": (
+            "Dinonaktifkan: tanpa peserta baru membayar",
+            "Suspended: no new paying participants",
+        ),
+        "sv.flag.registrations_never_paid": (
+            "Pendaftarannya belum pernah membayar",
+            "Registrations never paid",
+        ),
+        "sv.scroll_hint": (
+            "Geser tabel ke samping untuk melihat kolom lainnya.",
+            "Scroll the table sideways to see more columns.",
+        ),
     }
 )

@@ -18,6 +18,7 @@ from perisai.extensions import db
 from perisai.i18n import LANGUAGES, current_language, t
 from perisai.months import Month
 from perisai.reports import operations as reports
+from perisai.supervisor import formats
 
 PAGE_ROLES = ("supervisor", "admin")
 
@@ -121,20 +122,6 @@ def link(path: str, **args) -> str:
     return path + ("?" + urlencode(kept) if kept else "")
 
 
-def number(value, lang: str) -> str:
-    if value is None:
-        return "–"
-    text = f"{value:,}"
-    return text.replace(",", ".") if lang == "id" else text
-
-
-def percent(value, lang: str) -> str:
-    if value is None:
-        return "–"
-    text = f"{value * 100:.1f} %"
-    return text.replace(".", ",") if lang == "id" else text.replace(" %", "%")
-
-
 def render(template: str, status: int = 200, **context):
     lang = page_language()
     context.setdefault("month", None)
@@ -146,14 +133,17 @@ def render(template: str, status: int = 200, **context):
         template,
         lang=lang,
         _=translate,
-        num=lambda v: number(v, lang),
-        rp=lambda v: "Rp " + number(v, lang) if v is not None else "–",
-        pct=lambda v: percent(v, lang),
+        num=lambda v: formats.number(v, lang),
+        rp=lambda v: formats.rupiah(v, lang),
+        pct=lambda v: formats.percent(v, lang),
+        signed=lambda v: formats.signed(v, lang),
+        signed_rp=lambda v: formats.signed_rupiah(v, lang),
+        month_name=lambda m, width="long": formats.month_name(m, lang, width),
+        day=lambda d: formats.day(d, lang),
         url_with=url_with,
         link=link,
         csrf_token=csrf_token(),
         user=current_user if current_user.is_authenticated else None,
-        tile_url=current_app.config.get("SUPERVISOR_TILE_URL"),
         **context,
     )
     response = current_app.make_response((body, status))

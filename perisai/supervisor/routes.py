@@ -13,8 +13,10 @@ from perisai.auth.permissions import form_token_valid
 from perisai.errors import DomainError, TooMany
 from perisai.extensions import db
 from perisai.i18n import t
+from perisai.reports import compare
 from perisai.reports import operations as reports
 from perisai.supervisor import charts, months
+from perisai.supervisor.maps import allow_tiles, map_status, map_tiles
 from perisai.supervisor.pages import (
     chosen_branch_ids,
     chosen_month,
@@ -55,31 +57,36 @@ def _common(month, branch_ids):
 def overview():
     month, branch_ids = chosen_month(), chosen_branch_ids()
     data = reports.overview(db.session, branch_ids, month)
-    lang = page_language()
-    labels = [str(row["month"]) for row in data.trend]
-    chart = charts.line_chart(
-        labels,
-        [
-            (t("sv.active_participants", lang), [r["active_participants"] for r in data.trend]),
-            (t("sv.first_payments", lang), [r["first_payments"] for r in data.trend]),
-            (t("sv.new_participants", lang), [r["new_participants"] for r in data.trend]),
-        ],
-        t("sv.trend", lang),
-    )
-    money = charts.line_chart(
-        labels,
-        [(t("sv.collected_amount", lang), [r["collected_amount"] for r in data.trend])],
-        t("sv.collected_amount", lang),
-    )
+    zone = zones.of_user(db.session, current_user)
+    comparison = compare.compare(db.session, branch_ids, month, data.current, data.previous, zone)
+    charts_ = overview_charts([r["month"] for r in data.trend], data.trend, page_language())
     html = render(
         "supervisor/overview.html",
         data=data,
-        chart=chart,
-        money=money,
+        comparison=comparison,
+        charts=charts_,
         **_common(month, branch_ids),
     )
     db.session.commit()  # the rollups it refreshed; after rendering, as a commit expires
     return html
+
+
+def overview_charts(months, trend, lang) -> list:
+    """Active participants, the month's new and first-paying ones, and the money: three
+    charts, so a line in the hundreds does not flatten two in the tens."""
+
+    def line(*names):
+        return [(t(f"sv.{n}", lang), [r[n] for r in trend]) for n in names]
+
+    return [
+        charts.line_chart(months, line("active_participants"), t("sv.chart_active", lang), lang),
+        charts.line_chart(
+            months, line("new_participants", "first_payments"), t("sv.chart_new", lang), lang
+        ),
+        charts.line_chart(
+            months, line("collected_amount"), t("sv.chart_money", lang), lang, money=True
+        ),
+    ]
 
 
 @supervisor_page
@@ -124,30 +131,21 @@ def agent_detail(agent_code):
     agent = or_404(reports.visible_agent(db.session, branch_ids, agent_code))
     trend = reports.agent_trend(db.session, agent, month)
     lang = page_language()
-    labels = [str(r["month"]) for r in trend]
-    chart = charts.line_chart(
-        labels,
-        [
-            (t("sv.active_participants", lang), [r["active_participants"] for r in trend]),
-            (t("sv.first_payments", lang), [r["first_payments"] for r in trend]),
-            (t("sv.new_participants", lang), [r["new_participants"] for r in trend]),
-        ],
-        t("sv.trend", lang),
-    )
-    points = reports.map_points(db.session, agent)
+    points = map_status(reports.map_points(db.session, agent), month)
     html = render(
         "supervisor/agent.html",
         agent=agent,
         trend=trend,
-        chart=chart,
+        charts=overview_charts([r["month"] for r in trend], trend, lang)[:2],
         counts=reports.status_counts(db.session, agent, month),
         points=points,
-        scatter=charts.scatter(points, t("sv.map", lang)),
+        plain_map=charts.plain_map(points, t("sv.map", lang), lang),
+        map_tiles=map_tiles(),
         backlog=reports.renewal_backlog(db.session, agent, month),
         **_common(month, branch_ids),
     )
     db.session.commit()  # the rollups it refreshed; after rendering, as a commit expires
-    return html
+    return allow_tiles(html)
 
 
 @supervisor_page
@@ -164,7 +162,7 @@ def regions():
     )
     lang = page_language()
     chart = charts.bar_chart(
-        [(r.name, r.active, r.estimate) for r in rows[:30]], t("sv.coverage", lang)
+        [(r.name, r.active, r.estimate) for r in rows[:30]], t("sv.coverage_chart", lang), lang
     )
     html = render(
         "supervisor/regions.html",
