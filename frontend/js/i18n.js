@@ -201,6 +201,7 @@ const C = {
   "queue.state.sending": ["Mengirim", "Sending"],
   "queue.state.rejected": ["Ditolak", "Rejected"],
   "queue.state.auth": ["Perlu masuk lagi", "Log in needed"],
+  "queue.state.held": ["Menunggu pendaftaran", "Waiting for the registration"],
   "op.worker.register": ["Pendaftaran peserta", "Registration"],
   "op.payment.record": ["Pembayaran iuran", "Payment"],
   "op.photo.upload": ["Foto peserta", "Photo"],

@@ -138,22 +138,28 @@ async function withLock(fn) {
   try { return await fn(); } finally { await db.kv.del("outbox-lease"); }
 }
 
-// Which records may go now: oldest first; a payment or photo waits while its participant's
-// registration is rejected (it would only fail) — it goes once the registration is fixed.
+// The participant a record belongs to: its own entity for a registration or a photo, the
+// payload's worker_id for a payment or any other change to a participant.
+function workerOf(r) {
+  return r.type === "worker.register" || r.type === "photo.upload" ? r.entity_id : (r.payload && r.payload.worker_id) || r.entity_id;
+}
+
+// Held: a record whose participant's registration is still in the outbox (waiting, sending or
+// rejected). It would only come back 404; it goes once the server has applied the registration.
+export function heldBy(list) {
+  const registrations = new Map(list.filter((r) => r.type === "worker.register").map((r) => [r.entity_id, r]));
+  return (r) => r.type !== "worker.register" && registrations.has(workerOf(r));
+}
+
+// Which records may go now: oldest first, held ones left for a later round.
 function sendable(list) {
-  const blocked = new Set(list.filter((r) => r.type === "worker.register" && r.state === "rejected").map((r) => r.entity_id));
-  const unsent = new Set(list.filter((r) => r.type === "worker.register").map((r) => r.entity_id));
+  const held = heldBy(list);
   const ops = [];
   const photos = [];
   for (const r of list) {
-    if (r.state === "rejected") continue;
-    if (r.type === "photo.upload") {
-      if (!unsent.has(r.entity_id)) photos.push(r);
-      continue;
-    }
-    const workerId = r.type === "payment.record" ? r.payload.worker_id : r.entity_id;
-    if (r.type === "payment.record" && blocked.has(workerId)) continue;
-    if (ops.length < BATCH) ops.push(r);
+    if (r.state === "rejected" || held(r)) continue;
+    if (r.type === "photo.upload") photos.push(r);
+    else if (ops.length < BATCH) ops.push(r);
   }
   return { ops, photos };
 }
@@ -257,6 +263,15 @@ async function settle(record, result) {
   await db.tx(["outbox", "workers", "payments"], "readwrite", async ({ outbox, workers, payments }) => {
     const current = await db.req(outbox.get(record.seq));
     if (current && current.op_id === record.op_id) outbox.delete(record.seq);
+    if (record.type === "worker.register") {
+      // Sent before the registration was applied (an older phone's queue): it failed only because
+      // the participant was not there yet, so it goes again now.
+      for (const other of await db.req(outbox.getAll())) {
+        if (other.state === "rejected" && other.error && other.error.http_status === 404 && workerOf(other) === record.entity_id) {
+          outbox.put({ ...other, state: "pending", error: null });
+        }
+      }
+    }
     const entity = result.entity;
     if (!entity) return;
     if (record.type === "worker.register") {

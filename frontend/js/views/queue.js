@@ -13,7 +13,8 @@ export async function render(app) {
   async function paint() {
     const records = await outbox.records();
     summary.textContent = records.length ? t("queue.count", records.length) : t("queue.empty");
-    list.replaceChildren(...records.map((r) => item(app, r, paint)));
+    const held = outbox.heldBy(records);
+    list.replaceChildren(...records.map((r) => item(app, r, paint, held(r))));
   }
   const stopWatching = watchStatus(() => { if (document.body.dataset.view === "queue") paint(); else stopWatching(); });
   await paint();
@@ -25,9 +26,10 @@ export async function render(app) {
   return h("section", { class: "screen" }, h("div", { class: "row between" }, h("h1", {}, t("nav.queue")), send), summary, list);
 }
 
-function item(app, r, repaint) {
+function item(app, r, repaint, held) {
   const rejected = r.state === "rejected";
-  const state = rejected ? "rejected" : outbox.state.authNeeded ? "auth" : outbox.state.sending ? "sending" : "waiting";
+  // Held: waits for its participant's registration (sent once the server has applied it).
+  const state = rejected ? "rejected" : held ? "held" : outbox.state.authNeeded ? "auth" : outbox.state.sending ? "sending" : "waiting";
   const actions = [];
   if (rejected) {
     const fix = r.type === "worker.register" ? `#/register/fix/${r.seq}` : r.type === "payment.record" ? `#/pay/${r.payload.worker_id}/fix/${r.seq}` : null;
