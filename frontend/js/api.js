@@ -4,6 +4,11 @@ import { getLang } from "./i18n.js";
 let csrfToken = null;
 export function setCsrf(token) { csrfToken = token; }
 
+// The server names the version of its rates, discounts, income levels and occupations on the
+// reference and sync answers (X-Perisai-Rules-Version); data.js refreshes when it changes.
+let rulesListener = null;
+export function onRulesVersion(fn) { rulesListener = fn; }
+
 export class ApiError extends Error {
   constructor(status, body) {
     super((body && body.message) || `HTTP ${status}`);
@@ -36,6 +41,8 @@ export async function request(method, path, body, { timeout = 30000 } = {}) {
   } finally {
     clearTimeout(timer);
   }
+  const rules = response.headers.get("X-Perisai-Rules-Version");
+  if (rules && rulesListener) rulesListener(rules);
   let data = null;
   try { data = await response.json(); } catch { data = null; }
   if (!response.ok) throw new ApiError(response.status, data);

@@ -31,16 +31,47 @@ async function fetchRegions(parent) {
   return list;
 }
 
-export async function refreshReference() {
+// Rule updates reach the phone: every reference and sync answer names the server's rules version;
+// when it differs from the one the phone holds, the reference data is fetched again, and pricing
+// (rules()) waits for that. `ref.changed_at` is when a newer version arrived: a payment priced
+// before it and refused for its amount was priced with the old rates (queue.js says so).
+let refreshing = null;
+let seenVersion = null;
+
+export function refreshReference() {
+  if (refreshing) return refreshing;
   const sources = {
     "ref.occupations": "/reference/occupations",
     "ref.income_levels": "/reference/income-levels",
     "ref.rates": "/reference/rates",
   };
-  await Promise.allSettled(Object.entries(sources).map(async ([key, path]) => {
-    await db.kv.set(key, await api.get(path));
-  }));
+  refreshing = (async () => {
+    const before = await db.kv.get("ref.version");
+    const results = await Promise.allSettled(Object.entries(sources).map(async ([key, path]) => {
+      await db.kv.set(key, await api.get(path));
+    }));
+    const rates = await db.kv.get("ref.rates");
+    if (results.every((r) => r.status === "fulfilled") && rates && rates.version) {
+      await db.kv.set("ref.version", rates.version);
+      if (before && before !== rates.version) await db.kv.set("ref.changed_at", new Date().toISOString());
+    }
+  })().finally(() => { refreshing = null; });
+  return refreshing;
 }
+
+api.onRulesVersion((version) => {
+  seenVersion = version;
+  if (refreshing) return;
+  db.kv.get("ref.version").then((held) => { if (held && held !== version) refreshReference(); }).catch(() => {});
+});
+
+// Before pricing: a refresh under way, or a newer version seen and not fetched yet (online).
+async function freshRules() {
+  if (!refreshing && seenVersion && navigator.onLine && seenVersion !== (await db.kv.get("ref.version"))) refreshReference();
+  if (refreshing) await refreshing.catch(() => {});
+}
+
+export async function rulesChangedAt() { return db.kv.get("ref.changed_at"); }
 
 export async function occupations() { return (await db.kv.get("ref.occupations")) || []; }
 
@@ -50,7 +81,10 @@ export async function incomeLevels() {
   return list.map((l) => (typeof l === "object" ? l.amount : l)).filter(Number.isInteger).sort((a, b) => a - b);
 }
 
-export async function rules() { return normaliseRules((await db.kv.get("ref.rates")) || {}); }
+export async function rules() {
+  await freshRules();
+  return normaliseRules((await db.kv.get("ref.rates")) || {});
+}
 
 // Children of a region (provinces when parent is empty): cached once fetched, so the villages of
 // the agent's area are there offline.

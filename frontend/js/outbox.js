@@ -230,6 +230,7 @@ async function sendBatch(ops) {
       progressed = true;
     }
   }
+  await remember(answer.results.map((result) => [byOp.get(result.op_id), result]));
   emit();
   return progressed;
 }
@@ -241,9 +242,12 @@ async function sendPhoto(record) {
     if (error instanceof api.NetworkError) return false;
     if (error instanceof api.ApiError && error.status === 401) throw error;
     if (agentRefused(error)) throw error;
-    await mark(record, { state: "rejected", attempts: record.attempts + 1, error: { http_status: error.status, message: error.message, errors: error.body.errors || {} } });
+    const rejection = { status: "rejected", http_status: error.status, message: error.message, errors: error.body.errors || {} };
+    await mark(record, { state: "rejected", attempts: record.attempts + 1, error: rejection });
+    await remember([[record, rejection]]);
     return true;
   }
+  await remember([[record, { status: "applied" }]]);
   await db.del("outbox", record.seq);
   state.refused = null;
   emit();
@@ -285,3 +289,23 @@ async function settle(record, result) {
     }
   });
 }
+
+// Sync history ("sent", as ODK Collect and KoboToolbox show): what the server answered for each
+// record, newest first, the last HISTORY kept on this phone per agent, and when the server last
+// answered. Only the record's label (a name and a masked NIK, an amount), never its payload.
+const HISTORY = 200;
+const historyKey = () => `sent.${userId}`;
+
+async function remember(pairs) {
+  const at = new Date().toISOString();
+  const entries = pairs.filter(([record, result]) => record && !(result.http_status >= 500)).map(([record, result]) => ({
+    op_id: record.op_id, type: record.type, label: record.label || "", status: result.status,
+    message: result.status === "rejected" ? result.message || "" : null, at,
+  }));
+  if (!userId) return;
+  const key = historyKey();
+  const before = (await db.kv.get(key)) || { last_sync: null, entries: [] };
+  await db.kv.set(key, { last_sync: at, entries: [...entries.reverse(), ...before.entries].slice(0, HISTORY) });
+}
+
+export async function history() { return (await db.kv.get(historyKey())) || { last_sync: null, entries: [] }; }

@@ -1,20 +1,30 @@
 // The sync queue: every record still on the phone with its state; rejected ones show the
-// server's message (in the agent's language) and a way to fix and resend.
+// server's message (in the agent's language) and a way to fix and resend. Below it the sync
+// history: what the server answered for the last records sent, and when it last answered.
 import * as outbox from "../outbox.js";
+import * as data from "../data.js";
 import { watchStatus } from "../app.js";
 import { t, tOr } from "../i18n.js";
-import { h, errorLines, toast } from "../ui.js";
+import { h, errorLines, rupiah, toast } from "../ui.js";
 
 export const keepOnRefresh = false;
 
 export async function render(app) {
   const list = h("ul", { class: "list queue", id: "queue-list" });
   const summary = h("p", { class: "muted", id: "queue-summary" });
+  const sent = h("ul", { class: "list queue", id: "sent-list" });
+  const lastSync = h("p", { class: "muted", id: "last-sync" });
   async function paint() {
     const records = await outbox.records();
+    // A payment refused for its amount: the rates may have changed; pricing waits for the refresh.
+    if (records.some(amountRefused)) await data.rules();
+    const changedAt = await data.rulesChangedAt();
     summary.textContent = records.length ? t("queue.count", records.length) : t("queue.empty");
     const held = outbox.heldBy(records);
-    list.replaceChildren(...records.map((r) => item(app, r, paint, held(r))));
+    list.replaceChildren(...records.map((r) => item(app, r, paint, held(r), changedAt)));
+    const past = await outbox.history();
+    lastSync.textContent = past.last_sync ? t("history.last_sync", new Date(past.last_sync).toLocaleString()) : t("history.never");
+    sent.replaceChildren(...(past.entries.length ? past.entries.map(sentItem) : [h("li", { class: "empty" }, t("history.empty"))]));
   }
   const stopWatching = watchStatus(() => { if (document.body.dataset.view === "queue") paint(); else stopWatching(); });
   await paint();
@@ -23,10 +33,35 @@ export async function render(app) {
     await outbox.drain();
     await paint();
   } }, t("queue.send_now"));
-  return h("section", { class: "screen" }, h("div", { class: "row between" }, h("h1", {}, t("nav.queue")), send), summary, list);
+  return h("section", { class: "screen" }, h("div", { class: "row between" }, h("h1", {}, t("nav.queue")), send), summary, list,
+    h("h2", { id: "sent-title" }, t("history.title")), lastSync, sent);
 }
 
-function item(app, r, repaint, held) {
+const amountRefused = (r) => r.state === "rejected" && r.type === "payment.record" && r.error && r.error.details && Number.isInteger(r.error.details.expected_amount);
+
+// What to do about a rejection, when the server's message alone does not say it: a NIK registered
+// already (open that participant, or ask the branch office), a payment priced with old rates.
+function guidance(r, changedAt) {
+  const details = (r.error && r.error.details) || {};
+  if (r.type === "worker.register" && details.existing_visible === true) return t("queue.nik_yours");
+  if (amountRefused(r)) {
+    const amount = rupiah(details.expected_amount);
+    return changedAt && r.created_at < changedAt ? t("queue.rates_changed", amount) : t("queue.amount_now", amount);
+  }
+  return null;
+}
+
+function sentItem(e) {
+  return h("li", { class: `record sent ${e.status}`, dataset: { status: e.status, type: e.type } },
+    h("div", { class: "row between" },
+      h("span", { class: "name" }, t(`op.${e.type}`)),
+      h("span", { class: `badge state-${e.status}` }, t(`history.${e.status}`))),
+    h("span", { class: "meta" }, e.label),
+    h("span", { class: "meta" }, new Date(e.at).toLocaleString()),
+    e.message ? h("span", { class: "meta server-message" }, e.message) : null);
+}
+
+function item(app, r, repaint, held, changedAt) {
   const rejected = r.state === "rejected";
   // Held: waits for its participant's registration (sent once the server has applied it).
   const state = rejected ? "rejected" : held ? "held" : outbox.state.authNeeded ? "auth" : outbox.state.sending ? "sending" : "waiting";
@@ -49,6 +84,8 @@ function item(app, r, repaint, held) {
     h("span", { class: "meta" }, new Date(r.created_at).toLocaleString()),
     rejected && r.error ? h("div", { class: "server-message" },
       h("strong", {}, r.error.message || ""),
-      h("ul", {}, errorLines(r.error.errors).map(([f, m]) => h("li", {}, `${tOr(`field.${f}`, f)}: ${m}`)))) : null,
+      guidance(r, changedAt) ? h("p", { class: "guidance" }, guidance(r, changedAt)) : null,
+      // The field lines, less any that only repeat the message above.
+      h("ul", {}, errorLines(r.error.errors).filter(([, m]) => !(r.error.message || "").startsWith(m.replace(/\.$/, ""))).map(([f, m]) => h("li", {}, `${tOr(`field.${f}`, f)}: ${m}`)))) : null,
     actions.length ? h("div", { class: "row wrap" }, actions) : null);
 }
