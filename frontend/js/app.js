@@ -4,7 +4,7 @@ import * as api from "./api.js";
 import * as outbox from "./outbox.js";
 import * as data from "./data.js";
 import { t, getLang, setLang } from "./i18n.js";
-import { h, toast } from "./ui.js";
+import { h, toast, dismissToast } from "./ui.js";
 import * as login from "./views/login.js";
 import * as home from "./views/home.js";
 import * as register from "./views/register.js";
@@ -20,18 +20,26 @@ import * as more from "./views/more.js";
 const VIEWS = { login, home, register, pay, receipt, participants, participant, renewals, commission, queue, more };
 const NAV = [["home", "nav.home"], ["register", "nav.register"], ["participants", "nav.participants"], ["queue", "nav.queue"], ["more", "nav.more"]];
 
+let carryToast = 0;
 export const app = {
   session: null,
-  go(path) { if (location.hash === `#/${path}`) render(); else location.hash = `#/${path}`; },
+  go(path) { carryToast = Date.now(); if (location.hash === `#/${path}`) render(); else location.hash = `#/${path}`; },
   refresh: () => render(),
 };
 
 async function boot() {
   document.documentElement.lang = getLang();
   app.session = (await db.kv.get("session")) || null;
+  if (app.session && !isAgent(app.session)) { await notForAgents(); return; }
   if (app.session) api.setCsrf(app.session.csrf_token);
   outbox.subscribe(updateStatus);
-  window.addEventListener("hashchange", () => render());
+  // A toast belongs to the screen it was shown on; only one shown as the app itself opens the
+  // next screen (a save that shows its receipt) goes along.
+  window.addEventListener("hashchange", () => {
+    dismissToast(Date.now() - carryToast < 1000 ? 1000 : 0);
+    carryToast = 0;
+    render();
+  });
   window.addEventListener("online", updateStatus);
   window.addEventListener("offline", updateStatus);
   buildShell();
@@ -39,6 +47,7 @@ async function boot() {
   if (navigator.storage && navigator.storage.persist) navigator.storage.persist().catch(() => {});
   await render();
   if (app.session) await checkSession();
+  else peekSession();
   document.body.dataset.ready = "1";
 }
 
@@ -46,6 +55,7 @@ async function boot() {
 async function checkSession() {
   try {
     const me = await api.get("/auth/me");
+    if (!isAgent(me)) { await notForAgents(); return; }
     app.session = me;
     api.setCsrf(me.csrf_token);
     await db.kv.set("session", me);
@@ -62,12 +72,34 @@ async function checkSession() {
   }
 }
 
+// The field app is for agents. A supervisor or admin who opens it goes to the supervisor pages,
+// and nothing of the branch's participants is kept on this phone.
+const isAgent = (session) => session.user && session.user.role === "agent";
+async function notForAgents() {
+  app.session = null;
+  outbox.stop();
+  await db.kv.del("session");
+  await db.clear(["workers", "payments"]);
+  location.replace("/supervisor/");
+}
+
+// No session stored here, but a supervisor's login cookie may be (signed in at /supervisor/).
+async function peekSession() {
+  if (!navigator.onLine) return;
+  try {
+    const me = await api.get("/auth/me");
+    if (!isAgent(me)) await notForAgents();
+  } catch { /* nobody logged in, or offline: the login screen stays */ }
+}
+
 export async function signedIn(session) {
+  if (!isAgent(session)) { await notForAgents(); return false; }
   app.session = session;
   api.setCsrf(session.csrf_token);
   await db.kv.set("session", session);
   await outbox.resume(session.user.id);
   data.refreshAll().then(() => render(true)).catch(() => {});
+  return true;
 }
 
 export async function signedOut() {
@@ -76,6 +108,8 @@ export async function signedOut() {
   await db.kv.del("session");
   // Personal data does not stay on a phone nobody is logged in to.
   await db.clear(["workers", "payments"]);
+  // A half-filled registration holds a NIK too.
+  for (const key of await db.kvKeys()) if (String(key).startsWith("draft.register.")) await db.kv.del(key);
 }
 
 function buildShell() {

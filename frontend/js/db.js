@@ -91,6 +91,10 @@ export async function clear(stores) {
   return tx(stores, "readwrite", (s) => Promise.all(Object.values(s).map((x) => promised(x.clear()))));
 }
 
+export async function kvKeys() {
+  return tx("kv", "readonly", (s) => promised(s.kv.getAllKeys()));
+}
+
 export const kv = {
   get: (key) => get("kv", key),
   set: (key, value) => put("kv", value, key),

@@ -45,12 +45,20 @@ export function uuid() {
 }
 
 let toastTimer = null;
+let toastAt = 0;
 export function toast(message, kind = "info") {
   const box = document.getElementById("toast");
   box.textContent = message;
   box.className = `toast show ${kind}`;
+  toastAt = Date.now();
   clearTimeout(toastTimer);
   toastTimer = setTimeout(() => { box.className = "toast"; }, 2500);
+}
+
+// Hide a toast shown more than `olderThan` ms ago (it belongs to the screen being left).
+export function dismissToast(olderThan = 0) {
+  const box = document.getElementById("toast");
+  if (box && Date.now() - toastAt >= olderThan) { clearTimeout(toastTimer); box.className = "toast"; }
 }
 
 export function statusBadge(status) {

@@ -36,7 +36,7 @@ export async function render(app) {
         message.textContent = t("login.other_user", previous.username, others);
         return;
       }
-      await signedIn(session);
+      if (!(await signedIn(session))) return; // not an agent: sent to the supervisor pages
       toast(t("login.welcome", session.user.username));
       app.go("home");
     } catch (error) {
