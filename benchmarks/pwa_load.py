@@ -9,6 +9,7 @@ JavaScript and its username field accepts input.
 
 from __future__ import annotations
 
+import collections
 import os
 import statistics
 import tempfile
@@ -47,6 +48,18 @@ def interactive(page) -> float:
     return time.perf_counter() - start
 
 
+class CountAssets:
+    """WSGI wrapper: how many times each /app/v/ asset was asked for (a 304 counts too)."""
+
+    def __init__(self, app):
+        self.app, self.hits = app, collections.Counter()
+
+    def __call__(self, environ, start_response):
+        if environ.get("PATH_INFO", "").startswith("/app/v/"):
+            self.hits[environ["PATH_INFO"]] += 1
+        return self.app(environ, start_response)
+
+
 def main(rounds: int = 3) -> None:
     from playwright.sync_api import sync_playwright
 
@@ -54,10 +67,12 @@ def main(rounds: int = 3) -> None:
         app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/load.sqlite3"})
         with app.app_context():
             upgrade()
+        counter = CountAssets(app.wsgi_app)
+        app.wsgi_app = counter
         server = make_server("127.0.0.1", 0, app, threaded=True)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         url = f"http://127.0.0.1:{server.server_port}"
-        first, cached = [], []
+        first, cached, fetched = [], [], []
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
             for _ in range(rounds):
@@ -69,7 +84,11 @@ def main(rounds: int = 3) -> None:
                 first.append(interactive(page))
                 page.wait_for_function("navigator.serviceWorker.ready.then(() => true)")
                 page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=60000)
+                # Every asset asked for during the first visit, service worker install included.
+                fetched.append((sum(counter.hits.values()), len(counter.hits)))
+                counter.hits.clear()
                 cached.append(interactive(page))
+                counter.hits.clear()
                 context.close()
             browser.close()
         server.shutdown()
@@ -82,6 +101,10 @@ def main(rounds: int = 3) -> None:
     )
     print("  first:", " ".join(f"{s:.2f}" for s in first))
     print("  cache:", " ".join(f"{s:.2f}" for s in cached))
+    print(
+        "  first visit, /app/v/ requests reaching the server (requests / distinct assets):",
+        " ".join(f"{n}/{d}" for n, d in fetched),
+    )
 
 
 if __name__ == "__main__":

@@ -5,9 +5,14 @@ const VERSION = "__VERSION__";
 const PRECACHE = [] /* __PRECACHE__ */;
 const CACHE = `perisai-shell-${VERSION}`;
 
+// A versioned address (/app/v/<version>/…) never changes content, so the copy the page has just
+// loaded (modulepreload, long-cached) is taken from the HTTP cache instead of downloading every
+// asset a second time; the unversioned shell, manifest and icons are revalidated (a 304 is cheap).
+const cacheMode = (url) => (url.startsWith(`/app/v/${VERSION}/`) ? "default" : "no-cache");
+
 self.addEventListener("install", (event) => {
   // Install only succeeds once every file of this version is cached.
-  event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(PRECACHE.map((url) => new Request(url, { cache: "reload" })))));
+  event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(PRECACHE.map((url) => new Request(url, { cache: cacheMode(url) })))));
 });
 
 self.addEventListener("activate", (event) => {

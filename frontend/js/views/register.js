@@ -156,7 +156,7 @@ const STEP_VIEWS = {
       if (result.birthDate && !draft.birth_date) { draft.birth_date = result.birthDate; birth.value = result.birthDate; }
       if (result.gender && !draft.gender) { draft.gender = result.gender; gender.value = result.gender; }
       const nikErrors = result.errors.filter((e) => e !== "workers.nik_gender" && e !== "workers.nik_birth_date");
-      setError(nik, nikErrors.map((e) => t(e)).join(" "));
+      setError(nik, final && !v ? t("field.required") : nikErrors.map((e) => t(e)).join(" "));
       // On "Lanjut" an empty field is required; a contradiction with the NIK stays marked.
       const mark = (input, key, value) => setError(input, result.errors.includes(key) ? t(key) : final && !value ? t("field.required") : "");
       mark(gender, "workers.nik_gender", draft.gender);
@@ -178,13 +178,31 @@ const STEP_VIEWS = {
     };
   },
 
-  async work() {
+  async work(app) {
     const occupations = await data.occupations();
     const levels = await data.incomeLevels();
     const rules = await data.rules();
-    const lang = document.documentElement.lang;
-    const occupation = select("occupation", occupations.map((o) => [o.code, lang === "en" ? o.label_en : o.label_id]), t("reg.choose"), () => price());
-    const level = select("income_level", levels.map((l) => [String(l), rupiah(l)]), t("reg.choose"), () => price());
+    const lang = getLang();
+    // Sorted by the label the agent reads, in the agent's language.
+    const occupationOptions = occupations.map((o) => [o.code, lang === "en" ? o.label_en : o.label_id])
+      .sort((a, b) => a[1].localeCompare(b[1], lang));
+    const occupation = select("occupation", occupationOptions, t("reg.choose"), () => price());
+    const level = select("income_level", levels.map((l) => [String(l), rupiah(l)]), t("reg.choose"), () => { income.value = ""; price(); });
+    // ~200 levels: the agent types the income the participant states and the nearest level is
+    // chosen in the list below (which stays, for scrolling and for screen readers).
+    const income = h("input", { name: "income_typed", type: "text", inputmode: "numeric", autocomplete: "off", placeholder: t("reg.income_type_placeholder") });
+    const incomeNote = h("p", { class: "hint", id: "income-note", "aria-live": "polite" });
+    income.addEventListener("input", () => {
+      const typed = Number(income.value.replace(/\D/g, ""));
+      if (!typed || !levels.length) { incomeNote.textContent = ""; return; }
+      const nearest = levels.reduce((best, l) => (Math.abs(l - typed) < Math.abs(best - typed) ? l : best), levels[0]);
+      draft.income_level = String(nearest);
+      level.value = draft.income_level;
+      setError(level, "");
+      incomeNote.textContent = t("reg.income_nearest", rupiah(nearest));
+      persist(app);
+      price();
+    });
     const jht = h("input", { type: "checkbox", name: "jht", checked: draft.jht });
     jht.addEventListener("change", () => { draft.jht = jht.checked; price(); });
     const funding = select("funding", ["self", "apbn", "apbd", "apbdes", "csr"].map((f) => [f, t(`funding.${f}`)]), t("reg.choose"), () => price());
@@ -199,7 +217,8 @@ const STEP_VIEWS = {
     price();
     const form = h("div", { class: "form" },
       occupations.length ? null : h("p", { class: "banner warn" }, t("reg.no_reference")),
-      field(t("reg.occupation"), occupation), field(t("reg.income_level"), level),
+      field(t("reg.occupation"), occupation), field(t("reg.income_type"), income, t("reg.income_type_hint")), incomeNote,
+      field(t("reg.income_level"), level),
       h("fieldset", {}, h("legend", {}, t("reg.programs")),
         h("label", { class: "check" }, h("input", { type: "checkbox", checked: true, disabled: true }), " JKK + JKM"),
         h("label", { class: "check" }, jht, " ", t("reg.jht"))),
