@@ -83,7 +83,9 @@ def main(rounds: int = 3) -> None:
                 cdp.send("Network.emulateNetworkConditions", SLOW_3G)
                 first.append(interactive(page))
                 page.wait_for_function("navigator.serviceWorker.ready.then(() => true)")
-                page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=60000)
+                page.wait_for_function(
+                    "() => navigator.serviceWorker.controller !== null", timeout=60000
+                )
                 # Every asset asked for during the first visit, service worker install included.
                 fetched.append((sum(counter.hits.values()), len(counter.hits)))
                 counter.hits.clear()
