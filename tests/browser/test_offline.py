@@ -58,8 +58,12 @@ def test_offline_registration_and_payment_reach_the_server(page, context, live_s
     shot(page, "09-renewals")
     go(page, "commission")
     page.wait_for_selector("section.screen dl")
-    # one participant paid this month: 24 more to reach the acquisition-fee threshold of 25
-    assert "Butuh 24 peserta baru lagi" in page.inner_text("section.screen")
+    # The participant paid here counts; other browser tests of the session may have added more
+    # for this agent, so the banner is checked against the figure shown: 25 is the threshold.
+    figures = page.inner_text("#commission-figures").split("\n")
+    new_participants = int(figures[figures.index("Peserta baru") + 1])
+    assert 1 <= new_participants < 25
+    assert f"Butuh {25 - new_participants} peserta baru lagi" in page.inner_text("section.screen")
     shot(page, "10-commission")
     go(page, "more")
     page.wait_for_selector("#logout")
