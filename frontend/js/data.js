@@ -65,10 +65,12 @@ api.onRulesVersion((version) => {
   db.kv.get("ref.version").then((held) => { if (held && held !== version) refreshReference(); }).catch(() => {});
 });
 
-// Before pricing: a refresh under way, or a newer version seen and not fetched yet (online).
+// Before pricing: a refresh under way, or a newer version seen and not fetched yet (online). A
+// slow network does not hold the screen: after FRESH_WAIT_MS it prices with what the phone holds.
+const FRESH_WAIT_MS = 5000;
 async function freshRules() {
   if (!refreshing && seenVersion && navigator.onLine && seenVersion !== (await db.kv.get("ref.version"))) refreshReference();
-  if (refreshing) await refreshing.catch(() => {});
+  if (refreshing) await Promise.race([refreshing.catch(() => {}), new Promise((resolve) => setTimeout(resolve, FRESH_WAIT_MS))]);
 }
 
 export async function rulesChangedAt() { return db.kv.get("ref.changed_at"); }
