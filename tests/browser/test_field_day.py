@@ -478,3 +478,39 @@ def test_occupations_by_label_and_the_income_typed_picks_the_nearest_level(page,
     page.click("text=Kembali")
     page.wait_for_selector("select[name=income_level]")
     assert page.input_value("select[name=income_level]") == str(nearest)
+
+
+SEED_OLD_PHONE = """([session, worker]) => new Promise((resolve, reject) => {
+  const open = indexedDB.open("perisai");
+  open.onsuccess = () => {
+    const tx = open.result.transaction(["kv", "workers"], "readwrite");
+    tx.objectStore("kv").put(session, "session");
+    tx.objectStore("workers").put(worker);
+    tx.oncomplete = () => { open.result.close(); resolve(); };
+    tx.onerror = () => reject(tx.error);
+  };
+})"""
+
+
+def test_a_supervisor_session_kept_by_an_older_app_is_sent_on_and_cleared(page, live_server):
+    """A phone where a supervisor used the app before this check: its stored session and cached
+    participants (put there as the older app did) are dropped on the next start."""
+    page.goto("/app/")
+    page.wait_for_selector("form.login")
+    server = live_server["app"].test_client()
+    body = server.post(
+        "/api/v1/auth/login",
+        json={"username": live_server["users"]["supervisor"], "password": factories.PASSWORD},
+    ).get_json()
+    assert body["user"]["role"] == "supervisor"
+    page.evaluate(SEED_OLD_PHONE, [body, {"id": str(uuid.uuid4()), "full_name": "Peserta Cabang"}])
+    assert _idb_count(page, "workers") == 1
+    page.reload()
+    page.wait_for_url(lambda url: "/supervisor/" in url)
+    assert _idb_count(page, "workers") == 0
+    assert page.evaluate(
+        """() => new Promise((resolve) => { const open = indexedDB.open("perisai");
+          open.onsuccess = () => { const r = open.result.transaction("kv").objectStore("kv")
+            .get("session"); r.onsuccess = () => { resolve(r.result === undefined);
+            open.result.close(); }; }; })"""
+    )
