@@ -5,8 +5,6 @@ import * as api from "./api.js";
 import { normaliseRules, statusFor } from "./pricing.js";
 import { today } from "./ui.js";
 
-const DETAILS_PER_REFRESH = 40;
-
 export async function refreshAll() {
   await Promise.allSettled([refreshReference(), refreshWorkers(), refreshArea()]);
   await db.kv.set("refreshed_at", new Date().toISOString());
@@ -103,18 +101,44 @@ export async function regions(parent = "") {
   }
 }
 
-// The agent's participants: the list from the server merged with what the phone knows
-// (registrations not yet synced, details fetched before).
+// The agent's caseload (GET /sync/caseload): the first call brings every participant the agent
+// manages, later ones only those changed since the cursor kept in db.kv (payments recorded on the
+// server or another phone included, with their newest payments); ones moved to another agent are
+// dropped. The cursor counts only while this user's copies are in the store (a logout empties it).
+const CASELOAD_PAGES = 40;
+
 export async function refreshWorkers() {
-  const list = await api.getAll("/workers");
-  await db.tx("workers", "readwrite", async ({ workers }) => {
-    for (const item of list) {
+  const session = (await db.kv.get("session")) || {};
+  const user = session.user ? session.user.id : null;
+  const kept = (await db.kv.get("caseload")) || {};
+  const held = (await db.all("workers")).some((w) => w._caseload);
+  let cursor = kept.user === user && held ? kept.cursor : null;
+  for (let page = 0; page < CASELOAD_PAGES; page += 1) {
+    const body = await api.get(`/sync/caseload${cursor ? `?since=${encodeURIComponent(cursor)}` : ""}`);
+    await storeCaseload(body);
+    cursor = body.cursor;
+    await db.kv.set("caseload", { user, cursor });
+    if (!body.more) break;
+  }
+}
+
+async function storeCaseload(body) {
+  await db.tx(["workers", "payments"], "readwrite", async ({ workers, payments }) => {
+    // Payments taken here and not yet accepted keep the coverage they gave on this phone.
+    const waiting = new Set((await db.req(payments.getAll())).filter((p) => p._pending).map((p) => p.worker_id));
+    for (const { payments: recent = [], ...item } of body.participants) {
       const local = (await db.req(workers.get(item.id))) || {};
-      workers.put({ ...local, ...item, _pending: false });
+      const merged = { ...local, ...item, _pending: false, _detail: true, _caseload: true };
+      if (waiting.has(item.id) && (local.covered_until || "") > (item.covered_until || "")) merged.covered_until = local.covered_until;
+      workers.put(merged);
+      for (const p of recent) {
+        const mine = await db.req(payments.get(p.id));
+        // Not taken on this phone: shown on the participant, not counted in today's numbers.
+        payments.put({ worker_name: item.full_name, membership_number: item.membership_number, ...mine, ...p, _pending: false, _remote: mine ? !!mine._remote : true });
+      }
     }
+    for (const id of body.removed || []) workers.delete(id);
   });
-  const missing = (await db.all("workers")).filter((w) => !w._pending && !w._detail).slice(0, DETAILS_PER_REFRESH);
-  await Promise.allSettled(missing.map((w) => refreshWorker(w.id)));
 }
 
 export async function refreshWorker(id) {
@@ -134,4 +158,5 @@ export async function workers() {
 
 export async function worker(id) { return db.get("workers", id); }
 
-export async function payments() { return db.all("payments"); }
+// Payments taken on this phone (today's numbers); those the caseload brought are left out.
+export async function payments() { return (await db.all("payments")).filter((p) => !p._remote); }

@@ -2,7 +2,8 @@
 import * as data from "../data.js";
 import * as db from "../db.js";
 import { t } from "../i18n.js";
-import { h, statusBadge, monthLabel, rupiah, toast } from "../ui.js";
+import { h, statusBadge, monthLabel, rupiah } from "../ui.js";
+import { shareLink } from "../share.js";
 
 export async function render(app, [id]) {
   let w = await data.worker(id);
@@ -10,13 +11,10 @@ export async function render(app, [id]) {
   if (!w) return h("section", { class: "screen" }, h("p", {}, t("participants.missing")));
   const payments = (await db.byIndex("payments", "worker_id", id)).sort((a, b) => (a.paid_on < b.paid_on ? 1 : -1));
   const cardUrl = `/api/v1/workers/${id}/card.pdf`;
-  async function shareCard() {
-    const url = new URL(cardUrl, location.href).href;
-    try {
-      if (navigator.share) await navigator.share({ title: t("participant.card"), url });
-      else { await navigator.clipboard.writeText(url); toast(t("receipt.copied")); }
-    } catch { /* closed */ }
-  }
+  // Shared: a public link (no login, 30 days) from the server, not the agent's own PDF address.
+  const shareOut = h("div", { id: "share-out" });
+  const shareCard = () => shareLink(`/workers/${id}/card-link`,
+    { title: t("participant.card"), text: t("participant.share_text", w.full_name, w.membership_number) }, shareOut);
   const rows = [
     [t("participant.membership"), w.membership_number || t("participants.not_synced")],
     [t("reg.nik"), w.nik_masked || "—"],
@@ -33,7 +31,8 @@ export async function render(app, [id]) {
       h("a", { class: "button primary wide", href: `#/pay/${id}`, id: "take-payment" }, t("participant.pay")),
       w._pending ? h("p", { class: "hint" }, t("participant.card_after_sync")) : h("div", { class: "row" },
         h("a", { class: "button", href: cardUrl, target: "_blank", rel: "noopener" }, t("participant.card")),
-        h("button", { type: "button", onclick: shareCard }, t("participant.share_card")))),
+        h("button", { type: "button", id: "share-card", onclick: shareCard }, t("participant.share_card")))),
+    w._pending ? null : shareOut,
     h("h2", {}, t("participant.payments")),
     h("ul", { class: "list" }, payments.length ? payments.map((p) => h("li", {}, h("a", { href: `#/receipt/${p.id}` },
       h("span", { class: "name" }, rupiah(p.amount)),

@@ -4,6 +4,7 @@ import * as db from "../db.js";
 import { watchStatus } from "../app.js";
 import { t } from "../i18n.js";
 import { h, rupiah, monthLabel, toast } from "../ui.js";
+import { shareLink } from "../share.js";
 
 // The screen follows its payment: once the sync brings the receipt number, it shows it.
 export async function render(app, [paymentId]) {
@@ -36,7 +37,11 @@ async function card(app, paymentId) {
     `${t("receipt.agent")}: ${app.session.user.agent_code || app.session.user.username}`,
   ];
   const text = lines.join("\n");
+  const shareOut = h("div", { id: "share-out" });
   async function share() {
+    // Online, once the server holds the payment: the text with a public link (no login) to the PDF.
+    if (p.receipt_number && navigator.onLine && await shareLink(`/payments/${p.id}/receipt-link`, { title: t("receipt.heading"), text }, shareOut)) return;
+    if (!navigator.onLine) shareOut.replaceChildren(h("p", { class: "hint warn", role: "status" }, t("share.receipt_text_only")));
     try {
       if (navigator.share) await navigator.share({ title: t("receipt.heading"), text });
       else { await navigator.clipboard.writeText(text); toast(t("receipt.copied")); }
@@ -53,5 +58,6 @@ async function card(app, paymentId) {
     h("div", { class: "row" },
       h("button", { type: "button", class: "primary", onclick: share }, t("receipt.share")),
       p.receipt_number ? h("a", { class: "button", href: `/api/v1/payments/${p.id}/receipt.pdf`, target: "_blank", rel: "noopener" }, t("receipt.pdf")) : null,
-      h("a", { class: "button", href: `#/participant/${p.worker_id}` }, t("receipt.back"))));
+      h("a", { class: "button", href: `#/participant/${p.worker_id}` }, t("receipt.back"))),
+    shareOut);
 }

@@ -1,22 +1,35 @@
-// Renewal work list: whom to visit first — in grace (closest to ending first), due this month,
-// then recently ended (they can restart with a new payment).
+// Renewal work list: whom to visit first — in grace (closest to ending first), then registered
+// but never paid (the first payment starts protection; longest waiting first), due this month,
+// then recently ended (they can restart with a new payment). Works offline from the caseload.
 import * as data from "../data.js";
 import { monthsBetween, quote } from "../pricing.js";
 import { t } from "../i18n.js";
 import { h, statusBadge, monthLabel, rupiah, today } from "../ui.js";
 
+const registeredOn = (w) => w.registered_on || (w.created_at || "").slice(0, 10);
+
 export function renewalList(workers, month = today().slice(0, 7)) {
   const rank = (w) => {
-    if (!w.covered_until) return null;
+    if (w.end_reason) return null; // ended for good (died): nobody to visit
+    if (!w.covered_until) return [1, registeredOn(w)];
     const unpaid = monthsBetween(w.covered_until, month);
     if (unpaid >= 1 && unpaid <= 3) return [0, -unpaid];
-    if (unpaid === 0) return [1, 0];
-    if (unpaid >= 4 && unpaid <= 6) return [2, unpaid];
+    if (unpaid === 0) return [2, 0];
+    if (unpaid >= 4 && unpaid <= 6) return [3, unpaid];
     return null;
   };
+  const order = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
   return workers.map((w) => ({ w, r: rank(w) })).filter((x) => x.r)
-    .sort((a, b) => a.r[0] - b.r[0] || a.r[1] - b.r[1] || (a.w.full_name || "").localeCompare(b.w.full_name || ""))
+    .sort((a, b) => a.r[0] - b.r[0] || order(a.r[1], b.r[1]) || (a.w.full_name || "").localeCompare(b.w.full_name || ""))
     .map((x) => x.w);
+}
+
+function neverPaid(w, rules, month) {
+  const first = w.income_level ? quote(rules, w, 1, month) : null;
+  return h("li", {}, h("a", { href: `#/pay/${w.id}` },
+    h("span", { class: "name" }, w.full_name),
+    h("span", { class: "meta" }, t("renewals.never_paid", registeredOn(w) || "—"), first ? ` · ${rupiah(first.total)}` : ""),
+    statusBadge(w._pending ? "pending" : "registered")));
 }
 
 export async function render() {
@@ -27,6 +40,7 @@ export async function render() {
     h("h1", {}, t("nav.renewals")),
     h("p", { class: "muted" }, t("renewals.intro")),
     h("ul", { class: "list", id: "renewal-list" }, list.length ? list.map((w) => {
+      if (!w.covered_until) return neverPaid(w, rules, month);
       const unpaid = monthsBetween(w.covered_until, month);
       const owed = unpaid >= 1 && unpaid <= 3 && w.income_level ? quote(rules, w, unpaid, month) : null;
       return h("li", {}, h("a", { href: `#/pay/${w.id}` },
