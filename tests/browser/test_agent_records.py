@@ -73,6 +73,7 @@ def test_sync_history_and_what_to_do_about_a_nik_registered_already(page, contex
     )
     assert other_text.count("NIK sudah terdaftar") == 1, other_text
     assert other.locator("a", has_text="Buka peserta").count() == 0
+    assert "Kirim ulang" not in own_text and "Kirim ulang" not in other_text  # cannot help
     shot(page, "h5-01-queue-nik-taken")
 
     # The history: one line per record sent, with the server's answer; masked NIKs only.
@@ -158,6 +159,9 @@ def test_my_commission_online_offline_and_the_closed_month_pdf(page, context, li
     page.wait_for_selector("#statement-pdf")
     figures = page.inner_text("#commission-figures")
     assert rupiah(closed["total"]) in figures and "Ditutup" in figures
+    amounts = page.locator("#commission-participants strong.amount")
+    shown = [amounts.nth(i).inner_text() for i in range(amounts.count())]
+    assert sum(int(a.removeprefix("Rp ").replace(".", "")) for a in shown) == closed["total"]
     assert name in page.inner_text("#commission-participants")
     with page.expect_download() as download:
         page.click("#statement-pdf")

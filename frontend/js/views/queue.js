@@ -71,7 +71,9 @@ function item(app, r, repaint, held, changedAt) {
     if (fix) actions.push(h("a", { class: "button small primary", href: fix }, t("queue.fix")));
     const existing = r.error && r.error.details && r.error.details.worker_id;
     if (existing) actions.push(h("a", { class: "button small", href: `#/participant/${existing}` }, t("queue.open_existing")));
-    actions.push(h("button", { type: "button", class: "small", onclick: async () => { await outbox.retry(r.seq); repaint(); } }, t("queue.resend")));
+    // A NIK registered already stays so: sending it again cannot help (fix it or discard it).
+    const nikTaken = r.error && r.error.details && typeof r.error.details.existing_visible === "boolean";
+    if (!nikTaken) actions.push(h("button", { type: "button", class: "small", onclick: async () => { await outbox.retry(r.seq); repaint(); } }, t("queue.resend")));
     actions.push(h("button", { type: "button", class: "small danger", onclick: async () => {
       if (confirm(t("queue.discard_confirm"))) { await outbox.discard(r.seq); repaint(); }
     } }, t("queue.discard")));
