@@ -96,6 +96,18 @@ export function quote(rules, worker, count, paidMonth) {
   return { total: months.reduce((sum, m) => sum + m.total, 0), months };
 }
 
+// Coverage as the phone may count it: what the server (or an earlier payment here) gave, less
+// the months of payments the server refused. A rejected payment never covered anything: fixing
+// it must price the months it was meant for, not the months after them.
+export function coverageWithout(worker, refused) {
+  let until = worker.covered_until || null;
+  for (const covers of refused) {
+    if (until && covers.length && until >= covers[0]) until = addMonths(covers[0], -1);
+  }
+  if (until && worker.first_paid_month && until < worker.first_paid_month) until = null;
+  return until;
+}
+
 export function statusFor(coveredUntil, month) {
   if (!coveredUntil) return "registered";
   const unpaid = monthsBetween(coveredUntil, month);

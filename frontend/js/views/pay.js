@@ -1,14 +1,50 @@
-// Take a payment: months, the amount priced from the cached rules (works offline), channel,
-// date. The payment id is made when the screen opens, so a double tap is one payment.
+// Take a payment: where the participant stands (covered until, arrears, a membership about to
+// end), the months (all arrears by default) priced from the cached rules (works offline) with
+// arrears apart from months paid ahead, the cash received and the change, channel, date.
+// The payment id is made when the screen opens, so a double tap is one payment; the receipt
+// reference (agent code + this device's sequence) is drawn when it is saved.
 import * as db from "../db.js";
 import * as data from "../data.js";
 import * as outbox from "../outbox.js";
 import * as api from "../api.js";
-import { quote } from "../pricing.js";
+import { quote, coverageWithout, monthsBetween, statusFor } from "../pricing.js";
 import { t } from "../i18n.js";
-import { h, field, rupiah, monthLabel, today, toast, uuid } from "../ui.js";
+import { h, field, rupiah, monthLabel, today, toast, uuid, setError, statusBadge } from "../ui.js";
 
 let draft = null;
+
+// The months the server refused for this participant (rejected payments in the outbox).
+async function refusedCovers(workerId) {
+  const refused = (await outbox.records()).filter((r) => r.type === "payment.record" && r.state === "rejected" && r.payload.worker_id === workerId);
+  const local = await Promise.all(refused.map((r) => db.get("payments", r.entity_id)));
+  return local.map((p) => (p && p.covers) || []);
+}
+
+// "AG0001-D7K2-0042": the agent's code, this device's id and its own counter, both kept in
+// IndexedDB, so a receipt handed over offline has a number to quote before the sync.
+export async function nextReference(app) {
+  const user = app.session.user;
+  const code = String(user.agent_code || user.username || "AG").toUpperCase().replace(/[^A-Z0-9-]/g, "").slice(0, 20) || "AG";
+  const tail = await db.tx("kv", "readwrite", async ({ kv }) => {
+    let device = await db.req(kv.get("device.id"));
+    if (!device) {
+      const letters = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+      device = "D" + [...crypto.getRandomValues(new Uint8Array(4))].map((b) => letters[b % letters.length]).join("");
+      kv.put(device, "device.id");
+    }
+    const n = ((await db.req(kv.get("device.seq"))) || 0) + 1;
+    kv.put(n, "device.seq");
+    return `${device}-${String(n).padStart(4, "0")}`;
+  });
+  return `${code}-${tail}`;
+}
+
+// Whole rupiah as typed ("20000", "20.000", "Rp 20.000"); "" is null (the exact amount).
+export function cashOf(text) {
+  const plain = String(text || "").replace(/^\s*rp\.?/i, "").replace(/[\s.,]/g, "");
+  if (!plain) return null;
+  return /^\d{1,12}$/.test(plain) ? Number(plain) : NaN;
+}
 
 export async function render(app, [workerId, mode, seq]) {
   let worker = await data.worker(workerId);
@@ -16,57 +52,139 @@ export async function render(app, [workerId, mode, seq]) {
   let fixing = null;
   if (mode === "fix") {
     fixing = await db.get("outbox", Number(seq));
-    if (fixing) draft = { ...fixing.payload };
-  } else if (!draft || draft.worker_id !== workerId) {
-    draft = { id: uuid(), worker_id: workerId, months: 1, paid_on: today(), channel: "cash" };
+    if (fixing) {
+      const taken = (await db.get("payments", fixing.entity_id)) || {};
+      draft = { ...fixing.payload, cash: taken.cash_received ?? "", fix: true };
+    }
   }
   if (!worker._detail && navigator.onLine) worker = await data.refreshWorker(workerId).catch(() => worker);
+  // A rejected payment of this participant never counts as coverage, the one being fixed included.
+  const coveredUntil = coverageWithout(worker, await refusedCovers(workerId));
+  const base = { ...worker, covered_until: coveredUntil };
+  const thisMonth = today().slice(0, 7);
+  const status = statusFor(coveredUntil, thisMonth);
+  const unpaid = coveredUntil ? monthsBetween(coveredUntil, thisMonth) : 0;
+  if (!fixing && (!draft || draft.fix || draft.worker_id !== workerId)) {
+    // The sensible default: every month owed up to this one (arrears), else one month.
+    const owed = status === "grace" ? unpaid : 1;
+    draft = { id: uuid(), worker_id: workerId, months: owed, paid_on: today(), channel: "cash", cash: "" };
+  }
   const rules = await data.rules();
   const months = h("select", { name: "months" }, Array.from({ length: 12 }, (_, i) => h("option", { value: String(i + 1) }, t("pay.n_months", i + 1))));
   months.value = String(draft.months);
   const channel = h("select", { name: "channel" }, ["cash", "bank", "ewallet"].map((c) => h("option", { value: c }, t(`channel.${c}`))));
   channel.value = draft.channel;
   const paidOn = h("input", { type: "date", name: "paid_on", max: today(), value: draft.paid_on });
+  const cash = h("input", { type: "text", name: "cash_received", id: "pay-cash", inputmode: "numeric", autocomplete: "off", value: draft.cash || "" });
+  const change = h("div", { class: "amount", id: "pay-change", "aria-live": "polite" });
+  const cashField = field(t("pay.cash_received"), cash, t("pay.cash_hint"));
   const amount = h("div", { class: "amount", id: "pay-amount", "aria-live": "polite" });
+  const repriced = h("div", { id: "pay-repriced" });
   const save = h("button", { type: "button", class: "primary wide", id: "pay-save" }, t("pay.save"));
   let current = null;
+  let cashOk = true;
+
+  function group(id, title, list) {
+    if (!list.length) return null;
+    const sum = list.reduce((total, m) => total + m.total, 0);
+    return h("div", { class: "pay-group", id },
+      h("h3", {}, `${title} · ${t("pay.n_months", list.length)} · ${rupiah(sum)}`),
+      h("ul", { class: "months" }, list.map((m) => h("li", {}, `${monthLabel(m.month)}: ${rupiah(m.total)}`))));
+  }
+
+  function counted() {
+    const isCash = channel.value === "cash";
+    cashField.classList.toggle("hidden", !isCash);
+    draft.cash = cash.value;
+    const received = isCash ? cashOf(cash.value) : null;
+    cashOk = true;
+    let message = "";
+    if (Number.isNaN(received)) { cashOk = false; message = t("pay.cash_invalid"); }
+    else if (received !== null && current && received < current.total) {
+      cashOk = false;
+      message = t("pay.cash_short", rupiah(current.total - received), rupiah(current.total));
+    }
+    setError(cash, message);
+    const shown = isCash && current && cashOk && received !== null;
+    change.classList.toggle("hidden", !shown);
+    change.replaceChildren(shown ? h("span", {}, `${t("pay.change")}: `, h("strong", {}, rupiah(received - current.total))) : "");
+    save.disabled = !current || !cashOk;
+  }
+
   async function price() {
     draft.months = Number(months.value);
     draft.paid_on = paidOn.value || today();
     draft.channel = channel.value;
-    current = worker.income_level ? quote(rules, worker, draft.months, draft.paid_on.slice(0, 7)) : null;
+    const paidMonth = draft.paid_on.slice(0, 7);
+    current = base.income_level ? quote(rules, base, draft.months, paidMonth) : null;
     if (!current && navigator.onLine && !worker._pending) {
       try { current = await api.get(`/workers/${workerId}/quote?months=${draft.months}`); } catch { current = null; }
     }
-    save.disabled = !current;
-    amount.replaceChildren(current
-      ? h("div", {}, h("span", {}, t("pay.amount")), h("strong", {}, rupiah(current.total)),
-        h("ul", { class: "months" }, current.months.map((m) => h("li", {}, `${monthLabel(m.month)}: ${rupiah(m.total)}`))))
-      : h("p", { class: "banner warn" }, t("pay.no_quote")));
+    if (current) {
+      const due = current.months.filter((m) => m.month <= paidMonth);
+      const ahead = current.months.filter((m) => m.month > paidMonth);
+      // replaceChildren would write a missing group as the text "null".
+      amount.replaceChildren(...[
+        h("div", {}, h("span", {}, t("pay.amount")), h("strong", {}, rupiah(current.total))),
+        group("pay-arrears", status === "grace" ? t("pay.arrears") : monthLabel(paidMonth), due),
+        group("pay-advance", t("pay.advance"), ahead)].filter(Boolean));
+    } else {
+      amount.replaceChildren(h("p", { class: "banner warn" }, t("pay.no_quote")));
+    }
+    // A fix keeps the cash taken: say so when the months chosen now cost something else.
+    repriced.replaceChildren(fixing && current && current.total !== fixing.payload.amount
+      ? h("p", { class: "banner warn" }, t("pay.repriced", rupiah(current.total), rupiah(fixing.payload.amount))) : "");
+    counted();
   }
   for (const el of [months, channel, paidOn]) el.addEventListener("change", price);
+  cash.addEventListener("input", counted);
   await price();
+
   save.addEventListener("click", async () => {
-    if (!current || save.dataset.busy) return;
+    counted();
+    if (!current || !cashOk || save.dataset.busy) {
+      if (!cashOk) cash.focus();
+      return;
+    }
     save.dataset.busy = "1";
     save.disabled = true;
-    const payload = { ...draft, amount: current.total };
     const covers = current.months.map((m) => m.month);
+    const { cash: typed, fix: _fix, ...sent } = draft;
+    const payload = { ...sent, amount: current.total, start_month: covers[0] };
+    // A fix keeps its reference, unless the server refused the reference itself.
+    const clash = fixing && fixing.error && fixing.error.errors && fixing.error.errors.json && fixing.error.errors.json.client_reference;
+    if (!payload.client_reference || clash) payload.client_reference = await nextReference(app);
+    const received = draft.channel === "cash" ? cashOf(typed) : null;
     const label = `${worker.full_name} · ${rupiah(payload.amount)}`;
     if (fixing) await outbox.replace(fixing.seq, payload, label);
     else await outbox.enqueue("payment.record", payload, { entityId: payload.id, label });
-    await db.put("payments", { ...payload, covers, worker_name: worker.full_name, membership_number: worker.membership_number || null, receipt_number: null, _pending: true });
-    await db.put("workers", { ...worker, covered_until: covers[covers.length - 1], first_paid_month: worker.first_paid_month || covers[0] });
+    await db.put("payments", {
+      ...payload, covers, worker_name: worker.full_name, membership_number: worker.membership_number || null,
+      receipt_number: null, cash_received: received, change: received === null ? null : received - payload.amount, _pending: true,
+    });
+    await db.put("workers", { ...worker, covered_until: covers[covers.length - 1], first_paid_month: coveredUntil ? worker.first_paid_month || covers[0] : covers[0] });
     const id = payload.id;
     draft = null;
     toast(t("pay.saved"));
     app.go(`receipt/${id}`);
   });
+
+  const standing = [];
+  if (status === "registered") standing.push(h("p", { class: "hint" }, t("pay.never_paid")));
+  else standing.push(h("p", {}, t("pay.covered", monthLabel(coveredUntil)), " ", statusBadge(status)));
+  if (status === "grace" && unpaid >= 3) standing.push(h("p", { class: "banner error", id: "pay-warning" }, t("pay.ends_this_month", monthLabel(thisMonth))));
+  else if (status === "grace") standing.push(h("p", { class: "banner warn", id: "pay-warning" }, t("pay.arrears_due", unpaid)));
+  else if (status === "active" && unpaid === 0) standing.push(h("p", { class: "banner warn", id: "pay-warning" }, t("pay.cover_ends", monthLabel(thisMonth))));
+  else if (status === "ended") standing.push(h("p", { class: "banner warn", id: "pay-warning" }, t("pay.ended")));
+
   return h("section", { class: "screen" },
     h("h1", {}, t("pay.title")),
     h("p", { class: "lead" }, worker.full_name, " ", h("small", { class: "muted" }, worker.membership_number || t("status.pending"))),
     fixing && fixing.error ? h("p", { class: "banner error" }, fixing.error.message) : null,
-    h("div", { class: "form" }, field(t("pay.months"), months), field(t("pay.channel"), channel), field(t("pay.paid_on"), paidOn), amount),
+    fixing ? h("p", { class: "hint", id: "pay-kept" }, t("pay.kept")) : null,
+    h("div", { id: "pay-status" }, standing),
+    h("div", { class: "form" }, field(t("pay.months"), months), amount, repriced,
+      field(t("pay.channel"), channel), cashField, change, field(t("pay.paid_on"), paidOn)),
     save);
 }
 

@@ -26,16 +26,23 @@ async function card(app, paymentId) {
   const p = await db.get("payments", paymentId);
   if (!p) return h("p", {}, t("receipt.missing"));
   const covers = p.covers || [];
+  // The membership number once known: a participant registered offline gets it at sync.
+  const worker = (await db.get("workers", p.worker_id)) || {};
+  const membership = p.membership_number || worker.membership_number || null;
   const period = covers.length ? `${monthLabel(covers[0])} – ${monthLabel(covers[covers.length - 1])}` : "—";
   const lines = [
     t("receipt.heading"),
     `${t("receipt.number")}: ${p.receipt_number || t("receipt.pending")}`,
-    `${t("receipt.participant")}: ${p.worker_name}${p.membership_number ? ` (${p.membership_number})` : ""}`,
+    // The phone's reference, to quote before the sync; kept beside the receipt number after it.
+    p.client_reference ? `${t("receipt.reference")}: ${p.client_reference}` : null,
+    `${t("receipt.participant")}: ${p.worker_name}${membership ? ` (${membership})` : ""}`,
     `${t("receipt.period")}: ${period} (${t("receipt.n_months", covers.length)})`,
     `${t("receipt.amount")}: ${rupiah(p.amount)}`,
+    Number.isInteger(p.cash_received) ? `${t("receipt.cash_received")}: ${rupiah(p.cash_received)}` : null,
+    Number.isInteger(p.cash_received) ? `${t("receipt.change")}: ${rupiah(p.change)}` : null,
     `${t("receipt.paid_on")}: ${p.paid_on} · ${t(`channel.${p.channel}`)}`,
     `${t("receipt.agent")}: ${app.session.user.agent_code || app.session.user.username}`,
-  ];
+  ].filter(Boolean);
   const text = lines.join("\n");
   const shareOut = h("div", { id: "share-out" });
   async function share() {

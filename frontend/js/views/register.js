@@ -298,17 +298,29 @@ const STEP_VIEWS = {
     return { form, next: next(), check: () => { error.textContent = draft.consent ? "" : t("workers.consent_required"); return draft.consent; } };
   },
 
+  // What the participant checks before saving: the agent's own form, so the NIK is shown in
+  // full; the village by name (from the cached regions, so offline too) and the monthly amount.
   async review() {
     const occupations = await data.occupations();
     const occ = occupations.find((o) => o.code === draft.occupation);
+    const nameIn = async (parent, code) => ((await data.regions(parent)).find((r) => r.code === code) || {}).name || code;
+    const place = [await nameIn(draft.district, draft.village_code), await nameIn(draft.regency, draft.district), await nameIn(draft.province, draft.regency)];
+    const rules = await data.rules();
+    const monthly = occ ? quote(rules, { income_level: Number(draft.income_level), programs: draft.jht ? ["JHT"] : [], sector: occ.sector, funding: draft.funding, covered_until: null }, 1, today().slice(0, 7)) : null;
     const rows = [
-      [t("reg.nik"), maskNik(draft.nik)], [t("reg.full_name"), draft.full_name], [t("reg.birth_date"), draft.birth_date],
-      [t("reg.phone"), draft.phone], [t("reg.occupation"), occ ? (getLang() === "en" ? occ.label_en : occ.label_id) : draft.occupation],
-      [t("reg.income_level"), rupiah(Number(draft.income_level))], [t("reg.programs"), draft.jht ? "JKK, JKM, JHT" : "JKK, JKM"],
-      [t("reg.village_code"), draft.village_code], [t("reg.b_name"), `${draft.b_name} (${t(`rel.${draft.b_relationship}`)})`],
-      [t("reg.gps"), draft.location ? "✓" : "—"], [t("reg.photo"), draft.photo ? "✓" : "—"],
+      ["nik", t("reg.nik"), draft.nik.trim().replace(/(\d{4})(?=\d)/g, "$1 ")], ["full_name", t("reg.full_name"), draft.full_name], ["birth_date", t("reg.birth_date"), draft.birth_date],
+      ["gender", t("reg.gender"), draft.gender === "F" ? t("reg.female") : t("reg.male")],
+      ["phone", t("reg.phone"), draft.phone], ["occupation", t("reg.occupation"), occ ? (getLang() === "en" ? occ.label_en : occ.label_id) : draft.occupation],
+      ["income_level", t("reg.income_level"), rupiah(Number(draft.income_level))], ["programs", t("reg.programs"), draft.jht ? "JKK, JKM, JHT" : "JKK, JKM"],
+      ["funding", t("reg.funding"), t(`funding.${draft.funding}`)],
+      ["monthly", t("reg.monthly"), monthly ? rupiah(monthly.total) : t("reg.amount_unknown")],
+      ["village", t("reg.village_code"), place.join(", ")], ["address", t("reg.address"), draft.address],
+      ["beneficiary", t("reg.b_name"), `${draft.b_name} (${t(`rel.${draft.b_relationship}`)})`],
+      ["gps", t("reg.gps"), draft.location ? "✓" : "—"], ["photo", t("reg.photo"), draft.photo ? "✓" : "—"],
     ];
-    const form = h("dl", { class: "review" }, rows.map(([k, v]) => [h("dt", {}, k), h("dd", {}, v)]));
+    const form = h("div", { class: "form" },
+      h("p", { class: "hint" }, t("reg.review_note")),
+      h("dl", { class: "review big", id: "review" }, rows.map(([key, k, v]) => [h("dt", {}, k), h("dd", { dataset: { field: key } }, v)])));
     return { form, next: next(t("reg.save")), check: () => true };
   },
 };
