@@ -280,5 +280,11 @@ def test_storage_screen_and_the_unsent_outbox_exported_as_a_file(page, context, 
     assert record["payload"]["nik"] == nik and record["state"] == "pending"
     assert record["payload"]["full_name"] == f"Peserta Ekspor {n}"
     assert body["username"] == users["agent"]
+    page.click("#lang-switch")
+    page.wait_for_selector("#storage")
+    assert "Storage on this phone" in page.inner_text("#storage")
+    assert "full NIK included" in page.inner_text("#export-warning")
+    assert page.inner_text("#export-outbox") == "Export unsent records (file)"
+    page.click("#lang-switch")
     context.set_offline(False)
     page.wait_for_selector("#sync-pill.clear", timeout=30000)
