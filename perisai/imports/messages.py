@@ -157,6 +157,11 @@ register(
         "imports.page.rollback": ("Batalkan", "Roll back"),
         "imports.page.commit_title": ("Impor berkas ini", "Import this file"),
         "imports.page.back": ("Kembali ke daftar impor", "Back to the imports"),
+        "imports.page.agent_from_file": (
+            "Dari kolom kode_agen di berkas",
+            "From the file's agent_code column",
+        ),
+        "imports.page.whole_row": ("(seluruh baris)", "(the whole row)"),
         "imports.page.previous": ("Sebelumnya", "Previous"),
         "imports.page.next": ("Berikutnya", "Next"),
         "imports.page.unknown_columns": (

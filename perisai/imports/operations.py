@@ -36,8 +36,17 @@ from perisai.contributions.sponsors import pay_for_participants
 from perisai.errors import Conflict, DomainError, NotAllowed, ValidationFailed, field_error
 from perisai.imports import columns, reader
 from perisai.imports.models import FINISHED, RUNNING, ImportJob, ImportRow
-from perisai.workers.models import Worker, mask_nik
-from perisai.workers.operations import register_worker
+from perisai.months import Month
+from perisai.regions.provinces import province_code_known
+from perisai.workers.models import Occupation, Worker, mask_nik
+from perisai.workers.nik import check_nik
+from perisai.workers.operations import (
+    income_level_allowed,
+    normalise_phone,
+    programs_problem,
+    register_worker,
+    village_problem,
+)
 from perisai.workers.schemas import WorkerCreateSchema
 
 CHUNK_ROWS = 500
@@ -416,17 +425,61 @@ def _prepare_chunk(session: Session, ctx: RowContext, records: list) -> list[Pre
                 first_seen[key] = number
         if row.status == "imported":
             continue
-        item.errors = errors
-        if errors:
-            continue
         body["id"] = str(worker_id_for(job, number))
         try:
             item.data = ctx.schema.load(body)
+            loaded = item.data
         except ValidationError as error:
-            item.errors = columns.flatten_errors(error.messages)
+            loaded = error.valid_data or {}
+            for key, tokens in columns.flatten_errors(error.messages).items():
+                if key not in errors:  # a cell already named as unreadable: its reason stands
+                    errors[key] = tokens
+        if errors:
+            # Every problem of the row in one report: the registry's rules, too, on each field
+            # that could be read (the rest of the rules run at registration, as for the API).
+            for key, tokens in rule_problems(session, loaded, ctx.today).items():
+                errors.setdefault(key, tokens)
+            item.errors, item.data = errors, None
             continue
         item.agent = _row_agent(ctx, item)
     return prepared
+
+
+def rule_problems(session: Session, data: dict, today: date) -> dict[str, list[str]]:
+    """The registry's field rules (perisai.workers.operations._validated_values, in the same
+    words) on the fields of `data` that loaded: a row that failed its schema is still checked
+    for everything else. Keys are the import's column keys."""
+    problems: dict[str, list[str]] = {}
+    birth, nik = data.get("birth_date"), data.get("nik")
+    if birth is not None and birth > today:
+        problems["birth_date"] = ["workers.birth_future"]
+    if nik:
+        checked = check_nik(
+            nik.strip(),
+            today=today,
+            birth_date=birth,
+            gender=data.get("gender"),
+            province_known=province_code_known,
+        )
+        if checked.errors:
+            problems["nik"] = checked.errors
+    if data.get("phone") and normalise_phone(data["phone"]) is None:
+        problems["phone"] = ["workers.phone_invalid"]
+    beneficiary_phone = (data.get("beneficiary") or {}).get("phone")
+    if beneficiary_phone and normalise_phone(beneficiary_phone) is None:
+        problems["beneficiary_phone"] = ["workers.phone_invalid"]
+    if data.get("occupation"):
+        occupation = session.get(Occupation, data["occupation"])
+        if occupation is None or not occupation.is_active:
+            problems["occupation"] = ["workers.occupation_unknown"]
+    if data.get("programs") and (token := programs_problem(data["programs"])):
+        problems["programs"] = [token]
+    level = data.get("income_level")
+    if level is not None and not income_level_allowed(session, level, Month.of(today)):
+        problems["income_level"] = ["workers.income_level_unknown"]
+    if data.get("village_code") and (token := village_problem(session, data["village_code"])):
+        problems["village_code"] = [token]
+    return problems
 
 
 def _row_agent(ctx: RowContext, item: Prepared) -> Agent | None:

@@ -10,20 +10,21 @@ import secrets
 from datetime import date
 
 import flask
-from flask import abort, redirect, render_template, request, session, url_for
+from flask import abort, redirect, request, session, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 
+from perisai.agents.models import Agent, Wadah
 from perisai.api import Blueprint
 from perisai.auth.permissions import current_scope
 from perisai.contributions.models import Sponsor
 from perisai.contributions.sponsors import visible_sponsors
 from perisai.errors import DomainError
 from perisai.extensions import db
-from perisai.i18n import current_language, t
-from perisai.imports import operations
+from perisai.i18n import t
+from perisai.imports import columns, operations
 from perisai.imports.models import MODES, RUNNING, ImportJob
-from perisai.supervisor.pages import page_query
+from perisai.supervisor.pages import page_language, page_query, render
 from perisai.supervisor.schemas import ListPageQuery
 
 pages = Blueprint(
@@ -57,10 +58,45 @@ def _csrf() -> str:
 
 
 def _render(name: str, status: int = 200, **context):
-    html = render_template(
-        f"imports/{name}", t=t, lang=current_language(), csrf_token=_csrf(), **context
+    """In the supervisor console's frame (its header, navigation, language switch and logout);
+    `t` and `column` speak the page's language."""
+    lang = page_language()
+    _csrf()
+    return render(
+        f"imports/{name}",
+        status,
+        t=lambda token: t(token, lang),
+        column=lambda key: column_label(key, lang),
+        branch_id=None,
+        **context,
     )
-    return html, status, {"Cache-Control": "no-store"}
+
+
+def column_label(key: str, lang: str) -> str:
+    """A row problem's column as the template of the page's language names it (tanggal_lahir,
+    not birth_date, in Bahasa Indonesia); a problem of the whole row says so."""
+    if key == "row":
+        return t("imports.page.whole_row", lang)
+    found = columns.BY_KEY.get(key)
+    if found is None:
+        return key
+    return found.name_id if lang == "id" else found.key
+
+
+def _branch_agents() -> list[Agent]:
+    """The active agents a supervisor may choose as the managing agent: its branch's (an admin:
+    every branch's), by code."""
+    scope = current_scope()
+    stmt = (
+        select(Agent)
+        .join(Wadah, Agent.wadah_id == Wadah.id)
+        .where(Agent.status == "active")
+        .order_by(Agent.agent_code)
+        .limit(2000)
+    )
+    if not scope.is_admin:
+        stmt = stmt.where(Wadah.branch_id == scope.branch_id)
+    return list(db.session.scalars(stmt))
 
 
 def _form_options() -> dict:
@@ -94,7 +130,7 @@ def index():
         upload = request.files.get("file")
         mode = request.form.get("mode") if request.form.get("mode") in MODES else MODES[0]
         if upload is None or not upload.filename:
-            error = t("imports.file_required")
+            error = t("imports.file_required", page_language())
         else:
             try:
                 job, created = operations.submit_import(
@@ -126,6 +162,7 @@ def index():
         sponsors=sponsors,
         error=error,
         modes=MODES,
+        agents=_branch_agents(),
     )
 
 
@@ -133,8 +170,9 @@ def _explain(failure: DomainError) -> str:
     details = []
     for fields in (failure.errors or {}).values():
         for messages in fields.values():
-            details += [t(m) for m in messages]
-    return " ".join([t(failure.message), *details]) if details else t(failure.message)
+            details += [t(m, page_language()) for m in messages]
+    message = t(failure.message, page_language())
+    return " ".join([message, *details]) if details else message
 
 
 @page_query(ListPageQuery)
