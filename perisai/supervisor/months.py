@@ -8,8 +8,8 @@ from flask import g, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from perisai.agents.models import Branch
-from perisai.commissions import close, operations
+from perisai.agents.models import Branch, Wadah
+from perisai.commissions import close, operations, statements
 from perisai.errors import DomainError
 from perisai.extensions import db
 from perisai.i18n import t
@@ -30,6 +30,7 @@ def _branch_ids(branch_id: int | None) -> list[int]:
 def _page(branch_id: int | None, chosen: Month | None, status: int = 200, error=None, **extra):
     branch_ids = _branch_ids(branch_id)
     preview = None
+    shown = extra.get("closed") or chosen
     if chosen is not None and error is None:
         try:
             close.check_month_ended(db.session, chosen, branch_ids)
@@ -51,8 +52,22 @@ def _page(branch_id: int | None, chosen: Month | None, status: int = 200, error=
         chosen=chosen,
         preview=preview,
         error=_explain(error) if error is not None else None,
+        statements_month=shown,
+        wadahs=_wadah_months(branch_ids, shown),
         **extra,
     )
+
+
+def _wadah_months(branch_ids: list[int], month: Month | None) -> list | None:
+    """The month's statements of one branch, per Wadah with its agents: the running estimate
+    while the month is open, the frozen statements (and their PDFs) once closed. An admin who
+    has not chosen a branch gets none (every branch of the country would be one page)."""
+    if month is None or len(branch_ids) != 1:
+        return None
+    wadahs = db.session.scalars(
+        select(Wadah).where(Wadah.branch_id == branch_ids[0]).order_by(Wadah.name, Wadah.id)
+    ).all()
+    return statements.wadah_months(db.session, month, list(wadahs))
 
 
 def _explain(error: DomainError) -> str:

@@ -120,6 +120,25 @@ register(
             "Type a name (at least 2 letters; letters, spaces, dots, commas, apostrophes, "
             "hyphens), a NIK, a membership no. or a mobile no.",
         ),
+        "svm.statements": ("Laporan insentif {0}", "Incentive statements {0}"),
+        "svm.statements_help": (
+            "Per Wadah dan agennya. Selama bulan belum ditutup angkanya perkiraan berjalan; "
+            "setelah ditutup, laporan dibekukan dan PDF-nya dapat diunduh.",
+            "Per Wadah and its agents. While the month is open the figures are a running "
+            "estimate; once closed, the statements are frozen and their PDFs can be downloaded.",
+        ),
+        "svm.acquisition_fee": ("Komisi akuisisi", "Acquisition fee"),
+        "svm.collection_fee": ("Komisi penagihan", "Collection fee"),
+        "svm.total": ("Insentif agen", "Agent incentive"),
+        "svm.wadah_fee": ("Bagian Wadah", "Wadah's share"),
+        "svm.state.open": ("perkiraan", "estimate"),
+        "svm.state.closed": ("ditutup", "closed"),
+        "svm.pdf_agent": ("Laporan agen (PDF)", "Agent statement (PDF)"),
+        "svm.pdf_wadah": ("Laporan Wadah (PDF)", "Wadah statement (PDF)"),
+        "svm.choose_branch": (
+            "Pilih kantor cabang untuk melihat laporan insentif per Wadah dan agen.",
+            "Choose a branch to see the incentive statements per Wadah and agent.",
+        ),
         "svt.village_code": (
             "Kode desa harus PP.KK.CC.DDDD (mis. 33.25.01.2001).",
             "A village code is PP.KK.CC.DDDD (e.g. 33.25.01.2001).",

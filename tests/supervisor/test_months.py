@@ -112,3 +112,53 @@ def test_the_form_needs_its_csrf_token_and_agents_get_no_page(
     assert no_token.status_code == 403
     assert agent.status_code == 403
     assert closed_months(db, org.branch) == []
+
+
+def statement_rows(page: str) -> dict[str, list[str]]:
+    """The statements table: agent code (or Wadah name) → its cells as shown."""
+    table = page.split('id="statements"')[1].split("</table>")[0]
+    rows = {}
+    for row in re.findall(r"<tr[^>]*>(.*?)</tr>", table, re.S)[1:]:
+        cells = [
+            re.sub(r"<[^>]+>", "", c).strip()
+            for c in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", row, re.S)
+        ]
+        if cells and cells[0] != "":
+            rows[cells[0].split(" · ")[0]] = cells
+    return rows
+
+
+def test_the_months_statements_are_estimates_then_closed_statements_with_pdfs(
+    autumn, db, org, as_supervisor
+):
+    with clock.travel("2026-12-02"):
+        preview = as_supervisor.get("/supervisor/months?close=2026-11&lang=en")
+        page = preview.get_data(as_text=True)
+        rows = statement_rows(page)
+        assert "Incentive statements 2026-11" in page
+        agent = rows[org.agent.agent_code]
+        assert agent[1] == "estimate" and agent[2] == "1"  # one new participant in November
+        assert agent[5] != "Rp 0" and agent[7] == ""  # an estimate, no PDF yet
+        assert rows[org.wadah.name][1] == "estimate"
+        assert org.other_agent.agent_code not in rows  # another branch's agent
+        action, hidden, boxes = close_form(page)
+        form = [*hidden, *(("including", m) for m in boxes)]
+        response = as_supervisor.client.post(action, data=MultiDict(form))
+        done = as_supervisor.get(response.headers["Location"] + "&lang=en").get_data(as_text=True)
+        closed = statement_rows(done)
+        assert closed[org.agent.agent_code][1] == "closed"
+        assert closed[org.agent.agent_code][5] == agent[5]  # the estimate was what got closed
+        links = re.findall(r'href="(/api/v1/commissions/[^"]+\.pdf)"', done)
+        assert f"/api/v1/commissions/statements/2026-11-{org.agent.id}.pdf" in links
+        assert f"/api/v1/commissions/wadah-statements/2026-11-{org.wadah.id}.pdf" in links
+        for link in links[:2]:
+            pdf = as_supervisor.get(link)
+            assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF"), link
+
+
+def test_an_admin_chooses_a_branch_to_see_statements(autumn, db, org, as_admin):
+    with clock.travel("2026-12-02"):
+        every = as_admin.get("/supervisor/months?close=2026-11").get_data(as_text=True)
+        one = as_admin.get(f"/supervisor/months?close=2026-11&branch={org.branch.id}")
+    assert 'id="choose-branch"' in every and 'id="statements"' not in every
+    assert org.agent.agent_code in statement_rows(one.get_data(as_text=True))
