@@ -177,3 +177,64 @@ def test_a_dry_run_shows_every_problem_of_a_bad_row(office, live_server, people,
     assert office.inner_text("#count-valid") == "1"
     assert office.locator("header nav").is_visible()
     shot(office, f"supervisor-import-{office.screen_name}")
+
+
+@pytest.fixture
+def november(live_server):
+    """An agent of the other branch's Wadah whose participant paid in November (once a run):
+    that branch is the other supervisor's, whose months no other browser test closes."""
+    app = live_server["app"]
+    if "november_agent" not in live_server:
+        from datetime import date
+
+        from perisai import clock
+        from perisai.agents.models import Wadah
+        from perisai.auth.models import User
+        from tests.commissions.helpers import new_paying_workers
+
+        with app.app_context(), Session(_db.engine) as session, clock.travel("2026-11-10"):
+            name = live_server["users"]["other_supervisor"]
+            branch_id = session.query(User).filter_by(username=name).one().branch_id
+            wadah = session.query(Wadah).filter_by(branch_id=branch_id).first()
+            agent = factories.make_agent(session, wadah)
+            new_paying_workers(session, agent, 1, date(2026, 11, 10))
+            session.commit()
+            live_server["november_agent"] = agent.agent_code
+    return live_server["november_agent"]
+
+
+def test_close_november_and_open_a_closed_statement(office, live_server, november):
+    supervisor_login(office, live_server["users"]["other_supervisor"])
+    office.click("header nav >> text=Tutup bulan komisi")
+    office.fill("input[name=close]", "2026-11")
+    office.click("#preview-form button")
+    office.wait_for_selector("#statements")
+    row = office.locator(f"#statements tr[data-agent='{november}']")
+    if office.locator("#close-form").count():  # the first screen size closes it
+        assert "perkiraan" in row.inner_text()
+        confirm = office.locator("#close-form button")
+        assert "2026-11" in confirm.inner_text()
+        for box in office.locator("#close-form input[type=checkbox]").all():
+            box.check()  # each earlier open month, named on the page
+        confirm.click()
+        office.wait_for_selector("#closed")
+    else:
+        assert live_server.get("closed_once"), "the close form was not shown"
+    live_server["closed_once"] = True
+    row = office.locator(f"#statements tr[data-agent='{november}']")
+    assert "ditutup" in row.inner_text()
+    shot(office, f"supervisor-months-{office.screen_name}")
+    answers = []
+
+    def keep(route):
+        response = route.fetch()
+        answers.append((response.headers.get("content-type"), response.body()))
+        route.fulfill(response=response)
+
+    office.route("**/api/v1/commissions/statements/*.pdf", keep)
+    href = row.locator("a.pdf").get_attribute("href")
+    row.locator("a.pdf").click()  # the statement opens in the tab, as a PDF
+    office.wait_for_url(f"**{href}")
+    office.unroute("**/api/v1/commissions/statements/*.pdf", keep)
+    kind, body = answers[0]
+    assert kind == "application/pdf" and body.startswith(b"%PDF")
