@@ -69,6 +69,11 @@ def main() -> None:
         "leaderboard": f"/supervisor/agents?month={month}",
         "regions": f"/supervisor/regions?month={month}",
         "api agents": f"/api/v1/reports/agents?month={month}",
+        # the task pages (issue 17): print queue, search, renewal follow-up, month close preview
+        "cards": "/supervisor/cards",
+        "search": "/supervisor/participants?q=Budi",
+        "renewals": "/supervisor/renewals",
+        "close": f"/supervisor/months?close={month - 1}",
     }
     print(f"{'page':<12} {'scope':<8} {'first ms':>9} {'median ms':>10} {'p95 ms':>8}  target")
     for scope, username in (("branch", "bench-supervisor"), ("country", "bench-admin")):
