@@ -30,7 +30,7 @@ register(
         "svt.card": ("Kartu", "Card"),
         "svt.no_card": ("belum ada", "none yet"),
         "svt.print_log": ("Cetakan terakhir", "Latest prints"),
-        "svt.printed_at": ("Dicetak", "Printed"),
+        "svt.printed_at": ("Dicetak (UTC)", "Printed (UTC)"),
         "svt.printed_by": ("Oleh", "By"),
         "svt.issue": ("Kartu baru", "New card"),
         "svt.reprint": ("Cetak ulang", "Reprint"),
