@@ -40,7 +40,8 @@ register(
         ),
         "workers.nik_taken": ("NIK sudah terdaftar.", "NIK is already registered."),
         "workers.nik_taken_elsewhere": (
-            "NIK sudah terdaftar pada agen lain. Jangan daftarkan ulang; tanyakan ke kantor cabang.",
+            "NIK sudah terdaftar pada agen lain. Jangan daftarkan ulang; "
+            "tanyakan ke kantor cabang.",
             "This NIK is already registered with another agent. Do not register it again; ask "
             "the branch office.",
         ),
@@ -118,6 +119,35 @@ register(
             "The photo must be JPEG, PNG or WebP.",
         ),
         "workers.photo_unreadable": ("Foto tidak dapat dibaca.", "The photo cannot be read."),
+        "workers.version_stale": (
+            "Data peserta ini sudah diubah (sekarang versi {0}). Periksa data terbaru, lalu "
+            "ulangi perubahan Anda.",
+            "This participant was changed meanwhile (now version {0}). Check the current "
+            "details, then make your change again.",
+        ),
+        "workers.not_managing": (
+            "Hanya agen yang mengelola peserta ini, supervisor cabangnya atau admin yang boleh "
+            "mengubahnya.",
+            "Only the agent managing this participant, its branch supervisor or an admin may "
+            "change it.",
+        ),
+        "workers.deceased": (
+            "Peserta ini sudah dicatat meninggal dunia pada {0}; datanya tidak dapat diubah lagi.",
+            "This participant was recorded as deceased on {0}; the record can no longer be "
+            "changed.",
+        ),
+        "workers.died_on_future": (
+            "Tanggal meninggal tidak boleh setelah hari ini.",
+            "The date of death cannot be after today.",
+        ),
+        "workers.died_on_before_birth": (
+            "Tanggal meninggal tidak boleh sebelum tanggal lahir ({0}).",
+            "The date of death cannot be before the birth date ({0}).",
+        ),
+        "workers.died_on_other": (
+            "Peserta ini sudah dicatat meninggal dunia pada tanggal lain ({0}).",
+            "This participant was already recorded as deceased on another date ({0}).",
+        ),
         "workers.photo_too_large": (
             "Foto terlalu besar (maks. {0} MB).",
             "The photo is too large (max {0} MB).",

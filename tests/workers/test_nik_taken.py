@@ -29,7 +29,8 @@ def test_another_agents_participant_409_names_the_branch_to_ask(as_agent, as_age
     assert "worker_id" not in data and "membership_number" not in data
     assert data["ask_branch"] == org.branch.name
     assert data["message"] == (
-        f"NIK sudah terdaftar pada agen lain. Jangan daftarkan ulang; tanyakan ke {org.branch.name}."
+        "NIK sudah terdaftar pada agen lain. Jangan daftarkan ulang; "
+        f"tanyakan ke {org.branch.name}."
     )
     assert data["errors"]["json"]["nik"] == ["NIK sudah terdaftar."]
     english = as_agent2.post(
