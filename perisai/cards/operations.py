@@ -73,7 +73,7 @@ def _month_text(month: Month | None) -> str:
 
 
 def coverage_text(worker: Worker, today: date) -> str:
-    status = status_for(worker.covered_until, Month.of(today))
+    status = status_for(worker.covered_until, Month.of(today), worker.died_on)
     until = _month_text(worker.covered_until)
     return {
         "registered": "belum aktif (belum membayar)",
@@ -300,7 +300,9 @@ def verify_card(
         "membership_number": card.membership_number,
         "name_masked": mask_name(worker.full_name),
         "status": status_for(
-            worker.covered_until, Month.of(today or zones.today_of_worker(session, worker))
+            worker.covered_until,
+            Month.of(today or zones.today_of_worker(session, worker)),
+            worker.died_on,
         ),
         "covered_until": worker.covered_until,
         "issued_on": card.issued_on,

@@ -172,5 +172,9 @@ register(
         "approvals.reject": ("Tolak", "Reject"),
         "approvals.approved": ("Pembayaran disetujui.", "Payment approved."),
         "approvals.rejected": ("Pembayaran ditolak.", "Payment rejected."),
+        "contributions.after_death": (
+            "Peserta meninggal dunia pada {0}; iuran hanya dapat dibayar sampai bulan {1}.",
+            "The participant died on {0}; contributions can be paid up to {1} only.",
+        ),
     }
 )

@@ -35,6 +35,7 @@ from perisai.contributions.rules import MonthPrice, NoRates, RuleBook, UnknownLe
 from perisai.db import in_session, unique_insert
 from perisai.errors import Conflict, ValidationFailed, field_error
 from perisai.months import Month, month_range
+from perisai.workers.changes import last_payable_month, profiles_for_months
 from perisai.workers.models import Worker, status_for
 
 MAX_MONTHS = 12
@@ -76,6 +77,8 @@ class Quote:
     status: str | None = None
     covered_until: Month | None = None
     extra: dict = field(default_factory=dict)
+    # (income_level, has_jht) of the first month: what the payment records as its profile
+    profile: tuple[int, bool] | None = None
 
     @property
     def total(self) -> int:
@@ -128,25 +131,48 @@ def quote_for_worker(
     rules: RuleBook | None = None,
     location: str = "query",
 ) -> Quote:
-    """The next `months` months this participant would pay for on `as_of`, arrears first."""
+    """The next `months` months this participant would pay for on `as_of`, arrears first.
+
+    Each month is priced on the income level and programs in force for it (an edit takes
+    effect from the next unpaid month; arrears keep the old price); no month after the month
+    of the participant's death is payable."""
     paid_in = Month.of(as_of)
     start = next_start_month(worker.covered_until, paid_in)
     covered = month_range(start, months)
-    prices = price_or_error(
-        rules or RuleBook.of(session),
-        covered,
-        location=location,
-        income_level=worker.income_level,
-        has_jht=worker.has_jht,
-        sector=worker.sector,
-        funding=funding or worker.funding,
-    )
+    if (last := last_payable_month(worker)) is not None and covered[-1] > last:
+        token = f"contributions.after_death|{worker.died_on.isoformat()}|{last}"
+        raise field_error("months", token, location=location)
+    rules = rules or RuleBook.of(session)
+    profiles = profiles_for_months(session, worker, covered)
+    prices = []
+    for (income_level, has_jht), run in _runs(profiles, covered):
+        prices += price_or_error(
+            rules,
+            run,
+            location=location,
+            income_level=income_level,
+            has_jht=has_jht,
+            sector=worker.sector,
+            funding=funding or worker.funding,
+        )
     return Quote(
         months=prices,
         arrears=sum(1 for m in covered if m < paid_in),
-        status=status_for(worker.covered_until, paid_in),
+        status=status_for(worker.covered_until, paid_in, worker.died_on),
         covered_until=worker.covered_until,
+        profile=profiles[0],
     )
+
+
+def _runs(profiles: list, months: list[Month]) -> list[tuple]:
+    """Consecutive months with the same profile, as (profile, months)."""
+    runs: list[tuple] = []
+    for profile, month in zip(profiles, months, strict=True):
+        if runs and runs[-1][0] == profile:
+            runs[-1][1].append(month)
+        else:
+            runs.append((profile, [month]))
+    return runs
 
 
 def quote_as_of(session: Session, worker: Worker, months: int, as_of: date) -> Quote:
@@ -154,7 +180,7 @@ def quote_as_of(session: Session, worker: Worker, months: int, as_of: date) -> Q
     the status and coverage as they stood on `as_of` (registered before the first payment)."""
     quote = quote_for_worker(session, worker, months, as_of)
     quote.covered_until = covered_until_on(session, worker, as_of)
-    quote.status = status_for(quote.covered_until, Month.of(as_of))
+    quote.status = status_for(quote.covered_until, Month.of(as_of), worker.died_on)
     return quote
 
 
@@ -320,8 +346,8 @@ def record_payment(
         months_count=len(quote.months),
         paid_on=data["paid_on"],
         channel=data["channel"],
-        income_level=worker.income_level,
-        has_jht=worker.has_jht,
+        income_level=quote.profile[0],  # the first month's (an edit may start later)
+        has_jht=quote.profile[1],
         sector=worker.sector,
         funding=funding,
         agent_id=worker.managed_by_id,

@@ -26,7 +26,8 @@ def renewal_query(visible, *, today: date, due_within_days: int, ended_within_mo
     rank = case((grace, 0), (due, 1), else_=2)
     return (
         select(Worker)
-        .where(visible, cu.is_not(None), or_(grace, due, ended))
+        # A participant who died is never visited for a renewal (DOMAIN.md §10).
+        .where(visible, cu.is_not(None), Worker.died_on.is_(None), or_(grace, due, ended))
         .order_by(
             rank,
             case((ended, None), else_=cu).asc(),
@@ -39,7 +40,7 @@ def renewal_query(visible, *, today: date, due_within_days: int, ended_within_mo
 
 def renewal_item(session, worker: Worker, today: date, rules: RuleBook) -> dict:
     month = Month.of(today)
-    status = status_for(worker.covered_until, month)
+    status = status_for(worker.covered_until, month, worker.died_on)
     end = worker.covered_until.last_day()
     owed = month - worker.covered_until if status == "grace" else 0
     item = {

@@ -200,7 +200,7 @@ def sponsor_summary(session: Session, sponsor: Sponsor, today: date | None = Non
                 "amount": int(amount),
                 "last_sponsored_month": str(last),
                 "covered_until": str(worker.covered_until) if worker.covered_until else None,
-                "status": status_for(worker.covered_until, month),
+                "status": status_for(worker.covered_until, month, worker.died_on),
             }
         )
     return {

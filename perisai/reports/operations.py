@@ -394,6 +394,7 @@ def status_counts(session: Session, agent: Agent, month: Month) -> dict[str, int
     """The agent's managed participants by status now (from covered_until, as of `month`)."""
     until = Worker.covered_until
     status = case(
+        (Worker.died_on.is_not(None), "ended"),  # a participant who died
         (until.is_(None), "registered"),
         (until >= month, "active"),
         (until >= month - 3, "grace"),
@@ -426,6 +427,7 @@ def renewal_backlog(session: Session, agent: Agent, month: Month, limit: int = 1
         select(Worker)
         .where(
             Worker.managed_by_id == agent.id,
+            Worker.died_on.is_(None),  # no payment request after a death (DOMAIN.md §10)
             Worker.covered_until.between(month - 3, month),
         )
         .order_by(Worker.covered_until, Worker.full_name)
@@ -555,7 +557,7 @@ def participant_rows(session: Session, branch_ids, month: Month, *, full_nik: bo
             worker.full_name,
             agent_code or "",
             worker.village_code,
-            status_for(worker.covered_until, month),
+            status_for(worker.covered_until, month, worker.died_on),
             str(worker.first_paid_month or ""),
             str(worker.covered_until or ""),
             worker.created_at.date().isoformat(),

@@ -51,9 +51,10 @@ def parse_uuid(value) -> uuid.UUID | None:
 @dataclass
 class Outcome:
     entity_id: Any
-    created: bool
+    created: bool  # applied now (not a replay of something stored before)
     entity: dict
     warnings: list = field(default_factory=list)
+    http_status: int | None = None  # default: 201 when created, else 200
 
 
 class WorkerRegister:
@@ -156,6 +157,87 @@ class PaymentRecord:
         return _payment_entity(payment)
 
 
+def _worker_id(body: dict) -> uuid.UUID:
+    """The payload's `worker_id`, taken out of the body (which is then the endpoint's)."""
+    from marshmallow import ValidationError
+
+    raw = body.pop("worker_id", None)
+    try:
+        return uuid.UUID(str(raw))
+    except ValueError as error:
+        token = "field.required" if raw is None else "field.invalid|UUID"
+        raise ValidationError({"worker_id": [token]}) from error
+
+
+class _WorkerChangeOp:
+    """A change to a stored participant: the body of its endpoint + worker_id."""
+
+    schema_name = ""
+
+    @staticmethod
+    def preload(payload: dict) -> list[tuple[str, uuid.UUID | None]]:
+        return [("worker", parse_uuid(payload.get("worker_id")))]
+
+    @classmethod
+    def apply(
+        cls, session, ctx: Context, payload: dict, *, savepoint: bool, flush: bool
+    ) -> Outcome:
+        from perisai.workers import schemas
+        from perisai.workers.operations import get_visible_worker
+
+        body = dict(payload)
+        worker_id = _worker_id(body)
+        data = _schema(getattr(schemas, cls.schema_name)).load(body)
+        if not flush and ("worker", worker_id) in ctx.staged:
+            raise WriteStagedFirst  # registered earlier in this batch, not written yet
+        worker = get_visible_worker(session, ctx.scope, worker_id)
+        ctx.held.append(worker)
+        cls.change(session, ctx, worker, data)
+        return Outcome(
+            entity_id=worker.id, created=True, entity=_worker_entity(worker, ctx), http_status=200
+        )
+
+    @staticmethod
+    def reload(session, ctx: Context, entity_id: str) -> dict:
+        from perisai.workers import operations
+
+        worker = operations.get_visible_worker(session, ctx.scope, uuid.UUID(entity_id))
+        return _worker_entity(worker, ctx)
+
+
+class WorkerUpdate(_WorkerChangeOp):
+    """`worker.update`: the body of PATCH /api/v1/workers/<worker_id> + worker_id."""
+
+    schema_name = "WorkerUpdateSchema"
+
+    @staticmethod
+    def change(session, ctx: Context, worker, data: dict) -> None:
+        from perisai.workers.changes import update_worker
+
+        update_worker(
+            session, scope=ctx.scope, worker=worker, data=data, changed_by=ctx.user, via="sync"
+        )
+
+
+class WorkerDeath(_WorkerChangeOp):
+    """`worker.death`: the body of POST /api/v1/workers/<worker_id>/death + worker_id."""
+
+    schema_name = "DeathSchema"
+
+    @staticmethod
+    def change(session, ctx: Context, worker, data: dict) -> None:
+        from perisai.workers.changes import record_death
+
+        record_death(
+            session,
+            scope=ctx.scope,
+            worker=worker,
+            died_on=data["died_on"],
+            changed_by=ctx.user,
+            via="sync",
+        )
+
+
 _schemas: dict[type, Any] = {}
 
 
@@ -180,7 +262,12 @@ def _payment_entity(payment) -> dict:
     return _schema(PaymentSchema).dump(serialize_payment(payment))
 
 
-HANDLERS = {"worker.register": WorkerRegister, "payment.record": PaymentRecord}
+HANDLERS = {
+    "worker.register": WorkerRegister,
+    "payment.record": PaymentRecord,
+    "worker.update": WorkerUpdate,
+    "worker.death": WorkerDeath,
+}
 
 
 def preload(session, ctx: Context, operations: list[dict]) -> None:

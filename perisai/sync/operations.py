@@ -202,10 +202,16 @@ def _stage(session, ctx: Context, op: dict, handler, digest: str, ledger: list):
     """
     record = _ledger_record(op, ctx, digest)
     outcome = handler.apply(session, ctx, op["payload"], savepoint=False, flush=False)
-    record.entity_id, record.http_status = str(outcome.entity_id), 201 if outcome.created else 200
+    record.entity_id, record.http_status = str(outcome.entity_id), _http_status(outcome)
     ledger.append(_row(record))
     ctx.staged["op", record.op_id] = record
     return record, outcome
+
+
+def _http_status(outcome) -> int:
+    if outcome.http_status is not None:
+        return outcome.http_status
+    return 201 if outcome.created else 200
 
 
 def _row(record: SyncOperation) -> dict:
@@ -226,7 +232,7 @@ def _attempt(session, ctx: Context, op: dict, handler, digest: str, *, savepoint
         except IntegrityError as error:
             raise _OpIdTaken from error
         outcome = handler.apply(session, ctx, op["payload"], savepoint=savepoint, flush=True)
-        entity_id, http_status = str(outcome.entity_id), 201 if outcome.created else 200
+        entity_id, http_status = str(outcome.entity_id), _http_status(outcome)
         if (record.entity_id, record.http_status) != (entity_id, http_status):
             record.entity_id, record.http_status = entity_id, http_status
             session.connection().execute(

@@ -91,8 +91,11 @@ def mask_nik(nik: str) -> str:
 GRACE_MONTHS = 3  # DOMAIN.md §3: arrears payable for at most 3 months, then "berakhir"
 
 
-def status_for(covered_until: Month | None, as_of: Month) -> str:
-    """registered (never paid) / active / grace (1–3 unpaid months) / ended (more than 3)."""
+def status_for(covered_until: Month | None, as_of: Month, died_on: date | None = None) -> str:
+    """registered (never paid) / active / grace (1–3 unpaid months) / ended (more than 3, or
+    the participant died: ended from the month of death on, DOMAIN.md §10)."""
+    if died_on is not None and Month.of(died_on) <= as_of:
+        return "ended"
     if covered_until is None:
         return "registered"
     unpaid = as_of - covered_until

@@ -111,6 +111,7 @@ def register_worker(
             managed_by=agent,  # both before the participant is flushed
             branch_id=branch_id,
             request_hash=fingerprint,
+            version=1,  # set before the flush: a staged participant is answered unflushed
             consent_given_at=now,
             created_at=now,
             updated_at=now,
@@ -225,18 +226,13 @@ def _validated_values(session: Session, data: dict, today: date) -> tuple[dict, 
     if occupation is None or not occupation.is_active:
         errors["occupation"] = ["workers.occupation_unknown"]
     programs = sorted(set(data["programs"]))
-    if len(programs) != len(data["programs"]) or programs not in (
-        sorted(BASE_PROGRAMS),
-        sorted([*BASE_PROGRAMS, "JHT"]),
-    ):
-        errors["programs"] = ["workers.programs"]
+    if token := programs_problem(data["programs"]):
+        errors["programs"] = [token]
     if not income_level_allowed(session, data["income_level"], Month.of(today)):
         errors["income_level"] = ["workers.income_level_unknown"]
     village = data["village_code"]
-    if not _VILLAGE_RE.match(village):
-        errors["village_code"] = ["workers.village_format"]
-    elif not _current_village(session, village):
-        errors["village_code"] = ["workers.village_unknown"]
+    if token := village_problem(session, village):
+        errors["village_code"] = [token]
     if errors:
         raise ValidationFailed("http.422", {"json": errors})
     location = data.get("location") or {}
@@ -263,6 +259,26 @@ def _validated_values(session: Session, data: dict, today: date) -> tuple[dict, 
         "accuracy_m": location.get("accuracy_m"),
     }
     return values, warnings
+
+
+def programs_problem(programs: list[str]) -> str | None:
+    """JKK+JKM, or JKK+JKM+JHT, each once (registration and edits)."""
+    chosen = sorted(set(programs))
+    if len(chosen) != len(programs) or chosen not in (
+        sorted(BASE_PROGRAMS),
+        sorted([*BASE_PROGRAMS, "JHT"]),
+    ):
+        return "workers.programs"
+    return None
+
+
+def village_problem(session: Session, village: str) -> str | None:
+    """A current Kemendagri village code, or the message saying what is wrong with it."""
+    if not _VILLAGE_RE.match(village):
+        return "workers.village_format"
+    if not _current_village(session, village):
+        return "workers.village_unknown"
+    return None
 
 
 def _current_village(session: Session, code: str) -> bool:
@@ -419,14 +435,16 @@ def get_visible_worker(session: Session, scope: Scope, worker_id) -> Worker:
 
 
 def status_clause(status: str, month: Month) -> ColumnElement[bool]:
-    """SQL for status_for(): `covered_until` sorts as text, so month ranges are comparisons."""
+    """SQL for status_for(): `covered_until` sorts as text, so month ranges are comparisons.
+    A participant who died is ended (a date of death is never in the future)."""
+    alive = Worker.died_on.is_(None)
     if status == "registered":
-        return Worker.covered_until.is_(None)
+        return and_(alive, Worker.covered_until.is_(None))
     if status == "active":
-        return Worker.covered_until >= month
+        return and_(alive, Worker.covered_until >= month)
     if status == "grace":
-        return and_(Worker.covered_until < month, Worker.covered_until >= month - 3)
-    return Worker.covered_until < month - 3
+        return and_(alive, Worker.covered_until < month, Worker.covered_until >= month - 3)
+    return or_(Worker.died_on.is_not(None), Worker.covered_until < month - 3)
 
 
 def list_query(
@@ -448,7 +466,11 @@ def due_within_clause(today: date, days: int) -> ColumnElement[bool]:
     day of covered_until, which is on or before today + days exactly when covered_until is
     before the month of (today + days + 1 day)."""
     due_before = Month.of(today + timedelta(days=days + 1))
-    return and_(Worker.covered_until >= Month.of(today), Worker.covered_until < due_before)
+    return and_(
+        Worker.died_on.is_(None),  # no payment request goes to a participant who died
+        Worker.covered_until >= Month.of(today),
+        Worker.covered_until < due_before,
+    )
 
 
 def search_clause(q: str) -> ColumnElement[bool]:
@@ -495,9 +517,12 @@ def serialize_worker(
         "occupation": worker.occupation,
         "village_code": worker.village_code,
         "programs": worker.programs,
-        "status": status_for(covered, Month.of(as_of)),
+        "status": status_for(covered, Month.of(as_of), worker.died_on),
         "covered_until": str(covered) if covered else None,
         "managed_by": worker.managed_by.agent_code if worker.managed_by else None,
+        "version": worker.version,
+        "end_reason": worker.end_reason,
+        "died_on": worker.died_on,
     }
     if for_list:
         return body

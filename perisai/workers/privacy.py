@@ -18,9 +18,10 @@ from sqlalchemy.orm import Session
 from perisai import clock
 from perisai.audit.operations import events_for
 from perisai.errors import Conflict
-from perisai.workers.models import Worker, WorkerPhoto
+from perisai.workers.models import Worker, WorkerChange, WorkerPhoto
 
 ERASED = "(dihapus)"
+PERSONAL_CHANGES = ("phone", "address", "village_code", "beneficiary")
 
 
 def export_worker(session: Session, worker: Worker, participant: dict) -> dict:
@@ -71,4 +72,12 @@ def anonymise_worker(session: Session, worker: Worker, photo_store: str) -> None
     withdraw_consent(worker)
     worker.anonymised_at = clock.now()
     session.execute(delete(WorkerPhoto).where(WorkerPhoto.worker_id == worker.id))
+    # The change history held old phones, addresses and beneficiaries: that they changed and
+    # when stays, the values go (income level and programs stay: they price the months).
+    history = select(WorkerChange).where(WorkerChange.worker_id == worker.id)
+    for change in session.scalars(history):
+        change.changes = {
+            key: [ERASED, ERASED] if key in PERSONAL_CHANGES else value
+            for key, value in change.changes.items()
+        }
     shutil.rmtree(Path(photo_store) / str(worker.id), ignore_errors=True)

@@ -8,15 +8,17 @@ from perisai.agents import zones
 from perisai.api import Blueprint, paginate
 from perisai.auth.permissions import current_scope, login_required, roles_required
 from perisai.extensions import db
-from perisai.workers import operations, photos, privacy
+from perisai.workers import changes, operations, photos, privacy
 from perisai.workers.models import PHOTO_KINDS, Occupation
 from perisai.workers.schemas import (
     AsOfSchema,
+    DeathSchema,
     OccupationSchema,
     WorkerCreateSchema,
     WorkerListItemSchema,
     WorkerQuerySchema,
     WorkerSchema,
+    WorkerUpdateSchema,
 )
 
 blp = Blueprint(
@@ -86,6 +88,51 @@ class WorkerById(MethodView):
             return operations.serialize_worker(worker, scope, today)
         covered = covered_until_on(db.session, worker, args["as_of"])
         return operations.serialize_worker(worker, scope, args["as_of"], covered_until=covered)
+
+    @roles_required("agent", "supervisor", "admin")
+    @blp.arguments(WorkerUpdateSchema)
+    @blp.response(200, WorkerSchema)
+    @blp.alt_response(
+        409,
+        description="`version` is stale: the current participant is in "
+        "errors.json.version.details (and `current`)",
+    )
+    def patch(self, body, worker_id):
+        """Change phone, address, village, beneficiary, income level, programs or funding, on
+        the version read. Income level and programs take effect from the next unpaid month;
+        nothing changed → 200 with the same version."""
+        scope = current_scope()
+        worker = operations.get_visible_worker(db.session, scope, worker_id)
+        today = zones.today_of_worker(db.session, worker)
+        changes.update_worker(
+            db.session, scope=scope, worker=worker, data=body, changed_by=current_user, today=today
+        )
+        db.session.commit()
+        return operations.serialize_worker(worker, scope, today)
+
+
+@blp.route("/<worker_id>/death")
+class WorkerDeath(MethodView):
+    @roles_required("agent", "supervisor", "admin")
+    @blp.arguments(DeathSchema)
+    @blp.response(200, WorkerSchema)
+    def post(self, body, worker_id):
+        """Record the participant's death: status `ended`, `end_reason` "died". The same date
+        again → 200 unchanged; another date → 409. No month after the month of death can be
+        paid, and the participant leaves the renewal lists."""
+        scope = current_scope()
+        worker = operations.get_visible_worker(db.session, scope, worker_id)
+        today = zones.today_of_worker(db.session, worker)
+        changes.record_death(
+            db.session,
+            scope=scope,
+            worker=worker,
+            died_on=body["died_on"],
+            changed_by=current_user,
+            today=today,
+        )
+        db.session.commit()
+        return operations.serialize_worker(worker, scope, today)
 
 
 @blp.route("/<worker_id>/photos/<kind>")

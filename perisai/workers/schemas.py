@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import copy
+
+import marshmallow as ma
 from marshmallow import fields, validates_schema
 from marshmallow.exceptions import ValidationError
 
@@ -64,6 +67,50 @@ class WorkerCreateSchema(Schema):
             raise ValidationError({"consent": {"given": ["workers.consent_required"]}})
 
 
+# What a participant may change over time (DOMAIN.md §10), with the registration's own fields.
+EDITABLE_FIELDS = (
+    "phone",
+    "address",
+    "village_code",
+    "beneficiary",
+    "income_level",
+    "programs",
+    "funding",
+)
+
+
+def _optional(name: str) -> fields.Field:
+    """The registration's field `name`, with the same validators, but optional and without a
+    default (a PATCH changes only what it names)."""
+    field = copy.deepcopy(WorkerCreateSchema._declared_fields[name])
+    field.required = False
+    field.load_default = ma.missing
+    return field
+
+
+class WorkerUpdateSchema(Schema):
+    """PATCH /workers/<id> (and sync `worker.update`): the version read, then any of
+    EDITABLE_FIELDS."""
+
+    version = fields.Integer(
+        required=True,
+        strict=True,
+        validate=Range(min=1, max=2**31 - 1),
+        metadata={"description": "the participant's version the change was made on"},
+    )
+    phone = _optional("phone")
+    address = _optional("address")
+    village_code = _optional("village_code")
+    beneficiary = _optional("beneficiary")
+    income_level = _optional("income_level")
+    programs = _optional("programs")
+    funding = _optional("funding")
+
+
+class DeathSchema(Schema):
+    died_on = fields.Date(required=True, metadata={"description": "the date of death"})
+
+
 class WorkerQuerySchema(PageArgs):
     q = fields.String(load_default=None, validate=Length(max=160))
     status = fields.String(load_default=None, validate=OneOf(STATUSES))
@@ -108,6 +155,9 @@ class WorkerSchema(Schema):
     managed_by = fields.String(allow_none=True)
     registered_on = fields.Date(metadata={"description": "the day the agent took it"})
     created_at = fields.DateTime()
+    version = fields.Integer(metadata={"description": "grows with every change"})
+    end_reason = fields.String(allow_none=True, metadata={"enum": [None, "died"]})
+    died_on = fields.Date(allow_none=True)
     warnings = fields.List(fields.Nested(WarningSchema))
 
 
@@ -123,6 +173,9 @@ class WorkerListItemSchema(Schema):
     status = fields.String()
     covered_until = fields.String(allow_none=True)
     managed_by = fields.String(allow_none=True)
+    version = fields.Integer()
+    end_reason = fields.String(allow_none=True)
+    died_on = fields.Date(allow_none=True)
 
 
 class OccupationSchema(Schema):
