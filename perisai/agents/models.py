@@ -7,6 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from perisai import clock
 from perisai.db import Base, TimestampMixin, UTCDateTime
 
 AGENT_STATUSES = ("active", "suspended", "terminated")
@@ -70,3 +71,29 @@ class Agent(TimestampMixin, Base):
     @property
     def branch_id(self) -> int:
         return self.wadah.branch_id
+
+
+AGENT_STATUS_REASONS = ("no_activity", "resigned", "fraud", "misconduct", "other")
+
+
+class AgentStatusChange(Base):
+    """A supervisor's suspension, reinstatement or dismissal of an agent, with its reason: the
+    agent page shows the history, and a dismissal says why (DOMAIN.md §4)."""
+
+    __tablename__ = "agent_status_changes"
+    __table_args__ = (
+        CheckConstraint(
+            "reason IS NULL OR reason IN ('no_activity', 'resigned', 'fraud', 'misconduct', "
+            "'other')",
+            name="reason",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agent_id: Mapped[int] = mapped_column(ForeignKey("agents.id"), index=True)
+    status_from: Mapped[str] = mapped_column(String(12))
+    status_to: Mapped[str] = mapped_column(String(12))
+    reason: Mapped[str | None] = mapped_column(String(20))
+    note: Mapped[str | None] = mapped_column(String(300))
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)

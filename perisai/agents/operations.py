@@ -20,6 +20,11 @@ def create_branch(session: Session, *, code: str, name: str, region_code: str) -
     return branch
 
 
+def pks_period_ok(pks_start: date, pks_end: date) -> bool:
+    """DOMAIN.md §1: a PKS runs for at most one year (a leap year's 366 days included)."""
+    return pks_start <= pks_end and (pks_end - pks_start).days <= 366
+
+
 def create_wadah(
     session: Session,
     *,
@@ -33,8 +38,7 @@ def create_wadah(
     monthly_target: int = 0,
 ) -> Wadah:
     text.check(name=name, pks_number=pks_number, bank_name=bank_name, bank_account=bank_account)
-    if (pks_end - pks_start).days > 366 or pks_end < pks_start:
-        # DOMAIN.md §1: a PKS runs for at most one year.
+    if not pks_period_ok(pks_start, pks_end):
         raise field_error("pks_end", "agents.pks_period")
     wadah = Wadah(
         branch=branch,
