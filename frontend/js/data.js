@@ -150,13 +150,70 @@ export async function refreshWorker(id) {
 }
 
 export async function workers() {
-  const list = await db.all("workers");
+  const [list, changes] = await Promise.all([db.all("workers"), changesByWorker()]);
   const month = today().slice(0, 7);
-  for (const w of list) w.status = statusFor(w.covered_until, month);
-  return list.sort((a, b) => (a.full_name || "").localeCompare(b.full_name || ""));
+  const shown = list.map((w) => overlay(w, changes.get(w.id)));
+  for (const w of shown) w.status = w.end_reason ? "ended" : statusFor(w.covered_until, month);
+  return shown.sort((a, b) => (a.full_name || "").localeCompare(b.full_name || ""));
 }
 
-export async function worker(id) { return db.get("workers", id); }
+export async function worker(id) {
+  const stored = await db.get("workers", id);
+  if (!stored) return stored;
+  const shown = overlay(stored, (await changesByWorker()).get(id));
+  if (shown.end_reason) shown.status = "ended";
+  return shown;
+}
+
+// The server's copy as the phone holds it, without the changes waiting in the outbox (what an
+// edit is compared with, and the version it is made on).
+export async function serverCopy(id) { return db.get("workers", id); }
+
+// What the phone shows: the server's copy with the changes still in the outbox laid over it, so
+// an edit shows at once and a death recorded offline ends the participant here. A refused change
+// is not shown as made (a stale edit is shown as a conflict by the participant screen).
+export const EDITABLE = ["phone", "address", "village_code", "beneficiary", "income_level", "programs", "funding"];
+
+export async function changesByWorker() {
+  const byWorker = new Map();
+  for (const r of await db.all("outbox")) {
+    if (r.type !== "worker.update" && r.type !== "worker.death") continue;
+    const id = r.payload.worker_id;
+    const entry = byWorker.get(id) || {};
+    entry[r.type === "worker.update" ? "update" : "death"] = r;
+    byWorker.set(id, entry);
+  }
+  return byWorker;
+}
+
+function overlay(w, change) {
+  const shown = { ...w, _waiting: [] };
+  if (!change) return shown;
+  const { update, death } = change;
+  if (update && update.state !== "rejected") {
+    for (const key of EDITABLE) {
+      if (key in update.payload) { shown[key] = update.payload[key]; shown._waiting.push(key); }
+    }
+  }
+  if (update) shown._update = update;
+  if (death) shown._death = death;
+  if (death && death.state !== "rejected" && !shown.died_on) {
+    Object.assign(shown, { died_on: death.payload.died_on, end_reason: "died", status: "ended" });
+    shown._waiting.push("died_on");
+  }
+  return shown;
+}
+
+// "Desa X, Kec. Y": the village and its district by name from the cached regions (offline too).
+export async function placeName(code) {
+  if (!code) return "—";
+  const parts = code.split(".");
+  const named = async (parent, child) => ((await regions(parent)).find((r) => r.code === child) || {}).name;
+  const district = parts.slice(0, 3).join(".");
+  const village = await named(district, code);
+  const districtName = await named(parts.slice(0, 2).join("."), district);
+  return village ? [village, districtName].filter(Boolean).join(", ") : code;
+}
 
 // Payments taken on this phone (today's numbers); those the caseload brought are left out.
 export async function payments() { return (await db.all("payments")).filter((p) => !p._remote); }

@@ -54,6 +54,39 @@ export async function enqueue(type, payload, { entityId, label, blob = null }) {
   return stored;
 }
 
+// An edit of a participant (worker.update): one record per participant, with the fields changed
+// against the server's copy the phone holds and that copy's version. A second edit before the
+// first is sent takes the first one's place (the form showed the first edit's values, so the new
+// fields include them), as a new operation.
+export async function enqueueChange(payload, { label }) {
+  const workerId = payload.worker_id;
+  const stored = await db.tx("outbox", "readwrite", async ({ outbox }) => {
+    const same = await db.req(outbox.index("entity_id").getAll(workerId));
+    const existing = same.find((r) => r.type === "worker.update");
+    if (existing) {
+      Object.assign(existing, { payload, label, op_id: uuid(), state: "pending", error: null });
+      outbox.put(existing);
+      return existing;
+    }
+    const record = {
+      op_id: uuid(), type: "worker.update", payload, entity_id: workerId, label, blob: null, user_id: userId,
+      state: "pending", attempts: 0, error: null, created_at: new Date().toISOString(),
+    };
+    record.seq = await db.req(outbox.add(record));
+    return record;
+  });
+  emit();
+  soon();
+  return stored;
+}
+
+// A stale edit: the server answered 409 with its current participant.
+export function conflictOf(r) {
+  const current = r && r.type === "worker.update" && r.state === "rejected" && r.error && r.error.http_status === 409
+    && r.error.details && r.error.details.current;
+  return current || null;
+}
+
 // Fix-and-resend: a rejected record gets its corrected payload and a fresh op_id (a different
 // operation); the entity id stays, so the server can still recognise the participant/payment.
 export async function replace(seq, payload, label) {
@@ -227,6 +260,10 @@ async function sendBatch(ops) {
       await mark(record, { state: "pending", attempts: record.attempts + 1, error: result });
     } else {
       await mark(record, { state: "rejected", attempts: record.attempts + 1, error: result });
+      // A stale edit: the phone keeps the server's participant from now on (the agent's values
+      // stay in the record, to be sent again on that version or dropped).
+      const current = conflictOf({ ...record, state: "rejected", error: result });
+      if (current) await db.tx("workers", "readwrite", async ({ workers }) => keepServerCopy(workers, current));
       progressed = true;
     }
   }
@@ -286,8 +323,24 @@ async function settle(record, result) {
     } else if (record.type === "payment.record") {
       const local = (await db.req(payments.get(entity.id))) || {};
       payments.put({ ...local, ...entity, _pending: false });
+    } else if (record.type === "worker.update" || record.type === "worker.death") {
+      await keepServerCopy(workers, entity);
+      // Edited again while this one was on its way: the newer record holds these fields too and
+      // was made on the same version, so it goes on the version the server has now.
+      if (current && current.op_id !== record.op_id && current.type === "worker.update"
+          && current.payload.version === record.payload.version) {
+        outbox.put({ ...current, payload: { ...current.payload, version: entity.version } });
+      }
     }
   });
+}
+
+// The server's copy of a participant replaces the phone's; a payment taken here and not yet
+// accepted may already have moved coverage on the phone, so the later coverage stays.
+async function keepServerCopy(workers, entity) {
+  const local = (await db.req(workers.get(entity.id))) || {};
+  const covered = [local.covered_until, entity.covered_until].filter(Boolean).sort().pop() || null;
+  workers.put({ ...local, ...entity, covered_until: covered, _pending: false, _detail: true });
 }
 
 // Sync history ("sent", as ODK Collect and KoboToolbox show): what the server answered for each
