@@ -25,9 +25,9 @@ from perisai.auth.models import User
 from perisai.auth.operations import create_user, normalise_username
 from perisai.commissions import standing
 from perisai.commissions.rules import rule_set_for
-from perisai.errors import Conflict, ValidationFailed
+from perisai.errors import Conflict, DomainError, ValidationFailed
 from perisai.months import Month
-from perisai.workers.models import Worker
+from perisai.workers.models import Worker, mask_nik
 from perisai.workers.nik import check_nik
 from perisai.workers.operations import normalise_phone
 
@@ -310,3 +310,31 @@ def portfolio_count(session: Session, agent: Agent) -> int:
 
 def login_of(session: Session, agent: Agent) -> User | None:
     return session.scalar(select(User).where(User.agent_id == agent.id))
+
+
+@dataclass
+class AgentPanel:
+    """What the agent page's administration box shows."""
+
+    login: User | None
+    nik_masked: str
+    portfolio: int
+    earliest_reinstatement: date | None
+    reactivation_months: int | None
+    history: list
+
+
+def agent_panel(session: Session, agent: Agent, today: date) -> AgentPanel:
+    try:
+        months = rule_set_for(session, Month.of(today), location="query").reactivation_months
+        earliest = earliest_reinstatement(session, agent, today)
+    except DomainError:  # no commission rules yet: the page still opens
+        months, earliest = None, None
+    return AgentPanel(
+        login=login_of(session, agent),
+        nik_masked=mask_nik(agent.nik),
+        portfolio=portfolio_count(session, agent),
+        earliest_reinstatement=earliest,
+        reactivation_months=months,
+        history=status_history(session, agent),
+    )

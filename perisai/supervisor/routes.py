@@ -6,7 +6,7 @@ import flask
 from flask import g, redirect, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
-from perisai.agents import zones
+from perisai.agents import admin, zones
 from perisai.api import Blueprint
 from perisai.auth import operations as auth
 from perisai.auth.permissions import form_token_valid
@@ -127,13 +127,25 @@ def agents():
 @supervisor_page
 @page_query(PageQuery)
 def agent_detail(agent_code):
+    agent = or_404(reports.visible_agent(db.session, chosen_branch_ids(), agent_code))
+    return agent_page(agent)
+
+
+def agent_page(agent, status: int = 200, error: str | None = None):
+    """The agent's figures, map and backlog, and its administration (perisai.supervisor.
+    admin_pages posts there; a refused action comes back here with its `error`)."""
     month, branch_ids = chosen_month(), chosen_branch_ids()
-    agent = or_404(reports.visible_agent(db.session, branch_ids, agent_code))
     trend = reports.agent_trend(db.session, agent, month)
     lang = page_language()
     points = map_status(reports.map_points(db.session, agent), month)
+    today = zones.today_of_branch(db.session, agent.wadah.branch_id)
     html = render(
         "supervisor/agent.html",
+        status=status,
+        error=error,
+        admin=admin.agent_panel(db.session, agent, today),
+        done=request.args.get("done"),
+        moved=request.args.get("moved", type=int),
         agent=agent,
         trend=trend,
         charts=overview_charts([r["month"] for r in trend], trend, lang)[:2],
@@ -209,12 +221,17 @@ def upload_estimates():
 def wadah_view(wadah_id):
     month, branch_ids = chosen_month(), chosen_branch_ids()
     wadah = or_404(reports.visible_wadah(db.session, branch_ids, wadah_id))
+    today = zones.today_of_branch(db.session, wadah.branch_id)
+    active_agents = admin.active_agent_count(db.session, wadah)
     rows, _ = reports.leaderboard(
         db.session, branch_ids, month, page=1, page_size=200, wadah_id=wadah.id
     )
     html = render(
         "supervisor/wadah.html",
         wadah=wadah,
+        active_agents=active_agents,
+        warnings=admin.wadah_warnings(wadah, active_agents, today),
+        done=request.args.get("done"),
         rows=rows,
         fee=reports.wadah_fee(db.session, wadah, month),
         as_of=reports.as_of_day(month, zones.of_user(db.session, current_user)),
@@ -283,5 +300,7 @@ _route("/months/close", months.close_month, methods=("POST",))
 _route("/login", login, methods=("GET", "POST"))
 _route("/logout", logout, methods=("POST",))
 
+from perisai.supervisor import admin_pages as _admin_pages  # noqa: E402, F401 - its pages, on blp
 from perisai.supervisor import approvals as _approvals  # noqa: E402, F401 - its pages, on blp
+from perisai.supervisor import reassign_pages as _reassign  # noqa: E402, F401 - its pages, on blp
 from perisai.supervisor import task_pages as _task_pages  # noqa: E402, F401 - its pages, on blp

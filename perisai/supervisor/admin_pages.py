@@ -1,0 +1,323 @@
+"""/supervisor/wadah (the list, new, edit) and the agent page's administration: a new agent with
+its login, edit, suspend, reinstate, dismiss (a confirm step) and reassign its participants (a
+confirm step naming the count and the target). Thin views over perisai.agents.admin and
+perisai.workers.changes.reassign_portfolio; forms post the session's CSRF token, a refused form
+comes back with its messages on the fields and nothing stored, a saved one redirects."""
+
+from __future__ import annotations
+
+import flask
+from flask import g, redirect, request, url_for
+from flask_login import current_user
+
+from perisai.agents import admin, zones
+from perisai.agents.models import AGENT_STATUS_REASONS, Agent, Branch, Wadah
+from perisai.errors import DomainError
+from perisai.extensions import db
+from perisai.i18n import t
+from perisai.reports import operations as reports
+from perisai.supervisor import (
+    admin_messages,  # noqa: F401 - registers the messages
+    formats,
+)
+from perisai.supervisor.admin_forms import (
+    AdminWadahForm,
+    AgentEditForm,
+    AgentForm,
+    DismissForm,
+    WadahForm,
+    read_form,
+)
+from perisai.supervisor.pages import (
+    chosen_branch_ids,
+    or_404,
+    page_language,
+    page_query,
+    render,
+    supervisor_page,
+)
+from perisai.supervisor.routes import agent_page, blp
+from perisai.supervisor.schemas import PageQuery
+
+
+def branch_arg():
+    return g.query["branch"]
+
+
+def field_errors(error: DomainError) -> dict:
+    """The refusal's messages by field, whatever the location the operation named."""
+    found = {f: ms for location in (error.errors or {}).values() for f, ms in location.items()}
+    return found or {"form": [error.message]}
+
+
+def visible_agent(agent_code: str) -> Agent:
+    return or_404(reports.visible_agent(db.session, chosen_branch_ids(), agent_code))
+
+
+def back_to_agent(agent: Agent, done: str, **extra):
+    return redirect(
+        url_for(
+            "supervisor.agent_detail",
+            agent_code=agent.agent_code,
+            branch=branch_arg(),
+            done=done,
+            **extra,
+        )
+    )
+
+
+# --- Wadah -----------------------------------------------------------------------------------
+
+
+@supervisor_page
+@page_query(PageQuery)
+def wadah_list():
+    branch_ids = chosen_branch_ids()
+    today = zones.today_of_user(db.session, current_user)
+    return render(
+        "supervisor/wadah_list.html",
+        rows=admin.wadah_rows(db.session, branch_ids, today),
+        show_branch=branch_ids is None or len(branch_ids) > 1,
+        branch_id=branch_arg(),
+    )
+
+
+def _branches_for_form() -> list[Branch]:
+    return reports.branches(db.session) if g.scope.is_admin else []
+
+
+def _wadah_form(wadah: Wadah | None, status=200, errors=None, sent=None):
+    values = sent or ({name: getattr(wadah, name) for name in admin.WADAH_FIELDS} if wadah else {})
+    return render(
+        "supervisor/wadah_form.html",
+        status=status,
+        wadah=wadah,
+        values=values,
+        errors=errors or {},
+        branch_choices=_branches_for_form() if wadah is None else [],
+        branch_id=branch_arg(),
+    )
+
+
+def _save_wadah(wadah: Wadah | None):
+    schema = AdminWadahForm if wadah is None and g.scope.is_admin else WadahForm
+    values, errors, sent = read_form(schema)
+    branch = None
+    if values is not None and wadah is None:
+        branch_id = values.pop("branch", None) or g.scope.branch_id
+        branch = db.session.get(Branch, branch_id)
+        if branch is None or not g.scope.allows_branch(branch.id):
+            errors = {"branch": ["sva.choose_branch"]}
+    if errors:
+        return _wadah_form(wadah, 422, errors, sent)
+    via = "POST /supervisor/wadah/new" if wadah is None else "POST /supervisor/wadah/<id>/edit"
+    try:
+        saved = admin.save_wadah(
+            db.session, values=values, by=current_user, via=via, wadah=wadah, branch=branch
+        )
+    except DomainError as refused:
+        db.session.rollback()
+        return _wadah_form(wadah, refused.status_code, field_errors(refused), sent)
+    db.session.commit()
+    done = "wadah_created" if wadah is None else "wadah_saved"
+    return redirect(
+        url_for("supervisor.wadah_view", wadah_id=saved.id, branch=branch_arg(), done=done)
+    )
+
+
+@supervisor_page
+@page_query(PageQuery)
+def wadah_new():
+    return _wadah_form(None) if request.method == "GET" else _save_wadah(None)
+
+
+@supervisor_page
+@page_query(PageQuery)
+def wadah_edit(wadah_id):
+    wadah = or_404(reports.visible_wadah(db.session, chosen_branch_ids(), wadah_id))
+    return _wadah_form(wadah) if request.method == "GET" else _save_wadah(wadah)
+
+
+# --- agents ----------------------------------------------------------------------------------
+
+
+def _wadah_choices(branch_id: int | None = None) -> list[Wadah]:
+    branch_ids = [branch_id] if branch_id is not None else chosen_branch_ids()
+    return [w for w in reports.wadahs(db.session, branch_ids) if w.status == "active"]
+
+
+def _agent_form(agent: Agent | None, status=200, errors=None, sent=None):
+    if sent is None and agent is not None:
+        sent = {"full_name": agent.full_name, "phone": agent.phone, "wadah": agent.wadah_id}
+    elif sent is None:
+        sent = {"wadah": request.args.get("wadah", type=int)}
+    return render(
+        "supervisor/agent_form.html",
+        status=status,
+        agent=agent,
+        values=sent,
+        errors=errors or {},
+        wadahs=_wadah_choices(agent.wadah.branch_id if agent else None),
+        branch_id=branch_arg(),
+    )
+
+
+def _chosen_wadah(values: dict, branch_id: int | None = None) -> Wadah | None:
+    wadah = reports.visible_wadah(db.session, chosen_branch_ids(), values["wadah"])
+    if wadah is None or wadah.status != "active":
+        return None
+    if branch_id is not None and wadah.branch_id != branch_id:
+        return None
+    return wadah
+
+
+@supervisor_page
+@page_query(PageQuery)
+def agent_new():
+    if request.method == "GET":
+        return _agent_form(None)
+    values, errors, sent = read_form(AgentForm)
+    wadah = _chosen_wadah(values) if values is not None else None
+    if values is not None and wadah is None:
+        errors = {"wadah": ["sv.unknown_wadah"]}
+    if errors:
+        return _agent_form(None, 422, errors, sent)
+    values.pop("wadah")
+    try:
+        agent, _ = admin.add_agent(
+            db.session,
+            wadah=wadah,
+            values=values,
+            by=current_user,
+            today=zones.today_of_branch(db.session, wadah.branch_id),
+            via="POST /supervisor/agents/new",
+        )
+    except DomainError as refused:
+        db.session.rollback()
+        return _agent_form(None, refused.status_code, field_errors(refused), sent)
+    db.session.commit()
+    return back_to_agent(agent, "agent_created")
+
+
+@supervisor_page
+@page_query(PageQuery)
+def agent_edit(agent_code):
+    agent = visible_agent(agent_code)
+    if request.method == "GET":
+        return _agent_form(agent)
+    values, errors, sent = read_form(AgentEditForm)
+    wadah = _chosen_wadah(values, agent.wadah.branch_id) if values is not None else None
+    if values is not None and wadah is None:
+        errors = {"wadah": ["sv.unknown_wadah"]}
+    if errors:
+        return _agent_form(agent, 422, errors, sent)
+    try:
+        admin.update_agent(
+            db.session,
+            agent,
+            full_name=values["full_name"],
+            phone=values["phone"],
+            wadah=wadah,
+            by=current_user,
+            via="POST /supervisor/agents/<agent_code>/edit",
+        )
+    except DomainError as refused:
+        db.session.rollback()
+        return _agent_form(agent, refused.status_code, field_errors(refused), sent)
+    db.session.commit()
+    return back_to_agent(agent, "agent_saved")
+
+
+def _refused_on_agent_page(agent: Agent, refused: DomainError):
+    db.session.rollback()
+    lang = page_language()
+    if "on" in refused.extra:  # a date the page writes as its language does
+        key = refused.message.split("|")[0]
+        message = t(f"{key}|{formats.day(refused.extra['on'], lang)}", lang)
+    else:
+        message = t(refused.message, lang)
+    return agent_page(agent, status=refused.status_code, error=message)
+
+
+@supervisor_page
+@page_query(PageQuery)
+def agent_suspend(agent_code):
+    agent = visible_agent(agent_code)
+    try:
+        admin.suspend_agent(
+            db.session, agent, by=current_user, via="POST /supervisor/agents/<agent_code>/suspend"
+        )
+    except DomainError as refused:
+        return _refused_on_agent_page(agent, refused)
+    db.session.commit()
+    return back_to_agent(agent, "suspended")
+
+
+@supervisor_page
+@page_query(PageQuery)
+def agent_reinstate(agent_code):
+    agent = visible_agent(agent_code)
+    try:
+        admin.reinstate_agent(
+            db.session,
+            agent,
+            by=current_user,
+            today=zones.today_of_branch(db.session, agent.wadah.branch_id),
+            via="POST /supervisor/agents/<agent_code>/reinstate",
+        )
+    except DomainError as refused:
+        return _refused_on_agent_page(agent, refused)
+    db.session.commit()
+    return back_to_agent(agent, "reinstated")
+
+
+def _dismiss_form(agent: Agent, status=200, errors=None, sent=None):
+    return render(
+        "supervisor/agent_dismiss.html",
+        status=status,
+        agent=agent,
+        portfolio=admin.portfolio_count(db.session, agent),
+        reasons=AGENT_STATUS_REASONS,
+        values=sent or {},
+        errors=errors or {},
+        branch_id=branch_arg(),
+    )
+
+
+@supervisor_page
+@page_query(PageQuery)
+def agent_dismiss(agent_code):
+    agent = visible_agent(agent_code)
+    if request.method == "GET":
+        return _dismiss_form(agent)
+    values, errors, sent = read_form(DismissForm)
+    if errors:
+        return _dismiss_form(agent, 422, errors, sent)
+    try:
+        admin.dismiss_agent(
+            db.session,
+            agent,
+            reason=values["reason"],
+            note=values["note"],
+            by=current_user,
+            via="POST /supervisor/agents/<agent_code>/dismiss",
+        )
+    except DomainError as refused:
+        db.session.rollback()
+        return _dismiss_form(agent, refused.status_code, field_errors(refused), sent)
+    db.session.commit()
+    return back_to_agent(agent, "dismissed")
+
+
+def _route(rule, view, methods=("GET",)):
+    flask.Blueprint.add_url_rule(blp, rule, view.__name__, view, methods=list(methods))
+
+
+_route("/wadah", wadah_list)
+_route("/wadah/new", wadah_new, methods=("GET", "POST"))
+_route("/wadah/<int:wadah_id>/edit", wadah_edit, methods=("GET", "POST"))
+_route("/agents/new", agent_new, methods=("GET", "POST"))
+_route("/agents/<agent_code>/edit", agent_edit, methods=("GET", "POST"))
+_route("/agents/<agent_code>/suspend", agent_suspend, methods=("POST",))
+_route("/agents/<agent_code>/reinstate", agent_reinstate, methods=("POST",))
+_route("/agents/<agent_code>/dismiss", agent_dismiss, methods=("GET", "POST"))

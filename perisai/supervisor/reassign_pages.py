@@ -1,0 +1,116 @@
+"""/supervisor/agents/<code>/reassign: move an agent's participants (all, or those ticked) to
+another active agent of the branch, chosen from a list. The first post shows a confirmation
+naming the count and the target (the move's own checks run and are rolled back); the second
+moves them through perisai.workers.changes.reassign_portfolio, as the API does, and returns to
+the agent page."""
+
+from __future__ import annotations
+
+import uuid
+
+import flask
+from flask import g, request
+from flask_login import current_user
+from sqlalchemy import select
+
+from perisai.agents import admin, zones
+from perisai.agents.models import Agent, Wadah
+from perisai.errors import DomainError
+from perisai.extensions import db
+from perisai.supervisor.admin_pages import back_to_agent, branch_arg, field_errors, visible_agent
+from perisai.supervisor.pages import page_query, render, supervisor_page
+from perisai.supervisor.routes import blp
+from perisai.supervisor.schemas import PageQuery
+from perisai.workers import changes
+from perisai.workers.models import Worker
+
+PORTFOLIO_SHOWN = 500  # participants listed with a tick box
+
+
+def _reassign_page(agent: Agent, status=200, errors=None, sent=None, confirm=None):
+    branch_id = agent.wadah.branch_id
+    targets = db.session.scalars(
+        select(Agent)
+        .join(Wadah)
+        .where(Wadah.branch_id == branch_id, Agent.status == "active", Agent.id != agent.id)
+        .order_by(Agent.full_name, Agent.agent_code)
+    ).all()
+    workers = db.session.scalars(
+        select(Worker)
+        .where(Worker.managed_by_id == agent.id)
+        .order_by(Worker.full_name, Worker.id)
+        .limit(PORTFOLIO_SHOWN)
+    ).all()
+    return render(
+        "supervisor/agent_reassign.html",
+        status=status,
+        agent=agent,
+        targets=targets,
+        workers=workers,
+        portfolio=admin.portfolio_count(db.session, agent),
+        shown=PORTFOLIO_SHOWN,
+        values=sent or {"which": "all", "worker_ids": []},
+        errors=errors or {},
+        confirm=confirm,
+        branch_id=branch_arg(),
+    )
+
+
+def _reassign_choice() -> tuple[dict, dict, list | None]:
+    sent = {
+        "to_agent_code": request.form.get("to_agent_code", "").strip(),
+        "which": "chosen" if request.form.get("which") == "chosen" else "all",
+        "worker_ids": [v for v in request.form.getlist("worker_ids") if v],
+    }
+    errors, ids = {}, None
+    if not sent["to_agent_code"]:
+        errors["to_agent_code"] = ["sva.choose_target"]
+    if sent["which"] == "chosen":
+        try:
+            ids = [uuid.UUID(value) for value in sent["worker_ids"]]
+        except ValueError:
+            errors["worker_ids"] = ["field.invalid|UUID"]
+        else:
+            if not ids:
+                errors["worker_ids"] = ["sva.choose_some"]
+    return sent, errors, ids
+
+
+@supervisor_page
+@page_query(PageQuery)
+def agent_reassign(agent_code):
+    agent = visible_agent(agent_code)
+    if request.method == "GET":
+        return _reassign_page(agent)
+    sent, errors, ids = _reassign_choice()
+    if errors:
+        return _reassign_page(agent, 422, errors, sent)
+    try:  # the same checks for the confirmation as for the move itself
+        moved = changes.reassign_portfolio(
+            db.session,
+            scope=g.scope,
+            from_agent=agent,
+            to_agent_code=sent["to_agent_code"],
+            worker_ids=ids,
+            changed_by=current_user,
+            today=zones.today_of_branch(db.session, agent.wadah.branch_id),
+            via="POST /supervisor/agents/<agent_code>/reassign",
+        )
+        if moved == 0:
+            raise DomainError("sva.no_portfolio", {"form": {"form": ["sva.no_portfolio"]}})
+    except DomainError as refused:
+        db.session.rollback()
+        return _reassign_page(agent, refused.status_code, field_errors(refused), sent)
+    if request.form.get("action") != "confirm":
+        db.session.rollback()  # the confirmation step: nothing moves yet
+        target = db.session.scalar(select(Agent).where(Agent.agent_code == sent["to_agent_code"]))
+        return _reassign_page(agent, sent=sent, confirm={"count": moved, "target": target})
+    db.session.commit()
+    return back_to_agent(agent, "moved", moved=moved)
+
+
+def _route(rule, view, methods=("GET",)):
+    flask.Blueprint.add_url_rule(blp, rule, view.__name__, view, methods=list(methods))
+
+
+_route("/agents/<agent_code>/reassign", agent_reassign, methods=("GET", "POST"))
