@@ -16,8 +16,10 @@ import * as renewals from "./views/renewals.js";
 import * as commission from "./views/commission.js";
 import * as queue from "./views/queue.js";
 import * as more from "./views/more.js";
+import * as edit from "./views/edit.js";
+import * as death from "./views/death.js";
 
-const VIEWS = { login, home, register, pay, receipt, participants, participant, renewals, commission, queue, more };
+const VIEWS = { login, home, register, pay, receipt, participants, participant, renewals, commission, queue, more, edit, death };
 const NAV = [["home", "nav.home"], ["register", "nav.register"], ["participants", "nav.participants"], ["queue", "nav.queue"], ["more", "nav.more"]];
 
 let carryToast = 0;

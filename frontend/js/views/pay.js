@@ -49,6 +49,11 @@ export function cashOf(text) {
 export async function render(app, [workerId, mode, seq]) {
   let worker = await data.worker(workerId);
   if (!worker) return h("section", { class: "screen" }, h("p", {}, t("participants.missing")));
+  // Nobody pays for a participant who died (the server refuses every month after the death).
+  if (worker.end_reason && !mode) {
+    return h("section", { class: "screen" }, h("h1", {}, t("pay.title")), h("p", { class: "banner warn", id: "pay-died" }, t("pay.died", worker.died_on || "—")),
+      h("a", { class: "button", href: `#/participant/${workerId}` }, t("receipt.back")));
+  }
   let fixing = null;
   if (mode === "fix") {
     fixing = await db.get("outbox", Number(seq));

@@ -63,11 +63,16 @@ function sentItem(e) {
 
 function item(app, r, repaint, held, changedAt) {
   const rejected = r.state === "rejected";
+  // A stale edit: resolved on the participant screen (what the agent typed vs the server's).
+  const conflict = Boolean(outbox.conflictOf(r));
   // Held: waits for its participant's registration (sent once the server has applied it).
-  const state = rejected ? "rejected" : held ? "held" : outbox.state.authNeeded ? "auth" : outbox.state.sending ? "sending" : "waiting";
+  const state = conflict ? "conflict" : rejected ? "rejected" : held ? "held" : outbox.state.authNeeded ? "auth" : outbox.state.sending ? "sending" : "waiting";
   const actions = [];
-  if (rejected) {
-    const fix = r.type === "worker.register" ? `#/register/fix/${r.seq}` : r.type === "payment.record" ? `#/pay/${r.payload.worker_id}/fix/${r.seq}` : null;
+  if (conflict) {
+    actions.push(h("a", { class: "button small primary", href: `#/participant/${r.payload.worker_id}`, id: `resolve-${r.seq}` }, t("queue.resolve")));
+  } else if (rejected) {
+    const fix = r.type === "worker.register" ? `#/register/fix/${r.seq}` : r.type === "payment.record" ? `#/pay/${r.payload.worker_id}/fix/${r.seq}`
+      : r.type === "worker.update" ? `#/edit/${r.payload.worker_id}` : r.type === "worker.death" ? `#/death/${r.payload.worker_id}` : null;
     if (fix) actions.push(h("a", { class: "button small primary", href: fix }, t("queue.fix")));
     const existing = r.error && r.error.details && r.error.details.worker_id;
     if (existing) actions.push(h("a", { class: "button small", href: `#/participant/${existing}` }, t("queue.open_existing")));
@@ -78,7 +83,7 @@ function item(app, r, repaint, held, changedAt) {
       if (confirm(t("queue.discard_confirm"))) { await outbox.discard(r.seq); repaint(); }
     } }, t("queue.discard")));
   }
-  return h("li", { class: `record ${state}`, dataset: { state, type: r.type } },
+  return h("li", { class: `record ${state === "conflict" ? "rejected conflict" : state}`, dataset: { state, type: r.type } },
     h("div", { class: "row between" },
       h("span", { class: "name" }, t(`op.${r.type}`)),
       h("span", { class: `badge state-${state}` }, t(`queue.state.${state}`))),
