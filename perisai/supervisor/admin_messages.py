@@ -161,6 +161,26 @@ register(
             'Showing the first {0} of {1} participants; choose "All participants" for all.',
         ),
         "sva.status_change": ("{0} → {1}", "{0} → {1}"),
+        # English says "1 participant", not "1 participants" (Bahasa Indonesia has one form)
+        "sva.warn.few_agents_one": (
+            "Hanya {0} agen aktif (paling sedikit 5)",
+            "Only {0} active agent (at least 5)",
+        ),
+        "sva.done.moved_one": ("{0} peserta dialihkan.", "{0} participant moved."),
+        "sva.must_reassign_one": (
+            "Agen ini tidak aktif tetapi masih mengelola {0} peserta: alihkan ke agen aktif.",
+            "This agent is not active but still manages {0} participant: move them to an "
+            "active agent.",
+        ),
+        "sva.reassign_confirm_one": (
+            "Pindahkan {0} peserta dari {1} ke {2}?",
+            "Move {0} participant from {1} to {2}?",
+        ),
+        "sva.dismiss_portfolio_one": (
+            "Agen ini mengelola {0} peserta; setelah pemberhentian, alihkan mereka ke agen aktif.",
+            "This agent manages {0} participant; after the dismissal, move them to an active "
+            "agent.",
+        ),
         "sv.wadah_status.terminated": ("Diberhentikan", "Terminated"),
     }
 )

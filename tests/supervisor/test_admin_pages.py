@@ -59,7 +59,7 @@ def test_the_wadah_list_warns_of_a_pks_ending_and_too_few_agents(org, as_supervi
     assert f'data-wadah="{other}"' not in page  # another branch's Wadah
     english = html(as_supervisor.get("/supervisor/wadah?lang=en"))
     assert "PKS ends Dec 31, 2026: prepare the renewal" in english
-    assert "Only 1 active agents (at least 5)" in english
+    assert "Only 1 active agent (at least 5)" in english
     assert "/supervisor/wadah/new" in page and "/supervisor/agents/new" in page
 
 
