@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from perisai.agents import admin, zones
 from perisai.agents.models import Agent, Wadah
+from perisai.audit.operations import record_event
 from perisai.errors import DomainError
 from perisai.extensions import db
 from perisai.supervisor.admin_pages import back_to_agent, branch_arg, field_errors, visible_agent
@@ -41,7 +42,7 @@ def _reassign_page(agent: Agent, status=200, errors=None, sent=None, confirm=Non
         .order_by(Worker.full_name, Worker.id)
         .limit(PORTFOLIO_SHOWN)
     ).all()
-    return render(
+    html = render(
         "supervisor/agent_reassign.html",
         status=status,
         agent=agent,
@@ -54,6 +55,19 @@ def _reassign_page(agent: Agent, status=200, errors=None, sent=None, confirm=Non
         confirm=confirm,
         branch_id=branch_arg(),
     )
+    if confirm is None and workers:  # names of participants shown: a list read, as the API's
+        record_event(
+            db.session,
+            user_id=current_user.id,
+            action="list",
+            entity_type="participant",
+            entity_id=None,
+            route=f"{request.method} /supervisor/agents/<agent_code>/reassign",
+            status_code=status,
+            remote_addr=request.remote_addr,
+        )
+        db.session.commit()
+    return html
 
 
 def _reassign_choice() -> tuple[dict, dict, list | None]:

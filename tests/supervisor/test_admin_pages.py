@@ -278,6 +278,10 @@ def test_the_reassign_target_must_be_an_active_agent_of_the_branch(db, org, as_s
     base = f"/supervisor/agents/{org.agent.agent_code}/reassign"
     page = html(as_supervisor.get(base))
     assert org.agent2.agent_code in page and org.other_agent.agent_code not in page
+    read = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.route == "GET /supervisor/agents/<agent_code>/reassign")
+    ).one()  # the participants' names it lists are an audited read
+    assert (read.action, read.user_id) == ("list", org.supervisor_user.id)
     form = {"csrf_token": as_supervisor.csrf_token, "which": "all", "action": "confirm"}
     refused = as_supervisor.client.post(
         base + "?lang=en", data={**form, "to_agent_code": org.other_agent.agent_code}
@@ -322,3 +326,16 @@ def test_an_admin_chooses_the_branch_of_a_new_wadah(db, org, as_admin):
     assert saved.status_code == 302
     wadah = db.session.scalars(select(Wadah).where(Wadah.name == WADAH["name"])).one()
     assert wadah.branch_id == org.other_branch.id
+
+
+def test_the_demo_wadah_is_warned_of_both(app, db):
+    """The issue's case: the demo Wadah has 3 agents and its PKS ends this month."""
+    from perisai.cli import demo_command
+
+    assert app.test_cli_runner().invoke(demo_command).exit_code == 0
+    supervisor = login(app, "supervisor", "perisai-demo")
+    pantai = db.session.scalars(select(Wadah).where(Wadah.name.like("%Pantai Utara"))).one()
+    page = html(supervisor.get("/supervisor/wadah?lang=id"))
+    row = re.search(rf'<tr data-wadah="{pantai.id}">(.*?)</tr>', page, re.S).group(1)
+    assert "PKS berakhir 31 Des 2026: siapkan perpanjangan" in row
+    assert "Hanya 3 agen aktif (paling sedikit 5)" in row
