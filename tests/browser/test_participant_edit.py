@@ -188,13 +188,27 @@ def test_an_edit_made_offline_survives_a_reload_and_reaches_the_server(
     shows_the_edit()
     assert _on_server(app, worker_id).version == 1
 
+    # A second edit before the sync: the form holds the first one's values, and the one record
+    # now carries both (still on version 1).
+    page.get_by_role("link", name="Ubah data").click()
+    page.wait_for_selector("#edit-screen")
+    assert page.input_value("input[name=phone]") == "0812 7777 0101"
+    assert page.input_value("select[name=village_code]") == "33.25.01.2003"
+    page.select_option("select[name=funding]", "apbdes")
+    page.get_by_role("button", name="Simpan perubahan").click()
+    page.wait_for_selector("#changes-waiting")
+    assert "menunggu kirim" in _detail(page, "Sumber dana iuran")
+    [record] = page.evaluate(OUTBOX)
+    assert record["payload"]["funding"] == "apbdes" and record["payload"]["version"] == 1
+    assert record["payload"]["phone"] == "0812 7777 0101"
+
     context.set_offline(False)
     page.wait_for_selector("#changes-waiting", state="detached", timeout=40000)
     stored = _on_server(app, worker_id)
     assert stored.version == 2 and stored.phone == "+6281277770101"
     assert stored.address == "Jl. Baru No. 9" and stored.village_code == "33.25.01.2003"
     assert stored.beneficiary_name == "Budi Santoso" and stored.beneficiary_relationship == "anak"
-    assert stored.income_level == 2_000_000 and stored.has_jht and stored.funding == "self"
+    assert stored.income_level == 2_000_000 and stored.has_jht and stored.funding == "apbdes"
     assert _detail(page, "Nomor HP") == "+6281277770101"
     assert "menunggu kirim" not in page.inner_text("#participant-screen dl.review")
     assert page.evaluate(OUTBOX) == []
