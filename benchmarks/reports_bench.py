@@ -60,6 +60,17 @@ def main() -> None:
         workers = db.session.scalar(select(func.count()).select_from(Worker))
         months = db.session.scalar(select(func.count()).select_from(PaymentMonth))
         month = clock.this_month()
+        # the administration pages (issue 17): the branch's first Wadah and its first agent
+        from perisai.agents.models import Agent, Wadah
+        from perisai.auth.models import User
+
+        branch_id = db.session.scalar(
+            select(User.branch_id).where(User.username == "bench-supervisor")
+        )
+        wadah_id = db.session.scalar(select(func.min(Wadah.id)).where(Wadah.branch_id == branch_id))
+        agent_code = db.session.scalar(
+            select(Agent.agent_code).where(Agent.wadah_id == wadah_id).order_by(Agent.id).limit(1)
+        )
     print(
         f"dataset: {workers:,} participants, {months:,} covered months; month {month}; "
         f"{runs} runs after the first"
@@ -74,6 +85,10 @@ def main() -> None:
         "search": "/supervisor/participants?q=Budi",
         "renewals": "/supervisor/renewals",
         "close": f"/supervisor/months?close={month - 1}",
+        "wadah list": "/supervisor/wadah",
+        "wadah page": f"/supervisor/wadah/{wadah_id}?month={month}",
+        "agent page": f"/supervisor/agents/{agent_code}?month={month}",
+        "reassign": f"/supervisor/agents/{agent_code}/reassign",
     }
     print(f"{'page':<12} {'scope':<8} {'first ms':>9} {'median ms':>10} {'p95 ms':>8}  target")
     for scope, username in (("branch", "bench-supervisor"), ("country", "bench-admin")):

@@ -57,11 +57,21 @@ def wadah_warnings(wadah: Wadah, active_agents: int, today: date) -> list[str]:
     return warnings
 
 
-def wadah_rows(session: Session, branch_ids: list[int] | None, today: date) -> list[WadahRow]:
-    """The Wadah of the branches (None: every branch) with their agent counts and warnings."""
-    stmt = select(Wadah).order_by(Wadah.name, Wadah.id)
+def wadah_rows(
+    session: Session,
+    branch_ids: list[int] | None,
+    today: date,
+    *,
+    page: int = 1,
+    page_size: int = 100,
+) -> tuple[list[WadahRow], int]:
+    """A page of the Wadah of the branches (None: every branch) with their agent counts and
+    warnings, and how many Wadah there are."""
+    stmt = select(Wadah)
     if branch_ids is not None:
         stmt = stmt.where(Wadah.branch_id.in_(branch_ids))
+    total = session.scalar(select(func.count()).select_from(stmt.subquery()))
+    stmt = stmt.order_by(Wadah.name, Wadah.id).offset((page - 1) * page_size).limit(page_size)
     wadahs = session.scalars(stmt).all()
     counts: dict[int, dict[str, int]] = {}
     rows = session.execute(
@@ -78,7 +88,7 @@ def wadah_rows(session: Session, branch_ids: list[int] | None, today: date) -> l
         out.append(
             WadahRow(wadah, sum(by_status.values()), active, wadah_warnings(wadah, active, today))
         )
-    return out
+    return out, total
 
 
 def active_agent_count(session: Session, wadah: Wadah) -> int:

@@ -37,7 +37,9 @@ from perisai.supervisor.pages import (
     supervisor_page,
 )
 from perisai.supervisor.routes import agent_page, blp
-from perisai.supervisor.schemas import PageQuery
+from perisai.supervisor.schemas import PageQuery, WadahListQuery
+
+WADAH_PAGE_SIZE = 100
 
 
 def branch_arg():
@@ -70,13 +72,19 @@ def back_to_agent(agent: Agent, done: str, **extra):
 
 
 @supervisor_page
-@page_query(PageQuery)
+@page_query(WadahListQuery)
 def wadah_list():
-    branch_ids = chosen_branch_ids()
+    branch_ids, page = chosen_branch_ids(), g.query["page"]
     today = zones.today_of_user(db.session, current_user)
+    rows, total = admin.wadah_rows(
+        db.session, branch_ids, today, page=page, page_size=WADAH_PAGE_SIZE
+    )
     return render(
         "supervisor/wadah_list.html",
-        rows=admin.wadah_rows(db.session, branch_ids, today),
+        rows=rows,
+        total=total,
+        page=page,
+        pages=(total + WADAH_PAGE_SIZE - 1) // WADAH_PAGE_SIZE,
         show_branch=branch_ids is None or len(branch_ids) > 1,
         branch_id=branch_arg(),
     )

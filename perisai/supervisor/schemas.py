@@ -78,6 +78,12 @@ class ListPageQuery(QuerySchema):
     page = fields.Integer(load_default=1, validate=Range(min=1, max=100_000))
 
 
+class WadahListQuery(PageQuery):
+    """/supervisor/wadah: the branch's Wadah (an admin's whole country is 2,000), a page."""
+
+    page = fields.Integer(load_default=1, validate=Range(min=1, max=100_000))
+
+
 class PendingPaymentsQuery(ListPageQuery):
     done = fields.String(load_default=None, validate=OneOf(("approved", "rejected")))
 
