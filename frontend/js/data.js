@@ -2,7 +2,7 @@
 // payment amounts work with no network. Refreshed on login, on start and after a sync.
 import * as db from "./db.js";
 import * as api from "./api.js";
-import { normaliseRules, statusFor } from "./pricing.js";
+import { effectiveMonth, normaliseRules, statusFor } from "./pricing.js";
 import { today } from "./ui.js";
 
 export async function refreshAll() {
@@ -193,6 +193,14 @@ function overlay(w, change) {
   if (update && update.state !== "rejected") {
     for (const key of EDITABLE) {
       if (key in update.payload) { shown[key] = update.payload[key]; shown._waiting.push(key); }
+    }
+    if ("income_level" in update.payload || "programs" in update.payload) {
+      // Priced as the server will once it applies the edit: from the next unpaid month on.
+      const from = effectiveMonth(w.covered_until, today().slice(0, 7));
+      const earlier = (w.pricing && w.pricing.length)
+        ? w.pricing.filter((s) => s.from_month === null || s.from_month < from)
+        : [{ from_month: null, income_level: w.income_level, programs: w.programs }];
+      shown.pricing = [...earlier, { from_month: from, income_level: shown.income_level, programs: shown.programs }];
     }
   }
   if (update) shown._update = update;

@@ -84,14 +84,32 @@ export function nextMonths(coveredUntil, paidMonth, count) {
   return Array.from({ length: count }, (_, i) => addMonths(start, i));
 }
 
-export function quote(rules, worker, count, paidMonth) {
-  const profile = {
-    income_level: worker.income_level,
-    has_jht: (worker.programs || []).includes("JHT"),
+// After an edit of income level or programs, `pricing` says which values price which months
+// (the server's segments, or the phone's for an edit still in the outbox): arrears keep the
+// old price, as on the server. Without it the participant's own values price every month.
+function profileFor(worker, month) {
+  let values = worker;
+  for (const segment of worker.pricing || []) {
+    if (segment.from_month === null || segment.from_month <= month) values = segment;
+  }
+  return {
+    income_level: values.income_level,
+    has_jht: (values.programs || []).includes("JHT"),
     sector: worker.sector,
     funding: worker.funding || "self",
   };
-  const months = nextMonths(worker.covered_until, paidMonth, count).map((m) => priceMonth(rules, m, profile));
+}
+
+// The next unpaid month, from which an edit of level or programs takes effect (never before
+// this month); perisai/workers/changes.py effective_month.
+export function effectiveMonth(coveredUntil, month) {
+  if (!coveredUntil || monthsBetween(coveredUntil, month) > 3) return month;
+  const next = addMonths(coveredUntil, 1);
+  return next > month ? next : month;
+}
+
+export function quote(rules, worker, count, paidMonth) {
+  const months = nextMonths(worker.covered_until, paidMonth, count).map((m) => priceMonth(rules, m, profileFor(worker, m)));
   if (months.some((m) => m === null)) return null;
   return { total: months.reduce((sum, m) => sum + m.total, 0), months };
 }

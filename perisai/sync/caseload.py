@@ -81,7 +81,7 @@ def due(worker: Worker, today: date) -> dict:
     """What the participant owes as of today: the next month to pay (arrears first), how many
     months are in arrears, and the last day of protection."""
     month = Month.of(today)
-    status = status_for(worker.covered_until, month)
+    status = status_for(worker.covered_until, month, worker.died_on)  # a death owes nothing
     arrears = month - worker.covered_until if status == "grace" else 0
     return {
         "next_month": str(next_start_month(worker.covered_until, month)),

@@ -276,15 +276,9 @@ def last_payable_month(worker: Worker) -> Month | None:
 # --- pricing history -------------------------------------------------------------------------
 
 
-def profiles_for_months(
-    session: Session, worker: Worker, months: list[Month]
-) -> list[tuple[int, bool]]:
-    """(income_level, has_jht) that prices each month: the changes replayed in order, each
-    from its effective month on; the participant's current values where nothing changed.
-    A participant never edited (version 1) costs no query."""
-    current = (worker.income_level, worker.has_jht)
-    if worker.version == 1 or not months:
-        return [current] * len(months)
+def _timeline(session: Session, worker: Worker) -> list[tuple[Month, list | None, list | None]]:
+    """The recorded changes of income level or programs, in order: (effective month,
+    [old, new] level or None, [old, new] programs or None), with those staged in this session."""
     with session.no_autoflush:
         rows = session.execute(
             select(WorkerChange.changes, WorkerChange.effective_month)
@@ -310,22 +304,59 @@ def profiles_for_months(
         programs = changes.get("programs")
         if level or programs:
             timeline.append((month, level, programs))
+    return timeline
+
+
+def _replay(worker: Worker, timeline: list, month: Month | None) -> tuple[int, bool]:
+    """The level and programs in force for `month` (None: before every change)."""
+    # The values before the first change of each field are its first change's old value.
+    level = next((lv[0] for _, lv, _ in timeline if lv), worker.income_level)
+    has_jht = next(("JHT" in p[0] for _, _, p in timeline if p), worker.has_jht)
+    for start, lv, programs in timeline:
+        if month is not None and start <= month:
+            if lv:
+                level = lv[1]
+            if programs:
+                has_jht = "JHT" in programs[1]
+    return level, has_jht
+
+
+def profiles_for_months(
+    session: Session, worker: Worker, months: list[Month]
+) -> list[tuple[int, bool]]:
+    """(income_level, has_jht) that prices each month: the changes replayed in order, each
+    from its effective month on; the participant's current values where nothing changed.
+    A participant never edited (version 1) costs no query."""
+    current = (worker.income_level, worker.has_jht)
+    if worker.version == 1 or not months:
+        return [current] * len(months)
+    timeline = _timeline(session, worker)
     if not timeline:
         return [current] * len(months)
-    # The values before the first change of each field are its first change's old value.
-    level0 = next((lv[0] for _, lv, _ in timeline if lv), worker.income_level)
-    jht0 = next(("JHT" in p[0] for _, _, p in timeline if p), worker.has_jht)
-    result = []
-    for month in months:
-        level, has_jht = level0, jht0
-        for start, lv, programs in timeline:
-            if start <= month:
-                if lv:
-                    level = lv[1]
-                if programs:
-                    has_jht = "JHT" in programs[1]
-        result.append((level, has_jht))
-    return result
+    return [_replay(worker, timeline, month) for month in months]
+
+
+def pricing_segments(session: Session, worker: Worker) -> list[dict]:
+    """The participant body's `pricing`: which income level and programs price which months,
+    as [{"from_month": null | "YYYY-MM", "income_level", "programs"}] in order, so a phone
+    prices arrears as the server does after an edit. Empty when nothing priced was changed."""
+    if worker.version == 1:
+        return []
+    timeline = _timeline(session, worker)
+    if not timeline:
+        return []
+    starts = [None, *sorted({start for start, _, _ in timeline})]
+    segments = []
+    for start in starts:
+        level, has_jht = _replay(worker, timeline, start)
+        segments.append(
+            {
+                "from_month": str(start) if start else None,
+                "income_level": level,
+                "programs": _programs(has_jht),
+            }
+        )
+    return segments
 
 
 # --- reassignment ----------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from flask import abort
 from sqlalchemy import ColumnElement, and_, false, or_, select, true
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 import perisai.workers.messages  # noqa: F401 - registers the messages
 from perisai import clock
@@ -555,6 +555,18 @@ def serialize_worker(
             "registered_by": worker.registered_by.agent_code if worker.registered_by else None,
             "registered_on": worker.registered_on,
             "created_at": worker.created_at,
+            "pricing": _pricing(worker),
         }
     )
     return body
+
+
+def _pricing(worker: Worker) -> list[dict]:
+    """Which level and programs price which months once an edit waits for the next unpaid
+    month (changes.pricing_segments); a participant never edited costs no query."""
+    session = object_session(worker)
+    if worker.version == 1 or session is None:
+        return []
+    from perisai.workers.changes import pricing_segments  # changes builds on this module
+
+    return pricing_segments(session, worker)

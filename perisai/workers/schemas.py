@@ -127,6 +127,12 @@ class WarningSchema(Schema):
     membership_number = fields.String(allow_none=True)
 
 
+class PricingSegmentSchema(Schema):
+    from_month = fields.String(allow_none=True, metadata={"description": "null: before any change"})
+    income_level = fields.Integer()
+    programs = fields.List(fields.String())
+
+
 class WorkerSchema(Schema):
     """Documentation of the participant JSON; built by operations.serialize_worker."""
 
@@ -158,6 +164,13 @@ class WorkerSchema(Schema):
     version = fields.Integer(metadata={"description": "grows with every change"})
     end_reason = fields.String(allow_none=True, metadata={"enum": [None, "died"]})
     died_on = fields.Date(allow_none=True)
+    pricing = fields.List(
+        fields.Nested(PricingSegmentSchema),
+        metadata={
+            "description": "after an edit of income level or programs: which values price "
+            "which months (arrears keep the old price); empty when never changed"
+        },
+    )
     warnings = fields.List(fields.Nested(WarningSchema))
 
 

@@ -8,13 +8,17 @@ fixed at 10:00 WIB that day.
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import date
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from perisai.agents.models import Agent
+from perisai.contributions.models import Payment
+from perisai.contributions.operations import quote_for_worker
 from perisai.extensions import db as _db
 from perisai.months import Month
 from perisai.regions.models import Region
@@ -396,3 +400,78 @@ def test_a_death_recorded_offline_ends_the_participant(page, context, live_serve
     page.wait_for_selector("#pay-died")
     assert page.locator("#pay-save").count() == 0
     shot(page, "edit-09-died-synced")
+
+
+def _rp(amount: int) -> str:
+    return "Rp " + f"{amount:,}".replace(",", ".")
+
+
+def _quote(app, worker_id: str, months: int, day: date) -> list[int]:
+    """The server's price of each of the next `months` months (as it stands now)."""
+    with app.app_context(), Session(_db.engine) as session:
+        worker = session.get(Worker, uuid.UUID(worker_id))
+        return [m.total for m in quote_for_worker(session, worker, months, day).months]
+
+
+@pytest.mark.today("2026-11-20")
+def test_after_an_offline_income_change_arrears_keep_the_old_price(
+    page, context, live_server, agent
+):
+    """The edit takes effect from the next unpaid month (this month): October, in arrears, is
+    priced at the old level on the phone as on the server, so the payment taken offline right
+    after the edit is accepted as it was priced."""
+    app = live_server["app"]
+    name = f"Rina Naik {uuid.uuid4().hex[:6]}"
+    worker_id = _participant(
+        app, agent[1], name, covered_until=Month(2026, 9), first_paid_month=Month(2026, 1)
+    )
+    october = _quote(app, worker_id, 1, date(2026, 11, 20))[0]  # the old level
+    _phone_day(context, "2026-11-20")
+    login(page, agent[0])
+    context.set_offline(True)
+    _open(page, name)
+    page.get_by_role("link", name="Ubah data").click()
+    page.wait_for_selector("#edit-screen")
+    page.fill("input[name=income_typed]", "3.000.000")
+    assert page.input_value("select[name=income_level]") == "3000000"
+    page.get_by_role("button", name="Simpan perubahan").click()
+    page.wait_for_selector("#changes-waiting")
+
+    page.click("#take-payment")
+    page.wait_for_selector("#pay-amount strong")
+    page.select_option("select[name=months]", "3")
+    page.wait_for_selector("#pay-advance")
+    arrears = page.inner_text("#pay-arrears")
+    assert f"Okt 2026: {_rp(october)}" in arrears
+    prices = re.findall(r"(Okt|Nov|Des) 2026: Rp ([\d.]+)", page.inner_text("#pay-amount"))
+    amounts = {month: int(value.replace(".", "")) for month, value in prices}
+    assert amounts["Nov"] > october and amounts["Des"] == amounts["Nov"]  # the new level
+    total = october + 2 * amounts["Nov"]
+    assert page.inner_text("#pay-amount strong") == _rp(total)
+    page.fill("#pay-cash", str(total))
+    page.click("#pay-save")
+    page.wait_for_selector("#receipt")
+    shot(page, "edit-10-priced-offline")
+
+    context.set_offline(False)
+    page.wait_for_function(
+        "() => !document.querySelector('#receipt').innerText.includes('menunggu sinkron')",
+        timeout=40000,
+    )
+    with app.app_context(), Session(_db.engine) as session:
+        [payment] = session.scalars(
+            select(Payment).where(Payment.worker_id == uuid.UUID(worker_id))
+        ).all()
+        assert payment.amount == total
+        assert [str(m) for m in payment.covers] == ["2026-10", "2026-11", "2026-12"]
+    assert _on_server(app, worker_id).income_level == 3_000_000
+    # Synced, the phone holds the server's copy with its pricing: still the same prices.
+    _open(page, name)
+    body = page.evaluate(
+        "id => new Promise((resolve) => { const o = indexedDB.open('perisai'); o.onsuccess ="
+        " () => { const r = o.result.transaction('workers').objectStore('workers').get(id);"
+        " r.onsuccess = () => { resolve(r.result.pricing); o.result.close(); }; }; })",
+        worker_id,
+    )
+    assert [s["from_month"] for s in body] == [None, "2026-11"]
+    assert body[1]["income_level"] == 3_000_000

@@ -28,6 +28,7 @@ def changes_of(db, worker_id):
 def test_a_participant_body_carries_its_version(as_agent, org):
     worker = register(as_agent)
     assert worker["version"] == 1 and worker["end_reason"] is None and worker["died_on"] is None
+    assert worker["pricing"] == []  # never edited: its own level and programs price every month
     listed = as_agent.get("/api/v1/workers").get_json()
     assert listed[0]["version"] == 1
 
@@ -184,6 +185,14 @@ def test_a_new_income_level_prices_from_this_month_and_arrears_keep_the_old(as_a
     assert paid.status_code == 201, paid.get_json()
     months = as_agent.get(f"{url}/payments").get_json()[0]["months"]
     assert [(m["month"], m["jkk"]) for m in months] == [("2026-05", 10_000), ("2026-06", 20_000)]
+    # The body tells a phone the same, so it prices arrears offline as the server does.
+    pricing = as_agent.get(url).get_json()["pricing"]
+    old_level = pricing[0]["income_level"]
+    assert old_level != 2_000_000
+    assert pricing == [
+        {"from_month": None, "income_level": old_level, "programs": ["JKK", "JKM"]},
+        {"from_month": "2026-06", "income_level": 2_000_000, "programs": ["JKK", "JKM"]},
+    ]
 
 
 @pytest.mark.today("2026-06-15")
