@@ -25,6 +25,20 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
+def include_object_for(dialect_name: str):
+    """Alembic's `include_object` for one backend: a schema item the models make on another
+    backend only (`.ddl_if(dialect=...)`, e.g. a PostgreSQL trigram index) is not expected."""
+
+    def include_object(obj, name, type_, reflected, compare_to) -> bool:
+        only = getattr(obj, "_ddl_if", None)
+        if reflected or only is None or only.dialect is None:
+            return True
+        wanted = (only.dialect,) if isinstance(only.dialect, str) else tuple(only.dialect)
+        return dialect_name in wanted
+
+    return include_object
+
+
 class UTCDateTime(TypeDecorator):
     """Timezone-aware UTC timestamps on every backend (SQLite stores naive text)."""
 

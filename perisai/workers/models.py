@@ -28,6 +28,21 @@ class Worker(TimestampMixin, Base):
         Index("ix_workers_village_code_birth_date", "village_code", "birth_date"),
         # an agent's caseload changed since a cursor (GET /api/v1/sync/caseload)
         Index("ix_workers_managed_by_id_updated_at", "managed_by_id", "updated_at"),
+        # the branch's card print queue, in its order (/supervisor/cards)
+        Index(
+            "ix_workers_branch_id_village_code_full_name",
+            "branch_id",
+            "village_code",
+            "full_name",
+            "id",
+        ),
+        # a name search is a "contains" (ILIKE): trigrams, on PostgreSQL only (pg_trgm)
+        Index(
+            "ix_workers_full_name_trgm",
+            "full_name",
+            postgresql_using="gin",
+            postgresql_ops={"full_name": "gin_trgm_ops"},
+        ).ddl_if(dialect="postgresql"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(UUIDType, primary_key=True, default=uuid.uuid4)
