@@ -56,6 +56,9 @@ register(
         "svt.nik": ("NIK", "NIK"),
         "svt.village": ("Desa/Kelurahan", "Village"),
         "svt.found": ("{0} peserta", "{0} participants"),
+        # a list counted only up to tasks.COUNT_CAP
+        "svt.found_more": ("lebih dari {0} peserta", "more than {0} participants"),
+        "svt.more_than": ("lebih dari {0}", "more than {0}"),
         "svt.profile": ("Profil peserta", "Participant profile"),
         "svt.phone": ("No. HP", "Phone"),
         "svt.birth_date": ("Tanggal lahir", "Birth date"),
@@ -101,6 +104,12 @@ register(
             "mengunjungi mereka sebelum kepesertaan berakhir.",
             "Participants in grace or whose protection ends soon: have their agents visit before "
             "the membership ends.",
+        ),
+        "svt.renewals_choose_branch": (
+            "Pilih kantor cabang terlebih dahulu: tindak lanjut perpanjangan dikerjakan per "
+            "kantor cabang, menurut agen dan desa.",
+            "Choose a branch first: the renewal follow-up is a branch's work, by agent and "
+            "village.",
         ),
         "svt.due_days": ("Berakhir dalam (hari)", "Ending within (days)"),
         "svt.col.agent": ("Agen", "Agent"),

@@ -253,12 +253,28 @@ def renewals_page():
         if args["format"] == "csv":
             return csv_response(name, header, rows)
         return xlsx_response(name, t("svt.renewals", lang)[:31], header, rows)
-    branch_ids = [scope.branch_id] if scope.branch_id is not None else None
+    if scope.is_admin:
+        # The follow-up is a branch's work, by agent and village: an admin chooses the branch
+        # first (the whole country was hundreds of thousands of rows, 2,000 agents and every
+        # village in two drop-downs, over a second to show).
+        return render(
+            "supervisor/renewals.html",
+            found=None,
+            agents=[],
+            villages=[],
+            all_branches=tasks.all_branches(db.session),
+            agent_id=None,
+            village=None,
+            days=args["days"],
+            today=today,
+            branch_id=None,
+        )
     return render(
         "supervisor/renewals.html",
         found=tasks.renewals(db.session, scope, page=args["page"], **choice),
-        agents=tasks.branch_agents(db.session, scope, branch_ids),
+        agents=tasks.branch_agents(db.session, scope, [scope.branch_id]),
         villages=tasks.branch_villages(db.session, scope),
+        all_branches=tasks.all_branches(db.session) if g.scope.is_admin else [],
         agent_id=args["agent"],
         village=args["village"],
         days=args["days"],

@@ -35,21 +35,48 @@ PAGE_SIZE = 50
 EXPORT_LIMIT = 50_000
 
 
+COUNT_CAP = 1_000  # beyond this a list says "more than 1,000" rather than counting on
+
+
 @dataclass
 class PageOf:
     rows: list
-    total: int
+    total: int  # exact up to COUNT_CAP; COUNT_CAP + 1 when there are more (`capped`)
     page: int
+    has_next: bool | None = None
+
+    @property
+    def cap(self) -> int:
+        return COUNT_CAP
+
+    @property
+    def capped(self) -> bool:
+        return self.total > COUNT_CAP
 
     @property
     def pages(self) -> int:
+        """The number of pages when the total is exact (a capped list shows no page count)."""
         return max(1, (self.total + PAGE_SIZE - 1) // PAGE_SIZE)
 
+    @property
+    def more(self) -> bool:
+        """Whether a next page exists."""
+        return self.has_next if self.has_next is not None else self.page < self.pages
 
-def _page(session: Session, stmt, page: int) -> tuple[list, int]:
-    total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
-    rows = session.scalars(stmt.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
-    return list(rows), total
+
+def _page(session: Session, stmt, page: int) -> tuple[list, int, bool]:
+    """One page of rows, the total counted up to COUNT_CAP + 1 only (counting every match of a
+    national list took longer than the page itself), and whether a next page exists. A first
+    page with no next page is its own total: no count."""
+    offset = (page - 1) * PAGE_SIZE
+    rows = list(session.scalars(stmt.limit(PAGE_SIZE + 1).offset(offset)).all())
+    has_next = len(rows) > PAGE_SIZE
+    rows = rows[:PAGE_SIZE]
+    if page == 1 and not has_next:
+        return rows, len(rows), False
+    capped = stmt.order_by(None).limit(COUNT_CAP + 1).subquery()
+    total = session.scalar(select(func.count()).select_from(capped))
+    return rows, total, has_next
 
 
 def village_names(session: Session, codes) -> dict[str, str]:
@@ -98,8 +125,8 @@ def card_queue(session, scope, *, kind, page, today, zone) -> tuple[PageOf, dict
     stmt = card_queue_query(scope, kind=kind, today=today, zone=zone).options(
         selectinload(Worker.managed_by)
     )
-    rows, total = _page(session, stmt, page)
-    return PageOf(rows, total, page), _active_cards(session, [w.id for w in rows])
+    rows, total, more = _page(session, stmt, page)
+    return PageOf(rows, total, page, more), _active_cards(session, [w.id for w in rows])
 
 
 def print_batch(session: Session, scope: Scope, worker_ids: list, *, user):
@@ -177,8 +204,8 @@ def search(session, scope, *, q, status, page, today) -> PageOf:
     stmt = list_query(scope, q=q, status=status, due_within_days=None, today=today).options(
         selectinload(Worker.managed_by)
     )
-    rows, total = _page(session, stmt, page)
-    return PageOf(rows, total, page)
+    rows, total, more = _page(session, stmt, page)
+    return PageOf(rows, total, page, more)
 
 
 @dataclass
@@ -314,9 +341,9 @@ def renewals(session, scope, *, today, agent_id, village, due_within_days, page)
     stmt = renewals_query(
         scope, today=today, agent_id=agent_id, village=village, due_within_days=due_within_days
     )
-    rows, total = _page(session, stmt, page)
+    rows, total, more = _page(session, stmt, page)
     villages = village_names(session, {w.village_code for w in rows})
-    return PageOf([renewal_row(w, today, villages) for w in rows], total, page)
+    return PageOf([renewal_row(w, today, villages) for w in rows], total, page, more)
 
 
 def renewal_export_rows(session, scope, *, today, agent_id, village, due_within_days):
@@ -348,6 +375,13 @@ def branch_agents(session: Session, scope: Scope, branch_ids) -> list[Agent]:
     if branch_ids is not None:
         stmt = stmt.where(Wadah.branch_id.in_(branch_ids))
     return list(session.scalars(stmt.limit(2000)))
+
+
+def all_branches(session: Session) -> list:
+    """An admin's choice of branch (the renewal follow-up is one branch's work)."""
+    from perisai.agents.models import Branch
+
+    return list(session.scalars(select(Branch).order_by(Branch.code)))
 
 
 def branch_villages(session: Session, scope: Scope) -> list[tuple[str, str]]:

@@ -192,6 +192,38 @@ def test_renewals_list_by_agent_and_export(db, org, people, as_supervisor):
     assert {row[4] for row in values[1:]} == {"Siti Aminah", "Budi Santoso"}
 
 
+def test_an_admin_chooses_a_branch_before_the_renewal_follow_up(db, org, people, as_admin):
+    page = as_admin.get("/supervisor/renewals").get_data(as_text=True)
+    assert 'id="choose-branch"' in page and "Pilih kantor cabang terlebih dahulu" in page
+    assert 'id="renewals"' not in page and 'name="agent"' not in page
+    english = as_admin.get("/supervisor/renewals?lang=en").get_data(as_text=True)
+    assert "Choose a branch first" in english
+    chosen = as_admin.get(f"/supervisor/renewals?branch={org.branch.id}").get_data(as_text=True)
+    table = chosen.split('id="renewals"')[1]
+    assert "Budi Santoso" in table and "Sari Lain" not in table
+    assert f'<option value="{org.branch.id}" selected>' in chosen
+    assert 'name="agent"' in chosen and 'id="choose-branch"' not in chosen
+
+
+def test_a_long_list_is_counted_up_to_the_cap(db, org, people, as_supervisor, monkeypatch):
+    from perisai.supervisor import tasks
+
+    monkeypatch.setattr(tasks, "PAGE_SIZE", 1)
+    monkeypatch.setattr(tasks, "COUNT_CAP", 1)
+    first = as_supervisor.get("/supervisor/participants?lang=en").get_data(as_text=True)
+    assert "more than 1 participants" in first
+    pager = first.split('class="pager"')[1]
+    assert "page=2" in pager and " / " not in pager  # no page count beyond the cap
+    last = as_supervisor.get("/supervisor/participants?page=2").get_data(as_text=True)
+    assert "page=3" not in last.split('class="pager"')[1]
+    queue = as_supervisor.get("/supervisor/cards?lang=id").get_data(as_text=True)
+    assert "lebih dari 1" in queue.split('<nav class="pager">')[-1]
+    monkeypatch.setattr(tasks, "PAGE_SIZE", 50)
+    monkeypatch.setattr(tasks, "COUNT_CAP", 1000)
+    exact = as_supervisor.get("/supervisor/participants?lang=en").get_data(as_text=True)
+    assert "2 participants" in exact and "1 / 1" in exact
+
+
 def test_the_nav_links_every_task_page(db, org, as_supervisor):
     page = as_supervisor.get("/supervisor/").get_data(as_text=True)
     nav = page.split("<nav>")[1].split("</nav>")[0]
