@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from perisai import clock
 from perisai.contributions.models import Payment, PaymentReversal
 from perisai.months import Month
-from perisai.reports.operations import OVERVIEW_FIGURES
+from perisai.reports.figures import OVERVIEW_FIGURES
 from perisai.reports.rollups import zone_groups
 from perisai.workers.models import Worker
 

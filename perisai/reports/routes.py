@@ -13,8 +13,9 @@ from perisai.api import Blueprint
 from perisai.auth.permissions import current_scope, roles_required
 from perisai.errors import field_error
 from perisai.extensions import db
-from perisai.reports import exports, operations
+from perisai.reports import exports, leaderboard, participants
 from perisai.reports.schemas import AgentReportQuery, AgentReportRow, ParticipantReportQuery
+from perisai.reports.scope import branch_ids_for, current_month, visible_agent
 
 blp = Blueprint("reports", __name__, url_prefix="/api/v1/reports", description="Reports")
 
@@ -22,7 +23,7 @@ AGENT_COLUMNS = list(AgentReportRow._declared_fields)
 
 
 def report_month(args):
-    month, now = args["month"], operations.current_month(zones.of_user(db.session, current_user))
+    month, now = args["month"], current_month(zones.of_user(db.session, current_user))
     if month is None:
         return now
     if month > now:
@@ -46,18 +47,18 @@ class AgentReport(MethodView):
     @blp.response(200, AgentReportRow(many=True))
     def get(self, args):
         """Per-agent figures for a month, ranked (JSON page, or all rows as CSV/XLSX)."""
-        branch_ids = operations.branch_ids_for(current_scope(), args["branch_id"])
+        branch_ids = branch_ids_for(current_scope(), args["branch_id"])
         month = report_month(args)
-        as_of = operations.as_of_day(month, zones.of_user(db.session, current_user))
+        as_of = leaderboard.as_of_day(month, zones.of_user(db.session, current_user))
         if args["format"] != "json":
-            operations.leaderboard(db.session, branch_ids, month, page_size=1)
+            leaderboard.leaderboard(db.session, branch_ids, month, page_size=1)
             db.session.commit()  # the rollups it refreshed
-            rows = operations.iter_leaderboard(db.session, branch_ids, month, **filters(args))
+            rows = leaderboard.iter_leaderboard(db.session, branch_ids, month, **filters(args))
             values = (
-                [operations.serialize_agent_row(r, as_of)[c] for c in AGENT_COLUMNS] for r in rows
+                [leaderboard.serialize_agent_row(r, as_of)[c] for c in AGENT_COLUMNS] for r in rows
             )
             return download(args["format"], f"agents-{month}", AGENT_COLUMNS, _flags(values))
-        rows, total = operations.leaderboard(
+        rows, total = leaderboard.leaderboard(
             db.session,
             branch_ids,
             month,
@@ -65,7 +66,7 @@ class AgentReport(MethodView):
             page_size=args["page_size"],
             **filters(args),
         )
-        body = [operations.serialize_agent_row(r, as_of) for r in rows]
+        body = [leaderboard.serialize_agent_row(r, as_of) for r in rows]
         db.session.commit()  # the rollups it refreshed; after serializing, as a commit expires
         header = {"total": total, "page": args["page"], "page_size": args["page_size"]}
         return body, {"X-Pagination": json.dumps(header)}
@@ -91,14 +92,14 @@ class ParticipantReport(MethodView):
     def get(self, args):
         """The participant list in scope as CSV or XLSX (NIK masked unless you are an admin)."""
         scope = current_scope()
-        branch_ids = operations.branch_ids_for(scope, args["branch_id"])
+        branch_ids = branch_ids_for(scope, args["branch_id"])
         month = report_month(args)
         agent_id = None
         if args["agent_code"]:
-            agent = operations.visible_agent(db.session, branch_ids, args["agent_code"])
+            agent = visible_agent(db.session, branch_ids, args["agent_code"])
             agent_id = (agent or abort(404)).id
-        rows = operations.participant_rows(
+        rows = participants.participant_rows(
             db.session, branch_ids, month, full_nik=scope.is_admin, agent_id=agent_id
         )
-        header = list(operations.PARTICIPANT_COLUMNS)
+        header = list(participants.PARTICIPANT_COLUMNS)
         return download(args["format"], f"participants-{month}", header, rows)

@@ -3,7 +3,7 @@
 from marshmallow import fields, pre_load
 
 from perisai.api import MonthField, OneOf, PageArgs, Range, Schema
-from perisai.reports.operations import AGENT_STATUSES, SORTS
+from perisai.reports.leaderboard import AGENT_STATUSES, SORTS
 
 FORMATS = ("json", "csv", "xlsx")
 

@@ -15,7 +15,7 @@ from perisai.agents.models import AGENT_STATUS_REASONS, Agent, Branch, Wadah
 from perisai.errors import DomainError
 from perisai.extensions import db
 from perisai.i18n import t
-from perisai.reports import operations as reports
+from perisai.reports import scope
 from perisai.supervisor import (
     admin_messages,  # noqa: F401 - registers the messages
     formats,
@@ -53,7 +53,7 @@ def field_errors(error: DomainError) -> dict:
 
 
 def visible_agent(agent_code: str) -> Agent:
-    return or_404(reports.visible_agent(db.session, chosen_branch_ids(), agent_code))
+    return or_404(scope.visible_agent(db.session, chosen_branch_ids(), agent_code))
 
 
 def back_to_agent(agent: Agent, done: str, **extra):
@@ -91,7 +91,7 @@ def wadah_list():
 
 
 def _branches_for_form() -> list[Branch]:
-    return reports.branches(db.session) if g.scope.is_admin else []
+    return scope.branches(db.session) if g.scope.is_admin else []
 
 
 def _wadah_form(wadah: Wadah | None, status=200, errors=None, sent=None):
@@ -142,7 +142,7 @@ def wadah_new():
 @supervisor_page
 @page_query(PageQuery)
 def wadah_edit(wadah_id):
-    wadah = or_404(reports.visible_wadah(db.session, chosen_branch_ids(), wadah_id))
+    wadah = or_404(scope.visible_wadah(db.session, chosen_branch_ids(), wadah_id))
     return _wadah_form(wadah) if request.method == "GET" else _save_wadah(wadah)
 
 
@@ -151,7 +151,7 @@ def wadah_edit(wadah_id):
 
 def _wadah_choices(branch_id: int | None = None) -> list[Wadah]:
     branch_ids = [branch_id] if branch_id is not None else chosen_branch_ids()
-    return [w for w in reports.wadahs(db.session, branch_ids) if w.status == "active"]
+    return [w for w in scope.wadahs(db.session, branch_ids) if w.status == "active"]
 
 
 def _agent_form(agent: Agent | None, status=200, errors=None, sent=None):
@@ -171,7 +171,7 @@ def _agent_form(agent: Agent | None, status=200, errors=None, sent=None):
 
 
 def _chosen_wadah(values: dict, branch_id: int | None = None) -> Wadah | None:
-    wadah = reports.visible_wadah(db.session, chosen_branch_ids(), values["wadah"])
+    wadah = scope.visible_wadah(db.session, chosen_branch_ids(), values["wadah"])
     if wadah is None or wadah.status != "active":
         return None
     if branch_id is not None and wadah.branch_id != branch_id:

@@ -17,7 +17,7 @@ from perisai.auth.permissions import current_scope
 from perisai.extensions import db
 from perisai.i18n import LANGUAGES, current_language, t
 from perisai.months import Month
-from perisai.reports import operations as reports
+from perisai.reports.scope import branch_ids_for, current_month
 from perisai.supervisor import formats
 
 PAGE_ROLES = ("supervisor", "admin")
@@ -86,7 +86,7 @@ def page_query(schema_class):
 
 
 def chosen_month() -> Month:
-    now = reports.current_month(zones.of_user(db.session, current_user))
+    now = current_month(zones.of_user(db.session, current_user))
     try:
         month = Month.parse(request.args.get("month", ""))
     except ValueError:
@@ -96,7 +96,7 @@ def chosen_month() -> Month:
 
 def chosen_branch_ids() -> list[int] | None:
     branch = request.args.get("branch", "")
-    return reports.branch_ids_for(g.scope, int(branch) if branch.isdigit() else None)
+    return branch_ids_for(g.scope, int(branch) if branch.isdigit() else None)
 
 
 def csrf_token() -> str:

@@ -1,4 +1,4 @@
-"""/supervisor/ pages: thin views over perisai.reports.operations, rendered with Jinja."""
+"""/supervisor/ pages: thin views over the perisai.reports modules, rendered with Jinja."""
 
 from __future__ import annotations
 
@@ -13,8 +13,13 @@ from perisai.auth.permissions import form_token_valid
 from perisai.errors import DomainError, TooMany
 from perisai.extensions import db
 from perisai.i18n import t
-from perisai.reports import compare
-from perisai.reports import operations as reports
+from perisai.reports import compare, estimates
+from perisai.reports.agent_detail import agent_trend, map_points, renewal_backlog, status_counts
+from perisai.reports.commissions import wadah_fee
+from perisai.reports.leaderboard import as_of_day, leaderboard
+from perisai.reports.overview import overview as month_overview
+from perisai.reports.regions import regions as region_coverage
+from perisai.reports.scope import branches, visible_agent, visible_wadah, wadahs
 from perisai.supervisor import charts, months
 from perisai.supervisor.maps import allow_tiles, map_status, map_tiles
 from perisai.supervisor.pages import (
@@ -47,7 +52,7 @@ def _route(rule, view, methods=("GET",)):
 def _common(month, branch_ids):
     return {
         "month": month,
-        "branches": reports.branches(db.session) if g.scope.is_admin else [],
+        "branches": branches(db.session) if g.scope.is_admin else [],
         "branch_id": branch_ids[0] if branch_ids and g.scope.is_admin else None,
     }
 
@@ -56,7 +61,7 @@ def _common(month, branch_ids):
 @page_query(PageQuery)
 def overview():
     month, branch_ids = chosen_month(), chosen_branch_ids()
-    data = reports.overview(db.session, branch_ids, month)
+    data = month_overview(db.session, branch_ids, month)
     zone = zones.of_user(db.session, current_user)
     comparison = compare.compare(db.session, branch_ids, month, data.current, data.previous, zone)
     charts_ = overview_charts([r["month"] for r in data.trend], data.trend, page_language())
@@ -95,7 +100,7 @@ def agents():
     month, branch_ids = chosen_month(), chosen_branch_ids()
     args = g.query
     sort, status, wadah_id, page = args["sort"], args["status"], args["wadah"], args["page"]
-    rows, total = reports.leaderboard(
+    rows, total = leaderboard(
         db.session,
         branch_ids,
         month,
@@ -116,8 +121,8 @@ def agents():
         order=args["order"],
         status=status,
         wadah_id=wadah_id,
-        wadahs=reports.wadahs(db.session, branch_ids) if branch_ids is not None else [],
-        as_of=reports.as_of_day(month, zones.of_user(db.session, current_user)),
+        wadahs=wadahs(db.session, branch_ids) if branch_ids is not None else [],
+        as_of=as_of_day(month, zones.of_user(db.session, current_user)),
         **_common(month, branch_ids),
     )
     db.session.commit()  # the rollups it refreshed; after rendering, as a commit expires
@@ -127,7 +132,7 @@ def agents():
 @supervisor_page
 @page_query(PageQuery)
 def agent_detail(agent_code):
-    agent = or_404(reports.visible_agent(db.session, chosen_branch_ids(), agent_code))
+    agent = or_404(visible_agent(db.session, chosen_branch_ids(), agent_code))
     return agent_page(agent)
 
 
@@ -135,9 +140,9 @@ def agent_page(agent, status: int = 200, error: str | None = None):
     """The agent's figures, map and backlog, and its administration (perisai.supervisor.
     admin_pages posts there; a refused action comes back here with its `error`)."""
     month, branch_ids = chosen_month(), chosen_branch_ids()
-    trend = reports.agent_trend(db.session, agent, month)
+    trend = agent_trend(db.session, agent, month)
     lang = page_language()
-    points = map_status(reports.map_points(db.session, agent), month)
+    points = map_status(map_points(db.session, agent), month)
     today = zones.today_of_branch(db.session, agent.wadah.branch_id)
     html = render(
         "supervisor/agent.html",
@@ -149,11 +154,11 @@ def agent_page(agent, status: int = 200, error: str | None = None):
         agent=agent,
         trend=trend,
         charts=overview_charts([r["month"] for r in trend], trend, lang)[:2],
-        counts=reports.status_counts(db.session, agent, month),
+        counts=status_counts(db.session, agent, month),
         points=points,
         plain_map=charts.plain_map(points, t("sv.map", lang), lang),
         map_tiles=map_tiles(),
-        backlog=reports.renewal_backlog(db.session, agent, month),
+        backlog=renewal_backlog(db.session, agent, month),
         **_common(month, branch_ids),
     )
     db.session.commit()  # the rollups it refreshed; after rendering, as a commit expires
@@ -165,7 +170,7 @@ def agent_page(agent, status: int = 200, error: str | None = None):
 def regions():
     month, branch_ids = chosen_month(), chosen_branch_ids()
     regency = g.query["regency"]
-    rows = reports.regions(
+    rows = region_coverage(
         db.session,
         branch_ids,
         month,
@@ -195,7 +200,7 @@ def upload_estimates():
     upload = request.files.get("file")
     text = upload.read().decode("utf-8-sig", errors="replace") if upload else ""
     try:
-        count = reports.upload_estimates(
+        count = estimates.upload_estimates(
             db.session,
             text,
             source=request.form.get("source", "")[:200],
@@ -220,12 +225,10 @@ def upload_estimates():
 @page_query(PageQuery)
 def wadah_view(wadah_id):
     month, branch_ids = chosen_month(), chosen_branch_ids()
-    wadah = or_404(reports.visible_wadah(db.session, branch_ids, wadah_id))
+    wadah = or_404(visible_wadah(db.session, branch_ids, wadah_id))
     today = zones.today_of_branch(db.session, wadah.branch_id)
     active_agents = admin.active_agent_count(db.session, wadah)
-    rows, _ = reports.leaderboard(
-        db.session, branch_ids, month, page=1, page_size=200, wadah_id=wadah.id
-    )
+    rows, _ = leaderboard(db.session, branch_ids, month, page=1, page_size=200, wadah_id=wadah.id)
     html = render(
         "supervisor/wadah.html",
         wadah=wadah,
@@ -233,8 +236,8 @@ def wadah_view(wadah_id):
         warnings=admin.wadah_warnings(wadah, active_agents, today),
         done=request.args.get("done"),
         rows=rows,
-        fee=reports.wadah_fee(db.session, wadah, month),
-        as_of=reports.as_of_day(month, zones.of_user(db.session, current_user)),
+        fee=wadah_fee(db.session, wadah, month),
+        as_of=as_of_day(month, zones.of_user(db.session, current_user)),
         **_common(month, branch_ids),
     )
     db.session.commit()  # the rollups it refreshed; after rendering, as a commit expires

@@ -14,7 +14,8 @@ from marshmallow import fields, validate
 from perisai.agents.models import AGENT_STATUSES, Branch
 from perisai.api import MonthField, OneOf, QuerySchema, Range
 from perisai.months import Month
-from perisai.reports import operations as reports
+from perisai.reports.leaderboard import SORTS
+from perisai.reports.scope import branch_ids_for, visible_wadah
 from perisai.text import problem as text_problem
 from perisai.workers.operations import normalise_phone
 
@@ -45,7 +46,7 @@ class PageQuery(QuerySchema):
 
 class AgentsQuery(PageQuery):
     page = fields.Integer(load_default=1, validate=Range(min=1, max=100_000))
-    sort = fields.String(load_default="rank", validate=OneOf(tuple(reports.SORTS)))
+    sort = fields.String(load_default="rank", validate=OneOf(tuple(SORTS)))
     order = fields.String(load_default="desc", validate=OneOf(("asc", "desc")))
     status = fields.String(load_default=None, validate=OneOf(AGENT_STATUSES))
     wadah = fields.Integer(load_default=None, validate=Range(min=1, max=INT32_MAX))
@@ -53,8 +54,8 @@ class AgentsQuery(PageQuery):
     def unknown_ids(self, session, scope, data: dict) -> dict[str, str]:
         unknown = super().unknown_ids(session, scope, data)
         if data.get("wadah") is not None and "branch" not in unknown:
-            branch_ids = reports.branch_ids_for(scope, data.get("branch"))
-            if reports.visible_wadah(session, branch_ids, data["wadah"]) is None:
+            branch_ids = branch_ids_for(scope, data.get("branch"))
+            if visible_wadah(session, branch_ids, data["wadah"]) is None:
                 unknown["wadah"] = "sv.unknown_wadah"
         return unknown
 

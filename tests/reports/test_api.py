@@ -9,7 +9,7 @@ import json
 import pytest
 from openpyxl import load_workbook
 
-from perisai.reports.operations import SORTS
+from perisai.reports.leaderboard import SORTS
 from tests.reports.helpers import PRICE, build_history
 
 API_FIELDS = {

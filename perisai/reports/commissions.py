@@ -1,0 +1,50 @@
+"""What the reports show of commissions, read from perisai.commissions (never computed here):
+what a month's closed statements owe, and a Wadah's fee for the month.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+import perisai.reports.messages  # noqa: F401 - registers the messages
+from perisai.agents.models import Wadah
+from perisai.errors import DomainError
+from perisai.months import Month
+from perisai.reports.scope import in_branches
+
+
+def commissions_due(session: Session, branch_ids, month: Month) -> tuple[int | None, str]:
+    """What the closed statements of the month owe (agents' total + Wadah fee).
+
+    A month still open owes nothing yet: its running estimate is per agent on the leaderboard
+    (and on the commissions statements), not summed here, because estimating a whole branch
+    costs more than the rest of the overview together.
+    """
+    from perisai.commissions.models import CommissionStatement
+    from perisai.commissions.operations import last_closed_months
+
+    total = session.scalar(
+        select(
+            func.coalesce(func.sum(CommissionStatement.total + CommissionStatement.wadah_fee), 0)
+        ).where(
+            CommissionStatement.month == month,
+            in_branches(CommissionStatement.branch_id, branch_ids),
+        )
+    )
+    if branch_ids is None or len(branch_ids) != 1:
+        return int(total), "reports.commissions_closed_only"
+    last = last_closed_months(session, branch_ids).get(branch_ids[0])
+    if last is not None and month <= last:
+        return int(total), "reports.commissions_closed"
+    return int(total), "reports.commissions_open"
+
+
+def wadah_fee(session: Session, wadah: Wadah, month: Month) -> int | None:
+    """The Wadah's fee for the month: 10 % of its agents' incentive (closed or estimated)."""
+    from perisai.commissions.operations import agent_months
+
+    try:
+        return sum(m.figures["wadah_fee"] for m in agent_months(session, month, list(wadah.agents)))
+    except DomainError:
+        return None

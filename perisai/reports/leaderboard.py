@@ -1,0 +1,250 @@
+"""The agents report (`GET /api/v1/reports/agents`, the supervisor leaderboard): every agent of
+the branches ranked for a month, a page at a time, with commission, last activity and flags.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session
+
+from perisai import clock
+from perisai.agents.models import Agent, Wadah
+from perisai.errors import DomainError
+from perisai.months import Month
+from perisai.reports.figures import FIGURES, ratio
+from perisai.reports.models import AgentMonth
+from perisai.reports.rollups import ensure_rollups
+from perisai.reports.scope import in_branches
+
+SORTS = {
+    "rank": None,
+    "new_participants": "new_participants",
+    "first_payments": "first_payments",
+    "first_payment_rate": "first_payment_rate",
+    "active_participants": "active_participants",
+    "retention_3": "retention_3",
+    "retention_6": "retention_6",
+    "retention_12": "retention_12",
+    "collected_amount": "collected_amount",
+    "agent_code": "agent_code",
+    "name": "name",
+}
+AGENT_STATUSES = ("active", "suspended", "terminated")
+
+
+@dataclass
+class AgentRow:
+    rank: int
+    agent: Agent
+    wadah: Wadah
+    figures: dict
+    commission_total: int | None = None
+    last_activity_on: date | None = None
+    flags: list[str] = field(default_factory=list)
+
+    def retention(self, lag: int) -> float | None:
+        return ratio(self.figures[f"retained_{lag}"], self.figures[f"acquired_{lag}"])
+
+    @property
+    def first_payment_rate(self) -> float | None:
+        return ratio(self.figures["acquired_0"], self.figures["registered_total"])
+
+    def days_since_activity(self, as_of: date) -> int | None:
+        return (as_of - self.last_activity_on).days if self.last_activity_on else None
+
+
+def _month_sums(month: Month, branch_ids, names, agent_ids=None):
+    """Per agent, the sums of `names` over the agent's rollup rows of the month (an agent who
+    moved branch has a row in each)."""
+    stmt = (
+        select(
+            AgentMonth.agent_id.label("agent_id"),
+            *[func.sum(getattr(AgentMonth, n)).label(n) for n in names],
+        )
+        .where(AgentMonth.month == month, AgentMonth.agent_id.isnot(None))
+        .where(in_branches(AgentMonth.branch_id, branch_ids))
+        .group_by(AgentMonth.agent_id)
+    )
+    if agent_ids is not None:
+        stmt = stmt.where(AgentMonth.agent_id.in_(agent_ids))
+    return stmt
+
+
+def _share(sums, part: str, whole: str):
+    whole_col = func.coalesce(getattr(sums.c, whole), 0)
+    return case((whole_col > 0, func.coalesce(getattr(sums.c, part), 0) * 1.0 / whole_col))
+
+
+RANK_FIGURES = ("active_participants", "collected_amount", "first_payments")
+SORT_NEEDS = {
+    "first_payment_rate": ("acquired_0", "registered_total"),
+    **{f"retention_{n}": (f"retained_{n}", f"acquired_{n}") for n in (3, 6, 12)},
+}
+
+
+def _agents_in_scope(branch_ids, *, wadah_id=None, status=None):
+    stmt = select(Agent, Wadah).join(Wadah, Wadah.id == Agent.wadah_id)
+    stmt = stmt.where(in_branches(Wadah.branch_id, branch_ids))
+    if wadah_id:
+        stmt = stmt.where(Agent.wadah_id == wadah_id)
+    if status:
+        stmt = stmt.where(Agent.status == status)
+    return stmt
+
+
+def leaderboard_query(
+    month: Month, branch_ids, *, wadah_id=None, status=None, sort="rank", descending=True
+):
+    """Every agent of the branches (also those without a single figure this month), ranked:
+    (Agent, Wadah) rows in order. Only the figures the order needs are summed here; a page's
+    full figures are read for its agents alone (`_page_figures`).
+
+    The rank rewards paying participants, not registrations: active participants, then money
+    collected, then first payments; registrations that never pay add nothing.
+    """
+    key = SORTS.get(sort)
+    names = dict.fromkeys([*RANK_FIGURES, *SORT_NEEDS.get(key, (key,) if key in FIGURES else ())])
+    sums = _month_sums(month, branch_ids, list(names)).subquery()
+    c = {n: func.coalesce(getattr(sums.c, n), 0) for n in names}
+    rank_order = [
+        c["active_participants"].desc(),
+        c["collected_amount"].desc(),
+        c["first_payments"].desc(),
+        Agent.agent_code,
+    ]
+    stmt = _agents_in_scope(branch_ids, wadah_id=wadah_id, status=status).outerjoin(
+        sums, sums.c.agent_id == Agent.id
+    )
+    if key is None:
+        return stmt.order_by(*rank_order)
+    if key in SORT_NEEDS:
+        column = _share(sums, *SORT_NEEDS[key])
+    else:
+        column = {"agent_code": Agent.agent_code, "name": Agent.full_name}.get(key, c.get(key))
+    ordered = column.desc() if descending else column.asc()
+    nulls = case((column.is_(None), 1), else_=0)
+    return stmt.order_by(nulls, ordered, *rank_order)
+
+
+def _page_figures(session: Session, month: Month, branch_ids, agent_ids) -> dict[int, dict]:
+    rows = session.execute(_month_sums(month, branch_ids, FIGURES, agent_ids)).all()
+    return {row[0]: {n: int(v or 0) for n, v in zip(FIGURES, row[1:], strict=True)} for row in rows}
+
+
+def leaderboard(
+    session: Session,
+    branch_ids,
+    month: Month,
+    *,
+    page: int = 1,
+    page_size: int = 50,
+    with_commissions: bool = True,
+    **filters,
+) -> tuple[list[AgentRow], int]:
+    """One page of ranked agents with commission, last activity and standing flags."""
+    ensure_rollups(session, [month], branch_ids)
+    scope = {k: filters.get(k) for k in ("wadah_id", "status")}
+    counted = _agents_in_scope(branch_ids, **scope).with_only_columns(func.count(Agent.id))
+    total = session.scalar(counted)
+    stmt = leaderboard_query(month, branch_ids, **filters)
+    rows = session.execute(stmt.limit(page_size).offset((page - 1) * page_size)).all()
+    figures = _page_figures(session, month, branch_ids, [agent.id for agent, _ in rows])
+    empty = dict.fromkeys(FIGURES, 0)
+    out = [
+        AgentRow(
+            rank=(page - 1) * page_size + i + 1,
+            agent=agent,
+            wadah=wadah,
+            figures=dict(figures.get(agent.id, empty)),
+        )
+        for i, (agent, wadah) in enumerate(rows)
+    ]
+    decorate(session, out, month, with_commissions=with_commissions)
+    return out, total
+
+
+def iter_leaderboard(session: Session, branch_ids, month: Month, chunk: int = 500, **filters):
+    """Every ranked agent, a chunk at a time (exports)."""
+    page = 1
+    while True:
+        rows, total = leaderboard(session, branch_ids, month, page=page, page_size=chunk, **filters)
+        yield from rows
+        if page * chunk >= total:
+            return
+        page += 1
+
+
+def decorate(session: Session, rows: list[AgentRow], month: Month, *, with_commissions=True):
+    """Commission (closed statement or running estimate), last activity and flags."""
+    if not rows:
+        return
+    from perisai.commissions.models import StandingFlag
+    from perisai.commissions.operations import agent_months
+
+    ids = [r.agent.id for r in rows]
+    last = dict(
+        session.execute(
+            select(AgentMonth.agent_id, func.max(AgentMonth.last_activity_on))
+            .where(AgentMonth.agent_id.in_(ids), AgentMonth.month <= month)
+            .group_by(AgentMonth.agent_id)
+        ).all()
+    )
+    flags: dict[int, list[str]] = {}
+    for agent_id, kind, reason in session.execute(
+        select(StandingFlag.agent_id, StandingFlag.kind, StandingFlag.reason)
+        .where(StandingFlag.month == month, StandingFlag.agent_id.in_(ids))
+        .order_by(StandingFlag.kind)
+    ):
+        flags.setdefault(agent_id, []).append(f"{kind}:{reason}")
+    commissions = {}
+    if with_commissions:
+        try:
+            commissions = {
+                m.agent.id: m.figures["total"]
+                for m in agent_months(session, month, [r.agent for r in rows])
+            }
+        except DomainError:
+            commissions = {}
+    for row in rows:
+        row.last_activity_on = last.get(row.agent.id)
+        row.commission_total = commissions.get(row.agent.id)
+        row.flags = list(flags.get(row.agent.id, []))
+        if row.agent.status != "active":
+            row.flags.insert(0, f"status:{row.agent.status}")
+        if row.figures["registered_total"] and not row.figures["acquired_0"]:
+            row.flags.append("registrations_never_paid")
+
+
+def serialize_agent_row(row: AgentRow, as_of: date) -> dict:
+    """The API.md row, plus the page's extra columns."""
+    f = row.figures
+    return {
+        "agent_code": row.agent.agent_code,
+        "name": row.agent.full_name,
+        "wadah": row.wadah.name,
+        "new_participants": f["new_participants"],
+        "first_payments": f["first_payments"],
+        "active_participants": f["active_participants"],
+        "retention_rate": row.retention(0),
+        "collected_amount": f["collected_amount"],
+        "commission_total": row.commission_total,
+        "flags": row.flags,
+        "rank": row.rank,
+        "status": row.agent.status,
+        "first_payment_rate": row.first_payment_rate,
+        "retention_3": row.retention(3),
+        "retention_6": row.retention(6),
+        "retention_12": row.retention(12),
+        "grace_participants": f["grace_participants"],
+        "payments_count": f["payments_count"],
+        "days_since_last_activity": row.days_since_activity(as_of),
+    }
+
+
+def as_of_day(month: Month, zone: str | None = None) -> date:
+    """The day 'days since last activity' counts to: today in this month, else its last day."""
+    today = clock.today(zone)
+    return today if Month.of(today) == month else month.last_day()
