@@ -18,7 +18,7 @@ from perisai.extensions import db
 def run_import_command(job_id, force, chunk_rows, pause):
     """Run, or resume after an interruption, one import job."""
     from perisai.i18n import t
-    from perisai.imports import operations, runner
+    from perisai.imports import chunks, runner
     from perisai.imports.models import RUNNING, ImportJob
 
     try:
@@ -36,7 +36,7 @@ def run_import_command(job_id, force, chunk_rows, pause):
             db.session,
             key,
             force=force,
-            chunk_rows=chunk_rows or operations.CHUNK_ROWS,
+            chunk_rows=chunk_rows or chunks.CHUNK_ROWS,
             pause=pause,
         )
     except runner.Busy as error:

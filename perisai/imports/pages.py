@@ -22,7 +22,7 @@ from perisai.contributions.sponsors import visible_sponsors
 from perisai.errors import DomainError
 from perisai.extensions import db
 from perisai.i18n import t
-from perisai.imports import columns, operations
+from perisai.imports import columns, leases, operations, reading
 from perisai.imports.models import MODES, RUNNING, ImportJob
 from perisai.supervisor.pages import page_language, page_query, render
 from perisai.supervisor.schemas import ListPageQuery
@@ -182,15 +182,15 @@ def job_page(job_id):
     if job is None or not operations.can_see_job(current_scope(), current_user.id, job):
         abort(404)
     page = flask.g.query["page"]
-    stmt = operations.rows_query(job, "problems")
+    stmt = reading.rows_query(job, "problems")
     total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
     problems = db.session.execute(stmt.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
     sponsor = db.session.get(Sponsor, job.sponsor_id) if job.sponsor_id else None
     return _render(
         "job.html",
         job=job,
-        view=operations.serialize_job(job, sponsor),
-        running=job.state in RUNNING and not operations.is_interrupted(job),
+        view=reading.serialize_job(job, sponsor),
+        running=job.state in RUNNING and not leases.is_interrupted(job),
         problems=problems,
         page=page,
         pages=max(1, -(-total // PAGE_SIZE)),

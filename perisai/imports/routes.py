@@ -18,7 +18,7 @@ from perisai.contributions.models import Sponsor
 from perisai.extensions import db
 from perisai.i18n import current_language, t
 from perisai.imports import cli as _cli  # noqa: F401 - registers `flask perisai run-import`
-from perisai.imports import operations, reader, runner, template
+from perisai.imports import operations, reader, reading, runner, template
 from perisai.imports.models import RUNNING, ImportJob
 from perisai.imports.pages import pages
 from perisai.imports.schemas import (
@@ -68,7 +68,7 @@ def visible_job(job_id) -> ImportJob:
 
 def job_body(job: ImportJob) -> dict:
     sponsor = db.session.get(Sponsor, job.sponsor_id) if job.sponsor_id else None
-    body = operations.serialize_job(job, sponsor)
+    body = reading.serialize_job(job, sponsor)
     body["error"] = t(body["error"]) if body["error"] else None
     return body
 
@@ -135,12 +135,12 @@ class ImportRows(MethodView):
     @blp.response(200, RowSchema(many=True))
     def get(self, args, job_id):
         """The row report: each row's status and problems (status=problems: only those)."""
-        stmt = operations.rows_query(visible_job(job_id), args["status"])
+        stmt = reading.rows_query(visible_job(job_id), args["status"])
         page, size = args["page"], args["page_size"]
         total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
         rows = db.session.execute(stmt.limit(size).offset((page - 1) * size)).all()
         header = json.dumps({"total": total, "page": page, "page_size": size})
-        body = [operations.serialize_row(row, number, t) for row, number in rows]
+        body = [reading.serialize_row(row, number, t) for row, number in rows]
         return body, {"X-Pagination": header}
 
 
@@ -152,7 +152,7 @@ class ImportRowsCsv(MethodView):
         """The whole row report as CSV, in the request's language."""
         job = visible_job(job_id)
         lang = current_language()
-        stmt = operations.rows_query(job, None).execution_options(yield_per=1000)
+        stmt = reading.rows_query(job, None).execution_options(yield_per=1000)
 
         def generate():
             out = io.StringIO()

@@ -23,8 +23,9 @@ from sqlalchemy.orm import Session
 
 from perisai import clock
 from perisai.errors import DomainError
-from perisai.imports import columns, operations, reader
+from perisai.imports import chunks, columns, leases, operations, reader, sponsoring
 from perisai.imports.models import ImportJob
+from perisai.imports.rows import row_context
 
 log = logging.getLogger(__name__)
 LOCK_RETRIES = 5
@@ -44,14 +45,14 @@ def run_job(
     job_id,
     *,
     force: bool = False,
-    chunk_rows: int = operations.CHUNK_ROWS,
+    chunk_rows: int = chunks.CHUNK_ROWS,
     pause: float = 0.0,
 ) -> ImportJob:
     """Do what the job asks (dry run, import, pay, roll back) from where it stands."""
     job = session.get(ImportJob, job_id, populate_existing=True)
     if job is None:
         raise LookupError(job_id)
-    token = operations.claim(session, job, force=force)
+    token = leases.claim(session, job, force=force)
     if token is None:
         session.rollback()
         raise Busy(str(job_id))
@@ -86,12 +87,12 @@ class _Run:
             return self._finish("rolled_back")
         if job.action == "validate":
             self._set_state("validating")
-            self._each_chunk(operations.validate_chunk)
+            self._each_chunk(chunks.validate_chunk)
             return self._finish("validated")
         if job.mode == "valid_only":
             self._set_state("importing")
             self._each_chunk(
-                lambda s, ctx, records: operations.publish_chunk(s, ctx, records, pay=True)
+                lambda s, ctx, records: chunks.publish_chunk(s, ctx, records, pay=True)
             )
             return self._finish("done")
         # All or nothing: validate everything first and publish only a clean file. A dry run that
@@ -100,13 +101,13 @@ class _Run:
         clean_dry_run = job.state == "queued" and operations.validated_clean(job)
         if job.state not in ("importing", "paying") and not clean_dry_run:
             self._set_state("validating")
-            self._each_chunk(operations.validate_chunk)
+            self._each_chunk(chunks.validate_chunk)
             if job.invalid_rows:
                 return self._finish("rejected")
         if job.state != "paying":
             self._set_state("importing")
             failed = self._each_chunk(
-                lambda s, ctx, records: operations.publish_chunk(s, ctx, records, pay=False),
+                lambda s, ctx, records: chunks.publish_chunk(s, ctx, records, pay=False),
                 stop_on_failure=True,
             )
             if failed:
@@ -124,7 +125,7 @@ class _Run:
 
     def _each_chunk(self, work, *, stop_on_failure: bool = False) -> int:
         job, session = self.job, self.session
-        ctx = operations.row_context(session, job)
+        ctx = row_context(session, job)
         failed, processed = 0, 0
         with reader.open_rows(job.file_path, job.file_format, _dialect(job)) as rows:
             next(rows, None)  # the header
@@ -138,7 +139,7 @@ class _Run:
                     break
         if not (failed and stop_on_failure):
             job.total_rows = processed
-        operations.recount(session, job)
+        chunks.recount(session, job)
         session.commit()
         return failed
 
@@ -168,21 +169,21 @@ class _Run:
             raise Stolen(str(self.job.id))
 
     def _pay(self) -> None:
-        ctx = operations.row_context(self.session, self.job)
+        ctx = row_context(self.session, self.job)
         while self._take_write_lock() or (
-            rows := operations.unpaid_rows(self.session, self.job, self.chunk_rows)
+            rows := sponsoring.unpaid_rows(self.session, self.job, self.chunk_rows)
         ):
-            operations.pay_chunk(self.session, ctx, rows)
+            sponsoring.pay_chunk(self.session, ctx, rows)
             self.job.paid_rows += len(rows)
             self._commit_chunk()
-        operations.recount(self.session, self.job)
+        chunks.recount(self.session, self.job)
 
     def _rollback(self) -> None:
-        while self._take_write_lock() or operations.rollback_chunk(
+        while self._take_write_lock() or chunks.rollback_chunk(
             self.session, self.job, self.chunk_rows
         ):
             self._commit_chunk()
-        operations.recount(self.session, self.job)
+        chunks.recount(self.session, self.job)
         self.job.amount_paid = 0
 
     # --- bookkeeping -------------------------------------------------------------------------

@@ -1,0 +1,142 @@
+"""The work of one chunk of rows, which `perisai.imports.runner` commits as one transaction:
+a dry run (every rule, nothing kept), a publish (the rows registered, and paid for), a rollback
+(the job's participants removed), and the job's counters from its row reports.
+
+Each row goes to `register_worker` inside a savepoint, so a row is either fully registered (and,
+with a sponsor, paid) or leaves nothing behind. The functions here flush but never commit.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import exists, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from perisai.contributions.models import Payment
+from perisai.errors import Conflict, DomainError
+from perisai.imports.models import ImportJob, ImportRow
+from perisai.imports.rows import Prepared, RowContext, domain_errors, finish_row, prepare_chunk
+from perisai.imports.sponsoring import check_sponsor_row, pay_rows
+from perisai.workers.models import Worker
+from perisai.workers.operations import (
+    register_worker,
+)
+
+CHUNK_ROWS = 500
+
+
+def _register(session: Session, ctx: RowContext, item: Prepared) -> None:
+    """register_worker in a savepoint: afterwards the row is registered or nothing is left."""
+    savepoint = session.begin_nested()
+    try:
+        registration = register_worker(
+            session, scope=ctx.scope, agent=item.agent, data=item.data, today=ctx.today
+        )
+        if ctx.sponsor is not None:
+            check_sponsor_row(session, ctx, registration.worker)
+    except DomainError as error:
+        savepoint.rollback()
+        item.errors = domain_errors(error)
+        return
+    savepoint.commit()
+    item.worker = registration.worker
+    item.warnings = [w.get("message") for w in registration.warnings]
+
+
+def validate_chunk(session: Session, ctx: RowContext, records: list) -> None:
+    """Dry run of a chunk: every rule, nothing kept (each registration's savepoint rolled back)."""
+    prepared = prepare_chunk(session, ctx, records)
+    for item in prepared:
+        if item.row.status != "imported" and not item.errors:
+            savepoint = session.begin_nested()
+            _register(session, ctx, item)
+            savepoint.rollback()
+    for item in prepared:
+        if item.row.status != "imported":
+            finish_row(session, item, "valid")
+    session.flush()
+
+
+def publish_chunk(session: Session, ctx: RowContext, records: list, *, pay: bool) -> int:
+    """Register the chunk's rows (and pay for them when `pay`); returns the rows that failed.
+
+    With a sponsor payment a row's registration and payment stand or fall together: when the
+    payment of the chunk is refused because of some rows, those rows are marked and the chunk is
+    redone without them.
+    """
+    prepared = [i for i in prepare_chunk(session, ctx, records) if i.row.status != "imported"]
+    for _attempt in range(3):
+        outer = session.begin_nested()
+        todo = [i for i in prepared if not i.errors]
+        for item in todo:
+            _register(session, ctx, item)
+        paid = [i for i in todo if i.worker is not None]
+        if pay and ctx.sponsor is not None and paid:
+            refused = pay_rows(session, ctx, paid)
+            if refused:
+                outer.rollback()
+                for item in todo:
+                    item.worker, item.warnings = None, []
+                for item, errors in refused.items():
+                    item.errors = errors
+                continue
+        outer.commit()
+        break
+    else:  # pragma: no cover - three refusals in a row: give up on the chunk's remaining rows
+        for item in prepared:
+            item.errors = item.errors or {"row": ["imports.sponsor_chunk"]}
+            item.worker = None
+    for item in prepared:
+        finish_row(session, item, "imported")
+    session.flush()
+    return sum(1 for i in prepared if i.errors)
+
+
+def rollback_chunk(session: Session, job: ImportJob, limit: int) -> int:
+    """Remove up to `limit` participants this job created; returns how many were removed.
+
+    Only participants without any payment: a payment is money received and is never deleted,
+    so a job whose participants were paid for is resumed, not rolled back.
+    """
+    rows = list(
+        session.scalars(
+            select(ImportRow)
+            .where(ImportRow.job_id == job.id, ImportRow.worker_id.is_not(None))
+            .order_by(ImportRow.row_number)
+            .limit(limit)
+        )
+    )
+    if not rows:
+        return 0
+    ids = [row.worker_id for row in rows]
+    if session.scalar(select(exists().where(Payment.worker_id.in_(ids)))):
+        raise Conflict("imports.rollback_payments")
+    for row in rows:
+        row.worker_id, row.status = None, "valid"
+    session.flush()
+    try:
+        with session.begin_nested():
+            # ORM deletes, so flush hooks (report freshness) see the participants go.
+            for worker in session.scalars(select(Worker).where(Worker.id.in_(ids))).all():
+                session.delete(worker)
+    except IntegrityError as error:
+        raise Conflict("imports.rollback_blocked") from error
+    return len(rows)
+
+
+def recount(session: Session, job: ImportJob) -> None:
+    counts = dict(
+        session.execute(
+            select(ImportRow.status, func.count())
+            .where(ImportRow.job_id == job.id)
+            .group_by(ImportRow.status)
+        ).all()
+    )
+    job.valid_rows = counts.get("valid", 0) + counts.get("imported", 0)
+    job.invalid_rows = counts.get("invalid", 0)
+    job.imported_rows = counts.get("imported", 0)
+    job.paid_rows = session.scalar(
+        select(func.count()).where(
+            ImportRow.job_id == job.id, ImportRow.sponsor_payment_id.is_not(None)
+        )
+    )
