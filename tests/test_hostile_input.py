@@ -1,8 +1,17 @@
 """Bodies the API must refuse cleanly: never a 500, always the error shape, nothing stored."""
 
-import pytest
+import uuid
 
+import pytest
+from sqlalchemy import func, select
+
+from perisai.i18n import t
+from perisai.workers.models import Worker
 from tests.factories import worker_payload
+
+
+def _workers(db) -> int:
+    return db.session.scalar(select(func.count()).select_from(Worker))
 
 
 def assert_error_shape(response, status):
@@ -41,21 +50,46 @@ def test_json_that_is_not_an_object_is_422(as_agent, org, body):
     assert_error_shape(response, 422)
 
 
-def test_huge_strings_in_fields_are_422_not_500(as_agent, org):
+def test_huge_strings_in_fields_are_422_not_500(as_agent, org, db):
     response = as_agent.post("/api/v1/workers", json=worker_payload(full_name="A" * 100_000))
     assert_error_shape(response, 422)
+    assert _workers(db) == 0
 
 
-def test_nul_bytes_and_control_characters_are_refused_or_stored_safely(as_agent, org):
-    response = as_agent.post("/api/v1/workers", json=worker_payload(full_name="Ani\x00Suryani"))
-    assert response.status_code in (201, 422)
+@pytest.mark.parametrize(
+    "field, value, token",
+    [
+        ("full_name", "Ani\x00Suryani", "field.control_characters"),
+        ("full_name", "Ani\x07Suryani", "field.control_characters"),
+        ("address", "Jl. Pantai\x00 7", "field.control_characters"),
+        ("full_name", "Ani\u202eSuryani", "field.format_characters"),
+    ],
+)
+def test_nul_bytes_and_control_characters_are_refused_and_nothing_stored(
+    as_agent, org, db, field, value, token
+):
+    before = _workers(db)
+    response = as_agent.post("/api/v1/workers", json=worker_payload(**{field: value}))
+    assert_error_shape(response, 422)
+    assert response.get_json()["errors"] == {"json": {field: [t(token)]}}
+    assert _workers(db) == before
 
 
-def test_huge_integer_is_422(as_agent, org):
+@pytest.mark.parametrize("value", ["Ani\nSuryani", "Ani\tSuryani", "Ani\r\nSuryani"])
+def test_line_breaks_and_tabs_in_a_name_are_stored_as_one_space(as_agent, org, db, value):
+    response = as_agent.post("/api/v1/workers", json=worker_payload(full_name=value))
+    assert response.status_code == 201, response.get_data(as_text=True)[:300]
+    stored = db.session.get(Worker, uuid.UUID(response.get_json()["id"]))
+    assert stored.full_name == response.get_json()["full_name"] == "Ani Suryani"
+
+
+def test_huge_integer_is_422(as_agent, org, db):
     response = as_agent.post("/api/v1/workers", json=worker_payload(income_level=10**40))
     assert_error_shape(response, 422)
+    assert _workers(db) == 0
 
 
-def test_ten_thousand_item_list_is_refused_quickly(as_agent, org):
+def test_ten_thousand_item_list_is_refused_quickly(as_agent, org, db):
     response = as_agent.post("/api/v1/workers", json=worker_payload(programs=["JKK"] * 10_000))
     assert_error_shape(response, 422)
+    assert _workers(db) == 0
