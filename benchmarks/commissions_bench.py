@@ -342,12 +342,9 @@ def existing_database(participants: int) -> str | None:
 def run(participants: int, agents: int, reuse: bool = False) -> None:
     from perisai.agents.models import Agent
     from perisai.auth.permissions import Scope
+    from perisai.commissions.close import branch_ids_for_close, close_commission_month
+    from perisai.commissions.estimates import agent_months
     from perisai.commissions.models import CommissionEntry, CommissionStatement
-    from perisai.commissions.operations import (
-        agent_months,
-        branch_ids_for_close,
-        close_commission_month,
-    )
 
     url = existing_database(participants) if reuse else None
     app = create_app(

@@ -479,7 +479,7 @@ def reconcile_commissions(url: str) -> dict:
     """The commission estimate of every agent, summed, against the payments themselves."""
     from perisai import create_app
     from perisai.agents.models import Agent
-    from perisai.commissions.operations import agent_months
+    from perisai.commissions.estimates import agent_months
     from perisai.extensions import db
     from perisai.months import Month
 

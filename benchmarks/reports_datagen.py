@@ -344,7 +344,7 @@ def close_past_months(app) -> int:
     """Every branch's commission months up to last month, closed in order as they would have
     been month by month (one call: close_commission_month closes earlier open months first)."""
     from perisai.agents.models import Branch
-    from perisai.commissions.operations import close_commission_month
+    from perisai.commissions.close import close_commission_month
 
     with app.app_context():
         branch_ids = list(db.session.scalars(select(Branch.id).order_by(Branch.id)))

@@ -70,16 +70,16 @@ def close_command(month, branch, including):
     """Close an ended commission month for a branch or all branches (idempotent); earlier
     months still open are closed too only when named with --including."""
     from perisai.auth.permissions import Scope
-    from perisai.commissions import close, operations
+    from perisai.commissions import close
     from perisai.errors import DomainError
 
     try:
-        ids = operations.branch_ids_for_close(db.session, Scope("admin", None, None), branch)
+        ids = close.branch_ids_for_close(db.session, Scope("admin", None, None), branch)
         result = close.close_month(db.session, month=month, branch_ids=ids, including=including)
     except DomainError as error:
         _fail(error)
     db.session.commit()
-    click.echo(json.dumps(operations.serialize_close(db.session, result), ensure_ascii=False))
+    click.echo(json.dumps(close.serialize_close(db.session, result), ensure_ascii=False))
 
 
 rules_cli = AppGroup("commission-rules", help="Incentive rule sets (versioned by month).")

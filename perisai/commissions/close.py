@@ -1,31 +1,76 @@
-"""Closing a commission month on request (API, supervisor page, CLI): only a month that has
-ended in every branch's time zone, and never an earlier open month the caller did not name.
+"""Closing a commission month: which months are closed per branch, whether a request (API,
+supervisor page, CLI) may close one (only a month that has ended in every branch's time zone,
+and never an earlier open month the caller did not name), which months a close will close (so
+that a supervisor can confirm them first), and the close itself.
 
-`operations.close_commission_month` does the closing itself (and closes earlier open months
-first, in order); this module decides whether a request may have it done, and says which
-months a close will close so that a supervisor can confirm them first.
+`close_commission_month` closes earlier open months first, in order (a month takes the late
+payments of the months before it only once those are closed); perisai.commissions.freeze writes
+each month. See perisai.commissions.ledger for which payments a month takes and the SQL that
+turns them into ledger lines; perisai.commissions.rules for the rule sets and the rounding rule.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
 import perisai.commissions.messages  # noqa: F401 - registers the messages
 from perisai import clock
+from perisai.agents import zones
 from perisai.agents.models import Branch
-from perisai.commissions import operations
+from perisai.auth.permissions import Scope
+from perisai.commissions import freeze
+from perisai.commissions.ledger import PO, WD, A, P, R
+from perisai.commissions.models import CommissionClose, CommissionStatement
 from perisai.errors import Conflict, field_error
 from perisai.months import Month
 
 
+def _month(value) -> Month | None:
+    if value is None or isinstance(value, Month):
+        return value
+    return Month.parse(str(value))
+
+
+def last_closed_months(session: Session, branch_ids=None) -> dict[int, Month]:
+    stmt = select(CommissionClose.branch_id, func.max(CommissionClose.month)).group_by(
+        CommissionClose.branch_id
+    )
+    if branch_ids is not None:
+        stmt = stmt.where(CommissionClose.branch_id.in_(list(branch_ids)))
+    return {branch: _month(month) for branch, month in session.execute(stmt)}
+
+
+def earliest_unposted_months(session: Session, branch_ids: list[int]) -> dict[int, Month]:
+    """The month of the oldest payment still waiting to be posted, per never-closed branch."""
+    if not branch_ids:
+        return {}
+    stmt = (
+        select(WD.c.branch_id, func.min(P.c.paid_on))
+        .select_from(P.join(A, A.c.id == P.c.agent_id).join(WD, WD.c.id == A.c.wadah_id))
+        .where(
+            WD.c.branch_id.in_(branch_ids),
+            ~exists().where(PO.c.payment_id == P.c.id),
+            ~exists().where(R.c.payment_id == P.c.id),
+        )
+        .group_by(WD.c.branch_id)
+    )
+    return {branch: Month.of(_as_date(day)) for branch, day in session.execute(stmt) if day}
+
+
+def _as_date(value) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+
+
 def first_open_months(session: Session, month: Month, branch_ids: list[int]) -> dict[int, Month]:
     """Per branch, the first month a close of `month` would close (after `month`: nothing)."""
-    last = operations.last_closed_months(session, branch_ids)
+    last = last_closed_months(session, branch_ids)
     never_closed = [b for b in branch_ids if b not in last]
-    earliest = operations.earliest_unposted_months(session, never_closed)
+    earliest = earliest_unposted_months(session, never_closed)
     return {b: last[b] + 1 if b in last else min(earliest.get(b, month), month) for b in branch_ids}
 
 
@@ -55,6 +100,13 @@ def check_month_ended(session: Session, month: Month, branch_ids: list[int]) -> 
             raise field_error("month", token, location="path")
 
 
+@dataclass
+class CloseResult:
+    month: Month
+    closed: dict[int, list[Month]] = field(default_factory=dict)  # branch → months closed now
+    statements: int = 0
+
+
 def close_month(
     session: Session,
     *,
@@ -62,7 +114,7 @@ def close_month(
     branch_ids: list[int],
     including: Iterable[Month] = (),
     closed_by=None,
-) -> operations.CloseResult:
+) -> CloseResult:
     """Close `month` for the branches. Earlier months still open are closed too, first and in
     order, but only when every one of them is named in `including`; otherwise 409 listing
     them (`open_months`). Closing a closed month changes nothing."""
@@ -82,6 +134,84 @@ def close_month(
         raise Conflict(
             token, {"json": {"including": [token]}}, extra={"open_months": list(map(str, earlier))}
         )
-    return operations.close_commission_month(
-        session, month=month, branch_ids=branch_ids, closed_by=closed_by
+    return close_commission_month(session, month=month, branch_ids=branch_ids, closed_by=closed_by)
+
+
+def close_commission_month(
+    session: Session,
+    *,
+    month: Month,
+    branch_ids: list[int],
+    closed_by=None,
+    today: date | None = None,
+) -> CloseResult:
+    """Freeze `month` for the branches. Earlier months still open are closed first, in order
+    (a month takes the late payments of the months before it only once those are closed).
+    Closing a closed month changes nothing."""
+    # Not a month still to come in any of the branches' time zones.
+    today = today or min(
+        (zones.today_of_branch(session, b) for b in branch_ids), default=clock.today()
     )
+    if month > Month.of(today):
+        raise field_error("month", f"commissions.month_future|{month}", location="path")
+    # One close per branch at a time: a second request waits here, then finds the month closed.
+    session.execute(
+        select(Branch.id).where(Branch.id.in_(branch_ids)).order_by(Branch.id).with_for_update()
+    )
+    last = last_closed_months(session, branch_ids)
+    earliest = earliest_unposted_months(session, [b for b in branch_ids if b not in last])
+    first_open = {
+        b: last[b] + 1 if b in last else min(earliest.get(b, month), month) for b in branch_ids
+    }
+    result = CloseResult(month=month, closed={b: [] for b in branch_ids})
+    freeze.tune(session)
+    current = min(first_open.values(), default=month + 1)
+    while current <= month:
+        group = tuple(sorted(b for b in branch_ids if first_open[b] <= current))
+        if group:
+            freeze.freeze_month(session, current, group, closed_by)
+            for branch in group:
+                result.closed[branch].append(current)
+        current += 1
+    result.statements = session.scalar(
+        select(func.count())
+        .select_from(CommissionStatement)
+        .where(
+            CommissionStatement.month == month,
+            CommissionStatement.branch_id.in_(branch_ids),
+        )
+    )
+    return result
+
+
+def branch_ids_for_close(session: Session, scope: Scope, branch_code: str | None) -> list[int]:
+    """Supervisor: its branch. Admin: the branch named, or every branch ('all' or nothing)."""
+    if branch_code in (None, "", "all"):
+        if not scope.is_admin:
+            return [scope.branch_id]
+        return list(session.scalars(select(Branch.id).order_by(Branch.id)))
+    branch = session.scalar(select(Branch).where(Branch.code == branch_code))
+    if branch is None or not scope.allows_branch(branch.id):
+        raise field_error("branch", "commissions.unknown_branch", location="query")
+    return [branch.id]
+
+
+def branch_codes(session: Session, branch_ids) -> dict[int, str]:
+    rows = session.execute(select(Branch.id, Branch.code).where(Branch.id.in_(list(branch_ids))))
+    return dict(rows.all())
+
+
+def serialize_close(session: Session, result: CloseResult) -> dict:
+    codes = branch_codes(session, result.closed)
+    return {
+        "month": str(result.month),
+        "statements": result.statements,
+        "branches": [
+            {
+                "branch": codes.get(branch),
+                "closed_months": [str(m) for m in months],
+                "already_closed": not months,
+            }
+            for branch, months in sorted(result.closed.items())
+        ],
+    }

@@ -7,7 +7,7 @@ import os
 
 import jinja2
 
-from perisai.commissions.operations import AgentMonth
+from perisai.commissions.estimates import AgentMonth
 from perisai.commissions.statements import WadahMonth
 from perisai.i18n import t
 

@@ -13,7 +13,17 @@ from perisai.agents import zones
 from perisai.agents.models import Agent
 from perisai.api import Blueprint, paginate, pdf_response
 from perisai.auth.permissions import current_scope, login_required, roles_required
-from perisai.commissions import close, operations, render, rules, standing, statements
+from perisai.commissions import (
+    access,
+    close,
+    estimates,
+    payouts,
+    prior_registrations,
+    render,
+    rules,
+    standing,
+    statements,
+)
 from perisai.commissions.models import CommissionRuleSet, StandingFlag
 from perisai.commissions.schemas import (
     AgentStatusSchema,
@@ -70,10 +80,10 @@ class Statements(MethodView):
     def get(self, args):
         """One row per agent in scope for a month (default: this month); open = estimate."""
         month = _month_or_now(args["month"])
-        agents, headers = paginate(db.session, operations.agents_in_scope(current_scope()), args)
+        agents, headers = paginate(db.session, access.agents_in_scope(current_scope()), args)
         minimum = _minimum(month)
-        items = operations.agent_months(db.session, month, list(agents))
-        return [operations.serialize_agent_month(i, minimum) for i in items], headers
+        items = estimates.agent_months(db.session, month, list(agents))
+        return [estimates.serialize_agent_month(i, minimum) for i in items], headers
 
 
 @blp.route("/statements/<statement_id>")
@@ -82,8 +92,8 @@ class StatementById(MethodView):
     @blp.response(200, StatementDetailSchema)
     def get(self, statement_id):
         """One statement with every ledger line behind its total."""
-        item = operations.get_agent_month(db.session, current_scope(), statement_id)
-        body = operations.serialize_agent_month(item, _minimum(item.month))
+        item = access.get_agent_month(db.session, current_scope(), statement_id)
+        body = estimates.serialize_agent_month(item, _minimum(item.month))
         return {**body, "lines": statements.statement_lines(db.session, item)}
 
 
@@ -93,7 +103,7 @@ class StatementPdf(MethodView):
     @blp.response(200, content_type="application/pdf")
     def get(self, statement_id):
         """The statement as a PDF: every participant and payment line behind the total."""
-        item = operations.get_agent_month(db.session, current_scope(), statement_id)
+        item = access.get_agent_month(db.session, current_scope(), statement_id)
         lines = statements.statement_lines(db.session, item)
         pdf = render.statement_pdf(item, lines, _minimum(item.month), current_language())
         return pdf_response(pdf, f"insentif-{item.agent.agent_code}-{item.month}.pdf")
@@ -106,10 +116,10 @@ class StatementPaid(MethodView):
     @blp.response(200, StatementSchema)
     def post(self, body, statement_id):
         """Mark a closed statement paid (transfer reference and date)."""
-        item = operations.get_agent_month(db.session, current_scope(), statement_id)
-        operations.mark_statement_paid(db.session, item, by=current_user, **body)
+        item = access.get_agent_month(db.session, current_scope(), statement_id)
+        payouts.mark_statement_paid(db.session, item, by=current_user, **body)
         db.session.commit()
-        return operations.serialize_agent_month(item, _minimum(item.month))
+        return estimates.serialize_agent_month(item, _minimum(item.month))
 
 
 @blp.route("/statements/<statement_id>/acknowledge")
@@ -118,10 +128,10 @@ class StatementAcknowledge(MethodView):
     @blp.response(200, StatementSchema)
     def post(self, statement_id):
         """The agent acknowledges their closed statement."""
-        item = operations.get_agent_month(db.session, current_scope(), statement_id)
-        operations.acknowledge_statement(db.session, item, by=current_user)
+        item = access.get_agent_month(db.session, current_scope(), statement_id)
+        payouts.acknowledge_statement(db.session, item, by=current_user)
         db.session.commit()
-        return operations.serialize_agent_month(item, _minimum(item.month))
+        return estimates.serialize_agent_month(item, _minimum(item.month))
 
 
 @blp.route("/months/<month>/close")
@@ -133,7 +143,7 @@ class CloseMonth(MethodView):
     def post(self, query, body, month):
         """Close an ended month for the branch (admin: `branch` code, or all); idempotent."""
         scope, month = current_scope(), _path_month(month)
-        branch_ids = operations.branch_ids_for_close(
+        branch_ids = close.branch_ids_for_close(
             db.session, scope, body.get("branch") or query["branch"]
         )
         result = close.close_month(
@@ -144,7 +154,7 @@ class CloseMonth(MethodView):
             closed_by=current_user,
         )
         db.session.commit()
-        return operations.serialize_close(db.session, result)
+        return close.serialize_close(db.session, result)
 
 
 @blp.route("/wadah-statements")
@@ -201,7 +211,7 @@ class PriorRegistrations(MethodView):
     def post(self, body):
         """Record that a participant's NIK was registered in BPU before (never 'new')."""
         worker = get_visible_worker(db.session, current_scope(), body["worker_id"])
-        operations.mark_previously_registered(
+        prior_registrations.mark_previously_registered(
             db.session, worker=worker, source=body["source"], by=current_user
         )
         db.session.commit()

@@ -22,8 +22,8 @@ from sqlalchemy.orm import Session
 import perisai.commissions.messages  # noqa: F401 - registers the messages
 from perisai.agents.models import Agent, Wadah
 from perisai.agents.operations import set_agent_status
+from perisai.commissions.estimates import agent_months
 from perisai.commissions.models import StandingFlag
-from perisai.commissions.operations import agent_months
 from perisai.commissions.rules import rule_set_for
 from perisai.errors import Conflict
 from perisai.months import Month

@@ -12,14 +12,10 @@ from sqlalchemy.orm import Session
 from perisai.agents.models import Agent, Wadah
 from perisai.auth.permissions import Scope
 from perisai.commissions import ledger
+from perisai.commissions.access import parse_public_id
+from perisai.commissions.close import last_closed_months
+from perisai.commissions.estimates import FIGURES, AgentMonth, agent_months
 from perisai.commissions.ledger import E, P, W, Window
-from perisai.commissions.operations import (
-    FIGURES,
-    AgentMonth,
-    agent_months,
-    last_closed_months,
-    parse_public_id,
-)
 from perisai.commissions.rules import rule_set_for
 from perisai.months import Month
 from perisai.workers.models import mask_nik

@@ -21,8 +21,8 @@ def commissions_due(session: Session, branch_ids, month: Month) -> tuple[int | N
     (and on the commissions statements), not summed here, because estimating a whole branch
     costs more than the rest of the overview together.
     """
+    from perisai.commissions.close import last_closed_months
     from perisai.commissions.models import CommissionStatement
-    from perisai.commissions.operations import last_closed_months
 
     total = session.scalar(
         select(
@@ -42,7 +42,7 @@ def commissions_due(session: Session, branch_ids, month: Month) -> tuple[int | N
 
 def wadah_fee(session: Session, wadah: Wadah, month: Month) -> int | None:
     """The Wadah's fee for the month: 10 % of its agents' incentive (closed or estimated)."""
-    from perisai.commissions.operations import agent_months
+    from perisai.commissions.estimates import agent_months
 
     try:
         return sum(m.figures["wadah_fee"] for m in agent_months(session, month, list(wadah.agents)))

@@ -181,8 +181,8 @@ def decorate(session: Session, rows: list[AgentRow], month: Month, *, with_commi
     """Commission (closed statement or running estimate), last activity and flags."""
     if not rows:
         return
+    from perisai.commissions.estimates import agent_months
     from perisai.commissions.models import StandingFlag
-    from perisai.commissions.operations import agent_months
 
     ids = [r.agent.id for r in rows]
     last = dict(

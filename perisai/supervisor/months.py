@@ -9,7 +9,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from perisai.agents.models import Branch, Wadah
-from perisai.commissions import close, operations, statements
+from perisai.commissions import close, statements
 from perisai.errors import DomainError
 from perisai.extensions import db
 from perisai.i18n import t
@@ -37,7 +37,7 @@ def _page(branch_id: int | None, chosen: Month | None, status: int = 200, error=
             preview = close.months_to_close(db.session, month=chosen, branch_ids=branch_ids)
         except DomainError as refused:
             status, error = refused.status_code, refused
-    last = operations.last_closed_months(db.session, branch_ids)
+    last = close.last_closed_months(db.session, branch_ids)
     branches = db.session.scalars(
         select(Branch).where(Branch.id.in_(branch_ids)).order_by(Branch.code)
     ).all()

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta, timezone
 
-from perisai.commissions.operations import agent_months, close_commission_month
+from perisai.commissions.close import close_commission_month
+from perisai.commissions.estimates import agent_months
 from perisai.months import Month
 from tests.factories import make_worker, record_test_payment
 

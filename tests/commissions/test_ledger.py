@@ -171,7 +171,7 @@ def test_a_closed_month_is_unchanged_by_later_payments(db, org):
 
 
 def test_a_restart_after_ended_and_a_prior_bpu_nik_are_not_new(db, org):
-    from perisai.commissions.operations import mark_previously_registered
+    from perisai.commissions.prior_registrations import mark_previously_registered
 
     s = db.session
     returning = make_worker(s, org.agent, has_jht=False)
