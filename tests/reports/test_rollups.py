@@ -1,4 +1,4 @@
-"""The rollup arithmetic on the hand-built history (tests/reports/helpers.py)."""
+"""The rollup arithmetic on the factory-built history (tests/reports/helpers.py)."""
 
 from __future__ import annotations
 

@@ -10,8 +10,7 @@ from datetime import date
 import pytest
 
 from perisai.supervisor import charts
-from tests.factories import make_worker
-from tests.reports.helpers import build_history, pay, registered_on
+from tests.reports.helpers import build_history, participant, pay
 
 
 def cells(html: str, name: str) -> list[str]:
@@ -51,13 +50,8 @@ def test_a_finished_month_is_compared_whole_and_coloured_by_good_news(db, org, a
 @pytest.mark.today("2026-06-03")
 def test_a_month_in_progress_is_compared_with_the_same_days_of_last_month(db, org, as_supervisor):
     agent = org.agent
-    may = [
-        make_worker(db.session, agent, created_at=registered_on(date(2026, 5, d)))
-        for d in (1, 2, 3, 20)
-    ]
-    june = [
-        make_worker(db.session, agent, created_at=registered_on(date(2026, 6, d))) for d in (1, 2)
-    ]
+    may = [participant(db.session, agent, date(2026, 5, d)) for d in (1, 2, 3, 20)]
+    june = [participant(db.session, agent, date(2026, 6, d)) for d in (1, 2)]
     pay(db.session, may[0], date(2026, 5, 2), ["2026-05"])  # in the same days: Rp 16,800
     pay(db.session, may[1], date(2026, 5, 25), ["2026-05", "2026-06"])  # later in May
     pay(db.session, june[0], date(2026, 6, 2), ["2026-06", "2026-07"])  # Rp 33,600

@@ -8,8 +8,7 @@ from datetime import date
 import pytest
 
 from tests.conftest import login
-from tests.factories import make_worker
-from tests.reports.helpers import build_history, pay, registered_on
+from tests.reports.helpers import build_history, participant, pay
 
 
 @pytest.fixture
@@ -108,11 +107,8 @@ def test_agent_detail_shows_status_counts_backlog_and_map(history, as_supervisor
 
 def test_participant_names_are_escaped(db, history, as_supervisor):
     org = history.org
-    evil = make_worker(
-        db.session,
-        org.agent,
-        full_name="<script>alert(1)</script>",
-        created_at=registered_on(date(2026, 5, 1)),
+    evil = participant(
+        db.session, org.agent, date(2026, 5, 1), full_name="<script>alert(1)</script>"
     )
     pay(db.session, evil, date(2026, 5, 2), ["2026-05"])
     db.session.commit()
