@@ -36,7 +36,16 @@ RUN_PRICING = """async ({url, vectors, body}) => {
     const q = p.quote(rules, worker, c.count, c.paid_month);
     return q && {months: q.months.map((m) => [m.month, m.total]), total: q.total};
   });
-  return {months, next, status, effective, quotes};
+  // After an edit: the body carries the new values and the server's `pricing` segments.
+  const edits = vectors.edits.map((c) => {
+    const worker = {covered_until: c.covered_until, first_paid_month: c.first_paid_month,
+                    income_level: c.edit.income_level ?? c.income_level,
+                    programs: c.edit.programs ?? c.programs, sector: c.sector, funding: c.funding,
+                    pricing: c.expect.pricing};
+    const q = p.quote(rules, worker, c.count, c.today.slice(0, 7));
+    return q && {months: q.months.map((m) => [m.month, m.total]), total: q.total};
+  });
+  return {months, next, status, effective, quotes, edits};
 }"""
 
 
@@ -93,6 +102,9 @@ def test_pricing_js_agrees_with_the_vectors(page):
     assert got["status"] == [c["expect"] for c in vectors["status"]]
     assert got["effective"] == [c["expect"] for c in vectors["effective_month"]]
     assert got["quotes"] == [c["expect"] for c in vectors["quotes"]]
+    assert got["edits"] == [
+        {"months": c["expect"]["months"], "total": c["expect"]["total"]} for c in vectors["edits"]
+    ]
 
 
 @pytest.fixture(autouse=True)

@@ -1,18 +1,20 @@
 """The server's pricing against the shared vectors (tests/vectors/pricing.json): month prices
 from the seeded rules plus the file's own, the months a payment covers, status, the month an
-edit takes effect, and whole quotes. The browser test runs the same vectors against the PWA's
-frontend/js/pricing.js."""
+edit takes effect, whole quotes, and the participant body's `pricing` segments after an edit.
+The browser test runs the same vectors against the PWA's frontend/js/pricing.js."""
 
 from types import SimpleNamespace
 
 import pytest
 
+from perisai import clock
 from perisai.contributions import rates
 from perisai.contributions.operations import next_start_month, quote_for_worker
 from perisai.contributions.rules import NoRates, RuleBook, UnknownLevel
 from perisai.months import Month, month_range
 from perisai.workers.changes import effective_month
 from perisai.workers.models import status_for
+from tests.conftest import login
 from tests.factories import make_worker
 from tests.vectors import ids, load
 
@@ -112,3 +114,29 @@ def test_quote_vector(db, org, rules, case):
     quote = quote_for_worker(db.session, worker, case["count"], paid_on, rules=rules)
     assert [[str(p.month), p.total] for p in quote.months] == case["expect"]["months"]
     assert quote.total == case["expect"]["total"]
+
+
+@pytest.mark.parametrize("case", VECTORS["edits"], ids=ids(VECTORS["edits"]))
+def test_edit_vector(app, db, org, rules, case):
+    worker = make_worker(
+        db.session,
+        org.agent,
+        covered_until=_month(case["covered_until"]),
+        first_paid_month=_month(case["first_paid_month"]),
+        income_level=case["income_level"],
+        has_jht="JHT" in case["programs"],
+        sector=case["sector"],
+        funding=case["funding"],
+    )
+    db.session.commit()
+    url = f"/api/v1/workers/{worker.id}"
+    with clock.travel(case["today"]):
+        as_agent = login(app, org.agent_user.username)  # a session of that day
+        edited = as_agent.patch(url, json={"version": 1, **case["edit"]})
+        assert edited.status_code == 200, edited.get_json()
+        body = as_agent.get(url).get_json()
+        quote = as_agent.get(f"{url}/quote?months={case['count']}").get_json()
+    expect = case["expect"]
+    assert body["pricing"] == expect["pricing"]
+    assert [[m["month"], m["total"]] for m in quote["months"]] == expect["months"]
+    assert quote["total"] == expect["total"]
