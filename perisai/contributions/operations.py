@@ -32,7 +32,6 @@ from perisai.contributions.models import (
     SponsorPayment,
 )
 from perisai.contributions.rules import MonthPrice, NoRates, RuleBook, UnknownLevel
-from perisai.db import in_session, unique_insert
 from perisai.errors import Conflict, ValidationFailed, field_error
 from perisai.months import Month, month_range
 from perisai.workers.changes import last_payable_month, profiles_for_months
@@ -283,7 +282,21 @@ def amount_mismatch(expected: int, location: str = "json") -> ValidationFailed:
     return field_error("amount", token, location=location, expected_amount=expected)
 
 
-def record_payment(
+LOOK_UP = object()  # build_payment's default: look the client id up in the database
+
+
+@dataclass
+class NewPayment:
+    """A payment checked and priced, with its months, not yet in the session (`add_payment`).
+    `created=False`: a replay, `payment` is the one stored under the client id."""
+
+    payment: Payment
+    created: bool
+    months: list[PaymentMonth] = field(default_factory=list)
+    covers: tuple[Month, Month] | None = None  # first and last month covered now (not pending)
+
+
+def build_payment(
     session: Session,
     *,
     worker: Worker,
@@ -293,27 +306,20 @@ def record_payment(
     sponsor: Sponsor | None = None,
     sponsor_payment: SponsorPayment | None = None,
     rules: RuleBook | None = None,
-    preloaded: bool = False,
-    savepoint: bool = True,
-    flush: bool = True,
+    existing=LOOK_UP,
     earlier_payments: int | None = None,
-) -> tuple[Payment, bool]:
-    """Record one payment of 1–12 months; idempotent on the client's id.
+) -> NewPayment:
+    """Check and price one payment of 1–12 months and build its rows, changing nothing.
 
-    Returns (payment, created). The amount must equal the quote on paid_on; the database's
-    unique (worker_id, active_month) refuses a month paid twice by concurrent requests.
-    `preloaded`: an existing payment with this id is already in the session (see sync).
-    `savepoint=False`: a clash on a unique key raises IntegrityError (see `unique_insert`).
-    `flush=False`: the payment is left pending for the caller to flush with others. Every
-    check comes before anything is added or changed, so a refusal leaves the session as it was.
-    `earlier_payments`: how many payments the participant has, when the caller counted them
-    already (sync, for a whole batch); the receipt number's unique key catches a stale count.
+    The amount must equal the quote on paid_on. `existing`: the payment stored under the client
+    id, when the caller looked it up with others beforehand (None: there is none).
+    `earlier_payments`: how many payments the participant has, when the caller counted them with
+    others (the receipt number's unique key catches a stale count).
     """
     fingerprint = payment_hash(worker.id, data)
-    key = data["id"]
-    existing = in_session(session, Payment, key) if preloaded else session.get(Payment, key)
-    if existing is not None:
-        return _replay(existing, fingerprint), False
+    found = session.get(Payment, data["id"]) if existing is LOOK_UP else existing
+    if found is not None:
+        return NewPayment(payment=_replay(found, fingerprint), created=False)
     today = today or clock.latest_today()  # a paid_on after this is in the future everywhere
     check_paid_on(data["paid_on"], today, registered_on=registered_on(worker))
     funding = sponsor.type if sponsor is not None else worker.funding
@@ -331,9 +337,6 @@ def record_payment(
         raise Conflict(token, {"json": {"start_month": [token]}})
     if data["amount"] != quote.total:
         raise amount_mismatch(quote.total)
-    # A reference used before by this agent is refused by the unique key (agent_id,
-    # client_reference), told apart from a month paid twice below.
-    reference = data.get("client_reference")
     late_rule = late_rule_for(session, today)
     # The cash was taken (the receipt is issued) but cover for months already over waits for
     # a supervisor: until approved the months stay free (active_month NULL) and earn nothing.
@@ -356,13 +359,24 @@ def record_payment(
         sponsor_id=sponsor.id if sponsor is not None else None,
         sponsor_payment_id=sponsor_payment.id if sponsor_payment is not None else None,
         request_hash=fingerprint,
-        created_at=clock.now(),  # complete before it is flushed (see `flush`)
+        created_at=clock.now(),  # complete before it is flushed (a batch answers unflushed)
         state="pending_approval" if pending else "accepted",
         late_rule_id=late_rule.id if late_rule is not None else None,
-        client_reference=reference,
+        # A reference used before by this agent is refused by the unique key (agent_id,
+        # client_reference), told apart from a month paid twice in `record_payment`.
+        client_reference=data.get("client_reference"),
     )
     set_committed_value(payment, "reversal", None)  # a new payment: nothing to load
-    rows = [
+    return NewPayment(
+        payment=payment,
+        created=True,
+        months=_month_rows(payment, worker, quote.months, pending),
+        covers=None if pending else (quote.start_month, quote.months[-1].month),
+    )
+
+
+def _month_rows(payment: Payment, worker: Worker, prices, pending: bool) -> list[PaymentMonth]:
+    return [
         PaymentMonth(
             payment=payment,
             worker_id=worker.id,
@@ -376,28 +390,64 @@ def record_payment(
             discount_rule_id=price.discount_rule_id,
             is_reversed=False,
         )
-        for price in quote.months
+        for price in prices
     ]
+
+
+def add_payment(session: Session, worker: Worker, new: NewPayment) -> None:
+    """Put a built payment, its months and the coverage they extend into the session (not
+    flushed): the database's unique (worker_id, active_month) refuses a month paid twice."""
+    session.add(new.payment)
+    session.add_all(new.months)
+    if new.covers is not None:
+        _extend_coverage(worker, *new.covers)
+
+
+def record_payment(
+    session: Session,
+    *,
+    worker: Worker,
+    data: dict,
+    recorded_by=None,
+    today: date | None = None,
+    sponsor: Sponsor | None = None,
+    sponsor_payment: SponsorPayment | None = None,
+    rules: RuleBook | None = None,
+) -> tuple[Payment, bool]:
+    """Record one payment of 1–12 months; idempotent on the client's id.
+
+    Returns (payment, created). Every check comes before anything is added or changed, so a
+    refusal leaves the session as it was; the insert runs in a savepoint, so a race lost to
+    concurrent requests (the same id, a month paid twice, a receipt reference reused) is
+    answered as a replay or a 409.
+    """
+    new = build_payment(
+        session,
+        worker=worker,
+        data=data,
+        recorded_by=recorded_by,
+        today=today,
+        sponsor=sponsor,
+        sponsor_payment=sponsor_payment,
+        rules=rules,
+    )
+    if not new.created:
+        return new.payment, False
     try:
-        with unique_insert(session, savepoint=savepoint, flush=flush):
-            session.add(payment)
-            session.add_all(rows)
-            if not pending:
-                # In the same flush, and undone with the savepoint if the months were taken.
-                _extend_coverage(worker, quote.start_month, quote.months[-1].month)
+        with session.begin_nested():  # the coverage, too, is undone if the months were taken
+            add_payment(session, worker, new)
     except IntegrityError:
-        if not savepoint:
-            raise
         # Lost a race: the same id, or one of these months, was committed meanwhile.
         again = session.get(Payment, data["id"], populate_existing=True)
         if again is not None:
-            return _replay(again, fingerprint), False
-        if reference and _reference_taken(session, worker.managed_by_id, reference, key):
+            return _replay(again, new.payment.request_hash), False
+        reference = data.get("client_reference")
+        if reference and _reference_taken(session, worker.managed_by_id, reference, data["id"]):
             raise reference_taken(reference) from None
         raise Conflict(
             "contributions.months_taken", {"json": {"months": ["contributions.months_taken"]}}
         ) from None
-    return payment, True
+    return new.payment, True
 
 
 def _reference_taken(session: Session, agent_id, reference: str, payment_id) -> bool:

@@ -68,20 +68,26 @@ class WorkerRegister:
     @staticmethod
     def apply(session, ctx: Context, payload: dict, *, savepoint: bool, flush: bool) -> Outcome:
         from perisai.workers import operations, schemas
+        from perisai.workers.models import Worker
 
         data = _schema(schemas.WorkerCreateSchema).load(payload)
         if not flush and ("worker", data.get("id")) in ctx.staged:
             raise WriteStagedFirst  # registered earlier in this batch
-        registration = operations.register_worker(
-            session,
-            scope=ctx.scope,
-            agent=ctx.agent,
-            data=data,
-            preloaded=True,
-            savepoint=savepoint,
-            flush=flush,
-            duplicates=ctx.duplicates,
-        )
+        if savepoint:  # the careful way: the operation's own savepoint answers a clash
+            registration = operations.register_worker(
+                session, scope=ctx.scope, agent=ctx.agent, data=data
+            )
+        else:
+            registration = operations.build_registration(
+                session,
+                scope=ctx.scope,
+                agent=ctx.agent,
+                data=data,
+                existing=_loaded(session, Worker, data.get("id")),
+                duplicates=ctx.duplicates,
+            )
+            if registration.created:
+                _persist(session, registration.worker, flush=flush)
         worker = registration.worker
         ctx.held.append(worker)
         if registration.created and not flush:
@@ -116,6 +122,7 @@ class PaymentRecord:
         from marshmallow import ValidationError
 
         from perisai.contributions import operations, schemas
+        from perisai.contributions.models import Payment
         from perisai.workers.operations import can_read, get_visible_worker
 
         body = dict(payload)
@@ -131,16 +138,24 @@ class PaymentRecord:
         worker = ctx.staged.get(("worker", worker_id))
         if worker is None or not can_read(ctx.scope, worker):
             worker = get_visible_worker(session, ctx.scope, worker_id)
-        payment, created = operations.record_payment(
-            session,
-            worker=worker,
-            data=data,
-            recorded_by=ctx.user,
-            preloaded=True,
-            savepoint=savepoint,
-            flush=flush,
-            earlier_payments=None if savepoint else ctx.payment_counts.get(worker.id, 0),
-        )
+        if savepoint:  # the careful way: the operation's own savepoint answers a clash
+            payment, created = operations.record_payment(
+                session, worker=worker, data=data, recorded_by=ctx.user
+            )
+        else:
+            new = operations.build_payment(
+                session,
+                worker=worker,
+                data=data,
+                recorded_by=ctx.user,
+                existing=_loaded(session, Payment, data["id"]),
+                earlier_payments=ctx.payment_counts.get(worker.id, 0),
+            )
+            payment, created = new.payment, new.created
+            if created:
+                operations.add_payment(session, worker, new)
+                if flush:
+                    session.flush()
         if created:
             ctx.payment_counts[worker.id] = ctx.payment_counts.get(worker.id, 0) + 1
             if not flush:
@@ -236,6 +251,21 @@ class WorkerDeath(_WorkerChangeOp):
             changed_by=ctx.user,
             via="sync",
         )
+
+
+def _loaded(session, model, key):
+    """What `preload` read for this id: the batch loaded everything it names beforehand."""
+    from perisai.db import in_session
+
+    return in_session(session, model, key) if key is not None else None
+
+
+def _persist(session, obj, *, flush: bool) -> None:
+    """Added for the batch's one flush (staged), or flushed now (a clash raises IntegrityError
+    and the operation is applied again the careful way)."""
+    session.add(obj)
+    if flush:
+        session.flush()
 
 
 _schemas: dict[type, Any] = {}

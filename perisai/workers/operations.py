@@ -21,7 +21,6 @@ from perisai.agents import zones
 from perisai.agents.models import Agent, Branch, Wadah
 from perisai.auth.permissions import Scope
 from perisai.bounds import MAX_BACKDATE_DAYS
-from perisai.db import in_session, unique_insert
 from perisai.errors import Conflict, NotAllowed, ValidationFailed, field_error
 from perisai.months import Month
 from perisai.regions.models import Region
@@ -60,34 +59,33 @@ def request_hash(data: dict) -> str:
     return hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def register_worker(
+LOOK_UP = object()  # build_registration's default: look the client id up in the database
+
+
+def build_registration(
     session: Session,
     *,
     scope: Scope,
     agent: Agent | None,
     data: dict,
     today: date | None = None,
-    preloaded: bool = False,
-    savepoint: bool = True,
-    flush: bool = True,
+    existing=LOOK_UP,
     duplicates: DuplicatePool | None = None,
 ) -> Registration:
-    """Register one participant; idempotent on the client id; one participant per NIK.
+    """Check one registration and build its participant, adding nothing to the session.
 
-    `preloaded`: the caller already loaded the participant with this id if it exists (a sync
-    batch does, for all its operations at once), so it is looked up in the session only.
-    `savepoint=False`: a clash on a unique key raises IntegrityError (see `unique_insert`).
-    `flush=False`: the new participant is left pending for the caller to flush with others.
-    Every check comes before the participant is added, so a refusal leaves the session as it
-    was; the participant is complete before it is flushed (relationships, timestamps).
-    `duplicates`: the likely duplicates of a whole batch, read at once (see DuplicatePool).
+    A client id stored already with the same body is a replay (`created=False`, the stored
+    participant); otherwise the new participant comes back complete (relationships, timestamps,
+    version) for the caller to persist: `register_worker` alone, or a batch writer with others.
+    `existing`: the participant stored under the client id, when the caller looked it up with
+    others beforehand (None: there is none). `duplicates`: the likely duplicates and taken NIKs
+    of a whole batch, read at once (see DuplicatePool).
     """
     fingerprint = request_hash(data)
     if data.get("id") is not None:
-        key = data["id"]
-        existing = in_session(session, Worker, key) if preloaded else session.get(Worker, key)
-        if existing is not None:
-            return _replay(existing, fingerprint, scope)
+        found = session.get(Worker, data["id"]) if existing is LOOK_UP else existing
+        if found is not None:
+            return _replay(found, fingerprint, scope)
     agent = _managing_agent(session, scope, agent, data.get("agent_code"))
     branch_id = agent.wadah.branch_id if agent else scope.branch_id
     today = today or zones.today_of_branch(session, branch_id)  # the new participant's branch
@@ -95,39 +93,58 @@ def register_worker(
     warnings += _likely_duplicates(session, values, scope, duplicates)
     if duplicates is not None and values["nik"] in duplicates.niks_taken:
         _raise_if_nik_taken(session, values["nik"], scope)
-    worker_id = data.get("id") or uuid.uuid4()
     # Otherwise no "is this NIK taken?" query: the unique constraint answers it, race-free, and
-    # the common case (a new NIK) saves a query. (A sync batch reads its taken NIKs at once, as
-    # a clash costs it more.) A clash on the random membership number (1 in 10^9) is simply
-    # retried with another number.
+    # the common case (a new NIK) saves a query. (A batch reads its taken NIKs at once, as a
+    # clash costs it more.)
+    now = clock.now()
+    worker = Worker(
+        id=data.get("id") or uuid.uuid4(),
+        membership_number=new_membership_number(),
+        registered_by_id=agent.id if agent else None,
+        managed_by_id=agent.id if agent else None,
+        registered_by=agent,  # the ids for scope checks, the objects for the answer,
+        managed_by=agent,  # both before the participant is flushed
+        branch_id=branch_id,
+        request_hash=fingerprint,
+        version=1,  # set before the flush: a batch answers with the participant unflushed
+        consent_given_at=now,
+        created_at=now,
+        updated_at=now,
+        **values,
+    )
+    return Registration(worker=worker, created=True, warnings=warnings)
+
+
+def register_worker(
+    session: Session,
+    *,
+    scope: Scope,
+    agent: Agent | None,
+    data: dict,
+    today: date | None = None,
+) -> Registration:
+    """Register one participant; idempotent on the client id; one participant per NIK.
+
+    Every check comes before the participant is added, so a refusal leaves the session as it
+    was. The insert runs in a savepoint: a clash on the random membership number (1 in 10^9) is
+    retried with another number; one on the id or NIK (committed meanwhile by another request)
+    is answered as a replay or as the NIK's 409.
+    """
+    registration = build_registration(session, scope=scope, agent=agent, data=data, today=today)
+    if not registration.created:
+        return registration
+    worker = registration.worker
     for _ in range(5):
-        now = clock.now()
-        worker = Worker(
-            id=worker_id,
-            membership_number=new_membership_number(),
-            registered_by_id=agent.id if agent else None,
-            managed_by_id=agent.id if agent else None,
-            registered_by=agent,  # the ids for scope checks, the objects for the answer,
-            managed_by=agent,  # both before the participant is flushed
-            branch_id=branch_id,
-            request_hash=fingerprint,
-            version=1,  # set before the flush: a staged participant is answered unflushed
-            consent_given_at=now,
-            created_at=now,
-            updated_at=now,
-            **values,
-        )
         try:
-            with unique_insert(session, savepoint=savepoint, flush=flush):
+            with session.begin_nested():
                 session.add(worker)
         except IntegrityError as error:
-            if not savepoint:
-                raise
             if "membership_number" in str(error.orig):
+                worker.membership_number = new_membership_number()
                 continue
             # The same id or NIK exists: committed earlier, or by another request meanwhile.
-            return _after_race(session, data, values["nik"], fingerprint, scope)
-        return Registration(worker=worker, created=True, warnings=warnings)
+            return _after_race(session, data, worker.nik, worker.request_hash, scope)
+        return registration
     raise RuntimeError("no free membership number after 5 tries")
 
 
