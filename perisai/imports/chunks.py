@@ -2,8 +2,10 @@
 a dry run (every rule, nothing kept), a publish (the rows registered, and paid for), a rollback
 (the job's participants removed), and the job's counters from its row reports.
 
-Each row goes to `register_worker` inside a savepoint, so a row is either fully registered (and,
-with a sponsor, paid) or leaves nothing behind. The functions here flush but never commit.
+A chunk's rows are registered through the batch writer sync uses (`perisai.batch`): checked and
+built by `build_registration`, written in one flush, and only after the database refused some
+of it each row in a savepoint of its own; a row is either fully registered (and, with a sponsor,
+paid) or leaves nothing behind. The functions here flush but never commit.
 """
 
 from __future__ import annotations
@@ -12,15 +14,14 @@ from sqlalchemy import exists, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from perisai.batch import together_or_alone
 from perisai.contributions.models import Payment
 from perisai.errors import Conflict, DomainError
 from perisai.imports.models import ImportJob, ImportRow
 from perisai.imports.rows import Prepared, RowContext, domain_errors, finish_row, prepare_chunk
 from perisai.imports.sponsoring import check_sponsor_row, pay_rows
 from perisai.workers.models import Worker
-from perisai.workers.operations import (
-    register_worker,
-)
+from perisai.workers.operations import DuplicatePool, build_registration, register_worker
 
 CHUNK_ROWS = 500
 
@@ -43,14 +44,67 @@ def _register(session: Session, ctx: RowContext, item: Prepared) -> None:
     item.warnings = [w.get("message") for w in registration.warnings]
 
 
+def _stage(session: Session, ctx: RowContext, item: Prepared, stored: dict, pool, keep) -> None:
+    """The row's participant checked, built and added for the chunk's one flush; a refusal is
+    the row's answer and leaves nothing behind (nothing is added before every check passed)."""
+    try:
+        registration = build_registration(
+            session,
+            scope=ctx.scope,
+            agent=item.agent,
+            data=item.data,
+            today=ctx.today,
+            existing=stored.get(item.data["id"]),
+            duplicates=pool,
+        )
+        if ctx.sponsor is not None:
+            check_sponsor_row(session, ctx, registration.worker)
+    except DomainError as error:
+        item.errors = domain_errors(error)
+        return
+    if registration.created:
+        session.add(registration.worker)
+        if keep:  # a later row of the chunk may duplicate this one (a dry run keeps none)
+            pool.add(registration.worker)
+    item.worker = registration.worker
+    item.warnings = [w.get("message") for w in registration.warnings]
+
+
+def register_rows(
+    session: Session, ctx: RowContext, items: list[Prepared], *, keep: bool = True
+) -> None:
+    """Register the rows' participants through the batch writer: the chunk at once (one read of
+    what exists, one flush), or, when the database refuses any of it, row by row in savepoints
+    so that the clashing row is reported for itself and the others still stand."""
+
+    def together() -> None:
+        ids = [item.data["id"] for item in items]
+        stored = {w.id: w for w in session.scalars(select(Worker).where(Worker.id.in_(ids)))}
+        pool = DuplicatePool(session, [item.data for item in items])
+        for item in items:
+            _stage(session, ctx, item, stored, pool, keep)
+
+    def alone() -> None:
+        for item in items:
+            item.worker, item.warnings, item.errors = None, [], {}
+            if keep:
+                _register(session, ctx, item)
+            else:  # each dry-run registration undone before the next, as it never happened
+                savepoint = session.begin_nested()
+                _register(session, ctx, item)
+                savepoint.rollback()
+
+    if items:
+        together_or_alone(session, together, alone)
+
+
 def validate_chunk(session: Session, ctx: RowContext, records: list) -> None:
-    """Dry run of a chunk: every rule, nothing kept (each registration's savepoint rolled back)."""
+    """Dry run of a chunk: every rule, nothing kept (the registrations' savepoint rolled back)."""
     prepared = prepare_chunk(session, ctx, records)
-    for item in prepared:
-        if item.row.status != "imported" and not item.errors:
-            savepoint = session.begin_nested()
-            _register(session, ctx, item)
-            savepoint.rollback()
+    savepoint = session.begin_nested()
+    todo = [i for i in prepared if i.row.status != "imported" and not i.errors]
+    register_rows(session, ctx, todo, keep=False)
+    savepoint.rollback()
     for item in prepared:
         if item.row.status != "imported":
             finish_row(session, item, "valid")
@@ -68,8 +122,7 @@ def publish_chunk(session: Session, ctx: RowContext, records: list, *, pay: bool
     for _attempt in range(3):
         outer = session.begin_nested()
         todo = [i for i in prepared if not i.errors]
-        for item in todo:
-            _register(session, ctx, item)
+        register_rows(session, ctx, todo)
         paid = [i for i in todo if i.worker is not None]
         if pay and ctx.sponsor is not None and paid:
             refused = pay_rows(session, ctx, paid)

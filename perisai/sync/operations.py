@@ -1,7 +1,8 @@
 """Apply a batch of outbox operations, each on its own and each recorded by op_id.
 
 A refused operation never undoes another: the batch is written all at once when the database
-accepts all of it, and otherwise applied again with each operation in its own savepoint.
+accepts all of it, and otherwise applied again with each operation in its own savepoint (the
+batch writer of `perisai.batch`, which imports share).
 Results come back in request order. An applied operation is recorded in `sync_operations`
 together with a hash of its payload, so a replay (lost response, double tap, two tabs) returns
 `duplicate` with the same entity, and the same op_id with other content is `rejected` (409).
@@ -18,10 +19,10 @@ from dataclasses import dataclass, field
 from marshmallow import ValidationError
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlalchemy.orm.exc import FlushError
 from werkzeug.exceptions import HTTPException
 
 from perisai import clock
+from perisai.batch import together_or_alone
 from perisai.errors import DomainError
 from perisai.sync import messages  # noqa: F401 - registers the feature's messages
 from perisai.sync.handlers import HANDLERS, Context, WriteStagedFirst, parse_uuid, preload
@@ -75,14 +76,20 @@ def apply_operations(
         record.op_id: record
         for record in session.scalars(select(SyncOperation).where(SyncOperation.op_id.in_(op_ids)))
     }
-    if together:
-        try:
-            with session.begin_nested():
-                return _apply_together(session, ctx, operations, dict(known))
-        except (_HalfStaged, IntegrityError, FlushError):
-            ctx = ctx.fresh()  # what it staged or counted was undone with the savepoint
-    preload(session, ctx, operations)
-    return [_apply_one(session, ctx, op, known) for op in operations]
+
+    def one_at_a_time(ctx: Context) -> list[OperationResult]:
+        preload(session, ctx, operations)
+        return [_apply_one(session, ctx, op, known) for op in operations]
+
+    if not together:
+        return one_at_a_time(ctx)
+    return together_or_alone(
+        session,
+        lambda: _apply_together(session, ctx, operations, dict(known)),
+        # what it staged or counted was undone with the savepoint: start afresh
+        lambda: one_at_a_time(ctx.fresh()),
+        refusals=(_HalfStaged,),
+    )
 
 
 class _HalfStaged(Exception):
@@ -97,13 +104,12 @@ def _apply_together(session, ctx: Context, operations: list[dict], known: dict):
     preload(session, ctx, operations)
     ledger: list[dict] = []
     results = []
-    with session.no_autoflush:
-        for op in operations:
-            try:
-                results.append(_apply_one(session, ctx, op, known, ledger=ledger))
-            except WriteStagedFirst:
-                _write_staged(session, ctx, ledger)
-                results.append(_apply_one(session, ctx, op, known))
+    for op in operations:  # (without autoflush: see together_or_alone)
+        try:
+            results.append(_apply_one(session, ctx, op, known, ledger=ledger))
+        except WriteStagedFirst:
+            _write_staged(session, ctx, ledger)
+            results.append(_apply_one(session, ctx, op, known))
     _write_staged(session, ctx, ledger)
     return results
 
