@@ -158,11 +158,7 @@ def close_commission_month(
     session.execute(
         select(Branch.id).where(Branch.id.in_(branch_ids)).order_by(Branch.id).with_for_update()
     )
-    last = last_closed_months(session, branch_ids)
-    earliest = earliest_unposted_months(session, [b for b in branch_ids if b not in last])
-    first_open = {
-        b: last[b] + 1 if b in last else min(earliest.get(b, month), month) for b in branch_ids
-    }
+    first_open = first_open_months(session, month, branch_ids)
     result = CloseResult(month=month, closed={b: [] for b in branch_ids})
     freeze.tune(session)
     current = min(first_open.values(), default=month + 1)

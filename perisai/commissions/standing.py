@@ -151,17 +151,27 @@ def reactivate_agent(session: Session, *, agent: Agent, today: date) -> Agent:
     return agent
 
 
-def flags_for(session: Session, month: Month, agent_ids=None) -> dict[int, list[str]]:
-    """Standing flags per agent for a month, e.g. for the supervisor reports."""
-    stmt = select(StandingFlag.agent_id, StandingFlag.kind).where(
-        StandingFlag.month == month, StandingFlag.agent_id.is_not(None)
+def flag_reasons(session: Session, month: Month, agent_ids=None) -> dict[int, list[tuple]]:
+    """(kind, reason) of each standing flag per agent for a month, by kind (the reports)."""
+    stmt = (
+        select(StandingFlag.agent_id, StandingFlag.kind, StandingFlag.reason)
+        .where(StandingFlag.month == month, StandingFlag.agent_id.is_not(None))
+        .order_by(StandingFlag.kind)
     )
     if agent_ids is not None:
         stmt = stmt.where(StandingFlag.agent_id.in_(list(agent_ids)))
-    out: dict[int, list[str]] = {}
-    for agent_id, kind in session.execute(stmt):
-        out.setdefault(agent_id, []).append(kind)
+    out: dict[int, list[tuple]] = {}
+    for agent_id, kind, reason in session.execute(stmt):
+        out.setdefault(agent_id, []).append((kind, reason))
     return out
+
+
+def flags_for(session: Session, month: Month, agent_ids=None) -> dict[int, list[str]]:
+    """Standing flags (their kinds) per agent for a month."""
+    return {
+        agent_id: [kind for kind, _ in flags]
+        for agent_id, flags in flag_reasons(session, month, agent_ids).items()
+    }
 
 
 def serialize_flag(session: Session, row: StandingFlag) -> dict:

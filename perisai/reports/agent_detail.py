@@ -12,7 +12,8 @@ from perisai.months import Month
 from perisai.reports.figures import FIGURES, TREND_MONTHS
 from perisai.reports.models import AgentMonth
 from perisai.reports.rollups import ensure_rollups
-from perisai.workers.models import Worker
+from perisai.workers.models import GRACE_MONTHS, Worker
+from perisai.workers.operations import status_clause
 
 
 def agent_trend(session: Session, agent: Agent, month: Month) -> list[dict]:
@@ -30,13 +31,10 @@ def agent_trend(session: Session, agent: Agent, month: Month) -> list[dict]:
 
 def status_counts(session: Session, agent: Agent, month: Month) -> dict[str, int]:
     """The agent's managed participants by status now (from covered_until, as of `month`)."""
-    until = Worker.covered_until
+    # The participants' own rule (status_clause), as a CASE: what none of the three is, is grace.
     status = case(
-        (Worker.died_on.is_not(None), "ended"),  # a participant who died
-        (until.is_(None), "registered"),
-        (until >= month, "active"),
-        (until >= month - 3, "grace"),
-        else_="ended",
+        *((status_clause(name, month), name) for name in ("ended", "registered", "active")),
+        else_="grace",
     )
     counts = dict.fromkeys(("registered", "active", "grace", "ended"), 0)
     for name, count in session.execute(
@@ -66,7 +64,7 @@ def renewal_backlog(session: Session, agent: Agent, month: Month, limit: int = 1
         .where(
             Worker.managed_by_id == agent.id,
             Worker.died_on.is_(None),  # no payment request after a death (DOMAIN.md §10)
-            Worker.covered_until.between(month - 3, month),
+            Worker.covered_until.between(month - GRACE_MONTHS, month),
         )
         .order_by(Worker.covered_until, Worker.full_name)
         .limit(limit)

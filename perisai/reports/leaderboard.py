@@ -12,6 +12,8 @@ from sqlalchemy.orm import Session
 
 from perisai import clock
 from perisai.agents.models import Agent, Wadah
+from perisai.commissions.estimates import agent_months
+from perisai.commissions.standing import flag_reasons
 from perisai.errors import DomainError
 from perisai.months import Month
 from perisai.reports.figures import FIGURES, ratio
@@ -181,9 +183,6 @@ def decorate(session: Session, rows: list[AgentRow], month: Month, *, with_commi
     """Commission (closed statement or running estimate), last activity and flags."""
     if not rows:
         return
-    from perisai.commissions.estimates import agent_months
-    from perisai.commissions.models import StandingFlag
-
     ids = [r.agent.id for r in rows]
     last = dict(
         session.execute(
@@ -192,13 +191,10 @@ def decorate(session: Session, rows: list[AgentRow], month: Month, *, with_commi
             .group_by(AgentMonth.agent_id)
         ).all()
     )
-    flags: dict[int, list[str]] = {}
-    for agent_id, kind, reason in session.execute(
-        select(StandingFlag.agent_id, StandingFlag.kind, StandingFlag.reason)
-        .where(StandingFlag.month == month, StandingFlag.agent_id.in_(ids))
-        .order_by(StandingFlag.kind)
-    ):
-        flags.setdefault(agent_id, []).append(f"{kind}:{reason}")
+    flags = {
+        agent_id: [f"{kind}:{reason}" for kind, reason in reasons]
+        for agent_id, reasons in flag_reasons(session, month, ids).items()
+    }
     commissions = {}
     if with_commissions:
         try:

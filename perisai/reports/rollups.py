@@ -51,7 +51,7 @@ from perisai.db import MonthType
 from perisai.months import Month
 from perisai.reports.freshness import write_pending
 from perisai.reports.models import AgentMonth, BranchMonth, DistrictMonth, RollupState
-from perisai.workers.models import Worker
+from perisai.workers.models import GRACE_MONTHS, Worker
 
 RETENTION_LAGS = (0, 3, 6, 12)
 AGENT_COUNTERS = (
@@ -122,12 +122,14 @@ def coverage_window(month: Month, branch_ids):
             w.registered_by_id.label("registered_by_id"),
             w.first_paid_month.label("first_paid_month"),
             has(pm.month == _m(month)).label("in_month"),
-            has(pm.month.between(_m(month - 3), _m(month - 1))).label("in_grace_window"),
-            has(pm.month == _m(month - 4)).label("in_month_4"),
-            has(pm.month >= _m(month - 3)).label("in_last_4"),
+            has(pm.month.between(_m(month - GRACE_MONTHS), _m(month - 1))).label("in_grace_window"),
+            has(pm.month == _m(month - GRACE_MONTHS - 1)).label("in_month_4"),
+            has(pm.month >= _m(month - GRACE_MONTHS)).label("in_last_4"),
         )
         .select_from(pm.__table__.join(w.__table__, w.id == pm.worker_id))
-        .where(pm.month.between(_m(month - 4), _m(month)), pm.active_month.isnot(None))
+        .where(
+            pm.month.between(_m(month - GRACE_MONTHS - 1), _m(month)), pm.active_month.isnot(None)
+        )
         .group_by(w.id, w.branch_id, w.managed_by_id, w.registered_by_id, w.first_paid_month)
     )
     if branch_ids is not None:
