@@ -26,37 +26,7 @@ def freeze_month(session: Session, month: Month, group: tuple[int, ...], closed_
     """Post everything the month takes for these branches, then write their statements."""
     rule = rule_set_for(session, month)
     now = clock.now()
-    window = Window(month, True, group)
-    candidates = ledger.candidate_payments(window).subquery("candidates")
-    session.execute(
-        insert(PO).from_select(
-            ["payment_id", "agent_id", "wadah_id", "branch_id", "amount", "month"],
-            select(
-                candidates.c.payment_id,
-                candidates.c.agent_id,
-                candidates.c.wadah_id,
-                candidates.c.branch_id,
-                candidates.c.amount,
-                ledger._text(str(month)),
-            ),
-        )
-    )
-    _analyze(session, "commission_postings")
-    session.execute(
-        update(PO)
-        .where(
-            PO.c.clawed_back_month.is_(None),
-            PO.c.branch_id.in_(group),
-            # posted by an earlier close: one posted just now and reversed meanwhile (a race)
-            # has no entries yet, and is clawed back by the next close instead
-            PO.c.month < str(month),
-            exists().where(
-                R.c.payment_id == PO.c.payment_id,
-                R.c.created_at < ledger.month_start_utc(month + 1, PO.c.branch_id),
-            ),
-        )
-        .values(clawed_back_month=str(month))
-    )
+    _post_payments(session, month, group)
     clawed = select(PO.c.payment_id, PO.c.agent_id, PO.c.month).where(
         PO.c.clawed_back_month == str(month), PO.c.branch_id.in_(group)
     )
@@ -90,6 +60,41 @@ def freeze_month(session: Session, month: Month, group: tuple[int, ...], closed_
             )
         )
     session.flush()
+
+
+def _post_payments(session: Session, month: Month, group: tuple[int, ...]) -> None:
+    """Post the payments the month takes, and mark for claw-back the earlier postings whose
+    payment was reversed before the month ended."""
+    candidates = ledger.candidate_payments(Window(month, True, group)).subquery("candidates")
+    session.execute(
+        insert(PO).from_select(
+            ["payment_id", "agent_id", "wadah_id", "branch_id", "amount", "month"],
+            select(
+                candidates.c.payment_id,
+                candidates.c.agent_id,
+                candidates.c.wadah_id,
+                candidates.c.branch_id,
+                candidates.c.amount,
+                ledger._text(str(month)),
+            ),
+        )
+    )
+    _analyze(session, "commission_postings")
+    session.execute(
+        update(PO)
+        .where(
+            PO.c.clawed_back_month.is_(None),
+            PO.c.branch_id.in_(group),
+            # posted by an earlier close: one posted just now and reversed meanwhile (a race)
+            # has no entries yet, and is clawed back by the next close instead
+            PO.c.month < str(month),
+            exists().where(
+                R.c.payment_id == PO.c.payment_id,
+                R.c.created_at < ledger.month_start_utc(month + 1, PO.c.branch_id),
+            ),
+        )
+        .values(clawed_back_month=str(month))
+    )
 
 
 def tune(session: Session) -> None:
