@@ -21,7 +21,12 @@ from perisai.imports.models import ImportJob, ImportRow
 from perisai.imports.rows import Prepared, RowContext, domain_errors, finish_row, prepare_chunk
 from perisai.imports.sponsoring import check_sponsor_row, pay_rows
 from perisai.workers.models import Worker
-from perisai.workers.operations import DuplicatePool, build_registration, register_worker
+from perisai.workers.operations import (
+    DuplicatePool,
+    agents_by_code,
+    build_registration,
+    register_worker,
+)
 
 CHUNK_ROWS = 500
 
@@ -44,7 +49,7 @@ def _register(session: Session, ctx: RowContext, item: Prepared) -> None:
     item.warnings = [w.get("message") for w in registration.warnings]
 
 
-def _stage(session: Session, ctx: RowContext, item: Prepared, stored: dict, pool, keep) -> None:
+def _stage(session: Session, ctx: RowContext, item: Prepared, known: dict, keep: bool) -> None:
     """The row's participant checked, built and added for the chunk's one flush; a refusal is
     the row's answer and leaves nothing behind (nothing is added before every check passed)."""
     try:
@@ -54,8 +59,9 @@ def _stage(session: Session, ctx: RowContext, item: Prepared, stored: dict, pool
             agent=item.agent,
             data=item.data,
             today=ctx.today,
-            existing=stored.get(item.data["id"]),
-            duplicates=pool,
+            existing=known["workers"].get(item.data["id"]),
+            duplicates=known["duplicates"],
+            agents=known["agents"],
         )
         if ctx.sponsor is not None:
             check_sponsor_row(session, ctx, registration.worker)
@@ -65,9 +71,21 @@ def _stage(session: Session, ctx: RowContext, item: Prepared, stored: dict, pool
     if registration.created:
         session.add(registration.worker)
         if keep:  # a later row of the chunk may duplicate this one (a dry run keeps none)
-            pool.add(registration.worker)
+            known["duplicates"].add(registration.worker)
     item.worker = registration.worker
     item.warnings = [w.get("message") for w in registration.warnings]
+
+
+def _known(session: Session, ctx: RowContext, items: list[Prepared]) -> dict:
+    """What the chunk's registrations look up, read once for all of them: participants stored
+    under their ids (a chunk redone), likely duplicates and taken NIKs, the agents named."""
+    ids = [item.data["id"] for item in items]
+    codes = {item.data.get("agent_code") for item in items}
+    return {
+        "workers": {w.id: w for w in session.scalars(select(Worker).where(Worker.id.in_(ids)))},
+        "duplicates": DuplicatePool(session, [item.data for item in items]),
+        "agents": None if ctx.scope.role == "agent" else agents_by_code(session, ctx.scope, codes),
+    }
 
 
 def register_rows(
@@ -78,11 +96,9 @@ def register_rows(
     so that the clashing row is reported for itself and the others still stand."""
 
     def together() -> None:
-        ids = [item.data["id"] for item in items]
-        stored = {w.id: w for w in session.scalars(select(Worker).where(Worker.id.in_(ids)))}
-        pool = DuplicatePool(session, [item.data for item in items])
+        known = _known(session, ctx, items)
         for item in items:
-            _stage(session, ctx, item, stored, pool, keep)
+            _stage(session, ctx, item, known, keep)
 
     def alone() -> None:
         for item in items:

@@ -71,6 +71,7 @@ def build_registration(
     today: date | None = None,
     existing=LOOK_UP,
     duplicates: DuplicatePool | None = None,
+    agents: dict[str, Agent] | None = None,
 ) -> Registration:
     """Check one registration and build its participant, adding nothing to the session.
 
@@ -79,14 +80,15 @@ def build_registration(
     version) for the caller to persist: `register_worker` alone, or a batch writer with others.
     `existing`: the participant stored under the client id, when the caller looked it up with
     others beforehand (None: there is none). `duplicates`: the likely duplicates and taken NIKs
-    of a whole batch, read at once (see DuplicatePool).
+    of a whole batch, read at once (see DuplicatePool). `agents`: the agents a supervisor or an
+    admin may name by code, read for a whole batch at once (see `agents_by_code`).
     """
     fingerprint = request_hash(data)
     if data.get("id") is not None:
         found = session.get(Worker, data["id"]) if existing is LOOK_UP else existing
         if found is not None:
             return _replay(found, fingerprint, scope)
-    agent = _managing_agent(session, scope, agent, data.get("agent_code"))
+    agent = _managing_agent(session, scope, agent, data.get("agent_code"), agents)
     branch_id = agent.wadah.branch_id if agent else scope.branch_id
     today = today or zones.today_of_branch(session, branch_id)  # the new participant's branch
     values, warnings = _validated_values(session, data, today)
@@ -184,7 +186,7 @@ def _raise_if_nik_taken(session: Session, nik: str, scope: Scope) -> None:
     raise Conflict(f"workers.nik_taken_elsewhere_ask|{name}", errors, extra=extra)
 
 
-def _managing_agent(session, scope: Scope, agent: Agent | None, agent_code: str | None):
+def _managing_agent(session, scope: Scope, agent: Agent | None, agent_code: str | None, agents):
     if scope.role == "agent":
         if agent is None or agent.status != "active":
             raise NotAllowed("workers.agent_inactive")
@@ -193,19 +195,31 @@ def _managing_agent(session, scope: Scope, agent: Agent | None, agent_code: str 
         if scope.is_admin:
             raise field_error("agent_code", "workers.agent_code_needed")
         return None  # a supervisor registering at the branch office
-    chosen = session.scalar(
-        select(Agent)
-        .join(Wadah)
-        .where(
-            Agent.agent_code == agent_code,
-            true() if scope.is_admin else Wadah.branch_id == scope.branch_id,
-        )
-    )
+    if agents is not None:
+        chosen = agents.get(agent_code)
+    else:
+        chosen = agents_by_code(session, scope, [agent_code]).get(agent_code)
     if chosen is None:
         raise field_error("agent_code", "workers.agent_unknown")
     if chosen.status != "active":
         raise NotAllowed("workers.agent_inactive")
     return chosen
+
+
+def agents_by_code(session: Session, scope: Scope, codes) -> dict[str, Agent]:
+    """The agents of these codes a supervisor (in the branch) or an admin may register for."""
+    codes = {code for code in codes if code}
+    if not codes:
+        return {}
+    stmt = (
+        select(Agent)
+        .join(Wadah)
+        .where(
+            Agent.agent_code.in_(codes),
+            true() if scope.is_admin else Wadah.branch_id == scope.branch_id,
+        )
+    )
+    return {chosen.agent_code: chosen for chosen in session.scalars(stmt)}
 
 
 def _validated_values(session: Session, data: dict, today: date) -> tuple[dict, list[dict]]:
