@@ -4,30 +4,13 @@ and the share of one figure in another.
 
 from __future__ import annotations
 
-from perisai.reports.rollups import RETENTION_LAGS
+from perisai.reports.rollups import AGENT_COUNTERS, BRANCH_COUNTERS
 
 TREND_MONTHS = 12
-OVERVIEW_FIGURES = (
-    "new_participants",
-    "first_payments",
-    "active_participants",
-    "grace_participants",
-    "ended_participants",
-    "collected_amount",
-)
-
-
-FIGURES = (
-    "new_participants",
-    "first_payments",
-    "active_participants",
-    "grace_participants",
-    "ended_participants",
-    "collected_amount",
-    "payments_count",
-    "registered_total",
-    *(f"{kind}_{n}" for n in RETENTION_LAGS for kind in ("acquired", "retained")),
-)
+# An agent's row and trend carry every counter of its rollup, in the rollup's order.
+FIGURES = AGENT_COUNTERS
+# The overview compares the month's figures; the registered total is shown apart.
+OVERVIEW_FIGURES = tuple(name for name in BRANCH_COUNTERS if name != "registered_total")
 
 
 def ratio(part: int, whole: int) -> float | None:
