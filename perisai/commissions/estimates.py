@@ -16,19 +16,9 @@ from perisai.agents.models import Agent
 from perisai.commissions import ledger
 from perisai.commissions.close import last_closed_months
 from perisai.commissions.ledger import Window
-from perisai.commissions.models import CommissionClose, CommissionStatement
+from perisai.commissions.models import STATEMENT_FIGURES, CommissionClose, CommissionStatement
 from perisai.commissions.rules import round_half_up, rule_set_for
 from perisai.months import Month
-
-FIGURES = (
-    "new_participants",
-    "payments",
-    "collected_amount",
-    "acquisition_fee",
-    "collection_fee",
-    "total",
-    "wadah_fee",
-)
 
 
 def _window_for(
@@ -61,7 +51,7 @@ def estimate_figures(
     )
     batch = select(*unposted.c)
     lines = ledger.all_lines(batch, ledger.reversals_to_claw_back(window), month, rule)
-    out: dict[int, dict] = defaultdict(lambda: dict.fromkeys(FIGURES, 0))
+    out: dict[int, dict] = defaultdict(lambda: dict.fromkeys(STATEMENT_FIGURES, 0))
     for row in session.execute(ledger.sums_by_agent(lines)).mappings():
         figures = out[row["agent_id"]]
         for name in ("new_participants", "acquisition_fee", "collection_fee"):
@@ -123,13 +113,16 @@ def agent_months(session: Session, month: Month, agents: list[Agent]) -> list[Ag
     for agent in agents:
         if agent.id in closed_ids:
             row = frozen.get(agent.id)
-            figures = {name: getattr(row, name) if row else 0 for name in FIGURES}
+            figures = {name: getattr(row, name) if row else 0 for name in STATEMENT_FIGURES}
             figures["rule_set_id"] = row.rule_set_id if row else None
             out.append(AgentMonth(agent, month, "closed", figures, row))
         else:
             if agent.id not in estimates:
                 rule_id = rule_id or rule_set_for(session, month, location="query").id
-                estimates[agent.id] = {**dict.fromkeys(FIGURES, 0), "rule_set_id": rule_id}
+                estimates[agent.id] = {
+                    **dict.fromkeys(STATEMENT_FIGURES, 0),
+                    "rule_set_id": rule_id,
+                }
             out.append(AgentMonth(agent, month, "open", estimates[agent.id]))
     return out
 
@@ -144,7 +137,7 @@ def serialize_agent_month(item: AgentMonth, minimum: int | None = None) -> dict:
         "wadah_id": item.agent.wadah_id,
         "month": str(item.month),
         "state": item.state,
-        **{name: int(figures[name]) for name in FIGURES},
+        **{name: int(figures[name]) for name in STATEMENT_FIGURES},
         "rule_set_id": figures.get("rule_set_id"),
         "closed_at": None,
         "paid_on": None,

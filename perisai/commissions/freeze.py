@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from perisai import clock
 from perisai.commissions import ledger
 from perisai.commissions.ledger import PO, WD, A, E, R, Window
-from perisai.commissions.models import CommissionClose, CommissionStatement
+from perisai.commissions.models import STATEMENT_FIGURES, CommissionClose, CommissionStatement
 from perisai.commissions.rules import rule_set_for
 from perisai.db import UTCDateTime
 from perisai.months import Month
@@ -170,13 +170,7 @@ def _insert_statements(session, month, group, rule, batch, now) -> None:
         "wadah_id",
         "branch_id",
         "rule_set_id",
-        "new_participants",
-        "payments",
-        "collected_amount",
-        "acquisition_fee",
-        "collection_fee",
-        "total",
-        "wadah_fee",
+        *STATEMENT_FIGURES,  # in this order in `source` above
         "closed_at",
     ]
     session.execute(insert(ST).from_select(columns, source))

@@ -143,6 +143,18 @@ class CommissionEntry(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
 
+# A statement's figures, in the order a close writes them (perisai.commissions.freeze).
+STATEMENT_FIGURES = (
+    "new_participants",
+    "payments",
+    "collected_amount",
+    "acquisition_fee",
+    "collection_fee",
+    "total",
+    "wadah_fee",
+)
+
+
 class CommissionStatement(Base):
     """An agent's frozen month (written when the month is closed for the agent's branch)."""
 

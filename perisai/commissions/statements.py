@@ -14,8 +14,9 @@ from perisai.auth.permissions import Scope
 from perisai.commissions import ledger
 from perisai.commissions.access import parse_public_id
 from perisai.commissions.close import last_closed_months
-from perisai.commissions.estimates import FIGURES, AgentMonth, agent_months
+from perisai.commissions.estimates import AgentMonth, agent_months
 from perisai.commissions.ledger import E, P, W, Window
+from perisai.commissions.models import STATEMENT_FIGURES
 from perisai.commissions.rules import rule_set_for
 from perisai.months import Month
 from perisai.workers.models import mask_nik
@@ -145,7 +146,7 @@ def serialize_wadah_month(item: WadahMonth) -> dict:
         "month": str(item.month),
         "state": item.state,
         "agents": len(item.agents),
-        **{name: item.sum(name) for name in FIGURES},
+        **{name: item.sum(name) for name in STATEMENT_FIGURES},
         "payable": item.payable,
         "bank_name": item.wadah.bank_name,
         "bank_account": item.wadah.bank_account,
