@@ -374,22 +374,27 @@ class DuplicatePool:
             phones.add(normalise_phone(str(body.get("phone", ""))))
             villages.add(str(body.get("village_code", "")))
         phones.discard(None)
-        self.by_birth_date: dict[date, list] = {}
+        # (birth date, phone) and (birth date, village) → [(order added, row)]: a registration's
+        # candidates are two look-ups, not a pass over everyone born on its day
+        self._by_phone: dict[tuple, list] = {}
+        self._by_village: dict[tuple, list] = {}
+        self._added = 0
         if births:
             where = _same_day_and_phone_or_village(births, phones, villages)
             for row in session.execute(select(*_DUPLICATE_COLUMNS).where(where)):
                 self.add(row)
 
     def candidates(self, values: dict) -> list:
-        found = [
-            row
-            for row in self.by_birth_date.get(values["birth_date"], ())
-            if row.phone == values["phone"] or row.village_code == values["village_code"]
-        ]
-        return found[:_MAX_CANDIDATES]
+        day = values["birth_date"]
+        found = dict(self._by_phone.get((day, values["phone"]), ()))
+        found.update(self._by_village.get((day, values["village_code"]), ()))
+        return [found[order] for order in sorted(found)[:_MAX_CANDIDATES]]
 
     def add(self, worker) -> None:
-        self.by_birth_date.setdefault(worker.birth_date, []).append(worker)
+        self._added += 1
+        entry = (self._added, worker)
+        self._by_phone.setdefault((worker.birth_date, worker.phone), []).append(entry)
+        self._by_village.setdefault((worker.birth_date, worker.village_code), []).append(entry)
 
 
 def _likely_duplicates(
