@@ -5,11 +5,11 @@
 
 Each backend runs in its own process (so its peak RSS is its own): a fresh, migrated database,
 an org with 200 villages, a generated CSV (and optionally XLSX) of valid participants, then
-1. the import of the whole list (valid_only: one pass, every row through register_worker),
-   chunks of 500 rows, each chunk its own transaction,
+1. the import of the whole list (valid_only: one pass, every row built by build_registration and
+   written by the batch writer shared with sync), chunks of 500 rows, each its own transaction,
 2. the same file again (same job: nothing re-imported),
-3. a dry run of a separate sample (every row checked, each registration's savepoint rolled
-   back), and with --xlsx the same sample as XLSX (openpyxl read-only).
+3. a dry run of a separate sample (every row checked, the chunk's registrations written in a
+   savepoint that is rolled back), and with --xlsx the same sample as XLSX (openpyxl read-only).
 An all_or_nothing import costs a dry run plus the import (validation pass, then publish).
 """
 
