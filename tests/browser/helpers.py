@@ -56,32 +56,38 @@ def register(page, n: int, *, nik: str | None = None, name: str | None = None) -
     page.select_option("select[name=income_level]", "1000000")
     page.wait_for_selector("#monthly-amount strong")
     page.click("#reg-next")
-    page.wait_for_selector("select[name=district] option[value='33.25.01']", state="attached")
-    page.select_option("select[name=district]", "33.25.01")
-    page.wait_for_selector(
-        "select[name=village_code] option[value='33.25.01.2001']", state="attached"
-    )
-    page.select_option("select[name=village_code]", "33.25.01.2001")
-    page.wait_for_function(
-        "document.querySelector('select[name=village_code]').value === '33.25.01.2001'"
-    )
-    page.fill("textarea[name=address]", "Jl. Pantai Utara No. 7")
+    address_beneficiary_consent(page)
+    page.wait_for_selector("dl.review")
     page.click("#reg-next")
-    try:
-        page.wait_for_selector("input[name=b_name]")
-    except Exception:
-        shot(page, "debug-address")
-        print(page.evaluate("document.querySelector('main').innerText"))
-        raise
+    page.wait_for_selector("#take-payment")
+
+
+def choose_place(
+    page, village: str = "33.25.01.2001", address: str = "Jl. Pantai Utara No. 7"
+) -> None:
+    """The address step: district, then village (each once its options are there), address."""
+    district = village.rsplit(".", 1)[0]
+    page.wait_for_selector(f"select[name=district] option[value='{district}']", state="attached")
+    page.select_option("select[name=district]", district)
+    page.wait_for_selector(f"select[name=village_code] option[value='{village}']", state="attached")
+    page.select_option("select[name=village_code]", village)
+    page.wait_for_function(
+        f"() => document.querySelector('select[name=village_code]').value === '{village}'"
+    )
+    page.fill("textarea[name=address]", address)
+
+
+def address_beneficiary_consent(page, village: str = "33.25.01.2001", **place) -> None:
+    """From the address step up to the review: place, beneficiary, consent."""
+    choose_place(page, village, **place)
+    page.click("#reg-next")
+    page.wait_for_selector("input[name=b_name]")
     page.fill("input[name=b_name]", "Siti Aminah")
     page.select_option("select[name=b_relationship]", "istri")
     page.click("#reg-next")
     page.wait_for_selector("#consent")
     page.check("#consent")
     page.click("#reg-next")
-    page.wait_for_selector("dl.review")
-    page.click("#reg-next")
-    page.wait_for_selector("#take-payment")
 
 
 def workers_on_server(app, agent_id: int):

@@ -13,6 +13,7 @@ from perisai.agents.models import Agent
 from perisai.extensions import db as _db
 from tests import factories
 from tests.browser.helpers import (
+    address_beneficiary_consent,
     go,
     login,
     payments_on_server,
@@ -35,24 +36,7 @@ def _identity(page, nik: str, name: str = "Peserta Lapangan", phone: str = "0813
 def _steps_after_work(page):
     """Address, beneficiary and consent, up to the review."""
     page.click("#reg-next")
-    page.wait_for_selector("select[name=district] option[value='33.25.01']", state="attached")
-    page.select_option("select[name=district]", "33.25.01")
-    page.wait_for_selector(
-        "select[name=village_code] option[value='33.25.01.2001']", state="attached"
-    )
-    page.select_option("select[name=village_code]", "33.25.01.2001")
-    page.wait_for_function(
-        "document.querySelector('select[name=village_code]').value === '33.25.01.2001'"
-    )
-    page.fill("textarea[name=address]", "Jl. Pantai Utara No. 7")
-    page.click("#reg-next")
-    page.wait_for_selector("input[name=b_name]")
-    page.fill("input[name=b_name]", "Siti Aminah")
-    page.select_option("select[name=b_relationship]", "istri")
-    page.click("#reg-next")
-    page.wait_for_selector("#consent")
-    page.check("#consent")
-    page.click("#reg-next")
+    address_beneficiary_consent(page)
 
 
 def _sections_text(page) -> str:

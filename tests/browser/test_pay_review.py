@@ -25,7 +25,7 @@ from perisai.extensions import db as _db
 from perisai.months import Month
 from perisai.workers.models import Worker
 from tests import factories
-from tests.browser.helpers import go, login, shot
+from tests.browser.helpers import address_beneficiary_consent, go, login, shot
 
 REFERENCE = re.compile(r"No\. referensi\s+(PRS-\d{5}-D[A-Z2-9]{4}-\d{4})")
 
@@ -231,21 +231,7 @@ def _fill_to_review(page, nik: str, name: str) -> None:
     page.select_option("select[name=income_level]", "1000000")
     page.select_option("select[name=funding]", "apbdes")
     page.click("#reg-next")
-    page.wait_for_selector("select[name=district] option[value='33.25.01']", state="attached")
-    page.select_option("select[name=district]", "33.25.01")
-    page.wait_for_selector(
-        "select[name=village_code] option[value='33.25.01.2002']", state="attached"
-    )
-    page.select_option("select[name=village_code]", "33.25.01.2002")
-    page.fill("textarea[name=address]", "Jl. Sodong RT 02/RW 01")
-    page.click("#reg-next")
-    page.wait_for_selector("input[name=b_name]")
-    page.fill("input[name=b_name]", "Siti Aminah")
-    page.select_option("select[name=b_relationship]", "istri")
-    page.click("#reg-next")
-    page.wait_for_selector("#consent")
-    page.check("#consent")
-    page.click("#reg-next")
+    address_beneficiary_consent(page, "33.25.01.2002", address="Jl. Sodong RT 02/RW 01")
     page.wait_for_selector("#review")
 
 
