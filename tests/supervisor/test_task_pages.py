@@ -203,6 +203,13 @@ def test_an_admin_chooses_a_branch_before_the_renewal_follow_up(db, org, people,
     assert "Budi Santoso" in table and "Sari Lain" not in table
     assert f'<option value="{org.branch.id}" selected>' in chosen
     assert 'name="agent"' in chosen and 'id="choose-branch"' not in chosen
+    # Changing the branch sends the branch alone: the chosen agent of the old branch would be
+    # "no such agent here" in the new one.
+    branch_form = chosen.split('id="renewal-branch"')[1].split("</form>")[0]
+    assert 'name="branch"' in branch_form
+    assert 'name="agent"' not in branch_form and 'name="village"' not in branch_form
+    filters = chosen.split('id="renewal-filters"')[1].split("</form>")[0]
+    assert f'<input type="hidden" name="branch" value="{org.branch.id}">' in filters
 
 
 def test_a_long_list_is_counted_up_to_the_cap(db, org, people, as_supervisor, monkeypatch):
