@@ -38,10 +38,38 @@ BROWSER_BACKENDS = ["sqlite"] + (
 )
 
 
+# On PostgreSQL too (when PERISAI_TEST_DATABASE_URL is set): the flows whose storage differs
+# most between the backends (the outbox and sync, versioned edits, card printing and search,
+# every console page). The other browser modules run on SQLite only, within CI's 30 minutes;
+# PERISAI_BROWSER_EVERY_BACKEND=1 runs every module on both.
+POSTGRESQL_MODULES = {
+    "test_offline.py",
+    "test_outbox.py",
+    "test_participant_edit.py",
+    "test_supervisor_console.py",
+    "test_supervisor_tasks.py",
+}
+
+
 def pytest_collection_modifyitems(config, items):
+    kept, left_out = [], []
+    every = os.environ.get("PERISAI_BROWSER_EVERY_BACKEND") == "1"
     for item in items:
         if "tests/browser/" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
+            callspec = getattr(item, "callspec", None)
+            backend = callspec.params.get("live_server") if callspec else None
+            if (
+                backend == "postgresql"
+                and not every
+                and item.fspath.basename not in (POSTGRESQL_MODULES)
+            ):
+                left_out.append(item)
+                continue
+        kept.append(item)
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = kept
 
 
 @pytest.fixture(scope="session", params=BROWSER_BACKENDS)
