@@ -20,7 +20,7 @@ import perisai.agents.messages  # noqa: F401 - registers the messages
 from perisai import clock
 from perisai.agents import operations
 from perisai.agents.models import AGENT_STATUS_REASONS, Agent, AgentStatusChange, Branch, Wadah
-from perisai.audit.operations import record_event
+from perisai.audit.operations import record_action
 from perisai.auth.models import User
 from perisai.auth.operations import create_user, normalise_username
 from perisai.commissions import standing
@@ -103,18 +103,6 @@ def _refuse(errors: dict[str, list[str]]) -> None:
         raise ValidationFailed(first, {"form": errors})
 
 
-def _audit(session: Session, by, action: str, entity_type: str, entity_id, via: str) -> None:
-    record_event(
-        session,
-        user_id=by.id if by is not None else None,
-        action=action,
-        entity_type=entity_type,
-        entity_id=str(entity_id),
-        route=via,
-        status_code=200,
-    )
-
-
 # --- Wadah -----------------------------------------------------------------------------------
 
 WADAH_FIELDS = (
@@ -142,12 +130,14 @@ def save_wadah(
         _refuse({"pks_end": ["agents.pks_period"]})
     if wadah is None:
         wadah = operations.create_wadah(session, branch=branch, **values)
-        _audit(session, by, "create", "wadah", wadah.id, via)
+        record_action(
+            session, by=by, action="create", entity_type="wadah", entity_id=wadah.id, via=via
+        )
         return wadah
     for name in WADAH_FIELDS:
         setattr(wadah, name, values[name])
     session.flush()
-    _audit(session, by, "update", "wadah", wadah.id, via)
+    record_action(session, by=by, action="update", entity_type="wadah", entity_id=wadah.id, via=via)
     return wadah
 
 
@@ -206,7 +196,9 @@ def add_agent(
         role="agent",
         agent=agent,
     )
-    _audit(session, by, "create", "agent", agent.agent_code, via)
+    record_action(
+        session, by=by, action="create", entity_type="agent", entity_id=agent.agent_code, via=via
+    )
     return agent, user
 
 
@@ -224,7 +216,9 @@ def update_agent(
     agent.phone = normalise_phone(phone)
     agent.wadah = wadah
     session.flush()
-    _audit(session, by, "update", "agent", agent.agent_code, via)
+    record_action(
+        session, by=by, action="update", entity_type="agent", entity_id=agent.agent_code, via=via
+    )
     return agent
 
 
@@ -249,7 +243,9 @@ def suspend_agent(session: Session, agent: Agent, *, by, via: str, note: str = "
         raise Conflict("agents.not_active")
     _record_status(session, agent, "suspended", by=by, reason="no_activity", note=note)
     session.flush()
-    _audit(session, by, "suspend", "agent", agent.agent_code, via)
+    record_action(
+        session, by=by, action="suspend", entity_type="agent", entity_id=agent.agent_code, via=via
+    )
     return agent
 
 
@@ -280,7 +276,9 @@ def reinstate_agent(session: Session, agent: Agent, *, by, today: date, via: str
         )
     )
     standing.reactivate_agent(session, agent=agent, today=today)
-    _audit(session, by, "reinstate", "agent", agent.agent_code, via)
+    record_action(
+        session, by=by, action="reinstate", entity_type="agent", entity_id=agent.agent_code, via=via
+    )
     return agent
 
 
@@ -296,7 +294,9 @@ def dismiss_agent(session: Session, agent: Agent, *, reason: str, note: str, by,
     _refuse(errors)
     _record_status(session, agent, "terminated", by=by, reason=reason, note=note)
     session.flush()
-    _audit(session, by, "dismiss", "agent", agent.agent_code, via)
+    record_action(
+        session, by=by, action="dismiss", entity_type="agent", entity_id=agent.agent_code, via=via
+    )
     return agent
 
 

@@ -80,6 +80,22 @@ def record_event(
     return event
 
 
+def record_action(
+    session: Session, *, by, action: str, entity_type: str, entity_id, via: str
+) -> AuditEvent:
+    """A change made by an operation (not a request): who (`by`, a user or None), what and on
+    which record, through which entry point (`via`: a route, "sync", a CLI command)."""
+    return record_event(
+        session,
+        user_id=getattr(by, "id", None),
+        action=action,
+        entity_type=entity_type,
+        entity_id=str(entity_id),
+        route=via,
+        status_code=200,
+    )
+
+
 def events_for(session: Session, entity_type: str, entity_id: str) -> list[AuditEvent]:
     return list(
         session.scalars(

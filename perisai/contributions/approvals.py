@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from perisai import clock
-from perisai.audit.operations import record_event
+from perisai.audit.operations import record_action
 from perisai.auth.permissions import Scope
 from perisai.contributions.models import LatePaymentRule, Payment
 from perisai.contributions.operations import LATE_RULES_KEY, refresh_coverage
@@ -85,14 +85,8 @@ def _decide(payment: Payment, state: str, by, note: str) -> None:
 
 
 def _audit(session: Session, payment: Payment, action: str, by, via: str) -> None:
-    record_event(
-        session,
-        user_id=getattr(by, "id", None),
-        action=action,
-        entity_type="payment",
-        entity_id=str(payment.id),
-        route=via,
-        status_code=200,
+    record_action(
+        session, by=by, action=action, entity_type="payment", entity_id=payment.id, via=via
     )
 
 

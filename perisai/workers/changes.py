@@ -22,7 +22,7 @@ import perisai.agents.messages  # noqa: F401 - registers the messages
 from perisai import clock
 from perisai.agents import zones
 from perisai.agents.models import Agent, Wadah
-from perisai.audit.operations import record_event
+from perisai.audit.operations import record_action
 from perisai.auth.permissions import Scope
 from perisai.errors import Conflict, NotAllowed, ValidationFailed, field_error
 from perisai.months import Month
@@ -88,14 +88,13 @@ def _refuse_if_deceased(worker: Worker) -> None:
 
 
 def _audit(session: Session, worker: Worker, action: str, changed_by, via: str) -> None:
-    record_event(
+    record_action(
         session,
-        user_id=getattr(changed_by, "id", None),
+        by=changed_by,
         action=action,
         entity_type="participant",
-        entity_id=str(worker.id),
-        route=via,
-        status_code=200,
+        entity_id=worker.id,
+        via=via,
     )
 
 
