@@ -1,0 +1,34 @@
+// ESLint for the PWA (frontend/): plain ES modules run by the browser as written, no build step.
+// `make lint` runs it with `prettier --check`; layout is Prettier's job, so no style rules here.
+import js from "@eslint/js";
+import globals from "globals";
+
+export default [
+  {
+    // Owned by the message-catalogue work (issue 18, item 9): generated or about to be.
+    ignores: ["frontend/js/i18n.js", "frontend/js/messages*.js", "frontend/js/messages*.json"],
+  },
+  js.configs.recommended,
+  {
+    files: ["frontend/**/*.js"],
+    languageOptions: {
+      ecmaVersion: 2022,
+      sourceType: "module",
+      globals: globals.browser,
+    },
+    rules: {
+      "no-unused-vars": ["error", { caughtErrors: "none", ignoreRestSiblings: true }],
+      eqeqeq: ["error", "always"],
+      "no-var": "error",
+      "prefer-const": "error",
+    },
+  },
+  {
+    files: ["frontend/sw.js"],
+    languageOptions: { sourceType: "script", globals: globals.serviceworker },
+  },
+  {
+    files: ["eslint.config.js"],
+    languageOptions: { sourceType: "module", globals: globals.node },
+  },
+];
