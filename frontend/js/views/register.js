@@ -7,7 +7,7 @@ import { checkNik, maskNik } from "../nik.js";
 import { quote } from "../pricing.js";
 import { t, tOr, getLang, NOTICE_VERSION } from "../i18n.js";
 import { h, field, setError, rupiah, today, toast, uuid, errorLines } from "../ui.js";
-import { locate, takePhoto } from "./capture.js";
+import { locate, takePhoto } from "../capture.js";
 
 const STEPS = ["identity", "work", "address", "beneficiary", "consent", "review"];
 let draft = null;
