@@ -31,6 +31,24 @@ class TooMany(DomainError):
     status_code = 429
 
 
+class NotFound(DomainError):
+    """Missing, or outside the caller's scope: the same 404 either way, so ids cannot be probed."""
+
+    status_code = 404
+
+    def __init__(self, message: str = "http.404", errors: dict | None = None, **kwargs):
+        super().__init__(message, errors, **kwargs)
+
+
+class Unauthenticated(DomainError):
+    """Not logged in (401)."""
+
+    status_code = 401
+
+    def __init__(self, message: str = "http.401", errors: dict | None = None, **kwargs):
+        super().__init__(message, errors, **kwargs)
+
+
 def field_error(field: str, token: str, *, location: str = "json", cls=ValidationFailed, **extra):
     """The common case: one field, one message token."""
     return cls(token, {location: {field: [token]}}, extra=extra)

@@ -1,21 +1,32 @@
-"""Role and scope checks shared by every route.
+"""Role and scope checks shared by every route, and the one access API of every feature.
 
 Scope: an agent sees what it registered or manages, a supervisor its branch, an admin everything.
-Records outside the caller's scope are reported as 404, never 403, so ids cannot be probed.
+`Scope.workers()`, `.agents()`, `.branches()` say so in SQL, `Scope.sees_*` for a loaded record,
+and `Scope.worker()` / `Scope.agent()` / `or_404()` load a record or raise `NotFound`: records
+outside the caller's scope are reported as 404, never 403, so ids cannot be probed.
 """
 
 from __future__ import annotations
 
 import functools
 import hmac
+import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TypeVar
 from urllib.parse import urlsplit
 
-from flask import abort, request, session
+from flask import request, session
 from flask_login import current_user
+from sqlalchemy import ColumnElement, Select, false, or_, select, true
+from sqlalchemy.orm import Session
 
 import perisai.auth.messages  # noqa: F401 - registers the messages
-from perisai.errors import NotAllowed
+from perisai.agents.models import Agent, Branch, Wadah
+from perisai.errors import NotAllowed, NotFound, Unauthenticated
+from perisai.workers.models import Worker
+
+T = TypeVar("T")
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # Writes a suspended or dismissed agent may still make: leaving, or logging in as someone else.
@@ -26,21 +37,100 @@ ALWAYS_ALLOWED_ENDPOINTS = frozenset(
 
 @dataclass(frozen=True)
 class Scope:
+    """What one caller may see. Every condition is SQL an admin's is `true()` for, never a
+    list-or-None; every `sees_*` is the same rule for a record already loaded."""
+
     role: str
     agent_id: int | None
     branch_id: int | None
+    user_id: int | None = None  # records owned by a user (import jobs) rather than an agent
+
+    @classmethod
+    def of(cls, user) -> Scope:
+        return cls(user.role, user.agent_id, user.scope_branch_id, user.id)
 
     @property
     def is_admin(self) -> bool:
         return self.role == "admin"
 
+    # --- the rule, for any record ---------------------------------------------------------
+
+    def where(self, *, branch, agents: Iterable = (), user=None) -> ColumnElement[bool]:
+        """Records the scope may see, given their columns: a supervisor those of its `branch`;
+        an agent those whose `agents` columns name it or whose `user` column is its user."""
+        if self.is_admin:
+            return true()
+        if self.role == "agent":
+            owned = [column == self.agent_id for column in agents if self.agent_id is not None]
+            if user is not None and self.user_id is not None:
+                owned.append(user == self.user_id)
+            return or_(*owned) if owned else false()
+        return branch == self.branch_id if self.branch_id is not None else false()
+
+    def sees(self, *, branch_id: int | None, agent_ids: Iterable = (), user_id=None) -> bool:
+        """`where()` for a record already loaded."""
+        if self.is_admin:
+            return True
+        if self.role == "agent":
+            mine = self.agent_id is not None and self.agent_id in tuple(agent_ids)
+            return mine or (self.user_id is not None and user_id == self.user_id)
+        return branch_id is not None and branch_id == self.branch_id
+
     def allows_branch(self, branch_id: int | None) -> bool:
+        """The branch is the caller's own (an agent's too), or the caller is an admin."""
         return self.is_admin or (branch_id is not None and branch_id == self.branch_id)
+
+    # --- participants ------------------------------------------------------------------------
+
+    def workers(self) -> ColumnElement[bool]:
+        """The where-clause of every participant list."""
+        return self.where(
+            branch=Worker.branch_id, agents=(Worker.managed_by_id, Worker.registered_by_id)
+        )
+
+    def sees_worker(self, worker) -> bool:
+        agents = (worker.registered_by_id, worker.managed_by_id)
+        return self.sees(branch_id=worker.branch_id, agent_ids=agents)
+
+    def sees_full_nik(self, worker) -> bool:
+        """An agent sees the full NIK of those it registered only; others as they see them."""
+        if self.role == "agent":
+            return self.agent_id is not None and worker.registered_by_id == self.agent_id
+        return self.sees_worker(worker)
+
+    def worker(self, session: Session, worker_id) -> Worker:
+        """The participant, or NotFound whether it is missing or outside the scope."""
+        try:
+            key = uuid.UUID(str(worker_id))
+        except ValueError:
+            raise NotFound() from None
+        worker = session.get(Worker, key)
+        return or_404(worker, worker is not None and self.sees_worker(worker))
+
+    # --- agents and branches -------------------------------------------------------------
+
+    def agents(self) -> Select:
+        """The agents the scope may see (an agent: itself), with their Wadah joined."""
+        visible = self.where(branch=Wadah.branch_id, agents=(Agent.id,))
+        return select(Agent).join(Wadah, Wadah.id == Agent.wadah_id).where(visible)
+
+    def sees_agent(self, agent) -> bool:
+        return self.sees(branch_id=agent.wadah.branch_id, agent_ids=(agent.id,))
+
+    def agent(self, session: Session, agent_id: int) -> Agent:
+        """The agent, or NotFound whether it is missing or outside the scope."""
+        agent = session.get(Agent, agent_id)
+        return or_404(agent, agent is not None and self.sees_agent(agent))
+
+    def branches(self, column=Branch.id) -> ColumnElement[bool]:
+        """`column` (a branch id) is a branch the caller works in; an admin's is every one."""
+        if self.is_admin:
+            return true()
+        return column == self.branch_id if self.branch_id is not None else false()
 
 
 def current_scope() -> Scope:
-    user = current_user
-    return Scope(role=user.role, agent_id=user.agent_id, branch_id=user.scope_branch_id)
+    return Scope.of(current_user)
 
 
 def roles_required(*roles: str):
@@ -50,7 +140,7 @@ def roles_required(*roles: str):
         @functools.wraps(view)
         def wrapper(*args, **kwargs):
             if not current_user.is_authenticated:
-                abort(401)
+                raise Unauthenticated()
             if roles and current_user.role not in roles:
                 raise NotAllowed("auth.role")
             return view(*args, **kwargs)
@@ -63,10 +153,10 @@ def roles_required(*roles: str):
 login_required = roles_required()
 
 
-def or_404(record, visible: bool):
+def or_404(record: T | None, visible: bool = True) -> T:
     """The record when the caller may see it; otherwise the same 404 as a missing id."""
     if record is None or not visible:
-        abort(404)
+        raise NotFound()
     return record
 
 
