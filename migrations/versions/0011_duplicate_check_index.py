@@ -3,7 +3,7 @@
 Revision ID: 0011
 Revises: 0010
 Every registration looks for participants born the same day with the same phone or in the same
-village (perisai.workers.operations._likely_duplicates). By village alone that read every
+village (perisai.workers.duplicates.likely_duplicates). By village alone that read every
 participant of the village: thousands in a town, on each registration. (village_code,
 birth_date) answers it from the index and still serves every query by village alone, so it
 replaces the single-column index.

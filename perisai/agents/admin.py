@@ -29,7 +29,7 @@ from perisai.errors import Conflict, DomainError, ValidationFailed
 from perisai.months import Month
 from perisai.workers.models import Worker, mask_nik
 from perisai.workers.nik import check_nik
-from perisai.workers.operations import normalise_phone
+from perisai.workers.validation import normalise_phone
 
 PKS_WARNING_DAYS = 30  # a PKS ending within this many days is flagged for renewal
 MIN_ACTIVE_AGENTS = 5  # DOMAIN.md §1: a Wadah coordinates at least 5 agents

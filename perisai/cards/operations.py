@@ -33,8 +33,8 @@ from perisai.cards.models import Card, CardPrint, VerificationHit
 from perisai.cards.render import CardFace
 from perisai.errors import Conflict, DomainError, TooMany
 from perisai.months import Month
+from perisai.workers.access import visible_workers
 from perisai.workers.models import Occupation, Worker, status_for
-from perisai.workers.operations import visible_workers
 
 PROGRAM_SEPARATOR = " · "
 

@@ -18,7 +18,7 @@ from perisai.cards.schemas import (
 from perisai.errors import TooMany
 from perisai.extensions import db
 from perisai.i18n import LANGUAGES, current_language, t
-from perisai.workers.operations import get_visible_worker
+from perisai.workers.access import get_visible_worker
 
 blp = Blueprint("cards", __name__, url_prefix="/api/v1", description="Membership cards")
 pages = Blueprint(

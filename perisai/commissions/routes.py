@@ -45,7 +45,7 @@ from perisai.errors import field_error
 from perisai.extensions import db
 from perisai.i18n import current_language
 from perisai.months import Month
-from perisai.workers.operations import get_visible_worker
+from perisai.workers.access import get_visible_worker
 
 blp = Blueprint(
     "commissions",

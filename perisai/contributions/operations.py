@@ -34,8 +34,8 @@ from perisai.contributions.models import (
 from perisai.contributions.rules import MonthPrice, NoRates, RuleBook, UnknownLevel
 from perisai.errors import Conflict, ValidationFailed, field_error
 from perisai.months import Month, month_range
-from perisai.workers.changes import last_payable_month, profiles_for_months
 from perisai.workers.models import Worker, status_for
+from perisai.workers.pricing import last_payable_month, profiles_for_months
 
 MAX_MONTHS = 12
 DEFAULT_MAX_DAYS_LATE = 7  # when no late_payment_rules row is in force (migration 0015 seeds one)

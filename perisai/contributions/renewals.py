@@ -11,7 +11,7 @@ from perisai.contributions.rules import RuleBook
 from perisai.errors import ValidationFailed
 from perisai.months import Month
 from perisai.workers.models import GRACE_MONTHS, Worker, status_for
-from perisai.workers.operations import due_within_clause
+from perisai.workers.queries import due_within_clause
 
 
 def renewal_query(visible, *, today: date, due_within_days: int, ended_within_months: int):

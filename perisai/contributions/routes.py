@@ -27,7 +27,7 @@ from perisai.contributions.schemas import (
 from perisai.contributions.sponsor_routes import sponsors
 from perisai.extensions import db
 from perisai.i18n import current_language
-from perisai.workers.operations import get_visible_worker, visible_workers
+from perisai.workers.access import get_visible_worker, visible_workers
 
 blp = Blueprint(
     "contributions",

@@ -25,8 +25,8 @@ from perisai.contributions.operations import (
 from perisai.contributions.rules import RuleBook
 from perisai.errors import Conflict, DomainError, ValidationFailed, field_error
 from perisai.months import Month
+from perisai.workers.access import visible_workers
 from perisai.workers.models import Worker, status_for
-from perisai.workers.operations import visible_workers
 
 
 def create_sponsor(session: Session, *, scope: Scope, data: dict) -> Sponsor:

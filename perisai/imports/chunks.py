@@ -20,13 +20,9 @@ from perisai.errors import Conflict, DomainError
 from perisai.imports.models import ImportJob, ImportRow
 from perisai.imports.rows import Prepared, RowContext, domain_errors, finish_row, prepare_chunk
 from perisai.imports.sponsoring import check_sponsor_row, pay_rows
+from perisai.workers.duplicates import DuplicatePool
 from perisai.workers.models import Worker
-from perisai.workers.operations import (
-    DuplicatePool,
-    agents_by_code,
-    build_registration,
-    register_worker,
-)
+from perisai.workers.operations import agents_by_code, build_registration, register_worker
 
 CHUNK_ROWS = 500
 

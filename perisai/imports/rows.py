@@ -32,13 +32,13 @@ from perisai.months import Month
 from perisai.regions.provinces import province_code_known
 from perisai.workers.models import Occupation, Worker, mask_nik
 from perisai.workers.nik import check_nik
-from perisai.workers.operations import (
+from perisai.workers.schemas import WorkerCreateSchema
+from perisai.workers.validation import (
     income_level_allowed,
     normalise_phone,
     programs_problem,
     village_problem,
 )
-from perisai.workers.schemas import WorkerCreateSchema
 
 
 @dataclass
@@ -174,7 +174,7 @@ def prepare_chunk(session: Session, ctx: RowContext, records: list) -> list[Prep
 
 
 def rule_problems(session: Session, data: dict, today: date) -> dict[str, list[str]]:
-    """The registry's field rules (perisai.workers.operations._validated_values, in the same
+    """The registry's field rules (perisai.workers.validation.validated_values, in the same
     words) on the fields of `data` that loaded: a row that failed its schema is still checked
     for everything else. Keys are the import's column keys."""
     problems: dict[str, list[str]] = {}

@@ -28,8 +28,8 @@ from perisai.cards import operations as cards
 from perisai.cards.models import Card
 from perisai.contributions.models import Payment
 from perisai.links import messages  # noqa: F401 - registers the messages
+from perisai.workers.access import get_visible_worker
 from perisai.workers.models import Worker
-from perisai.workers.operations import get_visible_worker
 
 LINK_DAYS = 30
 SALT = "perisai-public-link-v1"

@@ -13,7 +13,7 @@ from perisai.reports.figures import FIGURES, TREND_MONTHS
 from perisai.reports.models import AgentMonth
 from perisai.reports.rollups import ensure_rollups
 from perisai.workers.models import GRACE_MONTHS, Worker
-from perisai.workers.operations import status_clause
+from perisai.workers.queries import status_clause
 
 
 def agent_trend(session: Session, agent: Agent, month: Month) -> list[dict]:

@@ -17,7 +17,7 @@ from perisai.months import Month
 from perisai.reports.leaderboard import SORTS
 from perisai.reports.scope import branch_ids_for, visible_wadah
 from perisai.text import problem as text_problem
-from perisai.workers.operations import normalise_phone
+from perisai.workers.validation import normalise_phone
 
 INT32_MAX = 2**31 - 1
 EARLIEST_MONTH = Month(2000, 1)  # far before the first participant; keeps 12-month trends valid
@@ -104,7 +104,7 @@ _NAME_TEXT = re.compile(r"^[^\W\d_](?:[^\W\d_]|[ .,'’-])*$")  # letters first,
 
 
 def search_text(text: str) -> None:
-    """What the participant search box takes (perisai.workers.operations.search_clause): a
+    """What the participant search box takes (perisai.workers.queries.search_clause): a
     name (or part of one, letters and a name's marks, at least 2 letters), a full NIK (16
     digits), a membership number (11 digits) or a mobile number. Anything else would search
     for nothing, silently: it is named instead."""

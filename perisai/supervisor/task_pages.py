@@ -27,8 +27,8 @@ from perisai.supervisor import (
 from perisai.supervisor.pages import page_language, page_query, render, supervisor_page
 from perisai.supervisor.routes import blp
 from perisai.supervisor.schemas import CardsQuery, ParticipantsQuery, RenewalsQuery
+from perisai.workers.access import can_see_full_nik, get_visible_worker
 from perisai.workers.models import status_for
-from perisai.workers.operations import can_see_full_nik, get_visible_worker
 
 
 def _scope():

@@ -26,8 +26,9 @@ from perisai.contributions.renewals import renewal_query
 from perisai.errors import ValidationFailed
 from perisai.months import Month
 from perisai.regions.models import Region
+from perisai.workers.access import visible_workers
 from perisai.workers.models import Worker, WorkerChange, mask_nik, status_for
-from perisai.workers.operations import list_query, visible_workers
+from perisai.workers.queries import list_query
 
 CARD_FILTERS = ("never", "new", "replaced")
 REVOKE_REASONS = ("lost", "stolen", "damaged", "misused", "other")

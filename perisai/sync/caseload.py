@@ -37,7 +37,7 @@ from perisai.errors import field_error
 from perisai.months import Month
 from perisai.sync import messages  # noqa: F401 - registers the messages
 from perisai.workers.models import GRACE_MONTHS, Worker, WorkerChange, status_for
-from perisai.workers.operations import serialize_worker
+from perisai.workers.serialization import serialize_worker
 
 DEFAULT_LIMIT = 500
 MAX_LIMIT = 1000

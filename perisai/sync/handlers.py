@@ -25,7 +25,7 @@ class Context:
     # Payments per participant of the batch, counted at once (receipt numbers); a stale count
     # clashes on the receipt's unique key and the operation is redone the careful way.
     payment_counts: dict = field(default_factory=dict)
-    duplicates: Any = None  # the batch's likely duplicates (perisai.workers.operations)
+    duplicates: Any = None  # the batch's likely duplicates (perisai.workers.duplicates)
     # What this batch added and has not flushed yet, by (kind, id): the session finds only
     # flushed objects by id, and a payment may follow its participant's registration.
     staged: dict = field(default_factory=dict)
@@ -103,9 +103,9 @@ class WorkerRegister:
 
     @staticmethod
     def reload(session, ctx: Context, entity_id: str) -> dict:
-        from perisai.workers import operations
+        from perisai.workers.access import get_visible_worker
 
-        worker = operations.get_visible_worker(session, ctx.scope, uuid.UUID(entity_id))
+        worker = get_visible_worker(session, ctx.scope, uuid.UUID(entity_id))
         return _worker_entity(worker, ctx)
 
 
@@ -123,7 +123,7 @@ class PaymentRecord:
 
         from perisai.contributions import operations, schemas
         from perisai.contributions.models import Payment
-        from perisai.workers.operations import can_read, get_visible_worker
+        from perisai.workers.access import can_read, get_visible_worker
 
         body = dict(payload)
         raw_worker_id = body.pop("worker_id", None)
@@ -165,7 +165,7 @@ class PaymentRecord:
     @staticmethod
     def reload(session, ctx: Context, entity_id: str) -> dict:
         from perisai.contributions.models import Payment
-        from perisai.workers.operations import get_visible_worker
+        from perisai.workers.access import get_visible_worker
 
         payment = session.get(Payment, uuid.UUID(entity_id))
         get_visible_worker(session, ctx.scope, payment.worker_id)
@@ -198,7 +198,7 @@ class _WorkerChangeOp:
         cls, session, ctx: Context, payload: dict, *, savepoint: bool, flush: bool
     ) -> Outcome:
         from perisai.workers import schemas
-        from perisai.workers.operations import get_visible_worker
+        from perisai.workers.access import get_visible_worker
 
         body = dict(payload)
         worker_id = _worker_id(body)
@@ -214,9 +214,9 @@ class _WorkerChangeOp:
 
     @staticmethod
     def reload(session, ctx: Context, entity_id: str) -> dict:
-        from perisai.workers import operations
+        from perisai.workers.access import get_visible_worker
 
-        worker = operations.get_visible_worker(session, ctx.scope, uuid.UUID(entity_id))
+        worker = get_visible_worker(session, ctx.scope, uuid.UUID(entity_id))
         return _worker_entity(worker, ctx)
 
 
@@ -279,8 +279,8 @@ def _schema(cls):
 
 
 def _worker_entity(worker, ctx: Context) -> dict:
-    from perisai.workers.operations import serialize_worker
     from perisai.workers.schemas import WorkerSchema
+    from perisai.workers.serialization import serialize_worker
 
     return _schema(WorkerSchema).dump(serialize_worker(worker, ctx.scope, ctx.today))
 
@@ -324,7 +324,7 @@ def preload(session, ctx: Context, operations: list[dict]) -> None:
         if op.get("type") == "worker.register" and isinstance(op.get("payload"), dict)
     ]
     if registrations:
-        from perisai.workers.operations import DuplicatePool
+        from perisai.workers.duplicates import DuplicatePool
 
         ctx.duplicates = DuplicatePool(session, registrations)
     if wanted["payer"]:

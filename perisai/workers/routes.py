@@ -9,7 +9,9 @@ from perisai.api import Blueprint, paginate
 from perisai.auth.permissions import current_scope, login_required, roles_required
 from perisai.extensions import db
 from perisai.workers import changes, operations, photos, privacy
+from perisai.workers.access import get_visible_worker
 from perisai.workers.models import PHOTO_KINDS, Occupation
+from perisai.workers.queries import list_query
 from perisai.workers.schemas import (
     AsOfSchema,
     DeathSchema,
@@ -20,6 +22,7 @@ from perisai.workers.schemas import (
     WorkerSchema,
     WorkerUpdateSchema,
 )
+from perisai.workers.serialization import serialize_worker
 
 blp = Blueprint(
     "workers", __name__, url_prefix="/api/v1/workers", description="Participants (Peserta BPU)"
@@ -39,7 +42,7 @@ class Workers(MethodView):
         """List participants in scope (NIK masked); search by name, number, phone or NIK."""
         scope = current_scope()
         today = clock.today(zones.of_scope(db.session, scope))
-        stmt = operations.list_query(
+        stmt = list_query(
             scope,
             q=args["q"],
             status=args["status"],
@@ -48,9 +51,7 @@ class Workers(MethodView):
         )
         items, headers = paginate(db.session, stmt, args)
         return [
-            operations.serialize_worker(
-                w, scope, zones.today_of_worker(db.session, w), for_list=True
-            )
+            serialize_worker(w, scope, zones.today_of_worker(db.session, w), for_list=True)
             for w in items
         ], headers
 
@@ -65,7 +66,7 @@ class Workers(MethodView):
             db.session, scope=scope, agent=current_user.agent, data=body
         )
         db.session.commit()
-        payload = operations.serialize_worker(
+        payload = serialize_worker(
             result.worker, scope, zones.today_of_worker(db.session, result.worker)
         )
         payload["warnings"] = result.warnings
@@ -82,12 +83,12 @@ class WorkerById(MethodView):
         from perisai.contributions.operations import covered_until_on
 
         scope = current_scope()
-        worker = operations.get_visible_worker(db.session, scope, worker_id)
+        worker = get_visible_worker(db.session, scope, worker_id)
         if args["as_of"] is None:
             today = zones.today_of_worker(db.session, worker)
-            return operations.serialize_worker(worker, scope, today)
+            return serialize_worker(worker, scope, today)
         covered = covered_until_on(db.session, worker, args["as_of"])
-        return operations.serialize_worker(worker, scope, args["as_of"], covered_until=covered)
+        return serialize_worker(worker, scope, args["as_of"], covered_until=covered)
 
     @roles_required("agent", "supervisor", "admin")
     @blp.arguments(WorkerUpdateSchema)
@@ -102,13 +103,13 @@ class WorkerById(MethodView):
         the version read. Income level and programs take effect from the next unpaid month;
         nothing changed → 200 with the same version."""
         scope = current_scope()
-        worker = operations.get_visible_worker(db.session, scope, worker_id)
+        worker = get_visible_worker(db.session, scope, worker_id)
         today = zones.today_of_worker(db.session, worker)
         changes.update_worker(
             db.session, scope=scope, worker=worker, data=body, changed_by=current_user, today=today
         )
         db.session.commit()
-        return operations.serialize_worker(worker, scope, today)
+        return serialize_worker(worker, scope, today)
 
 
 @blp.route("/<worker_id>/death")
@@ -121,7 +122,7 @@ class WorkerDeath(MethodView):
         again → 200 unchanged; another date → 409. No month after the month of death can be
         paid, and the participant leaves the renewal lists."""
         scope = current_scope()
-        worker = operations.get_visible_worker(db.session, scope, worker_id)
+        worker = get_visible_worker(db.session, scope, worker_id)
         today = zones.today_of_worker(db.session, worker)
         changes.record_death(
             db.session,
@@ -132,7 +133,7 @@ class WorkerDeath(MethodView):
             today=today,
         )
         db.session.commit()
-        return operations.serialize_worker(worker, scope, today)
+        return serialize_worker(worker, scope, today)
 
 
 @blp.route("/<worker_id>/photos/<kind>")
@@ -143,7 +144,7 @@ class WorkerPhotoResource(MethodView):
         """Upload (or replace) the KTP or face photo: raw JPEG/PNG/WebP body."""
         if kind not in PHOTO_KINDS:
             abort(404)
-        worker = operations.get_visible_worker(db.session, current_scope(), worker_id)
+        worker = get_visible_worker(db.session, current_scope(), worker_id)
         photos.store_photo(
             db.session,
             current_app.config["PHOTO_STORE"],
@@ -159,7 +160,7 @@ class WorkerPhotoResource(MethodView):
     @blp.response(200, content_type="image/jpeg")
     def get(self, worker_id, kind):
         """The stored photo (JPEG, metadata stripped)."""
-        worker = operations.get_visible_worker(db.session, current_scope(), worker_id)
+        worker = get_visible_worker(db.session, current_scope(), worker_id)
         content = photos.read_photo(db.session, current_app.config["PHOTO_STORE"], worker, kind)
         if content is None:
             abort(404)
@@ -186,9 +187,9 @@ class WorkerExport(MethodView):
     def get(self, worker_id):
         """Everything held about one participant (UU PDP right of access)."""
         scope = current_scope()
-        worker = operations.get_visible_worker(db.session, scope, worker_id)
+        worker = get_visible_worker(db.session, scope, worker_id)
         today = zones.today_of_worker(db.session, worker)
-        participant = WorkerSchema().dump(operations.serialize_worker(worker, scope, today))
+        participant = WorkerSchema().dump(serialize_worker(worker, scope, today))
         return privacy.export_worker(db.session, worker, participant)
 
 
@@ -199,10 +200,10 @@ class ConsentWithdrawal(MethodView):
     def post(self, worker_id):
         """Record that the participant withdrew consent (processing stops)."""
         scope = current_scope()
-        worker = operations.get_visible_worker(db.session, scope, worker_id)
+        worker = get_visible_worker(db.session, scope, worker_id)
         privacy.withdraw_consent(worker)
         db.session.commit()
-        return operations.serialize_worker(worker, scope, zones.today_of_worker(db.session, worker))
+        return serialize_worker(worker, scope, zones.today_of_worker(db.session, worker))
 
 
 @blp.route("/<worker_id>/anonymise")
@@ -212,7 +213,7 @@ class Anonymise(MethodView):
     def post(self, worker_id):
         """Erase the participant's personal data; payments and ledger stay consistent."""
         scope = current_scope()
-        worker = operations.get_visible_worker(db.session, scope, worker_id)
+        worker = get_visible_worker(db.session, scope, worker_id)
         privacy.anonymise_worker(db.session, worker, current_app.config["PHOTO_STORE"])
         db.session.commit()
-        return operations.serialize_worker(worker, scope, zones.today_of_worker(db.session, worker))
+        return serialize_worker(worker, scope, zones.today_of_worker(db.session, worker))
