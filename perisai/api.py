@@ -233,6 +233,13 @@ class MonthField(fields.Field):
             raise self.make_error("invalid") from error
 
 
+class IsoString(fields.String):
+    """A date or time dumped as its ISO 8601 text; documented as the plain string it was."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return value.isoformat() if value is not None else None
+
+
 def Range(min=None, max=None):  # noqa: N802 - reads like marshmallow's validator
     if min is not None and max is not None:
         return validate.Range(min=min, max=max, error=f"field.range|{min}|{max}")

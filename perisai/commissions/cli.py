@@ -7,6 +7,7 @@ import json
 import click
 from flask.cli import AppGroup
 
+from perisai.audit.operations import record_cli
 from perisai.cli import perisai_cli
 from perisai.extensions import db
 
@@ -43,6 +44,11 @@ def standing_command(month):
         result = check_standing(db.session, month=month)
     except DomainError as error:
         _fail(error)
+    record_cli(db.session, "standing", "month", month)
+    for code in result.suspended:
+        record_cli(db.session, "suspend", "agent", code)
+    for code in result.warned:
+        record_cli(db.session, "warn", "agent", code)
     db.session.commit()
     click.echo(
         f"{month}: peringatan/warned {len(result.warned)}, ditangguhkan/suspended "
@@ -71,6 +77,7 @@ def close_command(month, branch, including):
     months still open are closed too only when named with --including."""
     from perisai.auth.permissions import Scope
     from perisai.commissions import close
+    from perisai.commissions.schemas import CloseResultSchema
     from perisai.errors import DomainError
 
     try:
@@ -78,8 +85,10 @@ def close_command(month, branch, including):
         result = close.close_month(db.session, month=month, branch_ids=ids, including=including)
     except DomainError as error:
         _fail(error)
+    for closed in sorted({month, *including}):
+        record_cli(db.session, "close", "month", closed)
     db.session.commit()
-    click.echo(json.dumps(close.serialize_close(db.session, result), ensure_ascii=False))
+    click.echo(json.dumps(CloseResultSchema().dump(result), ensure_ascii=False))
 
 
 rules_cli = AppGroup("commission-rules", help="Incentive rule sets (versioned by month).")
@@ -91,12 +100,12 @@ def list_rules_command():
     from sqlalchemy import select
 
     from perisai.commissions.models import CommissionRuleSet
-    from perisai.commissions.rules import serialize_rule_set
+    from perisai.commissions.schemas import RuleSetSchema
 
     rows = db.session.scalars(
         select(CommissionRuleSet).order_by(CommissionRuleSet.effective_from, CommissionRuleSet.id)
     )
-    click.echo(json.dumps([serialize_rule_set(r) for r in rows], indent=2, ensure_ascii=False))
+    click.echo(json.dumps(RuleSetSchema(many=True).dump(rows), indent=2, ensure_ascii=False))
 
 
 @rules_cli.command("add")
@@ -116,8 +125,8 @@ def list_rules_command():
 @click.option("--source", required=True, help="the board decision or regulation")
 def add_rules_command(**options):
     """Add an incentive rule set in force from a month still open."""
-    from perisai.commissions.rules import add_rule_set, serialize_rule_set
-    from perisai.commissions.schemas import RuleSetCreateSchema
+    from perisai.commissions.rules import add_rule_set
+    from perisai.commissions.schemas import RuleSetCreateSchema, RuleSetSchema
     from perisai.errors import DomainError
 
     data = {**options, "effective_from": str(options["effective_from"])}
@@ -128,8 +137,10 @@ def add_rules_command(**options):
         rule = add_rule_set(db.session, data=RuleSetCreateSchema().load(data))
     except DomainError as error:
         _fail(error)
+    db.session.flush()
+    record_cli(db.session, "create", "rule_set", rule.id)
     db.session.commit()
-    click.echo(json.dumps(serialize_rule_set(rule), ensure_ascii=False))
+    click.echo(json.dumps(RuleSetSchema().dump(rule), ensure_ascii=False))
 
 
 perisai_cli.add_command(rules_cli)

@@ -18,7 +18,6 @@ from datetime import date
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
-import perisai.commissions.messages  # noqa: F401 - registers the messages
 from perisai import clock
 from perisai.agents import zones
 from perisai.agents.models import Branch
@@ -101,10 +100,28 @@ def check_month_ended(session: Session, month: Month, branch_ids: list[int]) -> 
 
 
 @dataclass
+class ClosedBranch:
+    branch: str
+    closed_months: list[Month]
+
+    @property
+    def already_closed(self) -> bool:
+        return not self.closed_months
+
+
+@dataclass
 class CloseResult:
     month: Month
     closed: dict[int, list[Month]] = field(default_factory=dict)  # branch → months closed now
     statements: int = 0
+    codes: dict[int, str] = field(default_factory=dict)  # branch id → code
+
+    @property
+    def branches(self) -> list[ClosedBranch]:
+        return [
+            ClosedBranch(self.codes.get(branch), months)
+            for branch, months in sorted(self.closed.items())
+        ]
 
 
 def close_month(
@@ -177,6 +194,7 @@ def close_commission_month(
             CommissionStatement.branch_id.in_(branch_ids),
         )
     )
+    result.codes = branch_codes(session, branch_ids)
     return result
 
 
@@ -195,19 +213,3 @@ def branch_ids_for_close(session: Session, scope: Scope, branch_code: str | None
 def branch_codes(session: Session, branch_ids) -> dict[int, str]:
     rows = session.execute(select(Branch.id, Branch.code).where(Branch.id.in_(list(branch_ids))))
     return dict(rows.all())
-
-
-def serialize_close(session: Session, result: CloseResult) -> dict:
-    codes = branch_codes(session, result.closed)
-    return {
-        "month": str(result.month),
-        "statements": result.statements,
-        "branches": [
-            {
-                "branch": codes.get(branch),
-                "closed_months": [str(m) for m in months],
-                "already_closed": not months,
-            }
-            for branch, months in sorted(result.closed.items())
-        ],
-    }

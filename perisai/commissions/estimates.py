@@ -11,7 +11,6 @@ from datetime import timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-import perisai.commissions.messages  # noqa: F401 - registers the messages
 from perisai.agents.models import Agent
 from perisai.commissions import ledger
 from perisai.commissions.close import last_closed_months
@@ -75,10 +74,41 @@ class AgentMonth:
     state: str
     figures: dict
     statement: CommissionStatement | None = None
+    acquisition_minimum: int | None = None  # the month's rule; set where a body shows it
+    lines: list[dict] | None = None  # the ledger lines, set where a body lists them
 
     @property
     def public_id(self) -> str:
         return f"{self.month}-{self.agent.id}"
+
+    @property
+    def new_participants_needed(self) -> int | None:
+        if self.acquisition_minimum is None:
+            return None
+        return max(0, self.acquisition_minimum - int(self.figures["new_participants"]))
+
+    @property
+    def rule_set_id(self) -> int | None:
+        return self.figures.get("rule_set_id")
+
+    def _statement(self, name: str):
+        return getattr(self.statement, name) if self.statement is not None else None
+
+    @property
+    def closed_at(self):
+        return self._statement("closed_at")
+
+    @property
+    def paid_on(self):
+        return self._statement("paid_on")
+
+    @property
+    def transfer_reference(self):
+        return self._statement("transfer_reference")
+
+    @property
+    def acknowledged_at(self):
+        return self._statement("acknowledged_at")
 
 
 def agent_months(session: Session, month: Month, agents: list[Agent]) -> list[AgentMonth]:
@@ -125,33 +155,3 @@ def agent_months(session: Session, month: Month, agents: list[Agent]) -> list[Ag
                 }
             out.append(AgentMonth(agent, month, "open", estimates[agent.id]))
     return out
-
-
-def serialize_agent_month(item: AgentMonth, minimum: int | None = None) -> dict:
-    figures, statement = item.figures, item.statement
-    body = {
-        "id": item.public_id,
-        "agent_code": item.agent.agent_code,
-        "agent_name": item.agent.full_name,
-        "wadah": item.agent.wadah.name,
-        "wadah_id": item.agent.wadah_id,
-        "month": str(item.month),
-        "state": item.state,
-        **{name: int(figures[name]) for name in STATEMENT_FIGURES},
-        "rule_set_id": figures.get("rule_set_id"),
-        "closed_at": None,
-        "paid_on": None,
-        "transfer_reference": None,
-        "acknowledged_at": None,
-    }
-    if minimum is not None:
-        body["acquisition_minimum"] = minimum
-        body["new_participants_needed"] = max(0, minimum - body["new_participants"])
-    if statement is not None:
-        body["closed_at"] = statement.closed_at.isoformat()
-        body["paid_on"] = statement.paid_on.isoformat() if statement.paid_on else None
-        body["transfer_reference"] = statement.transfer_reference
-        body["acknowledged_at"] = (
-            statement.acknowledged_at.isoformat() if statement.acknowledged_at else None
-        )
-    return body

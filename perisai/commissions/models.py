@@ -226,3 +226,10 @@ class StandingFlag(Base):
     wadah_id: Mapped[int] = mapped_column(ForeignKey("wadahs.id"))
     agent_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+    agent = relationship("Agent", viewonly=True)
+    wadah = relationship("Wadah", viewonly=True)
+
+    @property
+    def agent_code(self) -> str | None:
+        return self.agent.agent_code if self.agent else None

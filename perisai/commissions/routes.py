@@ -45,7 +45,6 @@ from perisai.errors import field_error
 from perisai.extensions import db
 from perisai.i18n import current_language
 from perisai.months import Month
-from perisai.workers.access import get_visible_worker
 
 blp = Blueprint(
     "commissions",
@@ -80,10 +79,12 @@ class Statements(MethodView):
     def get(self, args):
         """One row per agent in scope for a month (default: this month); open = estimate."""
         month = _month_or_now(args["month"])
-        agents, headers = paginate(db.session, access.agents_in_scope(current_scope()), args)
+        agents, headers = paginate(db.session, access.statement_agents(current_scope()), args)
         minimum = _minimum(month)
         items = estimates.agent_months(db.session, month, list(agents))
-        return [estimates.serialize_agent_month(i, minimum) for i in items], headers
+        for item in items:
+            item.acquisition_minimum = minimum
+        return items, headers
 
 
 @blp.route("/statements/<statement_id>")
@@ -93,8 +94,9 @@ class StatementById(MethodView):
     def get(self, statement_id):
         """One statement with every ledger line behind its total."""
         item = access.get_agent_month(db.session, current_scope(), statement_id)
-        body = estimates.serialize_agent_month(item, _minimum(item.month))
-        return {**body, "lines": statements.statement_lines(db.session, item)}
+        item.acquisition_minimum = _minimum(item.month)
+        item.lines = statements.statement_lines(db.session, item)
+        return item
 
 
 @blp.route("/statements/<statement_id>.pdf")
@@ -119,7 +121,8 @@ class StatementPaid(MethodView):
         item = access.get_agent_month(db.session, current_scope(), statement_id)
         payouts.mark_statement_paid(db.session, item, by=current_user, **body)
         db.session.commit()
-        return estimates.serialize_agent_month(item, _minimum(item.month))
+        item.acquisition_minimum = _minimum(item.month)
+        return item
 
 
 @blp.route("/statements/<statement_id>/acknowledge")
@@ -131,7 +134,8 @@ class StatementAcknowledge(MethodView):
         item = access.get_agent_month(db.session, current_scope(), statement_id)
         payouts.acknowledge_statement(db.session, item, by=current_user)
         db.session.commit()
-        return estimates.serialize_agent_month(item, _minimum(item.month))
+        item.acquisition_minimum = _minimum(item.month)
+        return item
 
 
 @blp.route("/months/<month>/close")
@@ -154,7 +158,7 @@ class CloseMonth(MethodView):
             closed_by=current_user,
         )
         db.session.commit()
-        return close.serialize_close(db.session, result)
+        return result
 
 
 @blp.route("/wadah-statements")
@@ -167,7 +171,7 @@ class WadahStatements(MethodView):
         month = _month_or_now(args["month"])
         wadahs, headers = paginate(db.session, statements.wadahs_in_scope(current_scope()), args)
         items = statements.wadah_months(db.session, month, list(wadahs))
-        return [statements.serialize_wadah_month(i) for i in items], headers
+        return items, headers
 
 
 @blp.route("/wadah-statements/<statement_id>.pdf")
@@ -191,7 +195,7 @@ class RuleSets(MethodView):
         stmt = select(CommissionRuleSet).order_by(
             CommissionRuleSet.effective_from, CommissionRuleSet.id
         )
-        return [rules.serialize_rule_set(r) for r in db.session.scalars(stmt)]
+        return db.session.scalars(stmt).all()
 
     @roles_required("admin")
     @blp.arguments(RuleSetCreateSchema)
@@ -200,7 +204,7 @@ class RuleSets(MethodView):
         """Add a rule set version, in force from an open month onwards."""
         rule = rules.add_rule_set(db.session, data=body, created_by=current_user)
         db.session.commit()
-        return rules.serialize_rule_set(rule)
+        return rule
 
 
 @blp.route("/prior-registrations")
@@ -210,7 +214,7 @@ class PriorRegistrations(MethodView):
     @blp.response(201, PriorRegistrationSchema)
     def post(self, body):
         """Record that a participant's NIK was registered in BPU before (never 'new')."""
-        worker = get_visible_worker(db.session, current_scope(), body["worker_id"])
+        worker = current_scope().worker(db.session, body["worker_id"])
         prior_registrations.mark_previously_registered(
             db.session, worker=worker, source=body["source"], by=current_user
         )
@@ -229,7 +233,7 @@ class Standing(MethodView):
         stmt = select(StandingFlag).where(StandingFlag.month == month).order_by(StandingFlag.id)
         if not scope.is_admin:
             stmt = stmt.where(StandingFlag.branch_id == scope.branch_id)
-        return [standing.serialize_flag(db.session, f) for f in db.session.scalars(stmt)]
+        return db.session.scalars(stmt).all()
 
 
 @blp.route("/agents/<agent_code>/reactivate")

@@ -13,7 +13,6 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-import perisai.commissions.messages  # noqa: F401 - registers the messages
 from perisai.commissions.models import CommissionClose, CommissionRuleSet
 from perisai.errors import Conflict, field_error
 from perisai.months import Month
@@ -73,13 +72,3 @@ def add_rule_set(session: Session, *, data: dict, created_by=None) -> Commission
     session.add(rule)
     session.flush()
     return rule
-
-
-def serialize_rule_set(rule: CommissionRuleSet) -> dict:
-    return {
-        "id": rule.id,
-        "effective_from": str(rule.effective_from),
-        "source": rule.source,
-        "created_at": rule.created_at.isoformat() if rule.created_at else None,
-        **{name: getattr(rule, name) for name in RULE_FIELDS},
-    }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
-from perisai.api import Length, MonthField, PageArgs, QuerySchema, Range, Schema
+from perisai.api import IsoString, Length, MonthField, PageArgs, QuerySchema, Range, Schema
 
 MONEY = Range(min=0, max=10**9)
 BASIS_POINTS = Range(min=0, max=10_000)
@@ -36,30 +36,37 @@ class CloseBodySchema(Schema):
     )
 
 
-class StatementSchema(Schema):
-    id = fields.String()
-    agent_code = fields.String()
-    agent_name = fields.String()
-    wadah = fields.String()
-    wadah_id = fields.Integer()
+class FiguresSchema(Schema):
+    """A month's figures (commissions.models.STATEMENT_FIGURES), read from `figures`."""
+
+    new_participants = fields.Integer(attribute="figures.new_participants")
+    payments = fields.Integer(attribute="figures.payments")
+    collected_amount = fields.Integer(attribute="figures.collected_amount")
+    acquisition_fee = fields.Integer(attribute="figures.acquisition_fee")
+    collection_fee = fields.Integer(attribute="figures.collection_fee")
+    total = fields.Integer(attribute="figures.total")
+    wadah_fee = fields.Integer(attribute="figures.wadah_fee")
+
+
+class StatementSchema(FiguresSchema):
+    """An agent's month (commissions.estimates.AgentMonth)."""
+
+    id = fields.String(attribute="public_id")
+    agent_code = fields.String(attribute="agent.agent_code")
+    agent_name = fields.String(attribute="agent.full_name")
+    wadah = fields.String(attribute="agent.wadah.name")
+    wadah_id = fields.Integer(attribute="agent.wadah_id")
     month = fields.String()
     state = fields.String(metadata={"enum": ["open", "closed"]})
-    new_participants = fields.Integer()
     acquisition_minimum = fields.Integer()
     new_participants_needed = fields.Integer(
         metadata={"description": "new participants still needed this month for the fee"}
     )
-    payments = fields.Integer()
-    collected_amount = fields.Integer()
-    acquisition_fee = fields.Integer()
-    collection_fee = fields.Integer()
-    total = fields.Integer()
-    wadah_fee = fields.Integer()
     rule_set_id = fields.Integer(allow_none=True)
-    closed_at = fields.String(allow_none=True)
-    paid_on = fields.String(allow_none=True)
+    closed_at = IsoString(allow_none=True)
+    paid_on = IsoString(allow_none=True)
     transfer_reference = fields.String(allow_none=True)
-    acknowledged_at = fields.String(allow_none=True)
+    acknowledged_at = IsoString(allow_none=True)
 
 
 class StatementLineSchema(Schema):
@@ -81,23 +88,18 @@ class StatementDetailSchema(StatementSchema):
     lines = fields.List(fields.Nested(StatementLineSchema))
 
 
-class WadahStatementSchema(Schema):
-    id = fields.String()
-    wadah = fields.String()
-    wadah_id = fields.Integer()
+class WadahStatementSchema(FiguresSchema):
+    """A Wadah's month (commissions.statements.WadahMonth)."""
+
+    id = fields.String(attribute="public_id")
+    wadah = fields.String(attribute="wadah.name")
+    wadah_id = fields.Integer(attribute="wadah.id")
     month = fields.String()
     state = fields.String()
-    agents = fields.Integer()
-    new_participants = fields.Integer()
-    payments = fields.Integer()
-    collected_amount = fields.Integer()
-    acquisition_fee = fields.Integer()
-    collection_fee = fields.Integer()
-    total = fields.Integer()
-    wadah_fee = fields.Integer()
+    agents = fields.Integer(attribute="agent_count")
     payable = fields.Integer()
-    bank_name = fields.String()
-    bank_account = fields.String()
+    bank_name = fields.String(attribute="wadah.bank_name")
+    bank_account = fields.String(attribute="wadah.bank_account")
 
 
 class ClosedBranchSchema(Schema):
@@ -107,6 +109,8 @@ class ClosedBranchSchema(Schema):
 
 
 class CloseResultSchema(Schema):
+    """A close (commissions.close.CloseResult)."""
+
     month = fields.String()
     statements = fields.Integer()
     branches = fields.List(fields.Nested(ClosedBranchSchema))
@@ -135,6 +139,8 @@ class RuleSetCreateSchema(Schema):
 
 
 class RuleSetSchema(Schema):
+    """A rule set (commissions.models.CommissionRuleSet)."""
+
     id = fields.Integer()
     effective_from = fields.String()
     acquisition_fee_with_jht = fields.Integer()
@@ -150,7 +156,7 @@ class RuleSetSchema(Schema):
     reactivation_months = fields.Integer()
     wadah_below_target_months = fields.Integer()
     source = fields.String()
-    created_at = fields.String(allow_none=True)
+    created_at = IsoString(allow_none=True)
 
 
 class PriorRegistrationSchema(Schema):
@@ -159,13 +165,15 @@ class PriorRegistrationSchema(Schema):
 
 
 class StandingFlagSchema(Schema):
+    """A standing flag (commissions.models.StandingFlag)."""
+
     month = fields.String()
     subject = fields.String()
     kind = fields.String(metadata={"enum": ["warning", "suspended", "below_target"]})
     reason = fields.String()
     months = fields.Integer()
     agent_code = fields.String(allow_none=True)
-    wadah = fields.String()
+    wadah = fields.String(attribute="wadah.name")
     wadah_id = fields.Integer()
 
 

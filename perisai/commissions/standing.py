@@ -19,7 +19,6 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-import perisai.commissions.messages  # noqa: F401 - registers the messages
 from perisai.agents.models import Agent, Wadah
 from perisai.agents.operations import set_agent_status
 from perisai.commissions.estimates import agent_months
@@ -171,19 +170,4 @@ def flags_for(session: Session, month: Month, agent_ids=None) -> dict[int, list[
     return {
         agent_id: [kind for kind, _ in flags]
         for agent_id, flags in flag_reasons(session, month, agent_ids).items()
-    }
-
-
-def serialize_flag(session: Session, row: StandingFlag) -> dict:
-    agent = session.get(Agent, row.agent_id) if row.agent_id else None
-    wadah = session.get(Wadah, row.wadah_id)
-    return {
-        "month": str(row.month),
-        "subject": row.subject,
-        "kind": row.kind,
-        "reason": row.reason,
-        "months": row.months,
-        "agent_code": agent.agent_code if agent else None,
-        "wadah": wadah.name,
-        "wadah_id": wadah.id,
     }

@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from flask import abort
-from sqlalchemy import select
+from sqlalchemy import false, select
 from sqlalchemy.orm import Session
 
 from perisai.agents.models import Agent, Wadah
-from perisai.auth.permissions import Scope
+from perisai.auth.permissions import Scope, or_404
 from perisai.commissions import ledger
 from perisai.commissions.access import parse_public_id
 from perisai.commissions.close import last_closed_months
@@ -99,18 +98,23 @@ class WadahMonth:
         return sum(int(item.figures[name]) for item in self.agents)
 
     @property
+    def figures(self) -> dict[str, int]:
+        return {name: self.sum(name) for name in STATEMENT_FIGURES}
+
+    @property
+    def agent_count(self) -> int:
+        return len(self.agents)
+
+    @property
     def payable(self) -> int:
         """What is transferred to the Wadah's account: its agents' incentive and its own fee."""
         return self.sum("total") + self.sum("wadah_fee")
 
 
 def wadahs_in_scope(scope: Scope):
-    stmt = select(Wadah).order_by(Wadah.name, Wadah.id)
-    if scope.role == "agent":
-        return stmt.where(Wadah.id == -1)
-    if not scope.is_admin:
-        return stmt.where(Wadah.branch_id == scope.branch_id)
-    return stmt
+    """Wadah statements: a supervisor its branch's, an admin every one, an agent none."""
+    visible = false() if scope.role == "agent" else scope.branches(Wadah.branch_id)
+    return select(Wadah).where(visible).order_by(Wadah.name, Wadah.id)
 
 
 def wadah_months(session: Session, month: Month, wadahs: list[Wadah]) -> list[WadahMonth]:
@@ -133,21 +137,5 @@ def wadah_months(session: Session, month: Month, wadahs: list[Wadah]) -> list[Wa
 def get_wadah_month(session: Session, scope: Scope, public_id: str) -> WadahMonth:
     month, wadah_id = parse_public_id(public_id)
     wadah = session.get(Wadah, wadah_id)
-    if wadah is None or scope.role == "agent" or not scope.allows_branch(wadah.branch_id):
-        abort(404)
-    return wadah_months(session, month, [wadah])[0]
-
-
-def serialize_wadah_month(item: WadahMonth) -> dict:
-    return {
-        "id": item.public_id,
-        "wadah": item.wadah.name,
-        "wadah_id": item.wadah.id,
-        "month": str(item.month),
-        "state": item.state,
-        "agents": len(item.agents),
-        **{name: item.sum(name) for name in STATEMENT_FIGURES},
-        "payable": item.payable,
-        "bank_name": item.wadah.bank_name,
-        "bank_account": item.wadah.bank_account,
-    }
+    visible = wadah is not None and scope.role != "agent" and scope.allows_branch(wadah.branch_id)
+    return wadah_months(session, month, [or_404(wadah, visible)])[0]
