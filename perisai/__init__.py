@@ -53,8 +53,9 @@ def create_app(config: dict | None = None) -> Flask:
     login_manager.init_app(app)
     api.init_app(app)
 
-    from perisai import cli, security, transactions
+    from perisai import cli, i18n, security, transactions
 
+    i18n.init_app(app)
     security.init_app(app)
     transactions.init_app(app)
     for feature in FEATURES:

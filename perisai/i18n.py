@@ -1,135 +1,74 @@
-"""The one message catalogue: Bahasa Indonesia first, English second.
+"""The one message catalogue: gettext .po files, Bahasa Indonesia and English.
 
-Code raises message *tokens* ("key" or "key|arg|arg"); they are turned into sentences only at the
-edge (error handler, templates), in the language the request asked for. Marshmallow's own
-messages are tokens too (see perisai.api.Schema), so every field error is translated.
+perisai/translations/{id,en}/LC_MESSAGES/messages.po hold every message of the server and of the
+PWA (msgctxt "pwa"; frontend/js/messages.js is produced from them by perisai.i18n_export). The
+msgids are message *tokens*: code raises "key" or "key|arg|arg" and the token is turned into a
+sentence only at the edge (error handler, templates), in the language the request asked for, with
+{0}, {1} … replaced by the arguments. Marshmallow's own messages are tokens too (see
+perisai.api.Schema), so every field error is translated. A message with plural forms takes its
+count as its first argument and the language's Plural-Forms pick the form.
+
+The .po files are read once, when this module is imported (about 35 ms); a lookup is a dict
+access. Flask-Babel (init_app) serves the same catalogue to Jinja's gettext/ngettext and picks
+the request's locale for its number and date filters.
 """
 
 from __future__ import annotations
 
+import functools
+import gettext
+import io
+import os
+import re
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import NullTranslations, Translations
 from flask import has_request_context, request
+from flask_babel import Babel, Domain, get_locale
+from werkzeug.utils import cached_property
 
 LANGUAGES = ("id", "en")
+TRANSLATIONS = os.path.join(os.path.dirname(__file__), "translations")
+PWA = "pwa"  # the msgctxt of the field app's messages
 
-CATALOGUE: dict[str, tuple[str, str]] = {
-    # generic HTTP
-    "http.400": ("Permintaan tidak dapat dibaca.", "The request could not be read."),
-    "http.401": ("Silakan masuk terlebih dahulu.", "Please log in first."),
-    "http.403": ("Anda tidak berhak melakukan ini.", "You are not allowed to do this."),
-    "http.404": ("Data tidak ditemukan.", "Not found."),
-    "http.405": ("Metode tidak diizinkan.", "Method not allowed."),
-    "http.409": ("Bertentangan dengan data yang tersimpan.", "Conflicts with stored data."),
-    "http.413": ("Kiriman terlalu besar.", "The request is too large."),
-    "http.415": ("Jenis konten tidak didukung.", "Unsupported content type."),
-    "http.422": ("Ada isian yang tidak valid.", "Some fields are invalid."),
-    "http.429": ("Terlalu banyak percobaan. Coba lagi nanti.", "Too many attempts. Try later."),
-    "http.500": ("Terjadi kesalahan di server.", "Something went wrong on the server."),
-    "http.503": ("Layanan sedang tidak tersedia.", "The service is unavailable."),
-    # marshmallow field messages
-    "field.required": ("Wajib diisi.", "Missing data for required field."),
-    "field.null": ("Tidak boleh kosong.", "Field may not be null."),
-    "field.unknown": ("Isian tidak dikenal.", "Unknown field."),
-    "field.invalid": ("Nilai tidak valid.", "Not a valid value."),
-    "field.invalid|String": ("Harus berupa teks.", "Not a valid string."),
-    "field.invalid|Integer": ("Harus berupa bilangan bulat.", "Not a valid integer."),
-    "field.invalid|Boolean": ("Harus benar/salah.", "Not a valid boolean."),
-    "field.invalid|Date": ("Tanggal harus YYYY-MM-DD.", "Date must be YYYY-MM-DD."),
-    "field.invalid|UUID": ("Bukan UUID yang valid.", "Not a valid UUID."),
-    "field.invalid|List": ("Harus berupa daftar.", "Not a valid list."),
-    "field.invalid|Nested": ("Harus berupa objek.", "Not a valid object."),
-    "field.invalid|Dict": ("Harus berupa objek.", "Not a valid mapping."),
-    "field.invalid|Float": ("Harus berupa angka.", "Not a valid number."),
-    "field.invalid|Number": ("Harus berupa angka.", "Not a valid number."),
-    "field.invalid|MonthField": ("Bulan harus YYYY-MM.", "Month must be YYYY-MM."),
-    "field.invalid|DateTime": (
-        "Waktu harus berformat ISO 8601, mis. 2026-06-15T10:00:00+07:00.",
-        "The time must be ISO 8601, e.g. 2026-06-15T10:00:00+07:00.",
-    ),
-    "field.invalid|Time": ("Jam harus berformat HH:MM:SS.", "The time of day must be HH:MM:SS."),
-    "field.invalid|TimeDelta": ("Lama waktu tidak valid.", "Not a valid period of time."),
-    "field.invalid|Tuple": ("Harus berupa daftar.", "Not a valid list."),
-    "field.invalid|Email": ("Alamat email tidak valid.", "Not a valid email address."),
-    "field.invalid|Url": ("Alamat URL tidak valid.", "Not a valid URL."),
-    "field.invalid|IP": ("Alamat IP tidak valid.", "Not a valid IP address."),
-    "field.invalid_uuid": (
-        "Bukan UUID yang valid (mis. 0b4e7a52-3c1d-4f8e-9a6b-2d5c8e1f3a7b).",
-        "Not a valid UUID (e.g. 0b4e7a52-3c1d-4f8e-9a6b-2d5c8e1f3a7b).",
-    ),
-    "field.invalid_utf8": ("Teks harus UTF-8 yang valid.", "The text must be valid UTF-8."),
-    "field.invalid_ip": ("Alamat IP tidak valid.", "Not a valid IP address."),
-    "field.invalid_ip_interface": ("Antarmuka IP tidak valid.", "Not a valid IP interface."),
-    "field.invalid_awareness": (
-        "Waktu harus menyebut zona waktunya.",
-        "The time must state its time zone.",
-    ),
-    "field.format": ("Nilai ini tidak dapat diformat.", "This value cannot be formatted."),
-    "field.type": ("Harus berupa objek.", "Not a valid object."),
-    "field.validator_failed": ("Nilai tidak valid.", "Not a valid value."),
-    "field.special": (
-        "Angka khusus (NaN atau tak hingga) tidak diizinkan.",
-        "Special numbers (NaN or infinity) are not allowed.",
-    ),
-    "field.pattern": ("Bentuknya tidak sesuai.", "Not in the expected form."),
-    "field.control_characters": (
-        "Berisi karakter kontrol yang tidak diizinkan.",
-        "Contains control characters that are not allowed.",
-    ),
-    "field.format_characters": (
-        "Berisi karakter format tak terlihat (mis. pembalik arah teks atau spasi lebar nol) "
-        "yang tidak diizinkan.",
-        "Contains invisible formatting characters (such as text-direction overrides or "
-        "zero-width spaces) that are not allowed.",
-    ),
-    "field.too_large": ("Angka terlalu besar.", "Number too large."),
-    "field.empty": ("Tidak boleh kosong.", "May not be empty."),
-    "field.range": ("Harus antara {0} dan {1}.", "Must be between {0} and {1}."),
-    "field.max": ("Paling banyak {0}.", "At most {0}."),
-    "field.min": ("Paling sedikit {0}.", "At least {0}."),
-    "field.length": (
-        "Panjangnya harus {0} sampai {1} karakter.",
-        "Must be {0} to {1} characters long.",
-    ),
-    "field.length_max": ("Paling banyak {0} karakter.", "At most {0} characters."),
-    "field.length_min": ("Paling sedikit {0} karakter.", "At least {0} characters."),
-    "field.length_equal": ("Harus tepat {0} karakter.", "Must be exactly {0} characters."),
-    "field.items": ("Harus berisi {0} sampai {1} item.", "Must have {0} to {1} items."),
-    "field.items_max": ("Paling banyak {0} item.", "At most {0} items."),
-    "field.items_min": ("Paling sedikit {0} item.", "At least {0} items."),
-    "field.items_equal": ("Harus berisi tepat {0} item.", "Must have exactly {0} items."),
-    "field.max_items": ("Paling banyak {0} item.", "At most {0} items."),
-    "field.one_of": ("Harus salah satu dari: {0}.", "Must be one of: {0}."),
-    # webargs' own English messages, keyed by their text
-    "Invalid JSON body.": ("Isi JSON tidak valid.", "Invalid JSON body."),
-    "Invalid input type.": ("Jenis data tidak valid.", "Invalid input type."),
-    "body.json": ("Isi permintaan harus JSON.", "The request body must be JSON."),
-    # auth
-    "auth.invalid_credentials": (
-        "Nama pengguna atau kata sandi salah.",
-        "Wrong username or password.",
-    ),
-    "auth.locked": (
-        "Terlalu banyak percobaan masuk yang gagal. Coba lagi dalam 15 menit.",
-        "Too many failed logins. Try again in 15 minutes.",
-    ),
-    "auth.csrf": (
-        "Token CSRF tidak ada atau salah. Muat ulang halaman dan coba lagi.",
-        "Missing or wrong CSRF token. Reload and try again.",
-    ),
-    "auth.role": ("Peran Anda tidak berhak melakukan ini.", "Your role may not do this."),
-    "auth.logged_out": ("Anda sudah keluar.", "You are logged out."),
-    "auth.password_short": (
-        "Kata sandi paling sedikit 10 karakter.",
-        "The password needs at least 10 characters.",
-    ),
-    "auth.agent_needed": ("Akun agen harus terhubung ke agen.", "An agent login needs an agent."),
-    "auth.branch_needed": (
-        "Akun supervisor harus terhubung ke kantor cabang.",
-        "A supervisor login needs a branch.",
-    ),
-    "auth.agent_has_login": ("Agen ini sudah punya akun.", "This agent already has a login."),
-    "auth.username_taken": ("Nama pengguna sudah dipakai.", "That username is taken."),
-    "health.ok": ("Sehat.", "Healthy."),
-}
+# An entry is (Bahasa Indonesia, English); a message with plural forms has a tuple of forms per
+# language, in the order of that language's Plural-Forms.
+Entry = tuple[str | tuple[str, ...], str | tuple[str, ...]]
+
+
+def read_catalogues() -> dict:
+    """Each language's babel Catalog, parsed from its .po file."""
+    catalogues = {}
+    for lang in LANGUAGES:
+        with open(os.path.join(TRANSLATIONS, lang, "LC_MESSAGES", "messages.po"), "rb") as po:
+            catalogues[lang] = read_po(po, locale=lang)
+    return catalogues
+
+
+def _text(message) -> str | tuple[str, ...] | None:
+    if message is None:
+        return None
+    return message.string if isinstance(message.string, str) else tuple(message.string)
+
+
+def entries(catalogues: dict, context: str | None) -> dict[str, Entry]:
+    """Token → (id, en) for the messages of one context (None: the server's)."""
+    found: dict[str, Entry] = {}
+    for lang in LANGUAGES:
+        for message in catalogues[lang]:
+            if not message.id or message.context != context:
+                continue
+            key = message.id if isinstance(message.id, str) else message.id[0]
+            texts = (_text(catalogues[each].get(message.id, context=context)) for each in LANGUAGES)
+            found.setdefault(key, tuple(texts))
+    return found
+
+
+_CATALOGUES = read_catalogues()
+CATALOGUE: dict[str, Entry] = entries(_CATALOGUES, None)
+PLURAL = {lang: gettext.c2py(_CATALOGUES[lang].plural_expr) for lang in LANGUAGES}
+_DIGITS = re.compile(r"[^0-9]")
 
 
 def current_language() -> str:
@@ -138,19 +77,30 @@ def current_language() -> str:
     return request.accept_languages.best_match(LANGUAGES, default="id") or "id"
 
 
+def count_of(argument) -> int:
+    """The count of a plural message from its first argument, also when already written as a
+    figure ("1.234" / "1,234")."""
+    return int(_DIGITS.sub("", str(argument)) or 0)
+
+
 def t(token: str, lang: str | None = None) -> str:
     """Translate a token ("key" or "key|arg|…"); anything not in the catalogue passes through."""
     if not isinstance(token, str):
         return token
     lang = lang or current_language()
+    exact = CATALOGUE.get(token)
+    if exact is not None:
+        return _form(exact[LANGUAGES.index(lang)], lang, 1)
     key, *args = token.split("|")
-    entry = CATALOGUE.get(token) or CATALOGUE.get(key)
+    entry = CATALOGUE.get(key)
     if entry is None:
         return token
-    text = entry[LANGUAGES.index(lang)]
-    if CATALOGUE.get(token):
-        return text
+    text = _form(entry[LANGUAGES.index(lang)], lang, count_of(args[0]) if args else 1)
     return text.format(*args)
+
+
+def _form(text, lang: str, count: int) -> str:
+    return text if isinstance(text, str) else text[PLURAL[lang](count)]
 
 
 def translate_errors(errors):
@@ -162,12 +112,31 @@ def translate_errors(errors):
     return t(errors)
 
 
-def register(entries: dict[str, tuple[str, str]]) -> None:
-    """Features add their own messages next to their code."""
-    for key, value in entries.items():
-        if key in CATALOGUE and CATALOGUE[key] != value:
-            raise ValueError(f"message {key!r} defined twice")
-        CATALOGUE[key] = value
+# --- Flask-Babel -------------------------------------------------------------------------------
 
 
-register({"agents.pks_period": ("Masa PKS paling lama 1 tahun.", "A PKS lasts at most one year.")})
+@functools.cache
+def _compiled(lang: str) -> Translations:
+    compiled = io.BytesIO()
+    write_mo(compiled, _CATALOGUES[lang])
+    compiled.seek(0)
+    return Translations(compiled)
+
+
+class _CatalogueDomain(Domain):
+    """Flask-Babel's gettext over the catalogue read above, compiled in memory once: no .mo
+    files to build or to keep in step."""
+
+    def get_translations(self):
+        lang = str(get_locale() or "")
+        return _compiled(lang) if lang in LANGUAGES else NullTranslations()
+
+
+class _Babel(Babel):
+    @cached_property
+    def domain_instance(self):
+        return _CatalogueDomain()
+
+
+def init_app(app) -> None:
+    _Babel(app, default_locale="id", locale_selector=current_language)

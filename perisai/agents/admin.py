@@ -16,7 +16,6 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-import perisai.agents.messages  # noqa: F401 - registers the messages
 from perisai import clock
 from perisai.agents import operations
 from perisai.agents.models import AGENT_STATUS_REASONS, Agent, AgentStatusChange, Branch, Wadah

@@ -21,7 +21,6 @@ from flask_login import current_user
 from sqlalchemy import ColumnElement, Select, false, or_, select, true
 from sqlalchemy.orm import Session
 
-import perisai.auth.messages  # noqa: F401 - registers the messages
 from perisai.agents.models import Agent, Branch, Wadah
 from perisai.errors import NotAllowed, NotFound, Unauthenticated
 from perisai.workers.models import Worker

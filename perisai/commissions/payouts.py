@@ -8,7 +8,6 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-import perisai.commissions.messages  # noqa: F401 - registers the messages
 from perisai import clock
 from perisai.commissions.estimates import AgentMonth
 from perisai.commissions.models import CommissionStatement

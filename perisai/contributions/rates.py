@@ -10,7 +10,6 @@ import re
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-import perisai.contributions.messages  # noqa: F401 - registers the messages
 from perisai.contributions.models import DiscountRule, IncomeLevel, RateVersion
 from perisai.contributions.rules import RuleBook
 from perisai.errors import field_error

@@ -17,7 +17,6 @@ from marshmallow import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-import perisai.imports.messages  # noqa: F401 - registers the messages
 from perisai.agents import zones
 from perisai.agents.models import Agent
 from perisai.auth.models import User

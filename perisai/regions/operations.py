@@ -12,7 +12,6 @@ from pathlib import Path
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
-from perisai.regions import messages  # noqa: F401 - registers the feature's messages
 from perisai.regions.models import LEVELS, Region
 
 DATA_DIR = Path(__file__).with_name("data")

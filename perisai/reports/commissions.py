@@ -7,7 +7,6 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-import perisai.reports.messages  # noqa: F401 - registers the messages
 from perisai.agents.models import Wadah
 from perisai.errors import DomainError
 from perisai.months import Month

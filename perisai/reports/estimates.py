@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-import perisai.reports.messages  # noqa: F401 - registers the messages
 from perisai.reports.models import WorkforceEstimate
 
 

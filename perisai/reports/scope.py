@@ -10,7 +10,6 @@ from __future__ import annotations
 from sqlalchemy import literal, select
 from sqlalchemy.orm import Session
 
-import perisai.reports.messages  # noqa: F401 - registers the messages
 from perisai import clock
 from perisai.agents.models import Agent, Branch, Wadah
 from perisai.auth.permissions import Scope

@@ -16,10 +16,7 @@ from perisai.errors import DomainError
 from perisai.extensions import db
 from perisai.i18n import t
 from perisai.reports import scope
-from perisai.supervisor import (
-    admin_messages,  # noqa: F401 - registers the messages
-    formats,
-)
+from perisai.supervisor import formats
 from perisai.supervisor.admin_forms import (
     AdminWadahForm,
     AgentEditForm,

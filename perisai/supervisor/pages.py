@@ -9,8 +9,6 @@ from flask import abort, current_app, g, redirect, render_template, request, ses
 from flask_login import current_user
 from marshmallow import ValidationError
 
-import perisai.reports.messages
-import perisai.supervisor.messages  # noqa: F401
 from perisai.agents import zones
 from perisai.auth.operations import new_csrf_token
 from perisai.auth.permissions import current_scope

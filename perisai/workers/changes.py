@@ -18,7 +18,6 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-import perisai.agents.messages  # noqa: F401 - registers the messages
 from perisai import clock
 from perisai.agents import zones
 from perisai.agents.models import Agent, Wadah
