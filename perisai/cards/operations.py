@@ -25,15 +25,11 @@ from perisai.agents import zones
 from perisai.api import base_url
 from perisai.auth.models import User
 from perisai.auth.permissions import Scope
-from perisai.cards import (
-    messages,  # noqa: F401 - registers the messages
-    tokens,
-)
+from perisai.cards import tokens
 from perisai.cards.models import Card, CardPrint, VerificationHit
 from perisai.cards.render import CardFace
 from perisai.errors import Conflict, DomainError, TooMany
 from perisai.months import Month
-from perisai.workers.access import visible_workers
 from perisai.workers.models import Occupation, Worker, status_for
 
 PROGRAM_SEPARATOR = " · "
@@ -141,7 +137,7 @@ def load_printable_workers(session: Session, scope: Scope, worker_ids: list) -> 
         chunk = wanted[start : start + 500]
         found += session.scalars(
             select(Worker)
-            .where(Worker.id.in_(chunk), visible_workers(scope))
+            .where(Worker.id.in_(chunk), scope.workers())
             .options(selectinload(Worker.registered_by), selectinload(Worker.managed_by))
         ).all()
     missing = sorted(set(wanted) - {worker.id for worker in found}, key=wanted.index)
@@ -242,7 +238,7 @@ def get_visible_card(session: Session, scope: Scope, serial: int) -> Card | None
     return session.scalar(
         select(Card)
         .join(Worker, Card.worker_id == Worker.id)
-        .where(Card.id == serial, visible_workers(scope))
+        .where(Card.id == serial, scope.workers())
     )
 
 
@@ -250,30 +246,6 @@ def worker_cards(session: Session, worker: Worker) -> list[Card]:
     return list(
         session.scalars(select(Card).where(Card.worker_id == worker.id).order_by(Card.id.desc()))
     )
-
-
-def serialize_card(session: Session, card: Card) -> dict:
-    count, last = session.execute(
-        select(func.count(CardPrint.id), func.max(CardPrint.printed_at)).where(
-            CardPrint.card_id == card.id
-        )
-    ).one()
-    issued_by = session.get(User, card.issued_by_id) if card.issued_by_id else None
-    return {
-        "id": card.id,
-        "worker_id": card.worker_id,
-        "membership_number": card.membership_number,
-        "status": card.status,
-        "issued_on": card.issued_on,
-        "issued_at": card.issued_at,
-        "issued_by": issued_by.username if issued_by else None,
-        "replaced_by_id": card.replaced_by_id,
-        "revoked_at": card.revoked_at,
-        "revoke_reason": card.revoke_reason,
-        "print_count": count,
-        "last_printed_at": last,
-        "verify_url": verify_url(card),
-    }
 
 
 # --- public verification ------------------------------------------------------------------

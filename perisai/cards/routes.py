@@ -18,7 +18,6 @@ from perisai.cards.schemas import (
 from perisai.errors import TooMany
 from perisai.extensions import db
 from perisai.i18n import LANGUAGES, current_language, t
-from perisai.workers.access import get_visible_worker
 
 blp = Blueprint("cards", __name__, url_prefix="/api/v1", description="Membership cards")
 pages = Blueprint(
@@ -39,7 +38,7 @@ class WorkerCardPdf(MethodView):
     @blp.response(200, content_type="application/pdf")
     def get(self, args, worker_id):
         """The participant's card as a PDF page of 85.6 × 54 mm (issues it on first print)."""
-        worker = get_visible_worker(db.session, current_scope(), worker_id)
+        worker = current_scope().worker(db.session, worker_id)
         (printed,) = operations.print_cards(db.session, [worker], user=current_user, batch=False)
         db.session.commit()
         pdf = render.render_cards([printed.face], with_back=args["back"])
@@ -52,9 +51,9 @@ class WorkerCards(MethodView):
     @blp.response(200, CardSchema(many=True))
     def get(self, worker_id):
         """The participant's cards, newest first, with their status and print history."""
-        worker = get_visible_worker(db.session, current_scope(), worker_id)
+        worker = current_scope().worker(db.session, worker_id)
         cards = operations.worker_cards(db.session, worker)
-        return [operations.serialize_card(db.session, card) for card in cards]
+        return cards
 
 
 @blp.route("/cards/print")
@@ -86,7 +85,7 @@ class RevokeCard(MethodView):
         or_404(card, card is not None)
         operations.revoke_card(db.session, card, user=current_user, reason=body["reason"])
         db.session.commit()
-        return operations.serialize_card(db.session, card)
+        return card
 
 
 def _verification(token: str) -> dict:

@@ -8,30 +8,18 @@ link an agent saved keeps working.
 
 from __future__ import annotations
 
-from flask import abort
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-import perisai.commissions.messages  # noqa: F401 - registers the messages
-from perisai.agents.models import Agent, Wadah
+from perisai.agents.models import Agent
 from perisai.auth.permissions import Scope
 from perisai.commissions.estimates import AgentMonth, agent_months
+from perisai.errors import NotFound
 from perisai.months import Month
 
 
-def agents_in_scope(scope: Scope):
-    stmt = select(Agent).join(Wadah, Wadah.id == Agent.wadah_id).order_by(Agent.agent_code)
-    if scope.role == "agent":
-        return stmt.where(Agent.id == scope.agent_id)
-    if not scope.is_admin:
-        return stmt.where(Wadah.branch_id == scope.branch_id)
-    return stmt
-
-
-def can_see_agent(scope: Scope, agent: Agent) -> bool:
-    if scope.role == "agent":
-        return agent.id == scope.agent_id
-    return scope.allows_branch(agent.wadah.branch_id)
+def statement_agents(scope: Scope):
+    """The agents whose statements the caller sees (`Scope.agents()`), by agent code."""
+    return scope.agents().order_by(Agent.agent_code)
 
 
 def parse_public_id(public_id: str) -> tuple[Month, int]:
@@ -42,13 +30,10 @@ def parse_public_id(public_id: str) -> tuple[Month, int]:
         if bad or month.year >= 9999:
             raise ValueError(public_id)
     except (ValueError, IndexError):
-        abort(404)
+        raise NotFound() from None
     return month, number
 
 
 def get_agent_month(session: Session, scope: Scope, public_id: str) -> AgentMonth:
     month, agent_id = parse_public_id(public_id)
-    agent = session.get(Agent, agent_id)
-    if agent is None or not can_see_agent(scope, agent):
-        abort(404)
-    return agent_months(session, month, [agent])[0]
+    return agent_months(session, month, [scope.agent(session, agent_id)])[0]

@@ -10,7 +10,7 @@ from perisai.agents import zones
 from perisai.api import Blueprint, PageArgs, paginate, pdf_response
 from perisai.auth.permissions import current_scope, login_required, roles_required
 from perisai.contributions import cli as _cli  # noqa: F401 - registers `flask perisai rates`
-from perisai.contributions import operations, receipts, renewals
+from perisai.contributions import payments, quotes, receipts, renewals, serialization
 from perisai.contributions.approval_routes import approval
 from perisai.contributions.models import Payment
 from perisai.contributions.reference_routes import reference
@@ -27,7 +27,6 @@ from perisai.contributions.schemas import (
 from perisai.contributions.sponsor_routes import sponsors
 from perisai.extensions import db
 from perisai.i18n import current_language
-from perisai.workers.access import get_visible_worker, visible_workers
 
 blp = Blueprint(
     "contributions",
@@ -47,7 +46,7 @@ def _visible_payment(payment_id) -> tuple[Payment, object]:
         abort(404)
     if payment is None:
         abort(404)
-    return payment, get_visible_worker(db.session, current_scope(), payment.worker_id)
+    return payment, current_scope().worker(db.session, payment.worker_id)
 
 
 @blp.route("/workers/<worker_id>/quote")
@@ -57,12 +56,12 @@ class WorkerQuote(MethodView):
     @blp.response(200, QuoteSchema)
     def get(self, args, worker_id):
         """The next N months this participant would pay for (arrears first), month by month."""
-        worker = get_visible_worker(db.session, current_scope(), worker_id)
+        worker = current_scope().worker(db.session, worker_id)
         if args["as_of"] is not None:
-            quote = operations.quote_as_of(db.session, worker, args["months"], args["as_of"])
+            quote = quotes.quote_as_of(db.session, worker, args["months"], args["as_of"])
             return quote.as_dict()
         today = zones.today_of_worker(db.session, worker)
-        return operations.quote_for_worker(db.session, worker, args["months"], today).as_dict()
+        return quotes.quote_for_worker(db.session, worker, args["months"], today).as_dict()
 
 
 @blp.route("/workers/<worker_id>/payments")
@@ -72,9 +71,9 @@ class WorkerPayments(MethodView):
     @blp.response(200, PaymentSchema(many=True))
     def get(self, args, worker_id):
         """This participant's payments, newest first (reversed ones flagged)."""
-        worker = get_visible_worker(db.session, current_scope(), worker_id)
-        items, headers = paginate(db.session, operations.worker_payments(worker), args)
-        return [operations.serialize_payment(p) for p in items], headers
+        worker = current_scope().worker(db.session, worker_id)
+        items, headers = paginate(db.session, payments.worker_payments(worker), args)
+        return [serialization.serialize_payment(p) for p in items], headers
 
     @roles_required("agent", "supervisor", "admin")
     @blp.arguments(PaymentCreateSchema)
@@ -82,12 +81,12 @@ class WorkerPayments(MethodView):
     @blp.alt_response(200, schema=PaymentSchema, description="the same payment id resent")
     def post(self, body, worker_id):
         """Record a payment of 1–12 months; the amount must equal the quote; idempotent on id."""
-        worker = get_visible_worker(db.session, current_scope(), worker_id)
-        payment, created = operations.record_payment(
+        worker = current_scope().worker(db.session, worker_id)
+        payment, created = payments.record_payment(
             db.session, worker=worker, data=body, recorded_by=current_user
         )
         db.session.commit()
-        return operations.serialize_payment(payment), 201 if created else 200
+        return serialization.serialize_payment(payment), 201 if created else 200
 
 
 @blp.route("/payments/<uuid:payment_id>")
@@ -96,7 +95,7 @@ class PaymentById(MethodView):
     @blp.response(200, PaymentSchema)
     def get(self, payment_id):
         """One payment with the months it covers."""
-        return operations.serialize_payment(_visible_payment(payment_id)[0])
+        return serialization.serialize_payment(_visible_payment(payment_id)[0])
 
 
 @blp.route("/payments/<uuid:payment_id>/receipt.pdf")
@@ -129,11 +128,11 @@ class ReversePayment(MethodView):
     def post(self, body, payment_id):
         """Reverse a mistaken payment (a reversal entry; the months become payable again)."""
         payment, _ = _visible_payment(payment_id)
-        operations.reverse_payment(
+        payments.reverse_payment(
             db.session, payment=payment, reason=body["reason"], reversed_by=current_user
         )
         db.session.commit()
-        return operations.serialize_payment(payment)
+        return serialization.serialize_payment(payment)
 
 
 @blp.route("/renewals")
@@ -145,7 +144,7 @@ class Renewals(MethodView):
         """Whom to visit: in grace (months and amount owed), due within N days, recently ended."""
         today = zones.today_of_user(db.session, current_user)
         stmt = renewals.renewal_query(
-            visible_workers(current_scope()),
+            current_scope().workers(),
             today=today,
             due_within_days=args["due_within_days"],
             ended_within_months=args["ended_within_months"],

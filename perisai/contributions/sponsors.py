@@ -10,22 +10,16 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-import perisai.contributions.messages  # noqa: F401 - registers the messages
 from perisai import clock
 from perisai.agents import zones
 from perisai.agents.models import Branch
 from perisai.auth.permissions import Scope
 from perisai.contributions.models import Payment, PaymentMonth, Sponsor, SponsorPayment
-from perisai.contributions.operations import (
-    amount_mismatch,
-    check_paid_on,
-    quote_for_worker,
-    record_payment,
-)
+from perisai.contributions.payments import amount_mismatch, check_paid_on, record_payment
+from perisai.contributions.quotes import quote_for_worker
 from perisai.contributions.rules import RuleBook
 from perisai.errors import Conflict, DomainError, ValidationFailed, field_error
 from perisai.months import Month
-from perisai.workers.access import visible_workers
 from perisai.workers.models import Worker, status_for
 
 
@@ -151,7 +145,7 @@ def _load_workers(session, sponsor: Sponsor, scope: Scope, ids: list) -> list[Wo
             select(Worker).where(
                 Worker.id.in_(list(seen)),
                 Worker.branch_id == sponsor.branch_id,
-                visible_workers(scope),
+                scope.workers(),
             )
         )
     }

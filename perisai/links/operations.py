@@ -23,12 +23,11 @@ from sqlalchemy.orm import Session
 
 from perisai import clock
 from perisai.api import base_url
-from perisai.auth.permissions import Scope
+from perisai.auth.permissions import Scope, or_404
 from perisai.cards import operations as cards
 from perisai.cards.models import Card
 from perisai.contributions.models import Payment
-from perisai.links import messages  # noqa: F401 - registers the messages
-from perisai.workers.access import get_visible_worker
+from perisai.errors import NotFound
 from perisai.workers.models import Worker
 
 LINK_DAYS = 30
@@ -80,22 +79,18 @@ def read_token(kind: str, token: str) -> str:
 
 def card_link(session: Session, scope: Scope, worker_id, user) -> Link:
     """Issue (or reuse) the participant's card, as printing it would, and link to it."""
-    worker = get_visible_worker(session, scope, worker_id)
+    worker = scope.worker(session, worker_id)
     (printed,) = cards.print_cards(session, [worker], user=user, batch=False)
     return make_link("card", str(printed.card.id))
 
 
 def visible_payment(session: Session, scope: Scope, payment_id) -> tuple[Payment, Worker]:
     """The payment and its participant, or the same 404 as a missing one."""
-    from flask import abort
-
     try:
-        payment = session.get(Payment, uuid.UUID(str(payment_id)))
+        payment = or_404(session.get(Payment, uuid.UUID(str(payment_id))))
     except ValueError:
-        abort(404)
-    if payment is None:
-        abort(404)
-    return payment, get_visible_worker(session, scope, payment.worker_id)
+        raise NotFound() from None
+    return payment, scope.worker(session, payment.worker_id)
 
 
 def receipt_link(session: Session, scope: Scope, payment_id) -> Link:

@@ -1,10 +1,13 @@
 """/supervisor/cards, /supervisor/participants, /supervisor/renewals: the supervisor's daily
 tasks without the API docs. Thin views over perisai.supervisor.tasks (which calls the cards,
-workers and contributions operations). Forms post the session's CSRF token."""
+workers and contributions operations). Forms post the session's CSRF token.
+Every page that shows participants notes an audited read (`note_read`, written after the view);
+a print or a revocation records its events in the change's transaction."""
 
 from __future__ import annotations
 
 import dataclasses
+import uuid
 
 import flask
 from flask import current_app, g, redirect, request, url_for
@@ -14,20 +17,17 @@ from marshmallow import ValidationError
 from perisai import clock
 from perisai.agents import zones
 from perisai.api import pdf_response
+from perisai.audit.operations import note_read, record_request
 from perisai.cards import render as card_render
 from perisai.errors import DomainError
 from perisai.extensions import db
 from perisai.i18n import t
 from perisai.months import Month
 from perisai.reports.exports import csv_response, xlsx_response
-from perisai.supervisor import (
-    task_messages,  # noqa: F401 - registers the messages
-    tasks,
-)
+from perisai.supervisor import tasks
 from perisai.supervisor.pages import page_language, page_query, render, supervisor_page
 from perisai.supervisor.routes import blp
 from perisai.supervisor.schemas import CardsQuery, ParticipantsQuery, RenewalsQuery
-from perisai.workers.access import can_see_full_nik, get_visible_worker
 from perisai.workers.models import status_for
 
 
@@ -65,13 +65,16 @@ def _cards_page(status: int = 200, error: str | None = None):
         today=clock.today(zone),
         zone=zone,
     )
+    log = tasks.print_log(db.session, _scope())
+    if queue.rows or log:  # participants' names: a list read
+        note_read("list", "participant")
     return render(
         "supervisor/cards.html",
         status=status,
         queue=queue,
         active=active,
         show=show,
-        log=tasks.print_log(db.session, _scope()),
+        log=log,
         reasons=tasks.REVOKE_REASONS,
         error=error,
         done=g.query["done"],
@@ -101,6 +104,8 @@ def cards_print():
                 raise DomainError("svt.choose_some", {"form": {"worker_ids": ["svt.choose_some"]}})
             faces = tasks.preview_cards(db.session, _scope(), ids)
             db.session.rollback()
+            shown = dict.fromkeys(uuid.UUID(i) for i in ids[:10])  # as preview_cards shows
+            note_read("read", "participant", shown)
             pdf = card_render.render_sheets(faces, with_back=back)
             return pdf_response(pdf, "pratinjau-kartu.pdf")
         printed = tasks.print_batch(db.session, _scope(), ids, user=current_user)
@@ -111,6 +116,7 @@ def cards_print():
                 "field.invalid|UUID", {"form": {"worker_ids": ["field.invalid|UUID"]}}
             )
         return _cards_page(getattr(refused, "status_code", 422), _errors_text(refused))
+    record_request(db.session, [("print", "card", p.card.id) for p in printed])
     db.session.commit()
     pdf = card_render.render_sheets(
         [p.face for p in printed],
@@ -139,6 +145,7 @@ def cards_revoke():
     except DomainError as refused:
         db.session.rollback()
         return _cards_page(refused.status_code, _errors_text(refused))
+    record_request(db.session, [("revoke", "card", serial)])
     db.session.commit()
     back = request.form.get("back_to", "")
     if back.startswith("/supervisor/participants/") and "//" not in back:
@@ -185,6 +192,8 @@ def _participants(args):
         error, status = None, 200
     except DomainError as refused:
         found, error, status = tasks.PageOf([], 0, 1), _errors_text(refused), 422
+    if found.rows:
+        note_read("list", "participant")
     return render(
         "supervisor/participants.html",
         status=status,
@@ -202,20 +211,17 @@ def _participants(args):
 
 @supervisor_page
 def participant_profile(worker_id):
-    worker = get_visible_worker(db.session, g.scope, worker_id)
+    worker = g.scope.worker(db.session, worker_id)
     today = zones.today_of_worker(db.session, worker)
     profile = tasks.profile(db.session, worker, today)
     html = render(
         "supervisor/participant.html",
         profile=profile,
         w=worker,
-        full_nik=worker.nik if can_see_full_nik(g.scope, worker) else None,
+        full_nik=worker.nik if g.scope.sees_full_nik(worker) else None,
         reasons=tasks.REVOKE_REASONS,
     )
-    tasks.record_profile_read(
-        db.session, worker, user=current_user, remote_addr=request.remote_addr
-    )
-    db.session.commit()
+    note_read("read", "participant", [worker.id])
     return html
 
 
@@ -249,6 +255,7 @@ def renewals_page():
         lang = page_language()
         header = [t(token, lang) for token in EXPORT_HEADER]
         rows = list(tasks.renewal_export_rows(db.session, scope, **choice))
+        note_read("export", "participant")
         name = f"perpanjangan-{today.isoformat()}.{args['format']}"
         if args["format"] == "csv":
             return csv_response(name, header, rows)
@@ -269,9 +276,12 @@ def renewals_page():
             today=today,
             branch_id=None,
         )
+    found = tasks.renewals(db.session, scope, page=args["page"], **choice)
+    if found.rows:
+        note_read("list", "participant")
     return render(
         "supervisor/renewals.html",
-        found=tasks.renewals(db.session, scope, page=args["page"], **choice),
+        found=found,
         agents=tasks.branch_agents(db.session, scope, [scope.branch_id]),
         villages=tasks.branch_villages(db.session, scope),
         all_branches=tasks.all_branches(db.session) if g.scope.is_admin else [],

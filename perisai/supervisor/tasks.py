@@ -1,5 +1,5 @@
 """What the supervisor's task pages read and do: the card print queue, participant search and
-profile, renewal follow-up. Always within the caller's scope (`visible_workers`); every list is
+profile, renewal follow-up. Always within the caller's scope (`Scope.workers()`); every list is
 read page by page with its related rows fetched in one query each, never per row. Never commits.
 """
 
@@ -15,18 +15,16 @@ from sqlalchemy.orm import Session, aliased, selectinload
 from perisai import clock
 from perisai.agents.models import Agent
 from perisai.audit.models import AuditEvent
-from perisai.audit.operations import record_event
 from perisai.auth.models import User
 from perisai.auth.permissions import Scope
 from perisai.cards import operations as cards
 from perisai.cards.models import Card, CardPrint
 from perisai.contributions.models import Payment
-from perisai.contributions.operations import worker_payments
+from perisai.contributions.payments import worker_payments
 from perisai.contributions.renewals import renewal_query
 from perisai.errors import ValidationFailed
 from perisai.months import Month
 from perisai.regions.models import Region
-from perisai.workers.access import visible_workers
 from perisai.workers.models import Worker, WorkerChange, mask_nik, status_for
 from perisai.workers.queries import list_query
 
@@ -105,7 +103,7 @@ def card_queue_query(scope: Scope, *, kind: str | None, today: date, zone: str):
     """Participants to print: `never` (no card yet: the branch's print queue), `new` (registered
     this month), `replaced` (a card was replaced or revoked and no active card has been printed
     since). None: every participant in scope."""
-    stmt = select(Worker).where(visible_workers(scope), Worker.anonymised_at.is_(None))
+    stmt = select(Worker).where(scope.workers(), Worker.anonymised_at.is_(None))
     any_card = exists().where(Card.worker_id == Worker.id)
     if kind == "never":
         stmt = stmt.where(~any_card)
@@ -186,7 +184,7 @@ def print_log(session: Session, scope: Scope, limit: int = 30) -> list:
         .join(Card, CardPrint.card_id == Card.id)
         .join(Worker, Card.worker_id == Worker.id)
         .outerjoin(printer, CardPrint.printed_by_id == printer.id)
-        .where(visible_workers(scope))
+        .where(scope.workers())
         .order_by(CardPrint.id.desc())
         .limit(limit)
     )
@@ -292,27 +290,13 @@ def _changed_fields(changes: dict) -> list[tuple[str, str, str]]:
     return shown
 
 
-def record_profile_read(session: Session, worker: Worker, *, user, remote_addr) -> None:
-    """Opening a profile is an audited read like GET /api/v1/workers/<id>."""
-    record_event(
-        session,
-        user_id=user.id,
-        action="read",
-        entity_type="participant",
-        entity_id=str(worker.id),
-        route="GET /supervisor/participants/<worker_id>",
-        status_code=200,
-        remote_addr=remote_addr,
-    )
-
-
 # --- renewal follow-up ----------------------------------------------------------------------
 
 
 def renewals_query(scope: Scope, *, today: date, agent_id, village, due_within_days: int):
     """Participants in grace (about to end) or due within N days, by agent and village."""
     stmt = renewal_query(
-        visible_workers(scope), today=today, due_within_days=due_within_days, ended_within_months=0
+        scope.workers(), today=today, due_within_days=due_within_days, ended_within_months=0
     )
     if agent_id is not None:
         stmt = stmt.where(Worker.managed_by_id == agent_id)
@@ -386,7 +370,7 @@ def all_branches(session: Session) -> list:
 
 
 def branch_villages(session: Session, scope: Scope) -> list[tuple[str, str]]:
-    codes = select(Worker.village_code).where(visible_workers(scope)).distinct()
+    codes = select(Worker.village_code).where(scope.workers()).distinct()
     return list(
         session.execute(
             select(Region.code, Region.name).where(Region.code.in_(codes)).order_by(Region.name)

@@ -103,9 +103,8 @@ class WorkerRegister:
 
     @staticmethod
     def reload(session, ctx: Context, entity_id: str) -> dict:
-        from perisai.workers.access import get_visible_worker
 
-        worker = get_visible_worker(session, ctx.scope, uuid.UUID(entity_id))
+        worker = ctx.scope.worker(session, uuid.UUID(entity_id))
         return _worker_entity(worker, ctx)
 
 
@@ -121,9 +120,8 @@ class PaymentRecord:
     def apply(session, ctx: Context, payload: dict, *, savepoint: bool, flush: bool) -> Outcome:
         from marshmallow import ValidationError
 
-        from perisai.contributions import operations, schemas
+        from perisai.contributions import payments, schemas
         from perisai.contributions.models import Payment
-        from perisai.workers.access import can_read, get_visible_worker
 
         body = dict(payload)
         raw_worker_id = body.pop("worker_id", None)
@@ -136,14 +134,14 @@ class PaymentRecord:
         if not flush and ("payment", data.get("id")) in ctx.staged:
             raise WriteStagedFirst  # recorded earlier in this batch
         worker = ctx.staged.get(("worker", worker_id))
-        if worker is None or not can_read(ctx.scope, worker):
-            worker = get_visible_worker(session, ctx.scope, worker_id)
+        if worker is None or not ctx.scope.sees_worker(worker):
+            worker = ctx.scope.worker(session, worker_id)
         if savepoint:  # the careful way: the operation's own savepoint answers a clash
-            payment, created = operations.record_payment(
+            payment, created = payments.record_payment(
                 session, worker=worker, data=data, recorded_by=ctx.user
             )
         else:
-            new = operations.build_payment(
+            new = payments.build_payment(
                 session,
                 worker=worker,
                 data=data,
@@ -153,7 +151,7 @@ class PaymentRecord:
             )
             payment, created = new.payment, new.created
             if created:
-                operations.add_payment(session, worker, new)
+                payments.add_payment(session, worker, new)
                 if flush:
                     session.flush()
         if created:
@@ -165,10 +163,9 @@ class PaymentRecord:
     @staticmethod
     def reload(session, ctx: Context, entity_id: str) -> dict:
         from perisai.contributions.models import Payment
-        from perisai.workers.access import get_visible_worker
 
         payment = session.get(Payment, uuid.UUID(entity_id))
-        get_visible_worker(session, ctx.scope, payment.worker_id)
+        ctx.scope.worker(session, payment.worker_id)
         return _payment_entity(payment)
 
 
@@ -198,14 +195,13 @@ class _WorkerChangeOp:
         cls, session, ctx: Context, payload: dict, *, savepoint: bool, flush: bool
     ) -> Outcome:
         from perisai.workers import schemas
-        from perisai.workers.access import get_visible_worker
 
         body = dict(payload)
         worker_id = _worker_id(body)
         data = _schema(getattr(schemas, cls.schema_name)).load(body)
         if not flush and ("worker", worker_id) in ctx.staged:
             raise WriteStagedFirst  # registered earlier in this batch, not written yet
-        worker = get_visible_worker(session, ctx.scope, worker_id)
+        worker = ctx.scope.worker(session, worker_id)
         ctx.held.append(worker)
         cls.change(session, ctx, worker, data)
         return Outcome(
@@ -214,9 +210,8 @@ class _WorkerChangeOp:
 
     @staticmethod
     def reload(session, ctx: Context, entity_id: str) -> dict:
-        from perisai.workers.access import get_visible_worker
 
-        worker = get_visible_worker(session, ctx.scope, uuid.UUID(entity_id))
+        worker = ctx.scope.worker(session, uuid.UUID(entity_id))
         return _worker_entity(worker, ctx)
 
 
@@ -286,8 +281,8 @@ def _worker_entity(worker, ctx: Context) -> dict:
 
 
 def _payment_entity(payment) -> dict:
-    from perisai.contributions.operations import serialize_payment
     from perisai.contributions.schemas import PaymentSchema
+    from perisai.contributions.serialization import serialize_payment
 
     return _schema(PaymentSchema).dump(serialize_payment(payment))
 

@@ -6,6 +6,9 @@ batch writer of `perisai.batch`, which imports share).
 Results come back in request order. An applied operation is recorded in `sync_operations`
 together with a hash of its payload, so a replay (lost response, double tap, two tabs) returns
 `duplicate` with the same entity, and the same op_id with other content is `rejected` (409).
+Each applied operation leaves one audit event, in the batch's transaction: registrations and
+payments are recorded here, all with one INSERT; a change or a death by its operation
+(`perisai.workers.changes`), as through its own endpoint.
 """
 
 from __future__ import annotations
@@ -16,21 +19,27 @@ import logging
 import uuid
 from dataclasses import dataclass, field
 
+from flask import has_request_context, request
 from marshmallow import ValidationError
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from perisai import clock
+from perisai.audit.operations import Actor, record_many
 from perisai.batch import together_or_alone
-from perisai.errors import DomainError
-from perisai.sync import messages  # noqa: F401 - registers the feature's messages
+from perisai.errors import DomainError, NotFound
 from perisai.sync.handlers import HANDLERS, Context, WriteStagedFirst, parse_uuid, preload
 from perisai.sync.models import SyncOperation
 
 log = logging.getLogger(__name__)
 _LEDGER = SyncOperation.__table__
 _INSERT_RECORD = insert(_LEDGER)  # built once: per-call .values() costs a compile-cache lookup
+# The audit event of an applied operation recorded here; the others' operations record theirs.
+AUDITED_HERE = {
+    "worker.register": ("create", "participant"),
+    "payment.record": ("create", "payment"),
+}
 
 
 @dataclass
@@ -82,14 +91,29 @@ def apply_operations(
         return [_apply_one(session, ctx, op, known) for op in operations]
 
     if not together:
-        return one_at_a_time(ctx)
-    return together_or_alone(
-        session,
-        lambda: _apply_together(session, ctx, operations, dict(known)),
-        # what it staged or counted was undone with the savepoint: start afresh
-        lambda: one_at_a_time(ctx.fresh()),
-        refusals=(_HalfStaged,),
-    )
+        results = one_at_a_time(ctx)
+    else:
+        results = together_or_alone(
+            session,
+            lambda: _apply_together(session, ctx, operations, dict(known)),
+            # what it staged or counted was undone with the savepoint: start afresh
+            lambda: one_at_a_time(ctx.fresh()),
+            refusals=(_HalfStaged,),
+        )
+    _audit_applied(session, ctx, operations, results)
+    return results
+
+
+def _audit_applied(session, ctx: Context, operations: list[dict], results: list) -> None:
+    """One event per registration or payment applied now, all in one INSERT."""
+    events = [
+        (*AUDITED_HERE[op["type"]], result.entity["id"])
+        for op, result in zip(operations, results, strict=True)
+        if result.status == "applied" and op["type"] in AUDITED_HERE
+    ]
+    if events:
+        remote_addr = request.remote_addr if has_request_context() else None
+        record_many(session, Actor.of(ctx.user, "sync", remote_addr), events, status_code=201)
 
 
 class _HalfStaged(Exception):
@@ -257,7 +281,7 @@ def _replay(session, ctx, op_id, op_type, digest, record: SyncOperation) -> Oper
         return _rejected(op_id, 409, "sync.op_id_reused", errors)
     try:
         entity = HANDLERS[record.type].reload(session, ctx, record.entity_id)
-    except HTTPException:
+    except NotFound:
         entity = None  # no longer visible to this user (e.g. moved to another agent)
     return OperationResult(op_id=str(op_id), status="duplicate", http_status=200, entity=entity)
 

@@ -10,7 +10,6 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from perisai.auth.permissions import Scope
-from perisai.workers.access import can_read
 from perisai.workers.models import Worker
 from perisai.workers.validation import normalise_phone
 
@@ -95,7 +94,7 @@ def likely_duplicates(
     for other in candidates:
         similar = difflib.SequenceMatcher(None, name, other.full_name.casefold()).ratio() >= 0.85
         if other.phone == values["phone"] or similar:
-            visible = can_read(scope, other)
+            visible = scope.sees_worker(other)
             warnings.append(
                 {
                     "code": "possible_duplicate",

@@ -13,13 +13,11 @@ from sqlalchemy import select, true
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-import perisai.workers.messages  # noqa: F401 - registers the messages
 from perisai import clock
 from perisai.agents import zones
 from perisai.agents.models import Agent, Branch, Wadah
 from perisai.auth.permissions import Scope
 from perisai.errors import Conflict, NotAllowed, field_error
-from perisai.workers.access import can_read
 from perisai.workers.duplicates import DuplicatePool, likely_duplicates
 from perisai.workers.membership import new_membership_number
 from perisai.workers.models import Worker
@@ -138,7 +136,7 @@ def register_worker(
 
 
 def _replay(existing: Worker, fingerprint: str, scope: Scope) -> Registration:
-    if existing.request_hash != fingerprint or not can_read(scope, existing):
+    if existing.request_hash != fingerprint or not scope.sees_worker(existing):
         raise Conflict("workers.id_conflict", {"json": {"id": ["workers.id_conflict"]}})
     return Registration(worker=existing, created=False)
 
@@ -158,7 +156,7 @@ def _raise_if_nik_taken(session: Session, nik: str, scope: Scope) -> None:
     if existing is None:
         return
     errors = {"json": {"nik": ["workers.nik_taken"]}}
-    if can_read(scope, existing):
+    if scope.sees_worker(existing):
         extra = {
             "existing_visible": True,
             "membership_number": existing.membership_number,

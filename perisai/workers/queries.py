@@ -10,7 +10,6 @@ from sqlalchemy import ColumnElement, and_, or_, select
 from perisai.auth.permissions import Scope
 from perisai.errors import field_error
 from perisai.months import Month
-from perisai.workers.access import visible_workers
 from perisai.workers.membership import is_valid_membership_number
 from perisai.workers.models import Worker
 from perisai.workers.validation import normalise_phone
@@ -33,7 +32,7 @@ def list_query(
     scope: Scope, *, q: str | None, status: str | None, due_within_days: int | None, today: date
 ):
     month = Month.of(today)
-    stmt = select(Worker).where(visible_workers(scope))
+    stmt = select(Worker).where(scope.workers())
     if q:
         stmt = stmt.where(search_clause(q))
     if status:

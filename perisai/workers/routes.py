@@ -9,7 +9,6 @@ from perisai.api import Blueprint, paginate
 from perisai.auth.permissions import current_scope, login_required, roles_required
 from perisai.extensions import db
 from perisai.workers import changes, operations, photos, privacy
-from perisai.workers.access import get_visible_worker
 from perisai.workers.models import PHOTO_KINDS, Occupation
 from perisai.workers.queries import list_query
 from perisai.workers.schemas import (
@@ -80,10 +79,10 @@ class WorkerById(MethodView):
     @blp.response(200, WorkerSchema)
     def get(self, args, worker_id):
         """One participant, with status and coverage as of a date (default today)."""
-        from perisai.contributions.operations import covered_until_on
+        from perisai.contributions.coverage import covered_until_on
 
         scope = current_scope()
-        worker = get_visible_worker(db.session, scope, worker_id)
+        worker = scope.worker(db.session, worker_id)
         if args["as_of"] is None:
             today = zones.today_of_worker(db.session, worker)
             return serialize_worker(worker, scope, today)
@@ -103,7 +102,7 @@ class WorkerById(MethodView):
         the version read. Income level and programs take effect from the next unpaid month;
         nothing changed → 200 with the same version."""
         scope = current_scope()
-        worker = get_visible_worker(db.session, scope, worker_id)
+        worker = scope.worker(db.session, worker_id)
         today = zones.today_of_worker(db.session, worker)
         changes.update_worker(
             db.session, scope=scope, worker=worker, data=body, changed_by=current_user, today=today
@@ -122,7 +121,7 @@ class WorkerDeath(MethodView):
         again → 200 unchanged; another date → 409. No month after the month of death can be
         paid, and the participant leaves the renewal lists."""
         scope = current_scope()
-        worker = get_visible_worker(db.session, scope, worker_id)
+        worker = scope.worker(db.session, worker_id)
         today = zones.today_of_worker(db.session, worker)
         changes.record_death(
             db.session,
@@ -144,7 +143,7 @@ class WorkerPhotoResource(MethodView):
         """Upload (or replace) the KTP or face photo: raw JPEG/PNG/WebP body."""
         if kind not in PHOTO_KINDS:
             abort(404)
-        worker = get_visible_worker(db.session, current_scope(), worker_id)
+        worker = current_scope().worker(db.session, worker_id)
         photos.store_photo(
             db.session,
             current_app.config["PHOTO_STORE"],
@@ -160,7 +159,7 @@ class WorkerPhotoResource(MethodView):
     @blp.response(200, content_type="image/jpeg")
     def get(self, worker_id, kind):
         """The stored photo (JPEG, metadata stripped)."""
-        worker = get_visible_worker(db.session, current_scope(), worker_id)
+        worker = current_scope().worker(db.session, worker_id)
         content = photos.read_photo(db.session, current_app.config["PHOTO_STORE"], worker, kind)
         if content is None:
             abort(404)
@@ -187,7 +186,7 @@ class WorkerExport(MethodView):
     def get(self, worker_id):
         """Everything held about one participant (UU PDP right of access)."""
         scope = current_scope()
-        worker = get_visible_worker(db.session, scope, worker_id)
+        worker = scope.worker(db.session, worker_id)
         today = zones.today_of_worker(db.session, worker)
         participant = WorkerSchema().dump(serialize_worker(worker, scope, today))
         return privacy.export_worker(db.session, worker, participant)
@@ -200,7 +199,7 @@ class ConsentWithdrawal(MethodView):
     def post(self, worker_id):
         """Record that the participant withdrew consent (processing stops)."""
         scope = current_scope()
-        worker = get_visible_worker(db.session, scope, worker_id)
+        worker = scope.worker(db.session, worker_id)
         privacy.withdraw_consent(worker)
         db.session.commit()
         return serialize_worker(worker, scope, zones.today_of_worker(db.session, worker))
@@ -213,7 +212,7 @@ class Anonymise(MethodView):
     def post(self, worker_id):
         """Erase the participant's personal data; payments and ledger stay consistent."""
         scope = current_scope()
-        worker = get_visible_worker(db.session, scope, worker_id)
+        worker = scope.worker(db.session, worker_id)
         privacy.anonymise_worker(db.session, worker, current_app.config["PHOTO_STORE"])
         db.session.commit()
         return serialize_worker(worker, scope, zones.today_of_worker(db.session, worker))

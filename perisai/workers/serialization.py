@@ -8,7 +8,6 @@ from sqlalchemy.orm import object_session
 
 from perisai.auth.permissions import Scope
 from perisai.months import Month
-from perisai.workers.access import can_see_full_nik
 from perisai.workers.models import Worker, mask_nik, status_for
 from perisai.workers.pricing import pricing_segments
 
@@ -44,7 +43,7 @@ def serialize_worker(
     }
     if for_list:
         return body
-    if can_see_full_nik(scope, worker):
+    if scope.sees_full_nik(worker):
         body["nik"] = worker.nik
     body.update(
         {
