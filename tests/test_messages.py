@@ -11,8 +11,9 @@ import pytest
 from marshmallow import fields
 
 import perisai
+from perisai import i18n_export
 from perisai.api import Schema
-from perisai.i18n import CATALOGUE, LANGUAGES, t
+from perisai.i18n import CATALOGUE, LANGUAGES, PWA, entries, read_catalogues, t
 from tests.factories import worker_payload
 
 TOKEN = re.compile(r"^([a-z]+)\.[a-z][a-z0-9_]*(\|.*)?$")
@@ -97,6 +98,77 @@ def test_every_token_in_the_code_is_in_the_catalogue_in_both_languages(app):
         assert token in CATALOGUE or key in CATALOGUE, f"{where}: {token!r} is not in the catalogue"
         entry = CATALOGUE.get(token) or CATALOGUE[key]
         assert len(entry) == 2 and all(entry), f"{where}: {token!r}"
+
+
+PLACEHOLDER = re.compile(r"\{\d\}")
+
+
+@pytest.mark.parametrize("context", [None, PWA])
+def test_every_message_has_a_text_in_both_languages(context):
+    catalogues = read_catalogues()
+    found = entries(catalogues, context)
+    assert len(found) > 300
+    for key, texts in found.items():
+        plural = [not isinstance(text, str) for text in texts]
+        assert all(plural) or not any(plural), f"{key!r}: plural forms in one language only"
+        for lang, text in zip(LANGUAGES, texts, strict=True):
+            assert text, f"{key!r} ({context or 'server'}) has no {lang} text"
+            forms = list(text) if plural[0] else [text]
+            assert len(forms) == (catalogues[lang].num_plurals if plural[0] else 1), key
+            assert all(forms), f"{key!r} has an empty {lang} plural form"
+            assert len({frozenset(PLACEHOLDER.findall(form)) for form in forms}) == 1, key
+    for lang in LANGUAGES:
+        fuzzy = [m.id for m in catalogues[lang] if m.id and m.fuzzy]
+        assert not fuzzy, f"{lang}: fuzzy (unreviewed) messages {fuzzy}"
+
+
+def test_the_pwa_catalogue_is_produced_from_the_po_files():
+    with open(i18n_export.TARGET, encoding="utf-8") as written:
+        assert written.read() == i18n_export.render(), "run: python -m perisai.i18n_export"
+
+
+ROOT = pathlib.Path(perisai.__file__).parent
+TEMPLATE_CALL = re.compile(r"""\b(?:_|t|label)\(\s*["']([^"']+)["']\s*[,)]""")
+JS_CALL = re.compile(r"""\bt\(\s*["']([^"'`]+)["']\s*[,)]""")
+
+
+def test_every_token_a_template_writes_is_in_the_catalogue():
+    found = [
+        (path.relative_to(ROOT), token)
+        for path in sorted(ROOT.rglob("templates/**/*.html"))
+        for token in TEMPLATE_CALL.findall(path.read_text(encoding="utf-8"))
+    ]
+    assert len(found) > 300
+    missing = [(str(path), token) for path, token in found if token.split("|")[0] not in CATALOGUE]
+    assert not missing
+
+
+def test_every_key_the_pwa_writes_is_in_its_catalogue():
+    pwa = entries(read_catalogues(), PWA)
+    js = ROOT.parent / "frontend" / "js"
+    found = [
+        (path.relative_to(js), key)
+        for path in sorted(js.rglob("*.js"))
+        for key in JS_CALL.findall(path.read_text(encoding="utf-8"))
+    ]
+    assert len(found) > 200
+    assert not [(str(path), key) for path, key in found if key not in pwa]
+
+
+@pytest.mark.parametrize(
+    ("token", "lang", "sentence"),
+    [
+        ("svt.found|1", "en", "1 participant"),
+        ("svt.found|1,234", "en", "1,234 participants"),
+        ("svt.found|1", "id", "1 peserta"),
+        ("sva.done.moved|2", "en", "2 participants moved."),
+        ("field.items_min|1", "en", "At least 1 item."),
+        ("field.items_min|2", "en", "At least 2 items."),
+        ("field.items_min|1", "id", "Paling sedikit 1 item."),
+    ],
+)
+def test_a_count_picks_the_plural_form_of_the_language(token, lang, sentence):
+    assert t(token, lang) == sentence
 
 
 @pytest.mark.parametrize(
