@@ -113,6 +113,14 @@ class Schema(ma.Schema):
 
     error_messages = {"unknown": "field.unknown", "type": "field.invalid|Nested"}
 
+    def get_attribute(self, obj, attr, default):
+        """A dotted attribute through a relation that is None dumps as None, not as absent."""
+        for key in attr.split(".")[:-1]:
+            obj = ma.utils.get_value(obj, key, default)
+            if obj is None:
+                return None
+        return ma.utils.get_value(obj, attr.rsplit(".", 1)[-1], default)
+
     def on_bind_field(self, field_name, field_obj):
         prepare_field(field_obj)
 

@@ -9,6 +9,7 @@ from sqlalchemy import ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from perisai import clock
+from perisai.auth.models import User
 from perisai.db import Base, UTCDateTime, UUIDType
 from perisai.workers.models import Worker
 
@@ -50,9 +51,18 @@ class Card(Base):
     revoke_reason: Mapped[str | None] = mapped_column(String(200))
 
     worker: Mapped[Worker] = relationship()
+    issuer: Mapped[User | None] = relationship(foreign_keys=[issued_by_id], viewonly=True)
     prints: Mapped[list[CardPrint]] = relationship(
         back_populates="card", order_by="CardPrint.id", viewonly=True
     )
+
+    @property
+    def print_count(self) -> int:
+        return len(self.prints)
+
+    @property
+    def last_printed_at(self) -> datetime | None:
+        return max((p.printed_at for p in self.prints), default=None)
 
 
 class CardPrint(Base):

@@ -1,6 +1,7 @@
 from marshmallow import fields, validate
 
 from perisai.api import Length, MonthField, QuerySchema, Schema
+from perisai.cards.operations import verify_url
 
 
 class CardPdfArgs(QuerySchema):
@@ -21,19 +22,21 @@ class RevokeSchema(Schema):
 
 
 class CardSchema(Schema):
+    """A card (cards.models.Card) with its print history and verification link."""
+
     serial = fields.Integer(attribute="id")
     worker_id = fields.UUID()
     membership_number = fields.String()
     status = fields.String()
     issued_on = fields.Date()
     issued_at = fields.DateTime()
-    issued_by = fields.String(allow_none=True)
+    issued_by = fields.String(attribute="issuer.username", allow_none=True)
     replaced_by = fields.Integer(attribute="replaced_by_id", allow_none=True)
     revoked_at = fields.DateTime(allow_none=True)
     revoke_reason = fields.String(allow_none=True)
     print_count = fields.Integer()
     last_printed_at = fields.DateTime(allow_none=True)
-    verify_url = fields.String()
+    verify_url = fields.Function(verify_url, metadata={"type": "string"})
 
 
 class VerificationSchema(Schema):
