@@ -13,16 +13,15 @@ import os
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, exists, false, select, true
+from sqlalchemy import ColumnElement, exists, select
 from sqlalchemy.orm import Session
 
-import perisai.imports.messages  # noqa: F401 - registers the messages
 from perisai import clock
 from perisai.agents import zones
 from perisai.auth.models import User
-from perisai.auth.permissions import Scope
+from perisai.auth.permissions import Scope, or_404
 from perisai.contributions.models import Payment, Sponsor
-from perisai.contributions.operations import check_paid_on
+from perisai.contributions.payments import check_paid_on
 from perisai.errors import Conflict, NotAllowed, field_error
 from perisai.imports import columns, reader
 from perisai.imports.leases import is_interrupted
@@ -34,27 +33,16 @@ MAX_ROWS = 100_000
 # --- scope -----------------------------------------------------------------------------------
 
 
-def scope_of(user: User) -> Scope:
-    return Scope(role=user.role, agent_id=user.agent_id, branch_id=user.scope_branch_id)
+def visible_jobs(scope: Scope) -> ColumnElement[bool]:
+    """Admins see every job, supervisors their branch's, agents those they uploaded."""
+    return scope.where(branch=ImportJob.branch_id, user=ImportJob.created_by_id)
 
 
-def visible_jobs(scope: Scope, user_id: int) -> ColumnElement[bool]:
-    """Admins see every job, supervisors their branch's, agents their own."""
-    if scope.is_admin:
-        return true()
-    if scope.role == "agent":
-        return ImportJob.created_by_id == user_id
-    if scope.branch_id is None:
-        return false()
-    return ImportJob.branch_id == scope.branch_id
-
-
-def can_see_job(scope: Scope, user_id: int, job: ImportJob) -> bool:
-    if scope.is_admin:
-        return True
-    if scope.role == "agent":
-        return job.created_by_id == user_id
-    return job.branch_id is not None and job.branch_id == scope.branch_id
+def visible_job(session: Session, scope: Scope, job_id) -> ImportJob:
+    """The job, or NotFound whether it is missing or outside the caller's scope."""
+    job = session.get(ImportJob, job_id)
+    visible = job is not None and scope.sees(branch_id=job.branch_id, user_id=job.created_by_id)
+    return or_404(job, visible)
 
 
 # --- creating a job --------------------------------------------------------------------------
@@ -139,7 +127,7 @@ def submit_import(
     Returns (job, created). A file already imported is not imported again: its job comes back
     as it is, with every row's outcome.
     """
-    scope = scope_of(user)
+    scope = Scope.of(user)
     sponsor = check_options(session, scope, options)
     job = session.scalar(
         select(ImportJob).where(

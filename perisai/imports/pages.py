@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 
 from perisai.agents.models import Agent, Wadah
 from perisai.api import Blueprint
+from perisai.audit.operations import note_read
 from perisai.auth.permissions import current_scope
 from perisai.contributions.models import Sponsor
 from perisai.contributions.sponsors import visible_sponsors
@@ -150,7 +151,7 @@ def index():
     scope = current_scope()
     jobs = db.session.scalars(
         select(ImportJob)
-        .where(operations.visible_jobs(scope, current_user.id))
+        .where(operations.visible_jobs(scope))
         .order_by(ImportJob.created_at.desc())
         .limit(30)
     ).all()
@@ -178,14 +179,13 @@ def _explain(failure: DomainError) -> str:
 @page_query(ListPageQuery)
 def job_page(job_id):
     _guard()
-    job = db.session.get(ImportJob, job_id)
-    if job is None or not operations.can_see_job(current_scope(), current_user.id, job):
-        abort(404)
+    job = operations.visible_job(db.session, current_scope(), job_id)
     page = flask.g.query["page"]
     stmt = reading.rows_query(job, "problems")
     total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
     problems = db.session.execute(stmt.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
     sponsor = db.session.get(Sponsor, job.sponsor_id) if job.sponsor_id else None
+    note_read("read", "import", [job.id])  # its rows' report, as GET /api/v1/imports/<id>
     return _render(
         "job.html",
         job=job,
@@ -201,9 +201,7 @@ def job_page(job_id):
 
 def job_action(job_id, action):
     _guard()
-    job = db.session.get(ImportJob, job_id)
-    if job is None or not operations.can_see_job(current_scope(), current_user.id, job):
-        abort(404)
+    job = operations.visible_job(db.session, current_scope(), job_id)
     from perisai.imports.routes import start_and_answer
 
     operation = {

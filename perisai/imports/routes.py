@@ -7,7 +7,7 @@ import io
 import json
 import os
 
-from flask import Response, abort, current_app, request
+from flask import Response, current_app, request
 from flask.views import MethodView
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -60,10 +60,7 @@ def save_upload(file_storage) -> operations.Upload:
 
 
 def visible_job(job_id) -> ImportJob:
-    job = db.session.get(ImportJob, job_id)
-    if job is None or not operations.can_see_job(current_scope(), current_user.id, job):
-        abort(404)
-    return job
+    return operations.visible_job(db.session, current_scope(), job_id)
 
 
 def job_body(job: ImportJob) -> dict:
@@ -112,7 +109,7 @@ class ImportJobs(MethodView):
         """Import jobs in scope, newest first."""
         stmt = (
             select(ImportJob)
-            .where(operations.visible_jobs(current_scope(), current_user.id))
+            .where(operations.visible_jobs(current_scope()))
             .order_by(ImportJob.created_at.desc(), ImportJob.id)
         )
         jobs, headers = paginate(db.session, stmt, args)

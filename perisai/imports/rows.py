@@ -26,7 +26,6 @@ from perisai.contributions.rules import RuleBook
 from perisai.errors import DomainError
 from perisai.imports import columns
 from perisai.imports.models import ImportJob, ImportRow
-from perisai.imports.operations import scope_of
 from perisai.months import Month
 from perisai.regions.provinces import province_code_known
 from perisai.workers.models import Occupation, Worker, mask_nik
@@ -56,7 +55,7 @@ class RowContext:
 
 def row_context(session: Session, job: ImportJob) -> RowContext:
     user = session.get(User, job.created_by_id)
-    scope = scope_of(user)
+    scope = Scope.of(user)
     wadah_agents = {}
     if scope.role == "agent" and user.agent is not None:
         wadah_agents = {
