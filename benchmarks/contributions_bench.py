@@ -16,7 +16,8 @@ from sqlalchemy import select
 from benchmarks._setup import Timer, bench_app, login, seed_agent
 from perisai import clock
 from perisai.agents.models import Agent
-from perisai.contributions.operations import quote_for_worker, record_payment
+from perisai.contributions.payments import record_payment
+from perisai.contributions.quotes import quote_for_worker
 from perisai.extensions import db
 from perisai.workers.models import Worker
 from tests.factories import make_worker

@@ -76,7 +76,8 @@ PROFILES = (
 def add_demo_participants(
     session: Session, agent: Agent, count: int, seed: int, today: date
 ) -> int:
-    from perisai.contributions.operations import quote_for_worker, record_payment
+    from perisai.contributions.payments import record_payment
+    from perisai.contributions.quotes import quote_for_worker
     from perisai.workers.operations import register_worker
 
     villages = session.scalars(

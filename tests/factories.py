@@ -207,11 +207,12 @@ def worker_payload(n: int | None = None, **overrides) -> dict:
 
 
 def record_test_payment(session, worker, paid_on: date, months: int = 1, *, recorded_by=None):
-    """A payment through perisai.contributions.operations.record_payment, for the quote on
+    """A payment through perisai.contributions.payments.record_payment, for the quote on
     `paid_on` (recorded as if that day were today). Returns the Payment."""
     import uuid
 
-    from perisai.contributions.operations import quote_for_worker, record_payment
+    from perisai.contributions.payments import record_payment
+    from perisai.contributions.quotes import quote_for_worker
 
     quote = quote_for_worker(session, worker, months, paid_on)
     data = {

@@ -9,7 +9,7 @@ from flask_login import current_user
 from perisai.agents import zones
 from perisai.api import Blueprint, paginate
 from perisai.auth.permissions import current_scope, login_required, roles_required
-from perisai.contributions import approvals, operations
+from perisai.contributions import approvals, serialization
 from perisai.contributions.schemas import (
     ApproveSchema,
     LateRuleCreateSchema,
@@ -43,7 +43,7 @@ class Payments(MethodView):
         """Payments in a state (default pending_approval): a supervisor's branch, or all."""
         stmt = approvals.payments_in_state(current_scope(), args["state"])
         items, headers = paginate(db.session, stmt, args)
-        return [operations.serialize_payment(p) for p in items], headers
+        return [serialization.serialize_payment(p) for p in items], headers
 
 
 @approval.route("/payments/<uuid:payment_id>/approve")
@@ -58,7 +58,7 @@ class ApprovePayment(MethodView):
             db.session, payment=payment, by=current_user, note=body["note"], via="api"
         )
         db.session.commit()
-        return operations.serialize_payment(payment)
+        return serialization.serialize_payment(payment)
 
 
 @approval.route("/payments/<uuid:payment_id>/reject")
@@ -73,7 +73,7 @@ class RejectPayment(MethodView):
             db.session, payment=payment, by=current_user, note=body["note"], via="api"
         )
         db.session.commit()
-        return operations.serialize_payment(payment)
+        return serialization.serialize_payment(payment)
 
 
 @approval.route("/reference/late-payment-rules")

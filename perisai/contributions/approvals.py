@@ -20,8 +20,9 @@ from sqlalchemy.orm import Session
 from perisai import clock
 from perisai.audit.operations import record_action
 from perisai.auth.permissions import Scope
+from perisai.contributions.coverage import refresh_coverage
+from perisai.contributions.late import LATE_RULES_KEY
 from perisai.contributions.models import LatePaymentRule, Payment
-from perisai.contributions.operations import LATE_RULES_KEY, refresh_coverage
 from perisai.db import unique_insert
 from perisai.errors import Conflict, field_error
 from perisai.workers.models import Worker

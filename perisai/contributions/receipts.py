@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import render_template
 
 from perisai.contributions.models import Payment
-from perisai.contributions.operations import rupiah
 from perisai.i18n import t
+from perisai.money import rupiah
 from perisai.workers.models import Worker, mask_nik
 
 

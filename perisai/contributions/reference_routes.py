@@ -8,7 +8,7 @@ from flask_login import current_user
 from perisai.agents import zones
 from perisai.api import Blueprint
 from perisai.auth.permissions import roles_required
-from perisai.contributions import operations, rates
+from perisai.contributions import quotes, rates, rules
 from perisai.contributions.schemas import (
     DiscountCreateSchema,
     MonthQuerySchema,
@@ -41,7 +41,7 @@ class ReferenceQuote(MethodView):
         """Price N months for an income level, programs, sector and funding, month by month."""
         start = args["start_month"] or _this_month()
         programs = [p.strip().upper() for p in args["programs"].split(",") if p.strip()]
-        return operations.quote_reference(
+        return quotes.quote_reference(
             db.session,
             income_level=args["income_level"],
             programs=programs,
@@ -58,7 +58,7 @@ class IncomeLevels(MethodView):
     @reference.response(200)
     def get(self, args):
         """The declared income levels (rupiah) in force for a month (default this month)."""
-        version, levels = operations.income_levels(db.session, args["month"] or _this_month())
+        version, levels = rules.income_levels(db.session, args["month"] or _this_month())
         return levels, {"X-Rate-Version": str(version.id), **rates.version_header(db.session)}
 
 

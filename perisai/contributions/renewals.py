@@ -6,7 +6,7 @@ from datetime import date
 
 from sqlalchemy import and_, case, or_, select
 
-from perisai.contributions.operations import quote_for_worker
+from perisai.contributions.quotes import quote_for_worker
 from perisai.contributions.rules import RuleBook
 from perisai.errors import ValidationFailed
 from perisai.months import Month

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
+from perisai import clock
 from perisai.contributions.models import DiscountRule, IncomeLevel, RateVersion
 from perisai.months import Month
 
@@ -150,3 +151,21 @@ def _forget_rulebook_on_new_rules(session, flush_context, instances) -> None:
     """A rule version written in this session must be seen by the session's next price."""
     if any(isinstance(obj, RateVersion | DiscountRule | IncomeLevel) for obj in session.new):
         session.info.pop("perisai.rulebook", None)
+
+
+# --- income levels ---------------------------------------------------------------------------
+
+
+def income_levels(session: Session, month: Month | None = None) -> tuple[RateVersion, list[int]]:
+    """The rate version in force for `month` (default this month) and its income levels."""
+    rules = RuleBook.of(session)
+    version = rules.version_for(month or clock.this_month())
+    return version, sorted(rules.levels(version))
+
+
+def is_income_level(session: Session, level: int, month: Month | None = None) -> bool:
+    try:
+        rules = RuleBook.of(session)
+        return level in rules.levels(rules.version_for(month or clock.this_month()))
+    except NoRates:
+        return False

@@ -10,12 +10,12 @@ from perisai.api import Blueprint, PageArgs, paginate
 from perisai.auth.permissions import current_scope, roles_required
 from perisai.contributions import sponsors as operations
 from perisai.contributions.models import Sponsor
-from perisai.contributions.operations import serialize_payment
 from perisai.contributions.schemas import (
     SponsorCreateSchema,
     SponsorPaymentCreateSchema,
     SponsorSchema,
 )
+from perisai.contributions.serialization import serialize_payment
 from perisai.extensions import db
 
 sponsors = Blueprint(

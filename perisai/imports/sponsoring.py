@@ -9,7 +9,7 @@ import uuid
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from perisai.contributions.operations import quote_for_worker
+from perisai.contributions.quotes import quote_for_worker
 from perisai.contributions.sponsors import pay_for_participants
 from perisai.errors import DomainError, ValidationFailed
 from perisai.imports.models import ImportJob, ImportRow

@@ -12,8 +12,9 @@ from flask_login import current_user
 from marshmallow import ValidationError
 
 from perisai.agents import zones
+from perisai.audit.operations import note_read
 from perisai.contributions import approvals
-from perisai.contributions.operations import late_rule_for, max_days_late
+from perisai.contributions.late import late_rule_for, max_days_late
 from perisai.contributions.schemas import ApproveSchema, RejectSchema
 from perisai.errors import DomainError
 from perisai.extensions import db
@@ -43,6 +44,8 @@ def _list(status: int = 200, error: str | None = None, query: dict | None = None
     query = query or {"page": 1, "done": None}
     rows, more = _rows(query["page"])
     rule = late_rule_for(db.session, zones.today_of_user(db.session, current_user))
+    if rows:  # payments with their participants' names: a list read
+        note_read("list", "payment")
     return render(
         "supervisor/approvals.html",
         status=status,

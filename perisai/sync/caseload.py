@@ -32,10 +32,10 @@ from perisai import clock
 from perisai.agents.models import Agent
 from perisai.auth.permissions import Scope
 from perisai.contributions.models import Payment
-from perisai.contributions.operations import next_start_month, serialize_payment
+from perisai.contributions.quotes import next_start_month
+from perisai.contributions.serialization import serialize_payment
 from perisai.errors import field_error
 from perisai.months import Month
-from perisai.sync import messages  # noqa: F401 - registers the messages
 from perisai.workers.models import GRACE_MONTHS, Worker, WorkerChange, status_for
 from perisai.workers.serialization import serialize_worker
 

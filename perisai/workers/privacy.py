@@ -26,7 +26,8 @@ PERSONAL_CHANGES = ("phone", "address", "village_code", "beneficiary")
 
 def export_worker(session: Session, worker: Worker, participant: dict) -> dict:
     """Everything held about one participant (the right of access)."""
-    from perisai.contributions.operations import serialize_payment, worker_payments
+    from perisai.contributions.payments import worker_payments
+    from perisai.contributions.serialization import serialize_payment
 
     photos = session.scalars(select(WorkerPhoto).where(WorkerPhoto.worker_id == worker.id)).all()
     return {

@@ -8,7 +8,6 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-import perisai.workers.messages  # noqa: F401 - registers the messages
 from perisai import clock
 from perisai.bounds import MAX_BACKDATE_DAYS
 from perisai.errors import ValidationFailed
@@ -134,6 +133,6 @@ def _cached(session: Session, model, key):
 
 
 def income_level_allowed(session: Session, level: int, month: Month) -> bool:
-    from perisai.contributions.operations import is_income_level
+    from perisai.contributions.rules import is_income_level
 
     return is_income_level(session, level, month)

@@ -186,7 +186,7 @@ def test_my_commission_online_offline_and_the_closed_month_pdf(page, context, li
 def test_a_rate_change_reaches_the_phone_and_a_refused_payment_says_so(page, context, live_server):
     from perisai.auth.models import User
     from perisai.contributions.models import IncomeLevel, RateVersion
-    from perisai.contributions.operations import quote_for_worker
+    from perisai.contributions.quotes import quote_for_worker
     from perisai.workers.models import Worker
 
     app, users, ids = live_server["app"], live_server["users"], live_server["agent_ids"]

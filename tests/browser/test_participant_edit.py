@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from perisai.agents.models import Agent
 from perisai.contributions.models import Payment
-from perisai.contributions.operations import quote_for_worker
+from perisai.contributions.quotes import quote_for_worker
 from perisai.extensions import db as _db
 from perisai.months import Month
 from perisai.regions.models import Region

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from perisai.agents.models import Agent
 from perisai.contributions.models import Payment
-from perisai.contributions.operations import quote_for_worker, quote_reference
+from perisai.contributions.quotes import quote_for_worker, quote_reference
 from perisai.extensions import db as _db
 from perisai.months import Month
 from perisai.workers.models import Worker

@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import func, select
 
 from perisai.commissions.models import CommissionEntry, CommissionStatement
-from perisai.contributions.operations import reverse_payment
+from perisai.contributions.payments import reverse_payment
 from perisai.months import Month
 from tests.commissions.helpers import close, figures, new_paying_workers, wib
 from tests.factories import make_worker, record_test_payment

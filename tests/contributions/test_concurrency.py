@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from perisai import clock
 from perisai.agents.models import Agent, Branch, Wadah
 from perisai.contributions.models import Payment, PaymentMonth
-from perisai.contributions.operations import record_payment
+from perisai.contributions.payments import record_payment
 from perisai.errors import Conflict
 from perisai.extensions import db as _db
 from perisai.regions.models import Region

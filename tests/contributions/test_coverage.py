@@ -8,13 +8,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from perisai import clock
+from perisai.contributions.coverage import covered_until_on
 from perisai.contributions.models import Payment, PaymentMonth
-from perisai.contributions.operations import (
-    covered_until_on,
-    quote_for_worker,
-    record_payment,
-    reverse_payment,
-)
+from perisai.contributions.payments import record_payment, reverse_payment
+from perisai.contributions.quotes import quote_for_worker
 from perisai.errors import Conflict, ValidationFailed
 from perisai.months import Month
 from perisai.workers.models import status_for

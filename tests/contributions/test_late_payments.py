@@ -370,7 +370,7 @@ def test_the_supervisor_page_approves_and_rejects(as_agent, as_supervisor, db, o
 
 
 def test_the_rule_is_changed_with_the_cli_too(app, db):
-    from perisai.contributions.operations import late_rule_for
+    from perisai.contributions.late import late_rule_for
 
     runner = app.test_cli_runner()
     with clock.travel(TODAY):

@@ -4,7 +4,7 @@ import itertools
 
 import pytest
 
-from perisai.contributions.operations import quote_reference
+from perisai.contributions.quotes import quote_reference
 from perisai.contributions.rules import RuleBook, round_half_up
 from perisai.months import Month
 

@@ -9,7 +9,7 @@ import pytest
 
 from perisai import clock
 from perisai.contributions import rates
-from perisai.contributions.operations import next_start_month, quote_for_worker
+from perisai.contributions.quotes import next_start_month, quote_for_worker
 from perisai.contributions.rules import NoRates, RuleBook, UnknownLevel
 from perisai.months import Month, month_range
 from perisai.workers.changes import effective_month

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from perisai.contributions.models import Payment
-from perisai.contributions.operations import reverse_payment
+from perisai.contributions.payments import reverse_payment
 from tests.factories import make_worker, record_test_payment
 
 # Every participant of these histories is funded from the regional budget (APBD), so no month
