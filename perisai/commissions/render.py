@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import functools
 import os
+from decimal import Decimal
 
 import jinja2
+from babel.numbers import format_decimal
 
 from perisai.commissions.estimates import AgentMonth
 from perisai.commissions.statements import WadahMonth
@@ -15,16 +17,16 @@ HERE = os.path.dirname(__file__)
 
 
 def rupiah(amount: int, lang: str) -> str:
-    text = f"{abs(int(amount)):,}"
-    text = text.replace(",", ".") if lang == "id" else text
-    return ("-" if amount < 0 else "") + "Rp " + text
+    """-36800 → "-Rp 36.800" (id) / "-Rp 36,800" (en): Babel groups the digits."""
+    return ("-" if amount < 0 else "") + "Rp " + format_decimal(abs(int(amount)), locale=lang)
 
 
 def percent(bp: int | None, lang: str) -> str:
+    """Basis points as a rate: 250 → "2,5 %" (id) / "2.5 %" (en)."""
     if bp is None:
         return ""
-    text = f"{bp / 100:g} %"  # display only; the money is computed in integers
-    return text.replace(".", ",") if lang == "id" else text
+    # display only; the money is computed in integers
+    return format_decimal(Decimal(bp) / 100, "#,##0.##", locale=lang) + " %"
 
 
 @functools.cache
