@@ -20,7 +20,7 @@ export class ApiError extends Error {
 // Thrown when the request never got an answer (offline, DNS, server down).
 export class NetworkError extends Error {}
 
-export async function request(method, path, body, { timeout = 30000 } = {}) {
+async function request(method, path, body, { timeout = 30000 } = {}) {
   const headers = { "Accept": "application/json", "Accept-Language": getLang() };
   if (body !== undefined) headers["Content-Type"] = "application/json";
   if (method !== "GET" && csrfToken) headers["X-CSRF-Token"] = csrfToken;
@@ -49,24 +49,53 @@ export async function request(method, path, body, { timeout = 30000 } = {}) {
   return { data, headers: response.headers };
 }
 
-export const get = async (path) => (await request("GET", path)).data;
-export const post = async (path, body) => (await request("POST", path, body)).data;
+const get = async (path) => (await request("GET", path)).data;
+const post = async (path, body) => (await request("POST", path, body)).data;
+const query = (name, value) => (value ? `?${name}=${encodeURIComponent(value)}` : "");
 
-// Every page of a paginated list (X-Pagination), up to `limit` items.
-export async function getAll(path, limit = 5000) {
-  const items = [];
-  const sep = path.includes("?") ? "&" : "?";
-  for (let page = 1; items.length < limit; page += 1) {
-    const { data, headers } = await request("GET", `${path}${sep}page=${page}&page_size=200`);
-    items.push(...data);
-    const info = JSON.parse(headers.get("X-Pagination") || "{}");
-    if (!data.length || items.length >= (info.total ?? items.length)) break;
-  }
-  return items;
-}
+// One function per endpoint the app calls; data.js, outbox.js and the screens call these and
+// read the answer in the shape /work/shared/API.md and the OpenAPI document give it.
 
-// A raw body (photos): PUT is idempotent, so a retry after a lost answer is harmless.
-export async function putBlob(path, blob) {
+// {user: {id, username, role, ...}, csrf_token}: the login, and the session it opened.
+export const login = (username, password) => post("/auth/login", { username, password });
+export const me = () => get("/auth/me");
+export const logout = () => post("/auth/logout", {});
+
+// {results: [...]}, one per operation sent, in order.
+export const sync = (body) => post("/sync", body);
+// {regency_code, ...}: the caller's area, whose villages the phone keeps.
+export const area = () => get("/sync/area");
+// {participants: [...], cursor, more, removed: [ids]}.
+export const caseload = (since) => get(`/sync/caseload${query("since", since)}`);
+
+// [{code, name}]: the children of a region (provinces when parent is empty).
+export const regions = (parent) => get(`/reference/regions${query("parent", parent)}`);
+// [{code, label_id, label_en, sector}].
+export const occupations = () => get("/reference/occupations");
+// [rupiah, ...], ascending: the income levels in force this month.
+export const incomeLevels = () => get("/reference/income-levels");
+// {version, rounding, rate_versions: [...], discounts: [...]}: every rule, for offline pricing.
+export const rates = () => get("/reference/rates");
+
+// The participant body (API.md "Participants").
+export const worker = (id) => get(`/workers/${id}`);
+// {total, months: [{month, jkk, jkm, jht, total}]}.
+export const quote = (workerId, months) => get(`/workers/${workerId}/quote?months=${months}`);
+// PUT is idempotent, so a retry after a lost answer is harmless.
+export const putPhoto = (workerId, kind, blob) => putBlob(`/workers/${workerId}/photos/${kind}`, blob);
+
+// {url, expires_at}: a signed public link to the card or the receipt PDF.
+export const cardLink = (workerId) => post(`/workers/${workerId}/card-link`);
+export const receiptLink = (paymentId) => post(`/payments/${paymentId}/receipt-link`);
+
+// [statement row]: one per agent in scope, the agent's own for an agent.
+export const statements = (month) => get(`/commissions/statements?month=${month}`);
+// The statement row with its ledger `lines`.
+export const statement = (id) => get(`/commissions/statements/${encodeURIComponent(id)}`);
+export const statementPdfUrl = (id) => `/api/v1/commissions/statements/${encodeURIComponent(id)}.pdf`;
+
+// A raw body (photos).
+async function putBlob(path, blob) {
   let response;
   try {
     response = await fetch(`/api/v1${path}`, {

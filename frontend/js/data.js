@@ -13,7 +13,7 @@ export async function refreshAll() {
 
 // The villages of the agent's regency (and the chain above it), so registration works offline.
 export async function refreshArea() {
-  const area = await api.get("/sync/area");
+  const area = await api.area();
   if (!area.regency_code) return;
   const province = area.regency_code.split(".")[0];
   await fetchRegions("");
@@ -23,8 +23,9 @@ export async function refreshArea() {
   await db.kv.set("area", area);
 }
 
+// GET /reference/regions, kept on the phone by parent.
 async function fetchRegions(parent) {
-  const list = await api.get(`/reference/regions${parent ? `?parent=${encodeURIComponent(parent)}` : ""}`);
+  const list = await api.regions(parent);
   await db.kv.set(`ref.regions.${parent}`, list);
   return list;
 }
@@ -39,14 +40,14 @@ let seenVersion = null;
 export function refreshReference() {
   if (refreshing) return refreshing;
   const sources = {
-    "ref.occupations": "/reference/occupations",
-    "ref.income_levels": "/reference/income-levels",
-    "ref.rates": "/reference/rates",
+    "ref.occupations": api.occupations,
+    "ref.income_levels": api.incomeLevels,
+    "ref.rates": api.rates,
   };
   refreshing = (async () => {
     const before = await db.kv.get("ref.version");
-    const results = await Promise.allSettled(Object.entries(sources).map(async ([key, path]) => {
-      await db.kv.set(key, await api.get(path));
+    const results = await Promise.allSettled(Object.entries(sources).map(async ([key, fetch]) => {
+      await db.kv.set(key, await fetch());
     }));
     const rates = await db.kv.get("ref.rates");
     if (results.every((r) => r.status === "fulfilled") && rates && rates.version) {
@@ -73,17 +74,16 @@ async function freshRules() {
 
 export async function rulesChangedAt() { return db.kv.get("ref.changed_at"); }
 
-export async function occupations() { return (await db.kv.get("ref.occupations")) || []; }
+// The reference data as the phone holds it; empty until it is first fetched.
+export async function occupations() { return (await db.kv.get("ref.occupations")) ?? []; }
 
-export async function incomeLevels() {
-  const body = (await db.kv.get("ref.income_levels")) || [];
-  const list = Array.isArray(body) ? body : body.levels || body.income_levels || [];
-  return list.map((l) => (typeof l === "object" ? l.amount : l)).filter(Number.isInteger).sort((a, b) => a - b);
-}
+// The income levels, ascending (a copy the caller may add to).
+export async function incomeLevels() { return [...((await db.kv.get("ref.income_levels")) ?? [])]; }
 
+const NO_RULES = { rate_versions: [], discounts: [] };
 export async function rules() {
   await freshRules();
-  return normaliseRules((await db.kv.get("ref.rates")) || {});
+  return normaliseRules((await db.kv.get("ref.rates")) ?? NO_RULES);
 }
 
 // Children of a region (provinces when parent is empty): cached once fetched, so the villages of
@@ -93,9 +93,7 @@ export async function regions(parent = "") {
   const cached = await db.kv.get(key);
   if (cached) return cached;
   try {
-    const list = await api.get(`/reference/regions${parent ? `?parent=${encodeURIComponent(parent)}` : ""}`);
-    await db.kv.set(key, list);
-    return list;
+    return await fetchRegions(parent);
   } catch {
     return [];
   }
@@ -114,7 +112,7 @@ export async function refreshWorkers() {
   const held = (await db.all("workers")).some((w) => w._caseload);
   let cursor = kept.user === user && held ? kept.cursor : null;
   for (let page = 0; page < CASELOAD_PAGES; page += 1) {
-    const body = await api.get(`/sync/caseload${cursor ? `?since=${encodeURIComponent(cursor)}` : ""}`);
+    const body = await api.caseload(cursor);
     await storeCaseload(body);
     cursor = body.cursor;
     await db.kv.set("caseload", { user, cursor });
@@ -126,7 +124,7 @@ async function storeCaseload(body) {
   await db.tx(["workers", "payments"], "readwrite", async ({ workers, payments }) => {
     // Payments taken here and not yet accepted keep the coverage they gave on this phone.
     const waiting = new Set((await db.req(payments.getAll())).filter((p) => p._pending).map((p) => p.worker_id));
-    for (const { payments: recent = [], ...item } of body.participants) {
+    for (const { payments: recent, ...item } of body.participants) {
       const local = (await db.req(workers.get(item.id))) || {};
       const merged = { ...local, ...item, _pending: false, _detail: true, _caseload: true };
       if (waiting.has(item.id) && (local.covered_until || "") > (item.covered_until || "")) merged.covered_until = local.covered_until;
@@ -137,12 +135,12 @@ async function storeCaseload(body) {
         payments.put({ worker_name: item.full_name, membership_number: item.membership_number, ...mine, ...p, _pending: false, _remote: mine ? !!mine._remote : true });
       }
     }
-    for (const id of body.removed || []) workers.delete(id);
+    for (const id of body.removed) workers.delete(id);
   });
 }
 
 export async function refreshWorker(id) {
-  const detail = await api.get(`/workers/${id}`);
+  const detail = await api.worker(id);
   const local = (await db.get("workers", id)) || {};
   const merged = { ...local, ...detail, _pending: false, _detail: true };
   await db.put("workers", merged);

@@ -229,16 +229,16 @@ async function sendBatch(ops) {
   const body = { operations: ops.map((r) => ({ op_id: r.op_id, type: r.type, payload: r.payload })) };
   let answer;
   try {
-    answer = await api.post("/sync", body);
+    answer = await api.sync(body);
   } catch (error) {
     if (agentRefused(error)) {
       throw error;
     } else if (error instanceof api.ApiError && error.status === 403) {
       // A stale CSRF token (e.g. the server restarted the session): fetch a fresh one once.
-      const me = await api.get("/auth/me");
+      const me = await api.me();
       api.setCsrf(me.csrf_token);
       await db.kv.set("session", me);
-      answer = await api.post("/sync", body);
+      answer = await api.sync(body);
     } else if (error instanceof api.NetworkError) {
       state.offline = !navigator.onLine;
       return false;
@@ -274,7 +274,7 @@ async function sendBatch(ops) {
 
 async function sendPhoto(record) {
   try {
-    await api.putBlob(`/workers/${record.entity_id}/photos/${record.payload.kind}`, record.blob);
+    await api.putPhoto(record.entity_id, record.payload.kind, record.blob);
   } catch (error) {
     if (error instanceof api.NetworkError) return false;
     if (error instanceof api.ApiError && error.status === 401) throw error;

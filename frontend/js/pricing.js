@@ -21,25 +21,24 @@ export function monthsBetween(a, b) { // b - a in months
 
 export function monthOf(isoDate) { return isoDate.slice(0, 7); }
 
-// Accepts the /reference/rates body in the few shapes it may take and returns
-// {versions: [...sorted], discounts: [...by id]}.
+// The GET /reference/rates body ({rate_versions: [...], discounts: [...]}) as pricing reads it:
+// {versions: [...by effective month, then id], discounts: [...by id]}.
 export function normaliseRules(body) {
-  const versions = (body.rate_versions || body.versions || body.rates || []).map((v) => ({
+  const versions = body.rate_versions.map((v) => ({
     id: v.id,
     effective_from: v.effective_from,
     jkk: v.jkk_basis_points,
     jkm: v.jkm_flat,
     jht: v.jht_basis_points,
-    levels: new Set((v.levels || v.income_levels || []).map((l) => (typeof l === "object" ? l.amount : l))),
+    levels: new Set(v.income_levels),
   })).sort((a, b) => (a.effective_from < b.effective_from ? -1 : a.effective_from > b.effective_from ? 1 : a.id - b.id));
-  const discounts = (body.discount_rules || body.discounts || []).map((d) => ({
+  const discounts = body.discounts.map((d) => ({
     id: d.id,
-    sector: d.sector || null,
+    sector: d.sector,
     from: d.effective_from,
     to: d.effective_to,
     off: d.basis_points_off,
-    excluded: Array.isArray(d.excluded_funding) ? d.excluded_funding
-      : String(d.excluded_funding || "").split(",").filter(Boolean),
+    excluded: d.excluded_funding,
   })).sort((a, b) => a.id - b.id);
   return { versions, discounts };
 }

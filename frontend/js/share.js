@@ -5,12 +5,13 @@ import * as api from "./api.js";
 import { t, getLang } from "./i18n.js";
 import { h, toast } from "./ui.js";
 
-export async function shareLink(path, { title, text }, out) {
+// `sign`: the api.js function that asks the server for the link (api.cardLink, api.receiptLink).
+export async function shareLink(sign, { title, text }, out) {
   const say = (message, kind = "info") => out.replaceChildren(h("p", { class: `hint ${kind}`, role: "status" }, message));
   if (!navigator.onLine) { say(t("share.offline"), "warn"); return null; }
   let link;
   try {
-    link = await api.post(path);
+    link = await sign();
   } catch (error) {
     say(error instanceof api.NetworkError ? t("share.offline") : error.message, "warn");
     return null;

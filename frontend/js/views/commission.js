@@ -58,12 +58,12 @@ export async function render(app, [chosen]) {
   }
   if (row.state === "closed") {
     screen.append(navigator.onLine
-      ? h("a", { class: "button wide", id: "statement-pdf", href: `/api/v1/commissions/statements/${encodeURIComponent(row.id)}.pdf`, download: `insentif-${row.agent_code}-${row.month}.pdf` }, t("commission.pdf"))
+      ? h("a", { class: "button wide", id: "statement-pdf", href: api.statementPdfUrl(row.id), download: `insentif-${row.agent_code}-${row.month}.pdf` }, t("commission.pdf"))
       : h("p", { class: "hint" }, t("commission.pdf_online")));
   } else {
     screen.append(h("p", { class: "hint" }, t("commission.open_estimate")));
   }
-  const people = perParticipant(row.lines || []);
+  const people = perParticipant(row.lines);
   screen.append(h("h2", {}, t("commission.per_participant")),
     h("ul", { class: "list", id: "commission-participants" }, people.length ? people.map((p) => h("li", { class: "record", dataset: { membership: p.membership_number || "" } },
       h("div", { class: "row between" }, h("span", { class: "name" }, p.participant || "—"), h("strong", { class: "amount" }, rupiah(p.amount))),
@@ -75,9 +75,9 @@ export async function render(app, [chosen]) {
 
 // The month's statement with its lines, or {row: null} when the server has none for the agent.
 async function fetchMonth(month) {
-  const rows = await api.get(`/commissions/statements?month=${month}`);
-  const summary = (Array.isArray(rows) ? rows : rows.items || [])[0];
-  const row = summary ? await api.get(`/commissions/statements/${encodeURIComponent(summary.id)}`) : null;
+  // An agent sees one row at most: its own.
+  const [summary] = await api.statements(month);
+  const row = summary ? await api.statement(summary.id) : null;
   return { row, fetched_at: new Date().toISOString() };
 }
 

@@ -27,12 +27,12 @@ export async function render(app) {
     if (!navigator.onLine) { message.textContent = t("login.offline"); return; }
     submit.disabled = true;
     try {
-      const session = await api.post("/auth/login", { username: username.value.trim(), password: password.value });
+      const session = await api.login(username.value.trim(), password.value);
       const others = previous && previous.id !== session.user.id ? await outbox.pendingCount(previous.id) : 0;
       if (others) {
         // Someone else's unsent work is on this phone: log back out rather than mix it up.
         api.setCsrf(session.csrf_token);
-        await api.post("/auth/logout", {}).catch(() => {});
+        await api.logout().catch(() => {});
         message.textContent = t("login.other_user", previous.username, others);
         return;
       }

@@ -21,7 +21,7 @@ export async function render(app) {
       warning.scrollIntoView({ block: "center" });
       return;
     }
-    try { await api.post("/auth/logout", {}); } catch { /* offline: the cookie ends by itself */ }
+    try { await api.logout(); } catch { /* offline: the cookie ends by itself */ }
     // The commission lines and the sync history name participants: they leave with the agent.
     await Promise.all([db.kv.del(cacheKey(app.session.user.id)), db.kv.del(`sent.${app.session.user.id}`)]);
     await signedOut();

@@ -9,6 +9,7 @@ import { watchStatus } from "../app.js";
 import { t, tOr } from "../i18n.js";
 import { h, statusBadge, monthLabel, rupiah, toast } from "../ui.js";
 import { shareLink } from "../share.js";
+import * as api from "../api.js";
 
 export async function render(app, [id]) {
   const stored = await db.get("workers", id);
@@ -70,7 +71,7 @@ async function content(app, id, repaint) {
   const cardUrl = `/api/v1/workers/${id}/card.pdf`;
   // Shared: a public link (no login, 30 days) from the server, not the agent's own PDF address.
   const shareOut = h("div", { id: "share-out" });
-  const shareCard = () => shareLink(`/workers/${id}/card-link`,
+  const shareCard = () => shareLink(() => api.cardLink(id),
     { title: t("participant.card"), text: t("participant.share_text", w.full_name, w.membership_number) }, shareOut);
   return [
     h("h1", {}, w.full_name),

@@ -5,6 +5,7 @@ import { watchStatus } from "../app.js";
 import { t } from "../i18n.js";
 import { h, rupiah, monthLabel, toast } from "../ui.js";
 import { shareLink } from "../share.js";
+import * as api from "../api.js";
 
 // The screen follows its payment: once the sync brings the receipt number, it shows it.
 export async function render(app, [paymentId]) {
@@ -47,7 +48,7 @@ async function card(app, paymentId) {
   const shareOut = h("div", { id: "share-out" });
   async function share() {
     // Online, once the server holds the payment: the text with a public link (no login) to the PDF.
-    if (p.receipt_number && navigator.onLine && await shareLink(`/payments/${p.id}/receipt-link`, { title: t("receipt.heading"), text }, shareOut)) return;
+    if (p.receipt_number && navigator.onLine && await shareLink(() => api.receiptLink(p.id), { title: t("receipt.heading"), text }, shareOut)) return;
     if (!navigator.onLine) shareOut.replaceChildren(h("p", { class: "hint warn", role: "status" }, t("share.receipt_text_only")));
     try {
       if (navigator.share) await navigator.share({ title: t("receipt.heading"), text });
