@@ -19,7 +19,12 @@ import * as more from "./views/more.js";
 import * as edit from "./views/edit.js";
 import * as death from "./views/death.js";
 
-const VIEWS = { login, home, register, pay, receipt, participants, participant, renewals, commission, queue, more, edit, death };
+// A screen with state of its own (a form being filled, a search) is made once, for the app's
+// lifetime; the others are their module's render.
+const VIEWS = {
+  login, home, register: register.createView(), pay: pay.createView(), receipt,
+  participants: participants.createView(), participant, renewals, commission, queue, more, edit, death,
+};
 const NAV = [["home", "nav.home"], ["register", "nav.register"], ["participants", "nav.participants"], ["queue", "nav.queue"], ["more", "nav.more"]];
 
 let carryToast = 0;
@@ -56,7 +61,7 @@ async function boot() {
 // Online: confirm the session and refresh data. A 401 keeps everything and asks for a login.
 async function checkSession() {
   try {
-    const me = await api.get("/auth/me");
+    const me = await api.me();
     if (!isAgent(me)) { await notForAgents(); return; }
     app.session = me;
     api.setCsrf(me.csrf_token);
@@ -89,7 +94,7 @@ async function notForAgents() {
 async function peekSession() {
   if (!navigator.onLine) return;
   try {
-    const me = await api.get("/auth/me");
+    const me = await api.me();
     if (!isAgent(me)) await notForAgents();
   } catch { /* nobody logged in, or offline: the login screen stays */ }
 }

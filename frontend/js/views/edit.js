@@ -5,11 +5,11 @@
 import * as data from "../data.js";
 import * as outbox from "../outbox.js";
 import { t, tOr } from "../i18n.js";
-import { h, field, setError, rupiah, toast, errorLines } from "../ui.js";
-
-const RELATIONSHIPS = ["istri", "suami", "anak", "orang_tua", "saudara", "lainnya"];
-const FUNDING = ["self", "apbn", "apbd", "apbdes", "csr"];
-const PHONE = /^(\+?62|0)8\d{8,12}$/;
+import { h, field, setError, toast, errorLines } from "../ui.js";
+import {
+  bind, required, phoneValid, placeOf, placePicker, incomePicker, programsPicker, programsOf,
+  relationshipSelect, fundingSelect,
+} from "../pickers.js";
 
 // "0812-3456 789", "62812…", "+62812…" are one number: compared as +62…, as the server keeps it.
 export function samePhone(a, b) { return normalisePhone(a) === normalisePhone(b); }
@@ -41,7 +41,7 @@ export function changedFields(base, v) {
     out.beneficiary = { full_name: v.b_name.trim(), relationship: v.b_relationship, phone: v.b_phone.trim() || null };
   }
   if (Number(v.income_level) !== Number(was.income_level)) out.income_level = Number(v.income_level);
-  if (v.jht !== was.jht) out.programs = v.jht ? ["JKK", "JKM", "JHT"] : ["JKK", "JKM"];
+  if (v.jht !== was.jht) out.programs = programsOf(v.jht);
   if (v.funding !== was.funding) out.funding = v.funding;
   return out;
 }
@@ -59,34 +59,28 @@ export async function render(app, [id]) {
   // server's message above the form.
   const refused = w._update && w._update.state === "rejected" ? w._update : null;
   const v = valuesOf(refused ? { ...w, ...pick(refused.payload) } : w);
-  const bind = (input, key) => {
-    input.value = v[key] ?? "";
-    input.addEventListener(input.tagName === "SELECT" ? "change" : "input", () => { v[key] = input.value; });
-    return input;
-  };
-  const select = (key, options, extra) => {
-    const known = options.some(([value]) => value === v[key]);
-    const list = extra && v[key] && !known ? [...options, [v[key], v[key]]] : options;
-    return bind(h("select", { name: key }, h("option", { value: "" }, t("reg.choose")), list.map(([value, label]) => h("option", { value }, label))), key);
-  };
-
-  const phone = bind(h("input", { name: "phone", type: "tel", inputmode: "tel", placeholder: "08…" }), "phone");
-  const address = bind(h("textarea", { name: "address", rows: "2" }), "address");
-  const places = await placePicker(v);
-  const bName = bind(h("input", { name: "b_name" }), "b_name");
+  const phone = bind(v, h("input", { name: "phone", type: "tel", inputmode: "tel", placeholder: "08…" }), "phone");
+  const address = bind(v, h("textarea", { name: "address", rows: "2" }), "address");
+  // Starting at the participant's village.
+  const place = placeOf(v.village_code);
+  const places = await placePicker(place, () => { v.village_code = place.village_code; });
+  const bName = bind(v, h("input", { name: "b_name" }), "b_name");
   // A relationship stored by an import in other words stays choosable.
-  const bRel = select("b_relationship", RELATIONSHIPS.map((r) => [r, t(`rel.${r}`)]), true);
-  const bPhone = bind(h("input", { name: "b_phone", type: "tel", placeholder: "08…" }), "b_phone");
-  const income = await incomePicker(v);
-  const jht = h("input", { type: "checkbox", name: "jht", checked: v.jht });
-  jht.addEventListener("change", () => { v.jht = jht.checked; });
-  const funding = select("funding", FUNDING.map((f) => [f, t(`funding.${f}`)]));
+  const bRel = relationshipSelect(v, "b_relationship", { keepUnknown: true });
+  const bPhone = bind(v, h("input", { name: "b_phone", type: "tel", placeholder: "08…" }), "b_phone");
+  const levels = await data.incomeLevels();
+  // A level no longer in the table stays as it is unless the agent changes it.
+  if (v.income_level && !levels.includes(Number(v.income_level))) levels.push(Number(v.income_level));
+  levels.sort((a, b) => a - b);
+  const income = incomePicker(v, levels);
+  const programs = programsPicker(v);
+  const funding = fundingSelect(v, "funding");
 
   const save = h("button", { type: "button", class: "primary", id: "edit-save" }, t("edit.save"));
   save.addEventListener("click", async () => {
-    const phoneOk = PHONE.test(v.phone.replace(/[\s\-().]/g, ""));
+    const phoneOk = phoneValid(v.phone);
     setError(phone, phoneOk ? "" : t("workers.phone_invalid"));
-    const bPhoneOk = !v.b_phone.trim() || PHONE.test(v.b_phone.replace(/[\s\-().]/g, ""));
+    const bPhoneOk = !v.b_phone.trim() || phoneValid(v.b_phone);
     setError(bPhone, bPhoneOk ? "" : t("workers.phone_invalid"));
     const ok = [phoneOk, bPhoneOk,
       required(address, v.address.trim().length >= 3), required(places.village, v.village_code),
@@ -128,10 +122,8 @@ export async function render(app, [id]) {
       h("h2", {}, t("participant.beneficiary")),
       field(t("reg.b_name"), bName), field(t("reg.b_relationship"), bRel), field(t("reg.b_phone"), bPhone, t("reg.optional")),
       h("h2", {}, t("reg.step.work")),
-      income.form,
-      h("fieldset", {}, h("legend", {}, t("reg.programs")),
-        h("label", { class: "check" }, h("input", { type: "checkbox", checked: true, disabled: true }), " JKK + JKM"),
-        h("label", { class: "check" }, jht, " ", t("reg.jht"))),
+      h("div", { class: "form" }, ...income.fields),
+      programs,
       field(t("reg.funding"), funding),
       h("p", { class: "hint" }, t("edit.priced_note"))),
     h("div", { class: "row" }, back, save)].filter(Boolean));
@@ -139,68 +131,3 @@ export async function render(app, [id]) {
 }
 
 const pick = (payload) => Object.fromEntries(data.EDITABLE.filter((k) => k in payload).map((k) => [k, payload[k]]));
-
-function required(input, ok) {
-  setError(input, ok ? "" : t("field.required"));
-  return Boolean(ok);
-}
-
-// Province → regency → district → village, from the cached regions (the agent's area works
-// offline), starting at the participant's village.
-async function placePicker(v) {
-  const parts = v.village_code.split(".");
-  const chosen = {
-    province: parts[0] || "", regency: parts.slice(0, 2).join("."), district: parts.slice(0, 3).join("."),
-    village_code: v.village_code,
-  };
-  const levels = [["province", ""], ["regency", "province"], ["district", "regency"], ["village_code", "district"]];
-  const form = h("div", { class: "form" });
-  const picker = { form, village: null };
-  let generation = 0;
-  async function rebuild() {
-    const mine = ++generation;
-    const fields = [];
-    for (const [index, [key, parentKey]] of levels.entries()) {
-      const parent = parentKey ? chosen[parentKey] : "";
-      const list = parentKey && !parent ? [] : await data.regions(parent);
-      const el = h("select", { name: key }, h("option", { value: "" }, t("reg.choose")), list.map((r) => h("option", { value: r.code }, r.name)));
-      el.value = chosen[key] || "";
-      el.addEventListener("change", () => {
-        chosen[key] = el.value;
-        for (const [k] of levels.slice(index + 1)) chosen[k] = "";
-        v.village_code = chosen.village_code;
-        if (key !== "village_code") rebuild();
-      });
-      if (key === "village_code") picker.village = el;
-      fields.push(field(t(`reg.${key}`), el));
-    }
-    if (mine === generation) form.replaceChildren(...fields);
-  }
-  await rebuild();
-  return picker;
-}
-
-// The registration's income control: type the income the participant states and the nearest
-// level is chosen in the list (which stays, for scrolling and for screen readers).
-async function incomePicker(v) {
-  const levels = await data.incomeLevels();
-  // A level no longer in the table stays as it is unless the agent changes it.
-  if (v.income_level && !levels.includes(Number(v.income_level))) levels.push(Number(v.income_level));
-  levels.sort((a, b) => a - b);
-  const level = h("select", { name: "income_level" }, h("option", { value: "" }, t("reg.choose")),
-    levels.map((l) => h("option", { value: String(l) }, rupiah(l))));
-  level.value = v.income_level;
-  level.addEventListener("change", () => { v.income_level = level.value; typed.value = ""; note.textContent = ""; });
-  const typed = h("input", { name: "income_typed", type: "text", inputmode: "numeric", autocomplete: "off", placeholder: t("reg.income_type_placeholder") });
-  const note = h("p", { class: "hint", id: "income-note", "aria-live": "polite" });
-  typed.addEventListener("input", () => {
-    const amount = Number(typed.value.replace(/\D/g, ""));
-    if (!amount || !levels.length) { note.textContent = ""; return; }
-    const nearest = levels.reduce((best, l) => (Math.abs(l - amount) < Math.abs(best - amount) ? l : best), levels[0]);
-    v.income_level = String(nearest);
-    level.value = v.income_level;
-    setError(level, "");
-    note.textContent = t("reg.income_nearest", rupiah(nearest));
-  });
-  return { level, form: h("div", { class: "form" }, field(t("reg.income_type"), typed, t("reg.income_type_hint")), note, field(t("reg.income_level"), level)) };
-}

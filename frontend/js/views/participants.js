@@ -3,21 +3,26 @@ import * as data from "../data.js";
 import { t } from "../i18n.js";
 import { h, statusBadge, monthLabel, toast } from "../ui.js";
 
-let query = "";
-let status = "";
+// The screen for the app's lifetime (app.js makes one): the search and the status filter stay
+// while the agent opens a participant and comes back.
+export function createView() {
+  const state = { query: "", status: "" };
+  return { render: (app) => render(state, app) };
+}
 
-export async function render(app) {
+async function render(state, app) {
   const all = await data.workers();
   const list = h("ul", { class: "list", id: "participant-list" });
-  const search = h("input", { type: "search", name: "q", placeholder: t("participants.search"), value: query, "aria-label": t("participants.search") });
+  const search = h("input", { type: "search", name: "q", placeholder: t("participants.search"), value: state.query, "aria-label": t("participants.search") });
   const filters = h("div", { class: "chips" }, ["", "registered", "active", "grace", "ended"].map((s) =>
-    h("button", { type: "button", class: `chip ${s === status ? "on" : ""}`, onclick: (e) => {
-      status = s;
+    h("button", { type: "button", class: `chip ${s === state.status ? "on" : ""}`, onclick: (e) => {
+      state.status = s;
       for (const c of filters.children) c.classList.remove("on");
       e.currentTarget.classList.add("on");
       paint();
     } }, s ? t(`status.${s}`) : t("participants.all"))));
   function paint() {
+    const { query, status } = state;
     const q = query.trim().toLowerCase();
     const digits = q.replace(/\D/g, "");
     const shown = all.filter((w) => (!status || w.status === status) && (!q
@@ -30,7 +35,7 @@ export async function render(app) {
           w.covered_until ? ` · ${t("participants.until")} ${monthLabel(w.covered_until)}` : ""),
         w._pending ? statusBadge("pending") : statusBadge(w.status)))) : [h("li", { class: "empty" }, t("participants.none"))]));
   }
-  search.addEventListener("input", () => { query = search.value; paint(); });
+  search.addEventListener("input", () => { state.query = search.value; paint(); });
   paint();
   const refresh = h("button", { type: "button", class: "small", onclick: async () => {
     try { await data.refreshWorkers(); app.refresh(); } catch { toast(t("net.offline"), "error"); }

@@ -11,7 +11,16 @@ import { quote, coverageWithout, monthsBetween, statusFor } from "../pricing.js"
 import { t } from "../i18n.js";
 import { h, field, rupiah, monthLabel, today, toast, uuid, setError, statusBadge } from "../ui.js";
 
-let draft = null;
+// The screen for the app's lifetime (app.js makes one): `draft`, the payment being taken, stays
+// while the agent looks elsewhere and comes back to the same participant.
+export function createView() {
+  const state = { draft: null };
+  return {
+    render: (app, params) => render(state, app, params),
+    // A background refresh must not wipe what the agent is typing.
+    keepOnRefresh: true,
+  };
+}
 
 // The months the server refused for this participant (rejected payments in the outbox).
 async function refusedCovers(workerId) {
@@ -46,7 +55,7 @@ export function cashOf(text) {
   return /^\d{1,12}$/.test(plain) ? Number(plain) : NaN;
 }
 
-export async function render(app, [workerId, mode, seq]) {
+async function render(state, app, [workerId, mode, seq]) {
   let worker = await data.worker(workerId);
   if (!worker) return h("section", { class: "screen" }, h("p", {}, t("participants.missing")));
   // Nobody pays for a participant who died (the server refuses every month after the death).
@@ -59,7 +68,7 @@ export async function render(app, [workerId, mode, seq]) {
     fixing = await db.get("outbox", Number(seq));
     if (fixing) {
       const taken = (await db.get("payments", fixing.entity_id)) || {};
-      draft = { ...fixing.payload, cash: taken.cash_received ?? "", fix: true };
+      state.draft = { ...fixing.payload, cash: taken.cash_received ?? "", fix: true };
     }
   }
   if (!worker._detail && navigator.onLine) worker = await data.refreshWorker(workerId).catch(() => worker);
@@ -69,11 +78,12 @@ export async function render(app, [workerId, mode, seq]) {
   const thisMonth = today().slice(0, 7);
   const status = statusFor(coveredUntil, thisMonth);
   const unpaid = coveredUntil ? monthsBetween(coveredUntil, thisMonth) : 0;
-  if (!fixing && (!draft || draft.fix || draft.worker_id !== workerId)) {
+  if (!fixing && (!state.draft || state.draft.fix || state.draft.worker_id !== workerId)) {
     // The sensible default: every month owed up to this one (arrears), else one month.
     const owed = status === "grace" ? unpaid : 1;
-    draft = { id: uuid(), worker_id: workerId, months: owed, paid_on: today(), channel: "cash", cash: "" };
+    state.draft = { id: uuid(), worker_id: workerId, months: owed, paid_on: today(), channel: "cash", cash: "" };
   }
+  const draft = state.draft;
   const rules = await data.rules();
   const months = h("select", { name: "months" }, Array.from({ length: 12 }, (_, i) => h("option", { value: String(i + 1) }, t("pay.n_months", i + 1))));
   months.value = String(draft.months);
@@ -123,7 +133,7 @@ export async function render(app, [workerId, mode, seq]) {
     const paidMonth = draft.paid_on.slice(0, 7);
     current = base.income_level ? quote(rules, base, draft.months, paidMonth) : null;
     if (!current && navigator.onLine && !worker._pending) {
-      try { current = await api.get(`/workers/${workerId}/quote?months=${draft.months}`); } catch { current = null; }
+      try { current = await api.quote(workerId, draft.months); } catch { current = null; }
     }
     if (current) {
       const due = current.months.filter((m) => m.month <= paidMonth);
@@ -169,7 +179,7 @@ export async function render(app, [workerId, mode, seq]) {
     });
     await db.put("workers", { ...worker, covered_until: covers[covers.length - 1], first_paid_month: coveredUntil ? worker.first_paid_month || covers[0] : covers[0] });
     const id = payload.id;
-    draft = null;
+    state.draft = null;
     toast(t("pay.saved"));
     app.go(`receipt/${id}`);
   });
@@ -192,6 +202,3 @@ export async function render(app, [workerId, mode, seq]) {
       field(t("pay.channel"), channel), cashField, change, field(t("pay.paid_on"), paidOn)),
     save);
 }
-
-// A background refresh must not wipe what the agent is typing.
-export const keepOnRefresh = true;

@@ -8,10 +8,24 @@ import { quote } from "../pricing.js";
 import { t, tOr, getLang, NOTICE_VERSION } from "../i18n.js";
 import { h, field, setError, rupiah, today, toast, uuid, errorLines } from "../ui.js";
 import { locate, takePhoto } from "../capture.js";
+import {
+  bind, select, required, phoneValid, placePicker, incomePicker, programsPicker, programsOf,
+  relationshipSelect, fundingSelect,
+} from "../pickers.js";
 
 const STEPS = ["identity", "work", "address", "beneficiary", "consent", "review"];
-let draft = null;
-let fixing = null; // the outbox record being fixed, if any
+
+// The screen for the app's lifetime (app.js makes one): the form being filled stays while the
+// agent looks elsewhere and comes back. `draft`: the values typed; `fixing`: the outbox record
+// being fixed, if any; `saving`: the pending write of the draft to the phone.
+export function createView() {
+  const state = { draft: null, fixing: null, saving: null };
+  return {
+    render: (app, params) => render(state, app, params),
+    // A background refresh must not wipe what the agent is typing.
+    keepOnRefresh: true,
+  };
+}
 
 function fresh() {
   return {
@@ -40,7 +54,7 @@ export function payloadOf(d) {
   const payload = {
     id: d.id, nik: d.nik.trim(), full_name: d.full_name.trim(), birth_date: d.birth_date, gender: d.gender,
     phone: d.phone.trim(), occupation: d.occupation, income_level: Number(d.income_level),
-    programs: d.jht ? ["JKK", "JKM", "JHT"] : ["JKK", "JKM"], village_code: d.village_code,
+    programs: programsOf(d.jht), village_code: d.village_code,
     address: d.address.trim(), funding: d.funding,
     beneficiary: { full_name: d.b_name.trim(), relationship: d.b_relationship.trim(), phone: d.b_phone.trim() || null },
     consent: { given: true, notice_version: NOTICE_VERSION },
@@ -54,51 +68,54 @@ export function payloadOf(d) {
 // A half-filled registration is kept on the phone after every step (cheap phones often kill the
 // tab when the camera opens); after a reload the agent is offered to resume it.
 const draftKey = (app) => `draft.register.${app.session.user.id}`;
-let saving = null;
-function persist(app) {
-  if (fixing || !draft) return;
-  const copy = { ...draft };
-  clearTimeout(saving);
-  saving = setTimeout(() => db.kv.set(draftKey(app), copy).catch(() => {}), 150);
+function persist(state, app) {
+  if (state.fixing || !state.draft) return;
+  const copy = { ...state.draft };
+  clearTimeout(state.saving);
+  state.saving = setTimeout(() => db.kv.set(draftKey(app), copy).catch(() => {}), 150);
 }
-async function forget(app) { clearTimeout(saving); await db.kv.del(draftKey(app)); }
+async function forget(state, app) { clearTimeout(state.saving); await db.kv.del(draftKey(app)); }
 function stepsDone(d) { return d.step > 0 || d.nik || d.full_name || d.phone; }
 
-export async function render(app, params) {
+async function render(state, app, params) {
   const screen = h("section", { class: "screen register" });
   if (params[0] === "fix") {
     const record = await db.get("outbox", Number(params[1]));
-    if (record && (!fixing || fixing.seq !== record.seq)) { fixing = record; draft = fromPayload(record.payload); }
-  } else if (!draft && !fixing) {
+    if (record && (!state.fixing || state.fixing.seq !== record.seq)) {
+      state.fixing = record;
+      state.draft = fromPayload(record.payload);
+    }
+  } else if (!state.draft && !state.fixing) {
     // A fresh page (reload, killed tab): a draft left on the phone is offered before anything.
     const kept = await db.kv.get(draftKey(app));
-    if (kept && stepsDone(kept)) { screen.append(offer(app, screen, kept)); return screen; }
-    draft = fresh();
-  } else if (params[0] === "new" || !draft || fixing) {
-    fixing = null;
-    draft = fresh();
-    await forget(app);
+    if (kept && stepsDone(kept)) { screen.append(offer(state, app, screen, kept)); return screen; }
+    state.draft = fresh();
+  } else if (params[0] === "new" || !state.draft || state.fixing) {
+    state.fixing = null;
+    state.draft = fresh();
+    await forget(state, app);
   }
-  await paint(app, screen);
+  await paint(state, app, screen);
   return screen;
 }
 
-function offer(app, screen, kept) {
+function offer(state, app, screen, kept) {
   const who = [kept.full_name, kept.nik ? maskNik(kept.nik) : ""].filter(Boolean).join(" · ");
   return h("div", { class: "card", id: "resume-draft" },
     h("h1", {}, t("reg.title")),
     h("p", { class: "banner" }, t("reg.resume_text", who || "—", kept.step + 1, STEPS.length)),
     h("div", { class: "row" },
-      h("button", { type: "button", class: "primary", id: "resume-yes", onclick: () => { draft = { ...fresh(), ...kept }; paint(app, screen); } }, t("reg.resume")),
-      h("button", { type: "button", id: "resume-no", onclick: async () => { draft = fresh(); await forget(app); paint(app, screen); } }, t("reg.start_over"))));
+      h("button", { type: "button", class: "primary", id: "resume-yes", onclick: () => { state.draft = { ...fresh(), ...kept }; paint(state, app, screen); } }, t("reg.resume")),
+      h("button", { type: "button", id: "resume-no", onclick: async () => { state.draft = fresh(); await forget(state, app); paint(state, app, screen); } }, t("reg.start_over"))));
 }
 
-async function paint(app, screen) {
+async function paint(state, app, screen) {
+  const { draft, fixing } = state;
   const step = STEPS[draft.step];
-  const body = await STEP_VIEWS[step](app);
+  const body = await STEP_VIEWS[step]({ app, draft, persist: () => persist(state, app) });
   const progress = h("ol", { class: "steps", "aria-label": t("reg.progress") },
     STEPS.map((s, i) => h("li", { class: i === draft.step ? "current" : i < draft.step ? "done" : "" }, String(i + 1))));
-  const back = draft.step > 0 ? h("button", { type: "button", onclick: () => { draft.step -= 1; persist(app); paint(app, screen); } }, t("reg.back")) : null;
+  const back = draft.step > 0 ? h("button", { type: "button", onclick: () => { draft.step -= 1; persist(state, app); paint(state, app, screen); } }, t("reg.back")) : null;
   const problems = fixing && fixing.error ? h("div", { class: "banner error" },
     h("strong", {}, fixing.error.message || ""),
     h("ul", {}, errorLines(fixing.error.errors).map(([f, m]) => h("li", {}, `${tOr(`field.${f}`, f)}: ${m}`)))) : null;
@@ -109,8 +126,8 @@ async function paint(app, screen) {
     h("h2", {}, t(`reg.step.${step}`)),
     body.form,
     h("div", { class: "row" }, back, body.next)].filter(Boolean));
-  body.form.addEventListener("input", () => persist(app));
-  body.form.addEventListener("change", () => persist(app));
+  body.form.addEventListener("input", () => persist(state, app));
+  body.form.addEventListener("change", () => persist(state, app));
   body.next.addEventListener("click", async () => {
     if (!body.check()) {
       toast(t("reg.fix_errors"), "error");
@@ -118,36 +135,22 @@ async function paint(app, screen) {
       if (marked) marked.focus();
       return;
     }
-    if (step === "review") { await save(app, body.next); return; }
+    if (step === "review") { await save(state, app, body.next); return; }
     draft.step += 1;
-    persist(app);
-    paint(app, screen);
+    persist(state, app);
+    paint(state, app, screen);
   });
-}
-
-function bind(input, key, after) {
-  input.value = draft[key] ?? "";
-  // One event per edit: a select fires both input and change, and `after` may rebuild the form.
-  const event = input.tagName === "SELECT" || input.type === "date" ? "change" : "input";
-  input.addEventListener(event, () => { draft[key] = input.value; if (after) after(); });
-  return input;
-}
-
-function select(key, options, placeholder, after) {
-  const el = h("select", { name: key }, h("option", { value: "" }, placeholder),
-    options.map(([value, label]) => h("option", { value }, label)));
-  return bind(el, key, after);
 }
 
 const next = (label = t("reg.next")) => h("button", { type: "button", class: "primary", id: "reg-next" }, label);
 
 const STEP_VIEWS = {
-  async identity() {
-    const nik = bind(h("input", { name: "nik", inputmode: "numeric", maxlength: "16", autocomplete: "off" }), "nik", () => live());
-    const name = bind(h("input", { name: "full_name", autocomplete: "off" }), "full_name");
-    const birth = bind(h("input", { name: "birth_date", type: "date", max: today() }), "birth_date", () => live());
-    const gender = select("gender", [["M", t("reg.male")], ["F", t("reg.female")]], t("reg.choose"), () => live());
-    const phone = bind(h("input", { name: "phone", type: "tel", inputmode: "tel", placeholder: "08…" }), "phone");
+  async identity({ draft }) {
+    const nik = bind(draft, h("input", { name: "nik", inputmode: "numeric", maxlength: "16", autocomplete: "off" }), "nik", () => live());
+    const name = bind(draft, h("input", { name: "full_name", autocomplete: "off" }), "full_name");
+    const birth = bind(draft, h("input", { name: "birth_date", type: "date", max: today() }), "birth_date", () => live());
+    const gender = select(draft, "gender", [["M", t("reg.male")], ["F", t("reg.female")]], { after: () => live() });
+    const phone = bind(draft, h("input", { name: "phone", type: "tel", inputmode: "tel", placeholder: "08…" }), "phone");
     const note = h("p", { class: "hint", id: "nik-note" });
     function live(final = false) {
       const v = draft.nik.trim();
@@ -171,14 +174,14 @@ const STEP_VIEWS = {
       check() {
         let ok = live(true);
         ok = required(name, draft.full_name.trim().length >= 2) && ok;
-        const phoneOk = /^(\+?62|0)8\d{8,12}$/.test(draft.phone.replace(/[\s\-().]/g, ""));
+        const phoneOk = phoneValid(draft.phone);
         setError(phone, phoneOk ? "" : t("workers.phone_invalid"));
         return ok && phoneOk;
       },
     };
   },
 
-  async work(app) {
+  async work({ draft }) {
     const occupations = await data.occupations();
     const levels = await data.incomeLevels();
     const rules = await data.rules();
@@ -186,26 +189,10 @@ const STEP_VIEWS = {
     // Sorted by the label the agent reads, in the agent's language.
     const occupationOptions = occupations.map((o) => [o.code, lang === "en" ? o.label_en : o.label_id])
       .sort((a, b) => a[1].localeCompare(b[1], lang));
-    const occupation = select("occupation", occupationOptions, t("reg.choose"), () => price());
-    const level = select("income_level", levels.map((l) => [String(l), rupiah(l)]), t("reg.choose"), () => { income.value = ""; price(); });
-    // ~200 levels: the agent types the income the participant states and the nearest level is
-    // chosen in the list below (which stays, for scrolling and for screen readers).
-    const income = h("input", { name: "income_typed", type: "text", inputmode: "numeric", autocomplete: "off", placeholder: t("reg.income_type_placeholder") });
-    const incomeNote = h("p", { class: "hint", id: "income-note", "aria-live": "polite" });
-    income.addEventListener("input", () => {
-      const typed = Number(income.value.replace(/\D/g, ""));
-      if (!typed || !levels.length) { incomeNote.textContent = ""; return; }
-      const nearest = levels.reduce((best, l) => (Math.abs(l - typed) < Math.abs(best - typed) ? l : best), levels[0]);
-      draft.income_level = String(nearest);
-      level.value = draft.income_level;
-      setError(level, "");
-      incomeNote.textContent = t("reg.income_nearest", rupiah(nearest));
-      persist(app);
-      price();
-    });
-    const jht = h("input", { type: "checkbox", name: "jht", checked: draft.jht });
-    jht.addEventListener("change", () => { draft.jht = jht.checked; price(); });
-    const funding = select("funding", ["self", "apbn", "apbd", "apbdes", "csr"].map((f) => [f, t(`funding.${f}`)]), t("reg.choose"), () => price());
+    const occupation = select(draft, "occupation", occupationOptions, { after: () => price() });
+    const income = incomePicker(draft, levels, () => price());
+    const programs = programsPicker(draft, () => price());
+    const funding = fundingSelect(draft, "funding", { after: () => price() });
     const amount = h("div", { class: "amount", id: "monthly-amount", "aria-live": "polite" });
     function price() {
       const occ = occupations.find((o) => o.code === draft.occupation);
@@ -217,78 +204,51 @@ const STEP_VIEWS = {
     price();
     const form = h("div", { class: "form" },
       occupations.length ? null : h("p", { class: "banner warn" }, t("reg.no_reference")),
-      field(t("reg.occupation"), occupation), field(t("reg.income_type"), income, t("reg.income_type_hint")), incomeNote,
-      field(t("reg.income_level"), level),
-      h("fieldset", {}, h("legend", {}, t("reg.programs")),
-        h("label", { class: "check" }, h("input", { type: "checkbox", checked: true, disabled: true }), " JKK + JKM"),
-        h("label", { class: "check" }, jht, " ", t("reg.jht"))),
+      field(t("reg.occupation"), occupation), ...income.fields, programs,
       field(t("reg.funding"), funding), amount);
-    return { form, next: next(), check: () => required(occupation, draft.occupation) & required(level, draft.income_level) & required(funding, draft.funding) };
+    return { form, next: next(), check: () => required(occupation, draft.occupation) & required(income.level, draft.income_level) & required(funding, draft.funding) };
   },
 
-  async address() {
+  async address({ draft }) {
     if (!draft.province) {
       const area = await db.kv.get("area");
       if (area && area.regency_code) { draft.regency = area.regency_code; draft.province = area.regency_code.split(".")[0]; }
     }
     // Only the region selects are ever rebuilt; the address box stays put, so typing in it is
     // never interrupted (a moved textarea loses focus, the keyboard and the text being typed).
-    const regionFields = h("div", { class: "form" });
-    const address = bind(h("textarea", { name: "address", rows: "2" }), "address");
-    const form = h("div", { class: "form" }, regionFields, field(t("reg.address"), address));
-    const levels = [["province", ""], ["regency", "province"], ["district", "regency"], ["village_code", "district"]];
-    const selects = {};
-    async function fill(key, parentKey) {
-      const parent = parentKey ? draft[parentKey] : "";
-      const list = parentKey && !parent ? [] : await data.regions(parent);
-      const index = levels.findIndex(([k]) => k === key);
-      const dependants = levels.slice(index + 1);
-      // The village has no dependants: choosing it rebuilds nothing.
-      const el = select(key, list.map((r) => [r.code, r.name]), t("reg.choose"), dependants.length ? () => {
-        for (const [k] of dependants) draft[k] = "";
-        rebuild();
-      } : undefined);
-      selects[key] = el;
-      return field(t(`reg.${key}`), el);
-    }
-    let generation = 0;
-    async function rebuild() {
-      const mine = ++generation;
-      const fields = [];
-      for (const [key, parentKey] of levels) fields.push(await fill(key, parentKey));
-      if (mine === generation) regionFields.replaceChildren(...fields);
-    }
-    await rebuild();
-    return { form, next: next(), check: () => required(selects.village_code, draft.village_code) & required(address, draft.address.trim().length >= 3) };
+    const places = await placePicker(draft);
+    const address = bind(draft, h("textarea", { name: "address", rows: "2" }), "address");
+    const form = h("div", { class: "form" }, places.form, field(t("reg.address"), address));
+    return { form, next: next(), check: () => required(places.village, draft.village_code) & required(address, draft.address.trim().length >= 3) };
   },
 
-  async beneficiary() {
-    const name = bind(h("input", { name: "b_name" }), "b_name");
-    const relationship = select("b_relationship", ["istri", "suami", "anak", "orang_tua", "saudara", "lainnya"].map((r) => [r, t(`rel.${r}`)]), t("reg.choose"));
-    const phone = bind(h("input", { name: "b_phone", type: "tel", placeholder: "08…" }), "b_phone");
+  async beneficiary({ draft }) {
+    const name = bind(draft, h("input", { name: "b_name" }), "b_name");
+    const relationship = relationshipSelect(draft, "b_relationship");
+    const phone = bind(draft, h("input", { name: "b_phone", type: "tel", placeholder: "08…" }), "b_phone");
     const form = h("div", { class: "form" }, field(t("reg.b_name"), name), field(t("reg.b_relationship"), relationship), field(t("reg.b_phone"), phone, t("reg.optional")));
     return {
       form, next: next(),
       check() {
-        const phoneOk = !draft.b_phone.trim() || /^(\+?62|0)8\d{8,12}$/.test(draft.b_phone.replace(/[\s\-().]/g, ""));
+        const phoneOk = !draft.b_phone.trim() || phoneValid(draft.b_phone);
         setError(phone, phoneOk ? "" : t("workers.phone_invalid"));
         return required(name, draft.b_name.trim().length >= 2) & required(relationship, draft.b_relationship) & phoneOk;
       },
     };
   },
 
-  async consent(app) {
+  async consent({ draft, persist }) {
     const box = h("input", { type: "checkbox", name: "consent", id: "consent", checked: draft.consent });
     box.addEventListener("change", () => { draft.consent = box.checked; });
     const where = h("p", { class: "hint", id: "gps-status" }, draft.location ? t("reg.gps_ok", Math.round(draft.location.accuracy_m || 0)) : t("reg.optional"));
     const gps = h("button", { type: "button", onclick: async () => {
       where.textContent = t("reg.gps_wait");
-      try { draft.location = await locate(); persist(app); where.textContent = t("reg.gps_ok", Math.round(draft.location.accuracy_m || 0)); } catch { where.textContent = t("reg.gps_failed"); }
+      try { draft.location = await locate(); persist(); where.textContent = t("reg.gps_ok", Math.round(draft.location.accuracy_m || 0)); } catch { where.textContent = t("reg.gps_failed"); }
     } }, t("reg.gps"));
     const preview = h("div", { class: "photo" }, draft.photo ? h("img", { src: URL.createObjectURL(draft.photo), alt: t("reg.photo") }) : null);
     const photo = h("button", { type: "button", onclick: async () => {
       const blob = await takePhoto();
-      if (blob) { draft.photo = blob; persist(app); preview.replaceChildren(h("img", { src: URL.createObjectURL(blob), alt: t("reg.photo") }), h("small", {}, `${Math.round(blob.size / 1024)} KB`)); }
+      if (blob) { draft.photo = blob; persist(); preview.replaceChildren(h("img", { src: URL.createObjectURL(blob), alt: t("reg.photo") }), h("small", {}, `${Math.round(blob.size / 1024)} KB`)); }
     } }, t("reg.photo"));
     const error = h("p", { class: "field-error", role: "alert" });
     const form = h("div", { class: "form" },
@@ -300,7 +260,7 @@ const STEP_VIEWS = {
 
   // What the participant checks before saving: the agent's own form, so the NIK is shown in
   // full; the village by name (from the cached regions, so offline too) and the monthly amount.
-  async review() {
+  async review({ draft }) {
     const occupations = await data.occupations();
     const occ = occupations.find((o) => o.code === draft.occupation);
     const nameIn = async (parent, code) => ((await data.regions(parent)).find((r) => r.code === code) || {}).name || code;
@@ -325,12 +285,8 @@ const STEP_VIEWS = {
   },
 };
 
-function required(input, ok) {
-  setError(input, ok ? "" : t("field.required"));
-  return Boolean(ok);
-}
-
-async function save(app, button) {
+async function save(state, app, button) {
+  const { draft, fixing } = state;
   button.disabled = true;
   const payload = payloadOf(draft);
   const occupations = await data.occupations();
@@ -350,12 +306,9 @@ async function save(app, button) {
     });
   }
   const id = payload.id;
-  if (!fixing) await forget(app);
-  draft = null;
-  fixing = null;
+  if (!fixing) await forget(state, app);
+  state.draft = null;
+  state.fixing = null;
   toast(t("reg.saved"));
   app.go(`participant/${id}`);
 }
-
-// A background refresh must not wipe what the agent is typing.
-export const keepOnRefresh = true;
