@@ -7,6 +7,7 @@ import ast
 import pathlib
 import re
 
+import flask
 import pytest
 from marshmallow import fields
 
@@ -169,6 +170,22 @@ def test_every_key_the_pwa_writes_is_in_its_catalogue():
 )
 def test_a_count_picks_the_plural_form_of_the_language(token, lang, sentence):
     assert t(token, lang) == sentence
+
+
+@pytest.mark.parametrize(
+    ("lang", "count", "page"),
+    [
+        ("id", 1, "Data tidak ditemukan. Beranda 1 peserta 1.234"),
+        ("en", 2, "Not found. Home 2 participants 1,234"),
+    ],
+)
+def test_flask_babel_serves_the_same_catalogue_in_the_requests_language(app, lang, count, page):
+    template = (
+        "{{ gettext('http.404') }} {{ pgettext('pwa', 'nav.home') }} "
+        "{{ ngettext('svt.found', 'svt.found', n).format(n) }} {{ 1234 | decimalformat }}"
+    )
+    with app.test_request_context("/", headers={"Accept-Language": lang}):
+        assert flask.render_template_string(template, n=count) == page
 
 
 @pytest.mark.parametrize(
