@@ -20,6 +20,7 @@ from perisai.errors import Conflict, DomainError
 from perisai.imports.models import ImportJob, ImportRow
 from perisai.imports.rows import Prepared, RowContext, domain_errors, finish_row, prepare_chunk
 from perisai.imports.sponsoring import check_sponsor_row, pay_rows
+from perisai.regions.models import Region
 from perisai.workers.duplicates import DuplicatePool
 from perisai.workers.models import Worker
 from perisai.workers.operations import agents_by_code, build_registration, register_worker
@@ -74,10 +75,15 @@ def _stage(session: Session, ctx: RowContext, item: Prepared, known: dict, keep:
 
 def _known(session: Session, ctx: RowContext, items: list[Prepared]) -> dict:
     """What the chunk's registrations look up, read once for all of them: participants stored
-    under their ids (a chunk redone), likely duplicates and taken NIKs, the agents named."""
+    under their ids (a chunk redone), likely duplicates and taken NIKs, the agents named, and
+    the villages. (The registry keeps the villages it read for the session, but each chunk's
+    commit expires them: one query per chunk brings them all back, instead of one per village.)
+    """
     ids = [item.data["id"] for item in items]
     codes = {item.data.get("agent_code") for item in items}
+    villages = {item.data["village_code"] for item in items}
     return {
+        "villages": session.scalars(select(Region).where(Region.code.in_(villages))).all(),
         "workers": {w.id: w for w in session.scalars(select(Worker).where(Worker.id.in_(ids)))},
         "duplicates": DuplicatePool(session, [item.data for item in items]),
         "agents": None if ctx.scope.role == "agent" else agents_by_code(session, ctx.scope, codes),
