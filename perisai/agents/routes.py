@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask import abort
 from flask.views import MethodView
 from flask_login import current_user
 
@@ -25,9 +24,7 @@ class Reassign(MethodView):
         """Move the agent's participants (all, or `worker_ids`) to another active agent of the
         same branch; collection fees follow from now on, the acquisition fee stays."""
         scope = current_scope()
-        agent = changes.find_agent_in_scope(db.session, scope, agent_code)
-        if agent is None:
-            abort(404)
+        agent = scope.agent_by_code(db.session, agent_code)
         moved = changes.reassign_portfolio(
             db.session,
             scope=scope,

@@ -121,6 +121,11 @@ class Scope:
         agent = session.get(Agent, agent_id)
         return or_404(agent, agent is not None and self.sees_agent(agent))
 
+    def agent_by_code(self, session: Session, agent_code: str) -> Agent:
+        """The agent with this code, or NotFound whether it is missing or outside the scope."""
+        agent = session.scalar(select(Agent).where(Agent.agent_code == agent_code))
+        return or_404(agent, agent is not None and self.sees_agent(agent))
+
     def branches(self, column=Branch.id) -> ColumnElement[bool]:
         """`column` (a branch id) is a branch the caller works in; an admin's is every one."""
         if self.is_admin:

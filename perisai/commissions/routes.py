@@ -3,14 +3,12 @@ acknowledged, Wadah statements, rule sets, prior registrations and agent standin
 
 from __future__ import annotations
 
-from flask import abort
 from flask.views import MethodView
 from flask_login import current_user
 from sqlalchemy import select
 
 import perisai.commissions.cli  # noqa: F401 - registers `flask perisai standing` and friends
 from perisai.agents import zones
-from perisai.agents.models import Agent
 from perisai.api import Blueprint, paginate, pdf_response
 from perisai.auth.permissions import current_scope, login_required, roles_required
 from perisai.commissions import (
@@ -24,7 +22,7 @@ from perisai.commissions import (
     standing,
     statements,
 )
-from perisai.commissions.models import CommissionRuleSet, StandingFlag
+from perisai.commissions.models import CommissionRuleSet
 from perisai.commissions.schemas import (
     AgentStatusSchema,
     CloseBodySchema,
@@ -229,11 +227,8 @@ class Standing(MethodView):
     @blp.response(200, StandingFlagSchema(many=True))
     def get(self, args):
         """Standing flags of a month (warnings, suspensions, Wadah below target) in scope."""
-        month, scope = _month_or_now(args["month"]), current_scope()
-        stmt = select(StandingFlag).where(StandingFlag.month == month).order_by(StandingFlag.id)
-        if not scope.is_admin:
-            stmt = stmt.where(StandingFlag.branch_id == scope.branch_id)
-        return db.session.scalars(stmt).all()
+        month = _month_or_now(args["month"])
+        return db.session.scalars(standing.flags_in(current_scope(), month)).all()
 
 
 @blp.route("/agents/<agent_code>/reactivate")
@@ -242,9 +237,7 @@ class ReactivateAgent(MethodView):
     @blp.response(200, AgentStatusSchema)
     def post(self, agent_code):
         """Reactivate a suspended agent (not before 6 months after the suspension)."""
-        agent = db.session.scalar(select(Agent).where(Agent.agent_code == agent_code))
-        if agent is None or not current_scope().allows_branch(agent.wadah.branch_id):
-            abort(404)
+        agent = current_scope().agent_by_code(db.session, agent_code)
         standing.reactivate_agent(
             db.session, agent=agent, today=zones.today_of_branch(db.session, agent.wadah.branch_id)
         )

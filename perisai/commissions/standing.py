@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from perisai.agents.models import Agent, Wadah
 from perisai.agents.operations import set_agent_status
+from perisai.auth.permissions import Scope
 from perisai.commissions.estimates import agent_months
 from perisai.commissions.models import StandingFlag
 from perisai.commissions.rules import rule_set_for
@@ -163,6 +164,14 @@ def flag_reasons(session: Session, month: Month, agent_ids=None) -> dict[int, li
     for agent_id, kind, reason in session.execute(stmt):
         out.setdefault(agent_id, []).append((kind, reason))
     return out
+
+
+def flags_in(scope: Scope, month: Month):
+    """The standing flags of a month in the caller's branches (an admin: every one)."""
+    stmt = select(StandingFlag).where(
+        StandingFlag.month == month, scope.branches(StandingFlag.branch_id)
+    )
+    return stmt.order_by(StandingFlag.id)
 
 
 def flags_for(session: Session, month: Month, agent_ids=None) -> dict[int, list[str]]:

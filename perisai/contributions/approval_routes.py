@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask import abort
 from flask.views import MethodView
 from flask_login import current_user
 
@@ -28,10 +27,7 @@ approval = Blueprint(
 
 
 def _decidable(payment_id):
-    payment = approvals.decidable_payment(db.session, current_scope(), payment_id)
-    if payment is None:
-        abort(404)
-    return payment
+    return approvals.decidable_payment(db.session, current_scope(), payment_id)
 
 
 @approval.route("/payments")

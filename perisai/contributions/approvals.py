@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from perisai import clock
 from perisai.audit.operations import record_action
-from perisai.auth.permissions import Scope
+from perisai.auth.permissions import Scope, or_404
 from perisai.contributions.coverage import refresh_coverage
 from perisai.contributions.late import LATE_RULES_KEY
 from perisai.contributions.models import LatePaymentRule, Payment
@@ -32,18 +32,15 @@ PENDING = "pending_approval"
 
 def payments_in_state(scope: Scope, state: str = PENDING):
     """Payments of a state in the caller's scope (a supervisor: its branch), oldest first."""
-    stmt = select(Payment).where(Payment.state == state)
-    if not scope.is_admin:
-        stmt = stmt.where(Payment.branch_id == scope.branch_id)
+    stmt = select(Payment).where(Payment.state == state, scope.branches(Payment.branch_id))
     return stmt.order_by(Payment.created_at, Payment.id)
 
 
-def decidable_payment(session: Session, scope: Scope, payment_id) -> Payment | None:
-    """The payment if the caller may decide on it (its branch's supervisor, or an admin)."""
+def decidable_payment(session: Session, scope: Scope, payment_id) -> Payment:
+    """The payment if the caller may decide on it (its branch's supervisor, or an admin);
+    otherwise NotFound, as for a missing one."""
     payment = session.get(Payment, payment_id)
-    if payment is None or not scope.allows_branch(payment.branch_id):
-        return None
-    return payment
+    return or_404(payment, payment is not None and scope.allows_branch(payment.branch_id))
 
 
 def approve_payment(session: Session, *, payment: Payment, by, note: str = "", via: str = "api"):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import uuid
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -15,6 +16,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from perisai import clock
+from perisai.auth.permissions import Scope, or_404
 from perisai.bounds import MAX_BACKDATE_DAYS
 from perisai.contributions.coverage import extend_coverage, refresh_coverage
 from perisai.contributions.late import late_rule_for, needs_approval
@@ -27,10 +29,19 @@ from perisai.contributions.models import (
 )
 from perisai.contributions.quotes import quote_for_worker
 from perisai.contributions.rules import RuleBook
-from perisai.errors import Conflict, ValidationFailed, field_error
+from perisai.errors import Conflict, NotFound, ValidationFailed, field_error
 from perisai.money import rupiah
 from perisai.months import Month
 from perisai.workers.models import Worker
+
+
+def visible_payment(session: Session, scope: Scope, payment_id) -> tuple[Payment, Worker]:
+    """The payment and its participant, or NotFound (missing, or participant outside scope)."""
+    try:
+        payment = or_404(session.get(Payment, uuid.UUID(str(payment_id))))
+    except ValueError:
+        raise NotFound() from None
+    return payment, scope.worker(session, payment.worker_id)
 
 
 def payment_hash(worker_id, data: dict) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, abort
+from flask import Response
 from flask.views import MethodView
 from flask_login import current_user
 
@@ -39,14 +39,7 @@ blueprints = [blp, reference, sponsors, approval]
 
 
 def _visible_payment(payment_id) -> tuple[Payment, object]:
-    """The payment and its participant, or 404 (missing, or participant outside scope)."""
-    try:
-        payment = db.session.get(Payment, payment_id)
-    except ValueError:
-        abort(404)
-    if payment is None:
-        abort(404)
-    return payment, current_scope().worker(db.session, payment.worker_id)
+    return payments.visible_payment(db.session, current_scope(), payment_id)
 
 
 @blp.route("/workers/<worker_id>/quote")

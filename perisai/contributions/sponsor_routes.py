@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask import abort
 from flask.views import MethodView
 from flask_login import current_user
 
@@ -24,10 +23,7 @@ sponsors = Blueprint(
 
 
 def _visible_sponsor(sponsor_id: int) -> Sponsor:
-    sponsor = db.session.get(Sponsor, sponsor_id)
-    if sponsor is None or not current_scope().allows_branch(sponsor.branch_id):
-        abort(404)
-    return sponsor
+    return operations.visible_sponsor(db.session, current_scope(), sponsor_id)
 
 
 @sponsors.route("")

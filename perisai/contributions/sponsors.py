@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from perisai import clock
 from perisai.agents import zones
 from perisai.agents.models import Branch
-from perisai.auth.permissions import Scope
+from perisai.auth.permissions import Scope, or_404
 from perisai.contributions.models import Payment, PaymentMonth, Sponsor, SponsorPayment
 from perisai.contributions.payments import amount_mismatch, check_paid_on, record_payment
 from perisai.contributions.quotes import quote_for_worker
@@ -36,8 +36,16 @@ def create_sponsor(session: Session, *, scope: Scope, data: dict) -> Sponsor:
 
 
 def visible_sponsors(scope: Scope):
-    stmt = select(Sponsor).order_by(Sponsor.name, Sponsor.id)
-    return stmt if scope.is_admin else stmt.where(Sponsor.branch_id == scope.branch_id)
+    """The sponsors of the caller's branch (an admin: every one), by name."""
+    return (
+        select(Sponsor).where(scope.branches(Sponsor.branch_id)).order_by(Sponsor.name, Sponsor.id)
+    )
+
+
+def visible_sponsor(session: Session, scope: Scope, sponsor_id: int) -> Sponsor:
+    """The sponsor, or NotFound whether it is missing or of another branch."""
+    sponsor = session.get(Sponsor, sponsor_id)
+    return or_404(sponsor, sponsor is not None and scope.allows_branch(sponsor.branch_id))
 
 
 def _hash(sponsor: Sponsor, data: dict) -> str:

@@ -23,11 +23,11 @@ from sqlalchemy.orm import Session
 
 from perisai import clock
 from perisai.api import base_url
-from perisai.auth.permissions import Scope, or_404
+from perisai.auth.permissions import Scope
 from perisai.cards import operations as cards
 from perisai.cards.models import Card
+from perisai.contributions import payments
 from perisai.contributions.models import Payment
-from perisai.errors import NotFound
 from perisai.workers.models import Worker
 
 LINK_DAYS = 30
@@ -84,17 +84,8 @@ def card_link(session: Session, scope: Scope, worker_id, user) -> Link:
     return make_link("card", str(printed.card.id))
 
 
-def visible_payment(session: Session, scope: Scope, payment_id) -> tuple[Payment, Worker]:
-    """The payment and its participant, or the same 404 as a missing one."""
-    try:
-        payment = or_404(session.get(Payment, uuid.UUID(str(payment_id))))
-    except ValueError:
-        raise NotFound() from None
-    return payment, scope.worker(session, payment.worker_id)
-
-
 def receipt_link(session: Session, scope: Scope, payment_id) -> Link:
-    payment, _ = visible_payment(session, scope, payment_id)
+    payment, _ = payments.visible_payment(session, scope, payment_id)
     return make_link("receipt", str(payment.id))
 
 

@@ -158,6 +158,13 @@ def get_region(session: Session, code: str) -> Region | None:
     return session.get(Region, code)
 
 
+def is_village(region: Region | None, *, current_only: bool = True) -> bool:
+    """A region already loaded is a village of the (current) list (`village_exists` in SQL)."""
+    return (
+        region is not None and region.level == "village" and (region.is_current or not current_only)
+    )
+
+
 def village_exists(session: Session, code: str, *, current_only: bool = True) -> bool:
     """Is this a village code of the (current) list? New registrations need a current one."""
     if not is_valid_code(code) or level_of(code) != "village":

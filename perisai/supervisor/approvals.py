@@ -19,7 +19,7 @@ from perisai.contributions.schemas import ApproveSchema, RejectSchema
 from perisai.errors import DomainError
 from perisai.extensions import db
 from perisai.i18n import t
-from perisai.supervisor.pages import or_404, page_language, page_query, render, supervisor_page
+from perisai.supervisor.pages import page_language, page_query, render, supervisor_page
 from perisai.supervisor.routes import blp
 from perisai.supervisor.schemas import PendingPaymentsQuery
 from perisai.workers.models import Worker
@@ -65,7 +65,7 @@ def pending_payments():
 
 
 def _decide(payment_id, approve: bool):
-    payment = or_404(approvals.decidable_payment(db.session, g.scope, payment_id))
+    payment = approvals.decidable_payment(db.session, g.scope, payment_id)
     schema, decide = (
         (ApproveSchema(), approvals.approve_payment)
         if approve

@@ -27,6 +27,7 @@ from perisai.errors import Conflict, NotAllowed, ValidationFailed, field_error
 from perisai.months import Month
 from perisai.workers.models import GRACE_MONTHS, Worker, WorkerChange
 from perisai.workers.pricing import programs_of
+from perisai.workers.schemas import WorkerSchema
 from perisai.workers.serialization import serialize_worker
 from perisai.workers.validation import (
     income_level_allowed,
@@ -64,8 +65,6 @@ def effective_month(worker: Worker, today: date) -> Month:
 
 def current_body(worker: Worker, scope: Scope, today: date) -> dict:
     """The participant as JSON (dates as text), for a stale edit's answer."""
-    from perisai.workers.schemas import WorkerSchema
-
     return WorkerSchema().dump(serialize_worker(worker, scope, today))
 
 
@@ -264,13 +263,6 @@ def record_death(
 
 
 # --- reassignment ----------------------------------------------------------------------------
-
-
-def find_agent_in_scope(session: Session, scope: Scope, agent_code: str) -> Agent | None:
-    agent = session.scalar(select(Agent).where(Agent.agent_code == agent_code))
-    if agent is None or not scope.allows_branch(agent.wadah.branch_id):
-        return None
-    return agent
 
 
 def reassign_portfolio(

@@ -10,9 +10,11 @@ from sqlalchemy.orm import Session
 
 from perisai import clock
 from perisai.bounds import MAX_BACKDATE_DAYS
+from perisai.contributions.rules import is_income_level
 from perisai.errors import ValidationFailed
 from perisai.months import Month
 from perisai.regions.models import Region
+from perisai.regions.operations import is_village
 from perisai.regions.provinces import province_code_known
 from perisai.workers.models import BASE_PROGRAMS, Occupation
 from perisai.workers.nik import check_nik
@@ -112,14 +114,9 @@ def village_problem(session: Session, village: str) -> str | None:
     """A current Kemendagri village code, or the message saying what is wrong with it."""
     if not _VILLAGE_RE.match(village):
         return "workers.village_format"
-    if not _current_village(session, village):
+    if not is_village(_cached(session, Region, village)):
         return "workers.village_unknown"
     return None
-
-
-def _current_village(session: Session, code: str) -> bool:
-    region = _cached(session, Region, code)
-    return region is not None and region.level == "village" and region.is_current
 
 
 def _cached(session: Session, model, key):
@@ -133,6 +130,4 @@ def _cached(session: Session, model, key):
 
 
 def income_level_allowed(session: Session, level: int, month: Month) -> bool:
-    from perisai.contributions.rules import is_income_level
-
     return is_income_level(session, level, month)
