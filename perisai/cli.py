@@ -1,4 +1,7 @@
-"""`flask --app wsgi perisai …`: demo data and account management."""
+"""`flask --app wsgi perisai …`: demo data and account management.
+
+A command that changes data records an audit event naming the command as its actor
+(`perisai.audit.operations.record_cli`: `cli perisai create-user`), committed with the change."""
 
 from __future__ import annotations
 
@@ -7,7 +10,15 @@ import sys
 import click
 from flask.cli import AppGroup
 
+from perisai import demo
+from perisai.agents.operations import find_agent, find_branch
+from perisai.audit.operations import record_cli
+from perisai.auth.operations import create_user
+from perisai.backup import backup, restore
+from perisai.errors import DomainError
 from perisai.extensions import db
+from perisai.i18n import t
+from perisai.regions.cli import load_regions_command
 
 perisai_cli = AppGroup("perisai", help="Perisai Field administration.")
 
@@ -16,14 +27,13 @@ perisai_cli = AppGroup("perisai", help="Perisai Field administration.")
 @click.option("--skip-if-not-empty", is_flag=True, help="exit quietly (0) when data exists")
 def demo_command(skip_if_not_empty):
     """Fill an EMPTY database with the demo dataset (refuses otherwise)."""
-    from perisai import demo
-
     try:
         summary = demo.load_demo(db.session)
     except demo.NotEmpty:
         db.session.rollback()
         click.echo("Database sudah berisi data; demo tidak dimuat. / Database not empty.", err=True)
         sys.exit(0 if skip_if_not_empty else 1)
+    record_cli(db.session, "load", "demo")
     db.session.commit()
     click.echo(f"Demo dimuat / demo loaded: {summary}")
 
@@ -36,11 +46,6 @@ def demo_command(skip_if_not_empty):
 @click.password_option()
 def create_user_command(username, role, agent_code, branch_code, password):
     """Create a login for a real person."""
-    from perisai.agents.operations import find_agent, find_branch
-    from perisai.auth.operations import create_user
-    from perisai.errors import DomainError
-    from perisai.i18n import t
-
     agent = find_agent(db.session, agent_code) if agent_code else None
     branch = find_branch(db.session, branch_code) if branch_code else None
     if (agent_code and agent is None) or (branch_code and branch is None):
@@ -52,6 +57,8 @@ def create_user_command(username, role, agent_code, branch_code, password):
     except DomainError as error:
         db.session.rollback()
         raise click.ClickException(t(error.message)) from error
+    db.session.flush()
+    record_cli(db.session, "create", "user", user.id)
     db.session.commit()
     click.echo(f"Dibuat / created: {user.username} ({user.role})")
 
@@ -62,9 +69,9 @@ def backup_command(target):
     """Back up the database and the photo store into a new folder TARGET."""
     from flask import current_app
 
-    from perisai.backup import backup
-
     manifest = backup(db.engine, current_app.config["PHOTO_STORE"], target)
+    record_cli(db.session, "export", "backup")  # every participant's data, copied out
+    db.session.commit()
     click.echo(f"Cadangan dibuat / backup written: {target} {manifest['rows']}")
 
 
@@ -75,17 +82,15 @@ def restore_command(source, yes):
     """Replace the database and photo store with the backup in SOURCE."""
     from flask import current_app
 
-    from perisai.backup import restore
-
     if not yes:
         raise click.ClickException("Tambahkan --yes: data sekarang akan diganti / add --yes")
     db.session.remove()
     manifest = restore(db.engine, current_app.config["PHOTO_STORE"], source)
+    record_cli(db.session, "restore", "backup")  # in the restored log
+    db.session.commit()
     click.echo(f"Dipulihkan / restored: {source} {manifest['rows']}")
 
 
 def init_app(app):
-    from perisai.regions.cli import load_regions_command
-
     perisai_cli.add_command(load_regions_command)
     app.cli.add_command(perisai_cli)

@@ -1,16 +1,36 @@
-"""Recording audit events, generically for every API request that touches personal or money data.
+"""Recording audit events where the operation happens: who did what to which record.
 
-The record is built from the matched route and its path ids only — never the URL, the query
-string or the body — so a NIK typed into a search box can never end up in the log.
+- **Who** is an `Actor`: the logged-in user and the entry point (`via`: the route template, "sync",
+  the CLI command, the import job), or no user at all for a CLI command or a public link.
+- **What** is the action (read, list, export, create, update, print, …) and **which record**
+  its type and id. Never the NIK, phone or name, nor a URL or query string (a NIK typed into a
+  search box would be in it): an id that is not a plain id is left out.
+- **When it is written.** A change's events are written in the change's own transaction, so they
+  commit with it and a failed insert fails the change (`record_action`, `record_many`). A read
+  is noted during the request (`note_read`) and written after the view by
+  `perisai.audit.hooks` in a transaction of its own, tried again and else answered 503: a read
+  never needs the write lock, and the answer is never a success without its event.
+- **Many at once.** A batch (a sync batch, an import chunk, a sheet of cards) writes its events
+  with one INSERT statement for all of them (`record_many`), not one per record.
+
+The API's requests are described by their route and path ids (`describe`): that adapter names
+the record an API call reads or changes, for the endpoints whose operation does not record its
+own events (see `perisai.audit.hooks`).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from dataclasses import dataclass
 
-from sqlalchemy import select
+import click
+from flask import g, has_request_context, request
+from flask_login import current_user
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from perisai import clock
 from perisai.audit.models import AuditEvent
 
 # Path variables that name an audited entity, and the entity each one names.
@@ -36,23 +56,68 @@ COLLECTIONS = {
 }
 ACTIONS = {"GET": "read", "POST": "create", "PUT": "update", "PATCH": "update", "DELETE": "delete"}
 _SAFE_ID = re.compile(r"^[0-9A-Za-z\-]{1,64}$")
+_NIK_OR_PHONE = re.compile(r"^[0-9]{10,}$")  # typed where an id goes: never kept
+_PENDING = "perisai_audit_reads"  # flask.g: reads noted during the request, for the hook
+_INSERT = insert(AuditEvent)  # built once: executed with many rows at a time
+BULK_ROWS = 1000  # rows per executemany (one INSERT statement, many parameter sets)
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acts, and through which entry point (`via`, stored as the event's `route`)."""
+
+    user_id: int | None
+    via: str
+    remote_addr: str | None = None
+
+    @classmethod
+    def of(cls, user, via: str, remote_addr: str | None = None) -> Actor:
+        return cls(getattr(user, "id", None), via, remote_addr)
+
+    @classmethod
+    def of_request(cls) -> Actor:
+        """The logged-in user (or nobody) and the matched route's template, never the URL."""
+        rule = request.url_rule.rule if request.url_rule is not None else "?"
+        user_id = current_user.id if current_user.is_authenticated else None
+        return cls(user_id, f"{request.method} {rule}", request.remote_addr)
+
+    @classmethod
+    def of_cli(cls) -> Actor:
+        """The CLI command being run (`cli perisai close-commissions`): no user."""
+        ctx, names = click.get_current_context(silent=True), []
+        while ctx is not None and ctx.parent is not None:  # the root is `flask` (or a runner)
+            names.insert(0, ctx.info_name or ctx.command.name)
+            ctx = ctx.parent
+        return cls(None, " ".join(["cli", *names]))
+
+    @classmethod
+    def of_import(cls, job) -> Actor:
+        """An import job writes on behalf of whoever uploaded it, wherever it runs."""
+        return cls(job.created_by_id, f"import {job.id}")
+
+
+def safe_id(value) -> str | None:
+    """The id as stored in the log, or None for anything that is not a plain id."""
+    if value is None:
+        return None
+    value = str(value)
+    return value if _SAFE_ID.match(value) and not _NIK_OR_PHONE.match(value) else None
 
 
 def describe(rule: str, view_args: dict, method: str, created_id: str | None):
-    """(action, entity_type, entity_id) for a request, or None when it is not audited."""
+    """(action, entity_type, entity_id) for an API request, or None when it is not audited."""
     for key, entity in ENTITY_KEYS.items():
         if key in view_args:
             value = str(view_args[key])
             action = ACTIONS.get(method, method.lower())
             if method == "POST" and not rule.rstrip("/").endswith(f"<{key}>"):
                 action = "action"  # e.g. POST …/payments/<id>/reverse
-            return action, entity, value if _SAFE_ID.match(value) else None
+            return action, entity, safe_id(value)
     parts = rule.strip("/").split("/")
     collection = parts[2] if len(parts) > 2 and parts[:2] == ["api", "v1"] else None
     if collection in COLLECTIONS:
         action = "list" if method == "GET" else ACTIONS.get(method, method.lower())
-        entity_id = created_id if created_id and _SAFE_ID.match(created_id) else None
-        return action, COLLECTIONS[collection], entity_id
+        return action, COLLECTIONS[collection], safe_id(created_id)
     return None
 
 
@@ -94,6 +159,59 @@ def record_action(
         route=via,
         status_code=200,
     )
+
+
+def record_many(
+    session: Session,
+    actor: Actor,
+    events: Iterable[tuple[str, str, object]],
+    *,
+    status_code: int = 200,
+) -> int:
+    """Many events of one actor — (action, entity_type, entity_id) each — in the session's
+    transaction, with one INSERT statement (executed for all rows at once); returns how many."""
+    at = clock.now()
+    rows = [
+        {
+            "at": at,
+            "user_id": actor.user_id,
+            "action": action,
+            "entity_type": entity_type,
+            "entity_id": safe_id(entity_id),
+            "route": actor.via[:120],
+            "status_code": status_code,
+            "remote_addr": actor.remote_addr,
+        }
+        for action, entity_type, entity_id in events
+    ]
+    connection = session.connection()
+    for start in range(0, len(rows), BULK_ROWS):
+        connection.execute(_INSERT, rows[start : start + BULK_ROWS])
+    return len(rows)
+
+
+def record_request(session: Session, events: Iterable[tuple[str, str, object]]) -> int:
+    """Changes made by this request's operation (a page's form), in its transaction."""
+    return record_many(session, Actor.of_request(), events)
+
+
+def record_cli(session: Session, action: str, entity_type: str, entity_id=None) -> None:
+    """A change made by a CLI command, with the command as its actor (committed with it)."""
+    record_many(session, Actor.of_cli(), [(action, entity_type, entity_id)])
+
+
+def note_read(action: str, entity_type: str, entity_ids: Iterable = (None,)) -> None:
+    """Personal data shown by this request (a page, a PDF, an export): written after the view
+    by the audit hook, with the answer's status code (see `perisai.audit.hooks`)."""
+    if not has_request_context():
+        return
+    pending = g.setdefault(_PENDING, [])
+    pending.extend((action, entity_type, safe_id(entity_id)) for entity_id in entity_ids)
+
+
+def pending_reads() -> list[tuple[str, str, str | None]]:
+    """The reads noted so far by this request (taken: a second call returns none)."""
+    return g.pop(_PENDING, [])
 
 
 def events_for(session: Session, entity_type: str, entity_id: str) -> list[AuditEvent]:

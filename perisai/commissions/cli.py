@@ -8,13 +8,20 @@ import click
 from flask.cli import AppGroup
 
 from perisai.audit.operations import record_cli
+from perisai.auth.permissions import Scope
 from perisai.cli import perisai_cli
+from perisai.commissions import close
+from perisai.commissions.models import CommissionRuleSet
+from perisai.commissions.rules import add_rule_set
+from perisai.commissions.schemas import CloseResultSchema, RuleSetCreateSchema, RuleSetSchema
+from perisai.commissions.standing import check_standing
+from perisai.errors import DomainError
 from perisai.extensions import db
+from perisai.i18n import t
+from perisai.months import Month
 
 
 def _month(ctx, param, value):
-    from perisai.months import Month
-
     try:
         return Month.parse(value) if value else None
     except ValueError as error:
@@ -22,8 +29,6 @@ def _month(ctx, param, value):
 
 
 def _fail(error):
-    from perisai.i18n import t
-
     db.session.rollback()
     fields = json.dumps(error.errors, ensure_ascii=False)
     raise click.ClickException(f"{t(error.message)} {fields}") from error
@@ -37,9 +42,6 @@ def _months(ctx, param, values):
 @click.option("--month", required=True, callback=_month, help="YYYY-MM")
 def standing_command(month):
     """Warn/suspend agents and flag Wadah below target for a month (safe to run twice)."""
-    from perisai.commissions.standing import check_standing
-    from perisai.errors import DomainError
-
     try:
         result = check_standing(db.session, month=month)
     except DomainError as error:
@@ -75,11 +77,6 @@ def standing_command(month):
 def close_command(month, branch, including):
     """Close an ended commission month for a branch or all branches (idempotent); earlier
     months still open are closed too only when named with --including."""
-    from perisai.auth.permissions import Scope
-    from perisai.commissions import close
-    from perisai.commissions.schemas import CloseResultSchema
-    from perisai.errors import DomainError
-
     try:
         ids = close.branch_ids_for_close(db.session, Scope("admin", None, None), branch)
         result = close.close_month(db.session, month=month, branch_ids=ids, including=including)
@@ -98,9 +95,6 @@ rules_cli = AppGroup("commission-rules", help="Incentive rule sets (versioned by
 def list_rules_command():
     """Print every incentive rule set as JSON."""
     from sqlalchemy import select
-
-    from perisai.commissions.models import CommissionRuleSet
-    from perisai.commissions.schemas import RuleSetSchema
 
     rows = db.session.scalars(
         select(CommissionRuleSet).order_by(CommissionRuleSet.effective_from, CommissionRuleSet.id)
@@ -125,10 +119,6 @@ def list_rules_command():
 @click.option("--source", required=True, help="the board decision or regulation")
 def add_rules_command(**options):
     """Add an incentive rule set in force from a month still open."""
-    from perisai.commissions.rules import add_rule_set
-    from perisai.commissions.schemas import RuleSetCreateSchema, RuleSetSchema
-    from perisai.errors import DomainError
-
     data = {**options, "effective_from": str(options["effective_from"])}
     errors = RuleSetCreateSchema().validate(data)
     if errors:

@@ -7,30 +7,38 @@ import json
 import click
 from flask.cli import AppGroup
 
+from perisai import clock
+from perisai.audit.operations import record_cli
 from perisai.cli import perisai_cli
+from perisai.contributions.approvals import add_late_rule
+from perisai.contributions.rates import (
+    add_discount_rule,
+    add_rate_version,
+    parse_levels_csv,
+    serialize_rules,
+)
+from perisai.errors import DomainError
 from perisai.extensions import db
+from perisai.i18n import t
+from perisai.months import Month
 
 rates_cli = AppGroup("rates", help="Contribution rate rules (versioned by contribution month).")
 
 
-def _apply(operation, **kwargs):
-    from perisai import clock
-    from perisai.errors import DomainError
-    from perisai.i18n import t
-
+def _apply(operation, audited_as: str, **kwargs):
     try:
         row = operation(db.session, today_month=clock.this_month(), **kwargs)
     except DomainError as error:
         db.session.rollback()
         fields = json.dumps(error.errors, ensure_ascii=False)
         raise click.ClickException(f"{t(error.message)} {fields}") from error
+    db.session.flush()
+    record_cli(db.session, "create", audited_as, row.id)
     db.session.commit()
     return row
 
 
 def _month(ctx, param, value):
-    from perisai.months import Month
-
     try:
         return Month.parse(value) if value else None
     except ValueError as error:
@@ -40,8 +48,6 @@ def _month(ctx, param, value):
 @rates_cli.command("list")
 def list_command():
     """Print every rate version and discount rule as JSON."""
-    from perisai.contributions.rates import serialize_rules
-
     rules = serialize_rules(db.session)
     for version in rules["rate_versions"]:
         levels = version.pop("income_levels")
@@ -59,11 +65,10 @@ def list_command():
 @click.option("--source", required=True, help="the regulation or decision")
 def add_command(effective_from, jkk_bp, jkm, jht_bp, levels_csv, levels_are_assumption, source):
     """Add a rate version from a contribution month on (unset values carry over)."""
-    from perisai.contributions.rates import add_rate_version, parse_levels_csv
-
     levels = parse_levels_csv(levels_csv.read()) if levels_csv else None
     version = _apply(
         add_rate_version,
+        "rate_version",
         effective_from=effective_from,
         jkk_basis_points=jkk_bp,
         jkm_flat=jkm,
@@ -87,10 +92,9 @@ def add_discount_command(
     name, sector, effective_from, effective_to, bp_off, exclude_funding, source
 ):
     """Add a discount on JKK+JKM for a window of contribution months (newest rule wins)."""
-    from perisai.contributions.rates import add_discount_rule
-
     rule = _apply(
         add_discount_rule,
+        "discount_rule",
         name=name,
         sector=sector,
         effective_from=effective_from,
@@ -108,11 +112,6 @@ def add_discount_command(
 @click.option("--source", required=True, help="the regulation or decision")
 def late_days_command(effective_from, days, source):
     """Days after paid_on a payment for months already over may be recorded without approval."""
-    from perisai import clock
-    from perisai.contributions.approvals import add_late_rule
-    from perisai.errors import DomainError
-    from perisai.i18n import t
-
     try:
         rule = add_late_rule(
             db.session,
@@ -124,6 +123,8 @@ def late_days_command(effective_from, days, source):
     except DomainError as error:
         db.session.rollback()
         raise click.ClickException(t(error.message)) from error
+    db.session.flush()
+    record_cli(db.session, "create", "late_rule", rule.id)
     db.session.commit()
     click.echo(f"Aturan keterlambatan / late-payment rule {rule.id}: {days} hari/days")
 

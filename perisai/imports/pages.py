@@ -18,13 +18,14 @@ from perisai.agents.models import Agent, Wadah
 from perisai.api import Blueprint
 from perisai.audit.operations import note_read
 from perisai.auth.permissions import current_scope
-from perisai.contributions.models import Sponsor
 from perisai.contributions.sponsors import visible_sponsors
 from perisai.errors import DomainError
 from perisai.extensions import db
 from perisai.i18n import t
 from perisai.imports import columns, leases, operations, reading
 from perisai.imports.models import MODES, RUNNING, ImportJob
+from perisai.imports.schemas import JobSchema
+from perisai.imports.uploads import save_upload, start_and_answer
 from perisai.supervisor.pages import page_language, page_query, render
 from perisai.supervisor.schemas import ListPageQuery
 
@@ -126,8 +127,6 @@ def index():
     _guard()
     error = None
     if request.method == "POST":
-        from perisai.imports.routes import save_upload, start_and_answer
-
         upload = request.files.get("file")
         mode = request.form.get("mode") if request.form.get("mode") in MODES else MODES[0]
         if upload is None or not upload.filename:
@@ -184,12 +183,11 @@ def job_page(job_id):
     stmt = reading.rows_query(job, "problems")
     total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
     problems = db.session.execute(stmt.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
-    sponsor = db.session.get(Sponsor, job.sponsor_id) if job.sponsor_id else None
     note_read("read", "import", [job.id])  # its rows' report, as GET /api/v1/imports/<id>
     return _render(
         "job.html",
         job=job,
-        view=reading.serialize_job(job, sponsor),
+        view=JobSchema().dump(job),
         running=job.state in RUNNING and not leases.is_interrupted(job),
         problems=problems,
         page=page,
@@ -202,8 +200,6 @@ def job_page(job_id):
 def job_action(job_id, action):
     _guard()
     job = operations.visible_job(db.session, current_scope(), job_id)
-    from perisai.imports.routes import start_and_answer
-
     operation = {
         "commit": lambda j: operations.commit_validated(
             j, request.form.get("mode") if request.form.get("mode") in MODES else None

@@ -5,6 +5,8 @@ transaction: each chunk's registrations, payments, row reports and job counters 
 together, so after a crash the database holds whole chunks only and a new runner carries on from
 the first row not yet done (`flask --app wsgi perisai run-import JOB_ID`, or "resume" in the
 API). Small files run inside the request; larger ones in a background process started by it.
+Every participant, sponsor payment or removal a chunk writes is an audit event of the job (on
+behalf of its uploader, `via` "import <job id>"), committed with the chunk: one INSERT per chunk.
 """
 
 from __future__ import annotations
@@ -22,9 +24,10 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from perisai import clock
+from perisai.audit.operations import Actor, record_many
 from perisai.errors import DomainError
 from perisai.imports import chunks, columns, leases, operations, reader, sponsoring
-from perisai.imports.models import ImportJob
+from perisai.imports.models import ImportJob, ImportRow
 from perisai.imports.rows import row_context
 
 log = logging.getLogger(__name__)
@@ -92,7 +95,8 @@ class _Run:
         if job.mode == "valid_only":
             self._set_state("importing")
             self._each_chunk(
-                lambda s, ctx, records: chunks.publish_chunk(s, ctx, records, pay=True)
+                lambda s, ctx, records: chunks.publish_chunk(s, ctx, records, pay=True),
+                audited=True,
             )
             return self._finish("done")
         # All or nothing: validate everything first and publish only a clean file. A dry run that
@@ -109,6 +113,7 @@ class _Run:
             failed = self._each_chunk(
                 lambda s, ctx, records: chunks.publish_chunk(s, ctx, records, pay=False),
                 stop_on_failure=True,
+                audited=True,
             )
             if failed:
                 # Something changed since validation (a NIK registered meanwhile): undo it all.
@@ -123,7 +128,7 @@ class _Run:
 
     # --- chunk loops -------------------------------------------------------------------------
 
-    def _each_chunk(self, work, *, stop_on_failure: bool = False) -> int:
+    def _each_chunk(self, work, *, stop_on_failure: bool = False, audited: bool = False) -> int:
         job, session = self.job, self.session
         ctx = row_context(session, job)
         failed, processed = 0, 0
@@ -131,7 +136,7 @@ class _Run:
             next(rows, None)  # the header
             records = ((n, cells) for n, cells in rows if not columns.is_blank(cells))
             while chunk := list(islice(records, self.chunk_rows)):
-                failed += self._chunk(work, ctx, chunk)
+                failed += self._chunk(work, ctx, chunk, audited)
                 processed += len(chunk)
                 job.processed_rows = processed
                 self._commit_chunk()
@@ -143,12 +148,17 @@ class _Run:
         session.commit()
         return failed
 
-    def _chunk(self, work, ctx, chunk) -> int:
+    def _chunk(self, work, ctx, chunk, audited: bool = False) -> int:
         """One chunk in one transaction; redone whole if SQLite was locked by another writer."""
         for attempt in range(LOCK_RETRIES):
             try:
                 self._take_write_lock()
-                return work(self.session, ctx, chunk) or 0
+                if not audited:
+                    return work(self.session, ctx, chunk) or 0
+                before = self._written(chunk)
+                failed = work(self.session, ctx, chunk) or 0
+                self._audit_written(chunk, before)
+                return failed
             except OperationalError as error:
                 if "locked" not in str(error) or attempt == LOCK_RETRIES - 1:
                     raise
@@ -168,23 +178,62 @@ class _Run:
         if changed != 1:
             raise Stolen(str(self.job.id))
 
+    def _written(self, chunk) -> dict:
+        """Row number → (participant, sponsor payment) this job has written for the chunk's rows."""
+        stmt = select(
+            ImportRow.row_number, ImportRow.worker_id, ImportRow.sponsor_payment_id
+        ).where(
+            ImportRow.job_id == self.job.id,
+            ImportRow.row_number.between(chunk[0][0], chunk[-1][0]),
+            ImportRow.worker_id.is_not(None),
+        )
+        return {number: (worker, paid) for number, worker, paid in self.session.execute(stmt)}
+
+    def _audit_written(self, chunk, before: dict) -> None:
+        """What the chunk wrote now (not an earlier run): one event per participant and per
+        sponsor payment."""
+        written = [pair for n, pair in self._written(chunk).items() if before.get(n) != pair]
+        events = [("create", "participant", w) for w, _ in written if w is not None]
+        paid = dict.fromkeys(p for _, p in written if p is not None)
+        events += [("create", "sponsor_payment", p) for p in paid]
+        self._audit(events)
+
+    def _audit(self, events: list) -> None:
+        if events:
+            record_many(self.session, Actor.of_import(self.job), events)
+
     def _pay(self) -> None:
         ctx = row_context(self.session, self.job)
         while self._take_write_lock() or (
             rows := sponsoring.unpaid_rows(self.session, self.job, self.chunk_rows)
         ):
             sponsoring.pay_chunk(self.session, ctx, rows)
+            paid = dict.fromkeys(row.sponsor_payment_id for row in rows)
+            self._audit([("create", "sponsor_payment", p) for p in paid if p is not None])
             self.job.paid_rows += len(rows)
             self._commit_chunk()
         chunks.recount(self.session, self.job)
 
     def _rollback(self) -> None:
-        while self._take_write_lock() or chunks.rollback_chunk(
-            self.session, self.job, self.chunk_rows
-        ):
+        while True:
+            self._take_write_lock()
+            removed = self._created_workers()  # what rollback_chunk removes next
+            if not chunks.rollback_chunk(self.session, self.job, self.chunk_rows):
+                break
+            self._audit([("delete", "participant", worker_id) for worker_id in removed])
             self._commit_chunk()
         chunks.recount(self.session, self.job)
         self.job.amount_paid = 0
+
+    def _created_workers(self) -> list:
+        return list(
+            self.session.scalars(
+                select(ImportRow.worker_id)
+                .where(ImportRow.job_id == self.job.id, ImportRow.worker_id.is_not(None))
+                .order_by(ImportRow.row_number)
+                .limit(self.chunk_rows)
+            )
+        )
 
     # --- bookkeeping -------------------------------------------------------------------------
 

@@ -6,7 +6,9 @@ import time
 
 import click
 
+from perisai.audit.operations import record_cli
 from perisai.extensions import db
+from perisai.regions.operations import RegionFileError, load_regions
 
 
 @click.command("load-regions")
@@ -18,8 +20,6 @@ from perisai.extensions import db
 )
 def load_regions_command(source):
     """Load (or update from a newer list) the Kemendagri regions; never deletes codes."""
-    from perisai.regions.operations import RegionFileError, load_regions
-
     started = time.perf_counter()
     try:
         counts = load_regions(db.session, source)
@@ -28,6 +28,7 @@ def load_regions_command(source):
         raise click.ClickException(
             f"Daftar wilayah ditolak / region list refused: {error}"
         ) from error
+    record_cli(db.session, "load", "region")
     db.session.commit()
     seconds = time.perf_counter() - started
     click.echo(f"Wilayah dimuat / regions loaded in {seconds:.1f} s: {counts}")

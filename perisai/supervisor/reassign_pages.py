@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from perisai.agents import admin, zones
 from perisai.agents.models import Agent, Wadah
-from perisai.audit.operations import record_event
+from perisai.audit.operations import note_read
 from perisai.errors import DomainError
 from perisai.extensions import db
 from perisai.supervisor.admin_pages import back_to_agent, branch_arg, field_errors, visible_agent
@@ -56,17 +56,7 @@ def _reassign_page(agent: Agent, status=200, errors=None, sent=None, confirm=Non
         branch_id=branch_arg(),
     )
     if confirm is None and workers:  # names of participants shown: a list read, as the API's
-        record_event(
-            db.session,
-            user_id=current_user.id,
-            action="list",
-            entity_type="participant",
-            entity_id=None,
-            route=f"{request.method} /supervisor/agents/<agent_code>/reassign",
-            status_code=status,
-            remote_addr=request.remote_addr,
-        )
-        db.session.commit()
+        note_read("list", "participant")
     return html
 
 

@@ -8,8 +8,9 @@ from flask_login import current_user, login_user, logout_user
 
 from perisai.agents import admin, zones
 from perisai.api import Blueprint
+from perisai.audit.operations import note_read
 from perisai.auth import operations as auth
-from perisai.auth.permissions import form_token_valid
+from perisai.auth.permissions import form_token_valid, or_404
 from perisai.errors import DomainError, TooMany
 from perisai.extensions import db
 from perisai.i18n import t
@@ -25,7 +26,6 @@ from perisai.supervisor.maps import allow_tiles, map_status, map_tiles
 from perisai.supervisor.pages import (
     chosen_branch_ids,
     chosen_month,
-    or_404,
     page_language,
     page_query,
     render,
@@ -143,6 +143,9 @@ def agent_page(agent, status: int = 200, error: str | None = None):
     trend = agent_trend(db.session, agent, month)
     lang = page_language()
     points = map_status(map_points(db.session, agent), month)
+    backlog = renewal_backlog(db.session, agent, month)
+    if backlog:  # the participants' names: a list read
+        note_read("list", "participant")
     today = zones.today_of_branch(db.session, agent.wadah.branch_id)
     html = render(
         "supervisor/agent.html",
@@ -158,7 +161,7 @@ def agent_page(agent, status: int = 200, error: str | None = None):
         points=points,
         plain_map=charts.plain_map(points, t("sv.map", lang), lang),
         map_tiles=map_tiles(),
-        backlog=renewal_backlog(db.session, agent, month),
+        backlog=backlog,
         **_common(month, branch_ids),
     )
     db.session.commit()  # the rollups it refreshed; after rendering, as a commit expires

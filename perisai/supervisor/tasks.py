@@ -13,7 +13,7 @@ from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased, selectinload
 
 from perisai import clock
-from perisai.agents.models import Agent
+from perisai.agents.models import Agent, Branch, Wadah
 from perisai.audit.models import AuditEvent
 from perisai.auth.models import User
 from perisai.auth.permissions import Scope
@@ -354,8 +354,6 @@ def renewal_export_rows(session, scope, *, today, agent_id, village, due_within_
 
 
 def branch_agents(session: Session, scope: Scope, branch_ids) -> list[Agent]:
-    from perisai.agents.models import Wadah
-
     stmt = select(Agent).join(Wadah).order_by(Agent.agent_code)
     if branch_ids is not None:
         stmt = stmt.where(Wadah.branch_id.in_(branch_ids))
@@ -364,8 +362,6 @@ def branch_agents(session: Session, scope: Scope, branch_ids) -> list[Agent]:
 
 def all_branches(session: Session) -> list:
     """An admin's choice of branch (the renewal follow-up is one branch's work)."""
-    from perisai.agents.models import Branch
-
     return list(session.scalars(select(Branch).order_by(Branch.code)))
 
 

@@ -26,6 +26,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from perisai import clock
+from perisai.agents.models import Branch
 from perisai.audit.operations import Actor, record_many
 from perisai.batch import together_or_alone
 from perisai.errors import DomainError, NotFound
@@ -299,8 +300,6 @@ def _rejected(op_id, http_status, message, errors=None, details=None) -> Operati
 
 def working_area(session, scope) -> dict:
     """The branch of an agent or supervisor and its regency code (None for an admin)."""
-    from perisai.agents.models import Branch
-
     branch = session.get(Branch, scope.branch_id) if scope.branch_id is not None else None
     if branch is None:
         return {"regency_code": None, "branch_code": None, "branch_name": None}
