@@ -1,1 +1,5 @@
-"""The append-only audit log: who read or changed which participant, card, payment, commission."""
+"""The append-only audit log: who read or changed which participant, card, payment, commission.
+
+Events are recorded where the operation happens, for every entry point (`operations`: the
+actor, `record_many`, `note_read`); the request hook (`hooks`) writes a request's reads after
+the view and describes the API's requests by their route and path ids."""

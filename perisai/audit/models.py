@@ -1,4 +1,9 @@
-"""Audit events. Rows are only ever inserted: database triggers refuse UPDATE and DELETE."""
+"""Audit events. Rows are only ever inserted: database triggers refuse UPDATE and DELETE.
+
+One row is one action of one actor on one record: `user_id` (None for a CLI command or a public
+link), `route` the entry point (`via`: "GET /api/v1/workers/<uuid:worker_id>", "sync",
+"cli perisai create-user", "import <job id>"), `entity_type`/`entity_id` the record. Never a
+NIK, phone or name (see perisai.audit.operations)."""
 
 from __future__ import annotations
 
@@ -21,7 +26,8 @@ class AuditEvent(Base):
     action: Mapped[str] = mapped_column(String(12))  # read, list, create, update, delete, …
     entity_type: Mapped[str] = mapped_column(String(20))
     entity_id: Mapped[str | None] = mapped_column(String(64))
-    # The route template (never the URL: query strings may carry a NIK) and the status code.
+    # The entry point: a route template (never the URL: query strings may carry a NIK), "sync",
+    # a CLI command or an import job; and the status code of the answer.
     route: Mapped[str] = mapped_column(String(120))
     status_code: Mapped[int]
     remote_addr: Mapped[str | None] = mapped_column(String(45))
