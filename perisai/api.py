@@ -77,10 +77,9 @@ class Api(SmorestApi):
 
     @staticmethod
     def _rollback_quietly() -> None:
-        from perisai.extensions import db
-
         try:
-            db.session.rollback()
+            # The app's SQLAlchemy (perisai.extensions.db, which is built on this module's Api)
+            current_app.extensions["sqlalchemy"].session.rollback()
         except Exception:  # noqa: BLE001 - the connection may be gone too; the pool recovers
             log.debug("rollback after a lost connection failed")
 
@@ -246,6 +245,13 @@ class IsoString(fields.String):
 
     def _serialize(self, value, attr, obj, **kwargs):
         return value.isoformat() if value is not None else None
+
+
+class Inline(fields.Nested):
+    """Some of the object's own attributes, dumped as an object of their own by `nested`."""
+
+    def get_value(self, obj, attr, accessor=None, default=ma.missing):
+        return obj
 
 
 def Range(min=None, max=None):  # noqa: N802 - reads like marshmallow's validator

@@ -64,6 +64,29 @@ class ImportJob(TimestampMixin, Base):
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
+    sponsor = relationship("Sponsor", viewonly=True)
+
+    @property
+    def dry_run(self) -> bool:
+        return self.action == "validate"
+
+    @property
+    def finished(self) -> bool:
+        return self.state in FINISHED
+
+    @property
+    def row_total(self) -> int:
+        return self.total_rows or 0
+
+    @property
+    def progress(self) -> float:
+        total = self.row_total
+        return round(min(self.processed_rows / total, 1.0), 4) if total else 0.0
+
+    @property
+    def unknown_columns(self) -> list[str]:
+        return self.layout.get("unknown", [])
+
 
 class ImportRow(Base):
     __tablename__ = "import_rows"

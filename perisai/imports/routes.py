@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 
 from flask import Response, current_app, request
 from flask.views import MethodView
@@ -14,12 +13,11 @@ from sqlalchemy import func, select
 
 from perisai.api import Blueprint, PageArgs, paginate
 from perisai.auth.permissions import current_scope, roles_required
-from perisai.contributions.models import Sponsor
 from perisai.extensions import db
 from perisai.i18n import current_language, t
 from perisai.imports import cli as _cli  # noqa: F401 - registers `flask perisai run-import`
-from perisai.imports import operations, reader, reading, runner, template
-from perisai.imports.models import RUNNING, ImportJob
+from perisai.imports import operations, reading, template
+from perisai.imports.models import ImportJob
 from perisai.imports.pages import pages
 from perisai.imports.schemas import (
     CommitSchema,
@@ -29,6 +27,7 @@ from perisai.imports.schemas import (
     RowSchema,
     TemplateQuerySchema,
 )
+from perisai.imports.uploads import save_upload, start_and_answer
 
 blp = Blueprint(
     "imports",
@@ -46,37 +45,8 @@ def _upload_limit():
     request.max_content_length = current_app.config.get("IMPORT_MAX_BYTES", 64 * 1024 * 1024)
 
 
-def store_dir() -> str:
-    return current_app.config.get("IMPORT_STORE") or os.path.join(
-        current_app.instance_path, "imports"
-    )
-
-
-def save_upload(file_storage) -> operations.Upload:
-    name = file_storage.filename or "upload"
-    suffix = ".xlsx" if name.lower().endswith((".xlsx", ".xlsm")) else ".csv"
-    path, sha, size = reader.save_upload(file_storage.stream, store_dir(), suffix)
-    return operations.Upload(filename=name, path=path, sha256=sha, size=size)
-
-
 def visible_job(job_id) -> ImportJob:
     return operations.visible_job(db.session, current_scope(), job_id)
-
-
-def job_body(job: ImportJob) -> dict:
-    sponsor = db.session.get(Sponsor, job.sponsor_id) if job.sponsor_id else None
-    body = reading.serialize_job(job, sponsor)
-    body["error"] = t(body["error"]) if body["error"] else None
-    return body
-
-
-def start_and_answer(job: ImportJob, created: bool):
-    """Run (or start) a queued job; 201 new and finished, 202 still running, 200 otherwise."""
-    if job.state == "queued":
-        runner.start(current_app, db.session, job)
-        db.session.refresh(job)
-    status = 202 if job.state in RUNNING and not job.error else (201 if created else 200)
-    return job_body(job), status
 
 
 @blp.route("/workers")
@@ -113,7 +83,7 @@ class ImportJobs(MethodView):
             .order_by(ImportJob.created_at.desc(), ImportJob.id)
         )
         jobs, headers = paginate(db.session, stmt, args)
-        return [job_body(job) for job in jobs], headers
+        return jobs, headers
 
 
 @blp.route("/<uuid:job_id>")
@@ -122,7 +92,7 @@ class ImportJobById(MethodView):
     @blp.response(200, JobSchema)
     def get(self, job_id):
         """One job: state, counts and progress (poll this while it runs)."""
-        return job_body(visible_job(job_id))
+        return visible_job(job_id)
 
 
 @blp.route("/<uuid:job_id>/rows")
@@ -137,8 +107,7 @@ class ImportRows(MethodView):
         total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
         rows = db.session.execute(stmt.limit(size).offset((page - 1) * size)).all()
         header = json.dumps({"total": total, "page": page, "page_size": size})
-        body = [reading.serialize_row(row, number, t) for row, number in rows]
-        return body, {"X-Pagination": header}
+        return rows, {"X-Pagination": header}
 
 
 @blp.route("/<uuid:job_id>/rows.csv")

@@ -6,7 +6,9 @@ from flask import has_request_context, request
 from flask_smorest.fields import Upload
 from marshmallow import fields, pre_load
 
-from perisai.api import Length, OneOf, PageArgs, QuerySchema, Schema
+from perisai.api import Inline, IsoString, Length, OneOf, PageArgs, QuerySchema, Schema
+from perisai.i18n import t
+from perisai.imports.leases import is_interrupted
 from perisai.imports.models import MODES, ROW_STATUSES
 from perisai.workers.models import FUNDING_SOURCES
 
@@ -59,18 +61,22 @@ class RowQuerySchema(PageArgs):
 
 
 class CountsSchema(Schema):
-    total = fields.Integer()
-    processed = fields.Integer()
-    valid = fields.Integer()
-    invalid = fields.Integer()
-    imported = fields.Integer()
-    paid = fields.Integer()
+    """A job's row counts, read from the job."""
+
+    total = fields.Integer(attribute="row_total")
+    processed = fields.Integer(attribute="processed_rows")
+    valid = fields.Integer(attribute="valid_rows")
+    invalid = fields.Integer(attribute="invalid_rows")
+    imported = fields.Integer(attribute="imported_rows")
+    paid = fields.Integer(attribute="paid_rows")
 
 
 class JobSchema(Schema):
+    """An import job (imports.models.ImportJob); its error in the request's language."""
+
     id = fields.String()
     filename = fields.String()
-    format = fields.String()
+    format = fields.String(attribute="file_format")
     state = fields.String(
         metadata={
             "description": "queued, validating, validated, rejected, importing, paying, done, "
@@ -79,28 +85,65 @@ class JobSchema(Schema):
     )
     dry_run = fields.Boolean()
     mode = fields.String()
-    interrupted = fields.Boolean(
-        metadata={"description": "its runner has gone: resume or roll back"}
+    interrupted = fields.Function(
+        is_interrupted,
+        metadata={"type": "boolean", "description": "its runner has gone: resume or roll back"},
     )
     finished = fields.Boolean()
-    error = fields.String(allow_none=True)
-    counts = fields.Nested(CountsSchema)
+    error = fields.Function(
+        lambda job: t(job.error) if job.error else None,
+        metadata={"type": "string", "nullable": True},
+    )
+    counts = Inline(CountsSchema)
     progress = fields.Float()
     amount_paid = fields.Integer()
-    sponsor = fields.Dict(allow_none=True)
-    defaults = fields.Dict()
+    sponsor = fields.Method("_sponsor", metadata={"type": "object", "nullable": True})
+    defaults = fields.Method("_defaults", metadata={"type": "object"})
     unknown_columns = fields.List(fields.String())
-    created_at = fields.String(allow_none=True)
-    started_at = fields.String(allow_none=True)
-    finished_at = fields.String(allow_none=True)
+    created_at = IsoString(allow_none=True)
+    started_at = IsoString(allow_none=True)
+    finished_at = IsoString(allow_none=True)
+
+    def _sponsor(self, job) -> dict | None:
+        if not job.sponsor_id:
+            return None
+        return {
+            "id": job.sponsor_id,
+            "name": job.sponsor.name if job.sponsor else None,
+            "months": job.sponsor_months,
+            "paid_on": job.paid_on.isoformat() if job.paid_on else None,
+        }
+
+    def _defaults(self, job) -> dict:
+        return {
+            "agent_code": job.default_agent_code,
+            "notice_version": job.default_notice_version,
+            "funding": job.default_funding,
+        }
+
+
+MESSAGES = {"type": "array", "items": {"type": "string"}}
 
 
 class RowSchema(Schema):
-    row = fields.Integer()
+    """A row report: the (ImportRow, membership number) pairs reading.rows_query returns, its
+    messages in the request's language."""
+
+    row = fields.Integer(attribute="row_number")
     status = fields.String()
     nik_masked = fields.String(allow_none=True)
-    errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))
-    warnings = fields.List(fields.String())
+    errors = fields.Method("_errors", metadata={"type": "object", "additionalProperties": MESSAGES})
+    warnings = fields.Method("_warnings", metadata=MESSAGES)
     worker_id = fields.String(allow_none=True)
     membership_number = fields.String(allow_none=True)
     sponsor_payment_id = fields.String(allow_none=True)
+
+    def get_attribute(self, obj, attr, default):
+        row, number = obj
+        return number if attr == "membership_number" else super().get_attribute(row, attr, default)
+
+    def _errors(self, obj) -> dict:
+        return {key: [t(m) for m in messages] for key, messages in (obj[0].errors or {}).items()}
+
+    def _warnings(self, obj) -> list:
+        return [t(m) for m in obj[0].warnings or []]
