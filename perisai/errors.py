@@ -40,6 +40,15 @@ class NotFound(DomainError):
         super().__init__(message, errors, **kwargs)
 
 
+class UnsupportedBody(DomainError):
+    """A request body the API cannot mean (a form post, plain text): 415."""
+
+    status_code = 415
+
+    def __init__(self, message: str = "http.415", errors: dict | None = None, **kwargs):
+        super().__init__(message, errors, **kwargs)
+
+
 class Unauthenticated(DomainError):
     """Not logged in (401)."""
 

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import sqlite3
 
-from flask import abort, request
+from flask import request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from perisai import transactions
+from perisai.auth import operations as auth
 from perisai.auth.permissions import check_agent_active, check_csrf
+from perisai.errors import Unauthenticated, UnsupportedBody
+from perisai.extensions import db, login_manager
 
 
 def init_app(app):
-    from perisai.auth import operations as auth
-    from perisai.extensions import db, login_manager
-
     @login_manager.user_loader
     def load_user(session_id: str):
         # The cookie carries a server-side session's id (perisai.auth.models.UserSession): one
@@ -31,7 +31,7 @@ def init_app(app):
 
     @login_manager.unauthorized_handler
     def unauthorized():
-        abort(401)
+        raise Unauthenticated()
 
     app.before_request(check_csrf)
     app.before_request(check_agent_active)
@@ -64,7 +64,7 @@ def refuse_form_bodies_on_the_api():
         return
     content_type = (request.mimetype or "").lower()
     if request.content_length and not content_type.startswith(_API_BODY_TYPES):
-        abort(415)
+        raise UnsupportedBody()
 
 
 @event.listens_for(Engine, "connect")

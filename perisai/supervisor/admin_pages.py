@@ -12,6 +12,7 @@ from flask_login import current_user
 
 from perisai.agents import admin, zones
 from perisai.agents.models import AGENT_STATUS_REASONS, Agent, Branch, Wadah
+from perisai.auth.permissions import or_404
 from perisai.errors import DomainError
 from perisai.extensions import db
 from perisai.i18n import t
@@ -27,7 +28,6 @@ from perisai.supervisor.admin_forms import (
 )
 from perisai.supervisor.pages import (
     chosen_branch_ids,
-    or_404,
     page_language,
     page_query,
     render,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from urllib.parse import urlencode
 
-from flask import abort, current_app, g, redirect, render_template, request, session, url_for
+from flask import current_app, g, redirect, render_template, request, session, url_for
 from flask_login import current_user
 from marshmallow import ValidationError
 
@@ -147,9 +147,3 @@ def render(template: str, status: int = 200, **context):
     response = current_app.make_response((body, status))
     response.headers["Cache-Control"] = "no-store"
     return remember_language(response)
-
-
-def or_404(value):
-    if value is None:
-        abort(404)
-    return value
