@@ -175,6 +175,16 @@ def village_exists(session: Session, code: str, *, current_only: bool = True) ->
     return session.scalar(stmt) is not None
 
 
+def names_of(session: Session, codes) -> dict[str, str]:
+    """The name of each region code given (as stored; codes not in the list are left out)."""
+    codes = set(codes)
+    if not codes:
+        return {}
+    return dict(
+        session.execute(select(Region.code, Region.name).where(Region.code.in_(codes))).all()
+    )
+
+
 def children(session: Session, parent_code: str | None, *, current_only: bool = True) -> list:
     """Provinces (parent None) or the direct children of a region, ordered by code."""
     stmt = select(Region).order_by(Region.code)
@@ -194,16 +204,6 @@ def region_chain(session: Session, region: Region) -> list[Region]:
         return []
     found = {r.code: r for r in session.scalars(select(Region).where(Region.code.in_(codes)))}
     return [found[code] for code in codes if code in found]
-
-
-def serialize_region(region: Region) -> dict:
-    return {
-        "code": region.code,
-        "name": region.name,
-        "level": region.level,
-        "parent_code": region.parent_code,
-        "is_current": region.is_current,
-    }
 
 
 def region_label(region: Region, ancestors: list[Region]) -> str:

@@ -68,9 +68,4 @@ class RegionDetail(MethodView):
             raise field_error("code", "regions.code_format", location="path")
         region = operations.get_region(db.session, code) or abort(404, message="regions.unknown")
         ancestors = operations.region_chain(db.session, region)
-        data = {
-            **operations.serialize_region(region),
-            "ancestors": [operations.serialize_region(a) for a in ancestors],
-            "label": operations.region_label(region, ancestors),
-        }
-        return cacheable(RegionDetailSchema().dump(data))
+        return cacheable(RegionDetailSchema().dump((region, ancestors)))

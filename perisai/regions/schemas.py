@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import ValidationError, fields, pre_load
 
 from perisai.api import QuerySchema, Schema
-from perisai.regions.operations import is_valid_code
+from perisai.regions.operations import is_valid_code, region_label
 
 # ECMA-262 for the OpenAPI document; Python checks with fullmatch (its `$` accepts a final "\n").
 CODE_PATTERN = r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$"
@@ -43,7 +43,17 @@ class RegionSchema(Schema):
 
 
 class RegionDetailSchema(RegionSchema):
+    """A (region, ancestors) pair, as operations.region_chain gives the ancestors."""
+
     ancestors = fields.List(fields.Nested(RegionSchema), metadata={"description": "province first"})
     label = fields.String(
         metadata={"example": "Desa Silurah, Kec. Wonotunggal, Kabupaten Batang, Jawa Tengah"}
     )
+
+    def get_attribute(self, obj, attr, default):
+        region, ancestors = obj
+        if attr == "ancestors":
+            return ancestors
+        if attr == "label":
+            return region_label(region, ancestors)
+        return super().get_attribute(region, attr, default)

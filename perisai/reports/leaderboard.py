@@ -46,9 +46,30 @@ class AgentRow:
     commission_total: int | None = None
     last_activity_on: date | None = None
     flags: list[str] = field(default_factory=list)
+    as_of: date | None = None  # the day days_since_last_activity counts to (as_of_day)
 
     def retention(self, lag: int) -> float | None:
         return ratio(self.figures[f"retained_{lag}"], self.figures[f"acquired_{lag}"])
+
+    @property
+    def retention_rate(self) -> float | None:
+        return self.retention(0)
+
+    @property
+    def retention_3(self) -> float | None:
+        return self.retention(3)
+
+    @property
+    def retention_6(self) -> float | None:
+        return self.retention(6)
+
+    @property
+    def retention_12(self) -> float | None:
+        return self.retention(12)
+
+    @property
+    def days_since_last_activity(self) -> int | None:
+        return self.days_since_activity(self.as_of) if self.as_of else None
 
     @property
     def first_payment_rate(self) -> float | None:
@@ -212,32 +233,6 @@ def decorate(session: Session, rows: list[AgentRow], month: Month, *, with_commi
             row.flags.insert(0, f"status:{row.agent.status}")
         if row.figures["registered_total"] and not row.figures["acquired_0"]:
             row.flags.append("registrations_never_paid")
-
-
-def serialize_agent_row(row: AgentRow, as_of: date) -> dict:
-    """The API.md row, plus the page's extra columns."""
-    f = row.figures
-    return {
-        "agent_code": row.agent.agent_code,
-        "name": row.agent.full_name,
-        "wadah": row.wadah.name,
-        "new_participants": f["new_participants"],
-        "first_payments": f["first_payments"],
-        "active_participants": f["active_participants"],
-        "retention_rate": row.retention(0),
-        "collected_amount": f["collected_amount"],
-        "commission_total": row.commission_total,
-        "flags": row.flags,
-        "rank": row.rank,
-        "status": row.agent.status,
-        "first_payment_rate": row.first_payment_rate,
-        "retention_3": row.retention(3),
-        "retention_6": row.retention(6),
-        "retention_12": row.retention(12),
-        "grace_participants": f["grace_participants"],
-        "payments_count": f["payments_count"],
-        "days_since_last_activity": row.days_since_activity(as_of),
-    }
 
 
 def as_of_day(month: Month, zone: str | None = None) -> date:

@@ -14,6 +14,7 @@ from perisai.auth.permissions import current_scope, roles_required
 from perisai.errors import field_error
 from perisai.extensions import db
 from perisai.reports import exports, leaderboard, participants
+from perisai.reports.rollups import ensure_rollups
 from perisai.reports.schemas import AgentReportQuery, AgentReportRow, ParticipantReportQuery
 from perisai.reports.scope import branch_ids_for, current_month, visible_agent
 
@@ -54,10 +55,10 @@ class AgentReport(MethodView):
             leaderboard.leaderboard(db.session, branch_ids, month, page_size=1)
             db.session.commit()  # the rollups it refreshed
             rows = leaderboard.iter_leaderboard(db.session, branch_ids, month, **filters(args))
-            values = (
-                [leaderboard.serialize_agent_row(r, as_of)[c] for c in AGENT_COLUMNS] for r in rows
-            )
+            values = ([body[c] for c in AGENT_COLUMNS] for body in _dumped(rows, as_of))
             return download(args["format"], f"agents-{month}", AGENT_COLUMNS, _flags(values))
+        ensure_rollups(db.session, [month], branch_ids)
+        db.session.commit()  # the rollups it refreshed, before the rows (a commit expires them)
         rows, total = leaderboard.leaderboard(
             db.session,
             branch_ids,
@@ -66,10 +67,19 @@ class AgentReport(MethodView):
             page_size=args["page_size"],
             **filters(args),
         )
-        body = [leaderboard.serialize_agent_row(r, as_of) for r in rows]
-        db.session.commit()  # the rollups it refreshed; after serializing, as a commit expires
+        for row in rows:
+            row.as_of = as_of
         header = {"total": total, "page": args["page"], "page_size": args["page_size"]}
-        return body, {"X-Pagination": json.dumps(header)}
+        return rows, {"X-Pagination": json.dumps(header)}
+
+
+ROW_SCHEMA = AgentReportRow()
+
+
+def _dumped(rows, as_of):
+    for row in rows:
+        row.as_of = as_of
+        yield ROW_SCHEMA.dump(row)
 
 
 def _flags(rows):

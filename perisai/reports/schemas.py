@@ -34,22 +34,25 @@ class ParticipantReportQuery(EmptyMeansAny):
 
 
 class AgentReportRow(Schema):
-    agent_code = fields.String()
-    name = fields.String()
-    wadah = fields.String()
-    new_participants = fields.Integer()
-    first_payments = fields.Integer()
-    active_participants = fields.Integer()
+    """An agent's row (reports.leaderboard.AgentRow): the API.md row, plus the page's extra
+    columns."""
+
+    agent_code = fields.String(attribute="agent.agent_code")
+    name = fields.String(attribute="agent.full_name")
+    wadah = fields.String(attribute="wadah.name")
+    new_participants = fields.Integer(attribute="figures.new_participants")
+    first_payments = fields.Integer(attribute="figures.first_payments")
+    active_participants = fields.Integer(attribute="figures.active_participants")
     retention_rate = fields.Float(allow_none=True)
-    collected_amount = fields.Integer()
+    collected_amount = fields.Integer(attribute="figures.collected_amount")
     commission_total = fields.Integer(allow_none=True)
     flags = fields.List(fields.String())
     rank = fields.Integer()
-    status = fields.String()
+    status = fields.String(attribute="agent.status")
     first_payment_rate = fields.Float(allow_none=True)
     retention_3 = fields.Float(allow_none=True)
     retention_6 = fields.Float(allow_none=True)
     retention_12 = fields.Float(allow_none=True)
-    grace_participants = fields.Integer()
-    payments_count = fields.Integer()
+    grace_participants = fields.Integer(attribute="figures.grace_participants")
+    payments_count = fields.Integer(attribute="figures.payments_count")
     days_since_last_activity = fields.Integer(allow_none=True)
