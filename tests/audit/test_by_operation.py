@@ -3,6 +3,7 @@ pages, CLI commands, the import runner, one event per applied sync operation; ne
 
 import uuid
 
+import pytest
 from sqlalchemy import select
 
 from perisai.audit.models import AuditEvent
@@ -182,3 +183,36 @@ def test_no_audit_row_holds_a_nik(app, db, org, as_agent, as_supervisor):
         for phone in phones:
             assert phone not in text and phone[-9:] not in text, (phone, text)
     assert uuid.UUID(created["id"])
+
+
+def test_a_change_whose_events_cannot_be_written_is_not_committed(as_agent, db, monkeypatch):
+    """The events of a sync batch are part of its transaction: no events, no batch."""
+    import perisai.sync.operations as sync_operations
+    from perisai.workers.models import Worker
+
+    def refused(*args, **kwargs):
+        raise RuntimeError("audit_events refused the insert")
+
+    monkeypatch.setattr(sync_operations, "record_many", refused)
+    registration = op()
+    with pytest.raises(RuntimeError, match="audit_events"):
+        as_agent.post("/api/v1/sync", json={"operations": [registration]})
+    db.session.rollback()
+    assert db.session.get(Worker, uuid.UUID(registration["payload"]["id"])) is None
+    assert events(db) == []
+
+
+def test_a_page_read_whose_event_cannot_be_written_answers_503(db, org, as_supervisor, monkeypatch):
+    import perisai.audit.hooks as hooks
+
+    make_worker(db.session, org.agent, full_name="Siti Aminah")
+    db.session.commit()
+
+    def refused(*args, **kwargs):
+        raise RuntimeError("audit_events refused the insert")
+
+    monkeypatch.setattr(hooks, "record_many", refused)
+    monkeypatch.setattr(hooks.transactions, "pause", lambda attempt: None)
+    page = as_supervisor.get("/supervisor/participants?q=Siti")
+    assert page.status_code == 503 and page.headers["Retry-After"] == "5"
+    assert "Siti Aminah" not in page.get_data(as_text=True)
