@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+# The PWA's lint and format tools (ESLint, Prettier): package.json's devDependencies, by npm ci.
+NODE_BIN := node_modules/.bin
+NODE_STAMP := node_modules/.package-lock.json
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
@@ -13,7 +16,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	touch $(STAMP)
 
-install: $(STAMP)
+# Only `make lint`/`make format` need them: a server without npm still installs (and says so).
+$(NODE_STAMP): package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --no-audit --no-fund --loglevel=error && touch $(NODE_STAMP); \
+	else echo "npm not found: the PWA's ESLint and Prettier are not installed (make lint needs them)"; fi
+
+install: $(STAMP) $(NODE_STAMP)
 
 dev: install
 	$(BIN)/flask --app wsgi db upgrade
@@ -23,10 +32,14 @@ dev: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(NODE_BIN)/eslint frontend eslint.config.js
+	$(NODE_BIN)/prettier --check frontend eslint.config.js
 
 format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+	$(NODE_BIN)/prettier --write frontend eslint.config.js
+	$(NODE_BIN)/eslint --fix frontend eslint.config.js
 
 test: lint
 	$(BIN)/python -m pytest --cov=perisai --cov-branch --cov-report=term:skip-covered $(PYTEST_ARGS)

@@ -2,7 +2,7 @@
 // The server (perisai/pwa) fills in VERSION (a hash of the frontend files) and PRECACHE (the
 // versioned asset addresses) when it serves this file; nothing else needs a build step.
 const VERSION = "__VERSION__";
-const PRECACHE = [] /* __PRECACHE__ */;
+const PRECACHE = /* __PRECACHE__ */ [];
 const CACHE = `perisai-shell-${VERSION}`;
 
 // A versioned address (/app/v/<version>/…) never changes content, so the copy the page has just
@@ -12,15 +12,23 @@ const cacheMode = (url) => (url.startsWith(`/app/v/${VERSION}/`) ? "default" : "
 
 self.addEventListener("install", (event) => {
   // Install only succeeds once every file of this version is cached.
-  event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(PRECACHE.map((url) => new Request(url, { cache: cacheMode(url) })))));
+  event.waitUntil(
+    caches
+      .open(CACHE)
+      .then((cache) => cache.addAll(PRECACHE.map((url) => new Request(url, { cache: cacheMode(url) })))),
+  );
 });
 
 self.addEventListener("activate", (event) => {
-  event.waitUntil((async () => {
-    const names = await caches.keys();
-    await Promise.all(names.filter((n) => n.startsWith("perisai-shell-") && n !== CACHE).map((n) => caches.delete(n)));
-    await self.clients.claim();
-  })());
+  event.waitUntil(
+    (async () => {
+      const names = await caches.keys();
+      await Promise.all(
+        names.filter((n) => n.startsWith("perisai-shell-") && n !== CACHE).map((n) => caches.delete(n)),
+      );
+      await self.clients.claim();
+    })(),
+  );
 });
 
 // The page's "reload" button on the update banner.
@@ -41,5 +49,7 @@ self.addEventListener("fetch", (event) => {
     event.respondWith(caches.match("/app/", { cacheName: CACHE }).then((hit) => hit || fetch(request)));
     return;
   }
-  event.respondWith(caches.match(request, { cacheName: CACHE, ignoreSearch: true }).then((hit) => hit || fetch(request)));
+  event.respondWith(
+    caches.match(request, { cacheName: CACHE, ignoreSearch: true }).then((hit) => hit || fetch(request)),
+  );
 });

@@ -2,12 +2,16 @@
 import { getLang } from "./i18n.js";
 
 let csrfToken = null;
-export function setCsrf(token) { csrfToken = token; }
+export function setCsrf(token) {
+  csrfToken = token;
+}
 
 // The server names the version of its rates, discounts, income levels and occupations on the
 // reference and sync answers (X-Perisai-Rules-Version); data.js refreshes when it changes.
 let rulesListener = null;
-export function onRulesVersion(fn) { rulesListener = fn; }
+export function onRulesVersion(fn) {
+  rulesListener = fn;
+}
 
 export class ApiError extends Error {
   constructor(status, body) {
@@ -21,7 +25,7 @@ export class ApiError extends Error {
 export class NetworkError extends Error {}
 
 async function request(method, path, body, { timeout = 30000 } = {}) {
-  const headers = { "Accept": "application/json", "Accept-Language": getLang() };
+  const headers = { Accept: "application/json", "Accept-Language": getLang() };
   if (body !== undefined) headers["Content-Type"] = "application/json";
   if (method !== "GET" && csrfToken) headers["X-CSRF-Token"] = csrfToken;
   const controller = new AbortController();
@@ -44,7 +48,11 @@ async function request(method, path, body, { timeout = 30000 } = {}) {
   const rules = response.headers.get("X-Perisai-Rules-Version");
   if (rules && rulesListener) rulesListener(rules);
   let data = null;
-  try { data = await response.json(); } catch { data = null; }
+  try {
+    data = await response.json();
+  } catch {
+    data = null;
+  }
   if (!response.ok) throw new ApiError(response.status, data);
   return { data, headers: response.headers };
 }
@@ -100,7 +108,11 @@ async function putBlob(path, blob) {
   try {
     response = await fetch(`/api/v1${path}`, {
       method: "PUT",
-      headers: { "Content-Type": blob.type || "image/jpeg", "X-CSRF-Token": csrfToken || "", "Accept-Language": getLang() },
+      headers: {
+        "Content-Type": blob.type || "image/jpeg",
+        "X-CSRF-Token": csrfToken || "",
+        "Accept-Language": getLang(),
+      },
       body: blob,
       credentials: "same-origin",
     });
@@ -109,7 +121,11 @@ async function putBlob(path, blob) {
   }
   if (!response.ok) {
     let data = null;
-    try { data = await response.json(); } catch { data = null; }
+    try {
+      data = await response.json();
+    } catch {
+      data = null;
+    }
     throw new ApiError(response.status, data);
   }
 }

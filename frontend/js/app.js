@@ -22,22 +22,46 @@ import * as death from "./views/death.js";
 // A screen with state of its own (a form being filled, a search) is made once, for the app's
 // lifetime; the others are their module's render.
 const VIEWS = {
-  login, home, register: register.createView(), pay: pay.createView(), receipt,
-  participants: participants.createView(), participant, renewals, commission, queue, more, edit, death,
+  login,
+  home,
+  register: register.createView(),
+  pay: pay.createView(),
+  receipt,
+  participants: participants.createView(),
+  participant,
+  renewals,
+  commission,
+  queue,
+  more,
+  edit,
+  death,
 };
-const NAV = [["home", "nav.home"], ["register", "nav.register"], ["participants", "nav.participants"], ["queue", "nav.queue"], ["more", "nav.more"]];
+const NAV = [
+  ["home", "nav.home"],
+  ["register", "nav.register"],
+  ["participants", "nav.participants"],
+  ["queue", "nav.queue"],
+  ["more", "nav.more"],
+];
 
 let carryToast = 0;
 export const app = {
   session: null,
-  go(path) { carryToast = Date.now(); if (location.hash === `#/${path}`) render(); else location.hash = `#/${path}`; },
+  go(path) {
+    carryToast = Date.now();
+    if (location.hash === `#/${path}`) render();
+    else location.hash = `#/${path}`;
+  },
   refresh: () => render(),
 };
 
 async function boot() {
   document.documentElement.lang = getLang();
   app.session = (await db.kv.get("session")) || null;
-  if (app.session && !isAgent(app.session)) { await notForAgents(); return; }
+  if (app.session && !isAgent(app.session)) {
+    await notForAgents();
+    return;
+  }
   if (app.session) api.setCsrf(app.session.csrf_token);
   outbox.subscribe(updateStatus);
   // A toast belongs to the screen it was shown on; only one shown as the app itself opens the
@@ -62,12 +86,18 @@ async function boot() {
 async function checkSession() {
   try {
     const me = await api.me();
-    if (!isAgent(me)) { await notForAgents(); return; }
+    if (!isAgent(me)) {
+      await notForAgents();
+      return;
+    }
     app.session = me;
     api.setCsrf(me.csrf_token);
     await db.kv.set("session", me);
     await outbox.resume(me.user.id);
-    data.refreshAll().then(() => render(true)).catch(() => {});
+    data
+      .refreshAll()
+      .then(() => render(true))
+      .catch(() => {});
   } catch (error) {
     if (error instanceof api.ApiError && error.status === 401) {
       outbox.needAuth();
@@ -96,16 +126,24 @@ async function peekSession() {
   try {
     const me = await api.me();
     if (!isAgent(me)) await notForAgents();
-  } catch { /* nobody logged in, or offline: the login screen stays */ }
+  } catch {
+    /* nobody logged in, or offline: the login screen stays */
+  }
 }
 
 export async function signedIn(session) {
-  if (!isAgent(session)) { await notForAgents(); return false; }
+  if (!isAgent(session)) {
+    await notForAgents();
+    return false;
+  }
   app.session = session;
   api.setCsrf(session.csrf_token);
   await db.kv.set("session", session);
   await outbox.resume(session.user.id);
-  data.refreshAll().then(() => render(true)).catch(() => {});
+  data
+    .refreshAll()
+    .then(() => render(true))
+    .catch(() => {});
   return true;
 }
 
@@ -122,21 +160,36 @@ export async function signedOut() {
 function buildShell() {
   const root = document.getElementById("app");
   root.replaceChildren(
-    h("header", { class: "topbar" },
+    h(
+      "header",
+      { class: "topbar" },
       h("span", { class: "brand" }, "Perisai"),
       h("span", { class: "net", id: "net" }),
-      h("a", { class: "sync-pill", id: "sync-pill", href: "#/queue" })),
-    h("div", { class: "banner hidden", id: "update-banner", role: "status" },
+      h("a", { class: "sync-pill", id: "sync-pill", href: "#/queue" }),
+    ),
+    h(
+      "div",
+      { class: "banner hidden", id: "update-banner", role: "status" },
       h("span", {}, t("update.available")),
-      h("button", { type: "button", id: "update-button", class: "small" }, t("update.reload"))),
+      h("button", { type: "button", id: "update-button", class: "small" }, t("update.reload")),
+    ),
     h("div", { class: "banner warn hidden", id: "auth-banner", role: "alert" }),
     h("main", { id: "view", tabindex: "-1" }),
-    h("nav", { class: "tabs", id: "tabs" },
-      NAV.map(([name, key]) => h("a", { href: `#/${name}`, dataset: { tab: name } },
-        h("span", { class: `icon icon-${name}`, "aria-hidden": "true" }),
-        h("span", { class: "label" }, t(key)),
-        name === "queue" ? h("span", { class: "count hidden", id: "queue-count" }) : null))),
-    h("div", { id: "toast", class: "toast", role: "status", "aria-live": "polite" }));
+    h(
+      "nav",
+      { class: "tabs", id: "tabs" },
+      NAV.map(([name, key]) =>
+        h(
+          "a",
+          { href: `#/${name}`, dataset: { tab: name } },
+          h("span", { class: `icon icon-${name}`, "aria-hidden": "true" }),
+          h("span", { class: "label" }, t(key)),
+          name === "queue" ? h("span", { class: "count hidden", id: "queue-count" }) : null,
+        ),
+      ),
+    ),
+    h("div", { id: "toast", class: "toast", role: "status", "aria-live": "polite" }),
+  );
 }
 
 let rendering = 0;
@@ -156,7 +209,10 @@ async function render(quiet = false) {
     const el = await VIEWS[view].render(app, params.map(decodeURIComponent));
     if (ticket !== rendering) return;
     container.replaceChildren(el);
-    if (!quiet) { window.scrollTo(0, 0); container.focus({ preventScroll: true }); }
+    if (!quiet) {
+      window.scrollTo(0, 0);
+      container.focus({ preventScroll: true });
+    }
   } catch (error) {
     console.error(error);
     container.replaceChildren(h("p", { class: "error" }, t("error.generic")));
@@ -182,39 +238,53 @@ async function updateStatus() {
   const refused = !needLogin && outbox.state.refused && app.session;
   auth.classList.toggle("hidden", !needLogin && !refused);
   if (needLogin) {
-    auth.replaceChildren(h("span", {}, t("auth.expired", count)),
-      h("a", { href: "#/login", class: "button small" }, t("auth.login_again")));
+    auth.replaceChildren(
+      h("span", {}, t("auth.expired", count)),
+      h("a", { href: "#/login", class: "button small" }, t("auth.login_again")),
+    );
   } else if (refused) {
-    auth.replaceChildren(h("span", { id: "refused-reason" }, outbox.state.refused),
-      h("span", {}, " " + t("sync.kept", count)));
+    auth.replaceChildren(
+      h("span", { id: "refused-reason" }, outbox.state.refused),
+      h("span", {}, " " + t("sync.kept", count)),
+    );
   }
   for (const fn of statusWatchers) fn(count);
 }
 
 const statusWatchers = new Set();
-export function watchStatus(fn) { statusWatchers.add(fn); return () => statusWatchers.delete(fn); }
+export function watchStatus(fn) {
+  statusWatchers.add(fn);
+  return () => statusWatchers.delete(fn);
+}
 
 function registerServiceWorker() {
   if (!("serviceWorker" in navigator)) return;
-  navigator.serviceWorker.register("/app/sw.js", { scope: "/app/" }).then((registration) => {
-    const offer = (worker) => {
-      const banner = document.getElementById("update-banner");
-      banner.classList.remove("hidden");
-      document.getElementById("update-button").onclick = () => worker.postMessage({ type: "SKIP_WAITING" });
-    };
-    if (registration.waiting && navigator.serviceWorker.controller) offer(registration.waiting);
-    registration.addEventListener("updatefound", () => {
-      const worker = registration.installing;
-      worker.addEventListener("statechange", () => {
-        if (worker.state === "installed" && navigator.serviceWorker.controller) offer(worker);
+  navigator.serviceWorker
+    .register("/app/sw.js", { scope: "/app/" })
+    .then((registration) => {
+      const offer = (worker) => {
+        const banner = document.getElementById("update-banner");
+        banner.classList.remove("hidden");
+        document.getElementById("update-button").onclick = () => worker.postMessage({ type: "SKIP_WAITING" });
+      };
+      if (registration.waiting && navigator.serviceWorker.controller) offer(registration.waiting);
+      registration.addEventListener("updatefound", () => {
+        const worker = registration.installing;
+        worker.addEventListener("statechange", () => {
+          if (worker.state === "installed" && navigator.serviceWorker.controller) offer(worker);
+        });
       });
-    });
-    setInterval(() => registration.update().catch(() => {}), 60 * 60 * 1000);
-  }).catch((error) => console.warn("service worker", error));
+      setInterval(() => registration.update().catch(() => {}), 60 * 60 * 1000);
+    })
+    .catch((error) => console.warn("service worker", error));
   let reloading = false;
   navigator.serviceWorker.addEventListener("controllerchange", () => {
-    if (reloading || !document.getElementById("update-banner") ||
-        document.getElementById("update-banner").classList.contains("hidden")) return;
+    if (
+      reloading ||
+      !document.getElementById("update-banner") ||
+      document.getElementById("update-banner").classList.contains("hidden")
+    )
+      return;
     reloading = true;
     location.reload();
   });

@@ -4,10 +4,20 @@ const MAX_SIDE = 1024;
 
 export function locate() {
   return new Promise((resolve, reject) => {
-    if (!navigator.geolocation) { reject(new Error("no geolocation")); return; }
+    if (!navigator.geolocation) {
+      reject(new Error("no geolocation"));
+      return;
+    }
     navigator.geolocation.getCurrentPosition(
-      (p) => resolve({ lat: Number(p.coords.latitude.toFixed(6)), lon: Number(p.coords.longitude.toFixed(6)), accuracy_m: Math.round(p.coords.accuracy) }),
-      reject, { enableHighAccuracy: true, timeout: 20000, maximumAge: 60000 });
+      (p) =>
+        resolve({
+          lat: Number(p.coords.latitude.toFixed(6)),
+          lon: Number(p.coords.longitude.toFixed(6)),
+          accuracy_m: Math.round(p.coords.accuracy),
+        }),
+      reject,
+      { enableHighAccuracy: true, timeout: 20000, maximumAge: 60000 },
+    );
   });
 }
 

@@ -46,39 +46,56 @@ export function refreshReference() {
   };
   refreshing = (async () => {
     const before = await db.kv.get("ref.version");
-    const results = await Promise.allSettled(Object.entries(sources).map(async ([key, fetch]) => {
-      await db.kv.set(key, await fetch());
-    }));
+    const results = await Promise.allSettled(
+      Object.entries(sources).map(async ([key, fetch]) => {
+        await db.kv.set(key, await fetch());
+      }),
+    );
     const rates = await db.kv.get("ref.rates");
     if (results.every((r) => r.status === "fulfilled") && rates && rates.version) {
       await db.kv.set("ref.version", rates.version);
       if (before && before !== rates.version) await db.kv.set("ref.changed_at", new Date().toISOString());
     }
-  })().finally(() => { refreshing = null; });
+  })().finally(() => {
+    refreshing = null;
+  });
   return refreshing;
 }
 
 api.onRulesVersion((version) => {
   seenVersion = version;
   if (refreshing) return;
-  db.kv.get("ref.version").then((held) => { if (held && held !== version) refreshReference(); }).catch(() => {});
+  db.kv
+    .get("ref.version")
+    .then((held) => {
+      if (held && held !== version) refreshReference();
+    })
+    .catch(() => {});
 });
 
 // Before pricing: a refresh under way, or a newer version seen and not fetched yet (online). A
 // slow network does not hold the screen: after FRESH_WAIT_MS it prices with what the phone holds.
 const FRESH_WAIT_MS = 5000;
 async function freshRules() {
-  if (!refreshing && seenVersion && navigator.onLine && seenVersion !== (await db.kv.get("ref.version"))) refreshReference();
-  if (refreshing) await Promise.race([refreshing.catch(() => {}), new Promise((resolve) => setTimeout(resolve, FRESH_WAIT_MS))]);
+  if (!refreshing && seenVersion && navigator.onLine && seenVersion !== (await db.kv.get("ref.version")))
+    refreshReference();
+  if (refreshing)
+    await Promise.race([refreshing.catch(() => {}), new Promise((resolve) => setTimeout(resolve, FRESH_WAIT_MS))]);
 }
 
-export async function rulesChangedAt() { return db.kv.get("ref.changed_at"); }
+export async function rulesChangedAt() {
+  return db.kv.get("ref.changed_at");
+}
 
 // The reference data as the phone holds it; empty until it is first fetched.
-export async function occupations() { return (await db.kv.get("ref.occupations")) ?? []; }
+export async function occupations() {
+  return (await db.kv.get("ref.occupations")) ?? [];
+}
 
 // The income levels, ascending (a copy the caller may add to).
-export async function incomeLevels() { return [...((await db.kv.get("ref.income_levels")) ?? [])]; }
+export async function incomeLevels() {
+  return [...((await db.kv.get("ref.income_levels")) ?? [])];
+}
 
 const NO_RULES = { rate_versions: [], discounts: [] };
 export async function rules() {
@@ -127,12 +144,20 @@ async function storeCaseload(body) {
     for (const { payments: recent, ...item } of body.participants) {
       const local = (await db.req(workers.get(item.id))) || {};
       const merged = { ...local, ...item, _pending: false, _detail: true, _caseload: true };
-      if (waiting.has(item.id) && (local.covered_until || "") > (item.covered_until || "")) merged.covered_until = local.covered_until;
+      if (waiting.has(item.id) && (local.covered_until || "") > (item.covered_until || ""))
+        merged.covered_until = local.covered_until;
       workers.put(merged);
       for (const p of recent) {
         const mine = await db.req(payments.get(p.id));
         // Not taken on this phone: shown on the participant, not counted in today's numbers.
-        payments.put({ worker_name: item.full_name, membership_number: item.membership_number, ...mine, ...p, _pending: false, _remote: mine ? !!mine._remote : true });
+        payments.put({
+          worker_name: item.full_name,
+          membership_number: item.membership_number,
+          ...mine,
+          ...p,
+          _pending: false,
+          _remote: mine ? !!mine._remote : true,
+        });
       }
     }
     for (const id of body.removed) workers.delete(id);
@@ -165,7 +190,9 @@ export async function worker(id) {
 
 // The server's copy as the phone holds it, without the changes waiting in the outbox (what an
 // edit is compared with, and the version it is made on).
-export async function serverCopy(id) { return db.get("workers", id); }
+export async function serverCopy(id) {
+  return db.get("workers", id);
+}
 
 // What the phone shows: the server's copy with the changes still in the outbox laid over it, so
 // an edit shows at once and a death recorded offline ends the participant here. A refused change
@@ -190,14 +217,18 @@ function overlay(w, change) {
   const { update, death } = change;
   if (update && update.state !== "rejected") {
     for (const key of EDITABLE) {
-      if (key in update.payload) { shown[key] = update.payload[key]; shown._waiting.push(key); }
+      if (key in update.payload) {
+        shown[key] = update.payload[key];
+        shown._waiting.push(key);
+      }
     }
     if ("income_level" in update.payload || "programs" in update.payload) {
       // Priced as the server will once it applies the edit: from the next unpaid month on.
       const from = effectiveMonth(w.covered_until, today().slice(0, 7));
-      const earlier = (w.pricing && w.pricing.length)
-        ? w.pricing.filter((s) => s.from_month === null || s.from_month < from)
-        : [{ from_month: null, income_level: w.income_level, programs: w.programs }];
+      const earlier =
+        w.pricing && w.pricing.length
+          ? w.pricing.filter((s) => s.from_month === null || s.from_month < from)
+          : [{ from_month: null, income_level: w.income_level, programs: w.programs }];
       shown.pricing = [...earlier, { from_month: from, income_level: shown.income_level, programs: shown.programs }];
     }
   }
@@ -222,4 +253,6 @@ export async function placeName(code) {
 }
 
 // Payments taken on this phone (today's numbers); those the caseload brought are left out.
-export async function payments() { return (await db.all("payments")).filter((p) => !p._remote); }
+export async function payments() {
+  return (await db.all("payments")).filter((p) => !p._remote);
+}

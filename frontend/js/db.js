@@ -31,10 +31,16 @@ export function open() {
     request.onsuccess = () => {
       const db = request.result;
       // Another tab upgraded the schema: let it, and reopen on next use.
-      db.onversionchange = () => { db.close(); opening = null; };
+      db.onversionchange = () => {
+        db.close();
+        opening = null;
+      };
       resolve(db);
     };
-    request.onerror = () => { opening = null; reject(request.error); };
+    request.onerror = () => {
+      opening = null;
+      reject(request.error);
+    };
   });
   return opening;
 }
@@ -54,7 +60,11 @@ export async function tx(names, mode, work) {
   try {
     result = await work(stores);
   } catch (error) {
-    try { transaction.abort(); } catch { /* already finished */ }
+    try {
+      transaction.abort();
+    } catch {
+      /* already finished */
+    }
     throw error;
   }
   await done;

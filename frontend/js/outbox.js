@@ -21,8 +21,19 @@ let timer = null;
 let running = null;
 let again = false;
 
-export function subscribe(fn) { listeners.add(fn); return () => listeners.delete(fn); }
-function emit() { for (const fn of listeners) { try { fn(state); } catch (e) { console.error(e); } } }
+export function subscribe(fn) {
+  listeners.add(fn);
+  return () => listeners.delete(fn);
+}
+function emit() {
+  for (const fn of listeners) {
+    try {
+      fn(state);
+    } catch (e) {
+      console.error(e);
+    }
+  }
+}
 
 export async function records() {
   const list = await db.all("outbox");
@@ -33,14 +44,25 @@ export async function pendingCount(forUser = userId) {
   return (await db.all("outbox")).filter((r) => r.user_id === forUser).length;
 }
 
-export async function totalCount() { return db.count("outbox"); }
+export async function totalCount() {
+  return db.count("outbox");
+}
 
 // Save one change. Returns the stored record; a second call for the same entity (double tap)
 // returns the first record instead of queueing a copy.
 export async function enqueue(type, payload, { entityId, label, blob = null }) {
   const record = {
-    op_id: uuid(), type, payload, entity_id: entityId, label, blob, user_id: userId,
-    state: "pending", attempts: 0, error: null, created_at: new Date().toISOString(),
+    op_id: uuid(),
+    type,
+    payload,
+    entity_id: entityId,
+    label,
+    blob,
+    user_id: userId,
+    state: "pending",
+    attempts: 0,
+    error: null,
+    created_at: new Date().toISOString(),
   };
   const stored = await db.tx("outbox", "readwrite", async ({ outbox }) => {
     const same = await db.req(outbox.index("entity_id").getAll(entityId));
@@ -69,8 +91,17 @@ export async function enqueueChange(payload, { label }) {
       return existing;
     }
     const record = {
-      op_id: uuid(), type: "worker.update", payload, entity_id: workerId, label, blob: null, user_id: userId,
-      state: "pending", attempts: 0, error: null, created_at: new Date().toISOString(),
+      op_id: uuid(),
+      type: "worker.update",
+      payload,
+      entity_id: workerId,
+      label,
+      blob: null,
+      user_id: userId,
+      state: "pending",
+      attempts: 0,
+      error: null,
+      created_at: new Date().toISOString(),
     };
     record.seq = await db.req(outbox.add(record));
     return record;
@@ -82,8 +113,14 @@ export async function enqueueChange(payload, { label }) {
 
 // A stale edit: the server answered 409 with its current participant.
 export function conflictOf(r) {
-  const current = r && r.type === "worker.update" && r.state === "rejected" && r.error && r.error.http_status === 409
-    && r.error.details && r.error.details.current;
+  const current =
+    r &&
+    r.type === "worker.update" &&
+    r.state === "rejected" &&
+    r.error &&
+    r.error.http_status === 409 &&
+    r.error.details &&
+    r.error.details.current;
   return current || null;
 }
 
@@ -103,7 +140,11 @@ export async function replace(seq, payload, label) {
 export async function retry(seq) {
   await db.tx("outbox", "readwrite", async ({ outbox }) => {
     const record = await db.req(outbox.get(seq));
-    if (record) { record.state = "pending"; record.error = null; outbox.put(record); }
+    if (record) {
+      record.state = "pending";
+      record.error = null;
+      outbox.put(record);
+    }
   });
   emit();
   soon();
@@ -127,37 +168,62 @@ export function start(id) {
   userId = id;
   if (!timer) {
     timer = setInterval(() => drain(), TIMER_MS);
-    window.addEventListener("online", () => { state.offline = false; emit(); drain(); });
-    window.addEventListener("offline", () => { state.offline = true; emit(); });
-    document.addEventListener("visibilitychange", () => { if (!document.hidden) drain(); });
+    window.addEventListener("online", () => {
+      state.offline = false;
+      emit();
+      drain();
+    });
+    window.addEventListener("offline", () => {
+      state.offline = true;
+      emit();
+    });
+    document.addEventListener("visibilitychange", () => {
+      if (!document.hidden) drain();
+    });
   }
   emit();
   return drain();
 }
 
-export function stop() { userId = null; }
+export function stop() {
+  userId = null;
+}
 
 // The session expired: keep everything, wait for the agent to log in again.
-export function needAuth() { state.authNeeded = true; emit(); }
-export function resume(id) { state.authNeeded = false; return start(id); }
+export function needAuth() {
+  state.authNeeded = true;
+  emit();
+}
+export function resume(id) {
+  state.authNeeded = false;
+  return start(id);
+}
 
-function soon() { setTimeout(() => drain(), 50); }
+function soon() {
+  setTimeout(() => drain(), 50);
+}
 
 export function drain() {
-  if (running) { again = true; return running; }
+  if (running) {
+    again = true;
+    return running;
+  }
   running = (async () => {
     do {
       again = false;
       await withLock(sendAll);
     } while (again);
-  })().finally(() => { running = null; });
+  })().finally(() => {
+    running = null;
+  });
   return running;
 }
 
 async function withLock(fn) {
   if (navigator.locks && navigator.locks.request) {
     return navigator.locks.request("perisai-outbox", { ifAvailable: true }, async (lock) => {
-      if (lock) await fn(); else setTimeout(() => drain(), 3000);
+      if (lock) await fn();
+      else setTimeout(() => drain(), 3000);
     });
   }
   const now = Date.now();
@@ -167,14 +233,23 @@ async function withLock(fn) {
     kv.put({ owner: TAB_ID, until: now + LEASE_MS }, "outbox-lease");
     return true;
   });
-  if (!mine) { setTimeout(() => drain(), 3000); return undefined; }
-  try { return await fn(); } finally { await db.kv.del("outbox-lease"); }
+  if (!mine) {
+    setTimeout(() => drain(), 3000);
+    return undefined;
+  }
+  try {
+    return await fn();
+  } finally {
+    await db.kv.del("outbox-lease");
+  }
 }
 
 // The participant a record belongs to: its own entity for a registration or a photo, the
 // payload's worker_id for a payment or any other change to a participant.
 function workerOf(r) {
-  return r.type === "worker.register" || r.type === "photo.upload" ? r.entity_id : (r.payload && r.payload.worker_id) || r.entity_id;
+  return r.type === "worker.register" || r.type === "photo.upload"
+    ? r.entity_id
+    : (r.payload && r.payload.worker_id) || r.entity_id;
 }
 
 // Held: a record whose participant's registration is still in the outbox (waiting, sending or
@@ -199,7 +274,11 @@ function sendable(list) {
 
 async function sendAll() {
   if (!userId || state.authNeeded) return;
-  if (!navigator.onLine) { state.offline = true; emit(); return; }
+  if (!navigator.onLine) {
+    state.offline = true;
+    emit();
+    return;
+  }
   state.sending = true;
   emit();
   try {
@@ -279,7 +358,12 @@ async function sendPhoto(record) {
     if (error instanceof api.NetworkError) return false;
     if (error instanceof api.ApiError && error.status === 401) throw error;
     if (agentRefused(error)) throw error;
-    const rejection = { status: "rejected", http_status: error.status, message: error.message, errors: error.body.errors || {} };
+    const rejection = {
+      status: "rejected",
+      http_status: error.status,
+      message: error.message,
+      errors: error.body.errors || {},
+    };
     await mark(record, { state: "rejected", attempts: record.attempts + 1, error: rejection });
     await remember([[record, rejection]]);
     return true;
@@ -308,7 +392,12 @@ async function settle(record, result) {
       // Sent before the registration was applied (an older phone's queue): it failed only because
       // the participant was not there yet, so it goes again now.
       for (const other of await db.req(outbox.getAll())) {
-        if (other.state === "rejected" && other.error && other.error.http_status === 404 && workerOf(other) === record.entity_id) {
+        if (
+          other.state === "rejected" &&
+          other.error &&
+          other.error.http_status === 404 &&
+          workerOf(other) === record.entity_id
+        ) {
           outbox.put({ ...other, state: "pending", error: null });
         }
       }
@@ -327,8 +416,12 @@ async function settle(record, result) {
       await keepServerCopy(workers, entity);
       // Edited again while this one was on its way: the newer record holds these fields too and
       // was made on the same version, so it goes on the version the server has now.
-      if (current && current.op_id !== record.op_id && current.type === "worker.update"
-          && current.payload.version === record.payload.version) {
+      if (
+        current &&
+        current.op_id !== record.op_id &&
+        current.type === "worker.update" &&
+        current.payload.version === record.payload.version
+      ) {
         outbox.put({ ...current, payload: { ...current.payload, version: entity.version } });
       }
     }
@@ -351,14 +444,22 @@ const historyKey = () => `sent.${userId}`;
 
 async function remember(pairs) {
   const at = new Date().toISOString();
-  const entries = pairs.filter(([record, result]) => record && !(result.http_status >= 500)).map(([record, result]) => ({
-    op_id: record.op_id, type: record.type, label: record.label || "", status: result.status,
-    message: result.status === "rejected" ? result.message || "" : null, at,
-  }));
+  const entries = pairs
+    .filter(([record, result]) => record && !(result.http_status >= 500))
+    .map(([record, result]) => ({
+      op_id: record.op_id,
+      type: record.type,
+      label: record.label || "",
+      status: result.status,
+      message: result.status === "rejected" ? result.message || "" : null,
+      at,
+    }));
   if (!userId) return;
   const key = historyKey();
   const before = (await db.kv.get(key)) || { last_sync: null, entries: [] };
   await db.kv.set(key, { last_sync: at, entries: [...entries.reverse(), ...before.entries].slice(0, HISTORY) });
 }
 
-export async function history() { return (await db.kv.get(historyKey())) || { last_sync: null, entries: [] }; }
+export async function history() {
+  return (await db.kv.get(historyKey())) || { last_sync: null, entries: [] };
+}

@@ -13,33 +13,40 @@ export function addMonths(month, n) {
   return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, "0")}`;
 }
 
-export function monthsBetween(a, b) { // b - a in months
+export function monthsBetween(a, b) {
+  // b - a in months
   const [ya, ma] = a.split("-").map(Number);
   const [yb, mb] = b.split("-").map(Number);
-  return (yb * 12 + mb) - (ya * 12 + ma);
+  return yb * 12 + mb - (ya * 12 + ma);
 }
 
-export function monthOf(isoDate) { return isoDate.slice(0, 7); }
+export function monthOf(isoDate) {
+  return isoDate.slice(0, 7);
+}
 
 // The GET /reference/rates body ({rate_versions: [...], discounts: [...]}) as pricing reads it:
 // {versions: [...by effective month, then id], discounts: [...by id]}.
 export function normaliseRules(body) {
-  const versions = body.rate_versions.map((v) => ({
-    id: v.id,
-    effective_from: v.effective_from,
-    jkk: v.jkk_basis_points,
-    jkm: v.jkm_flat,
-    jht: v.jht_basis_points,
-    levels: new Set(v.income_levels),
-  })).sort((a, b) => (a.effective_from < b.effective_from ? -1 : a.effective_from > b.effective_from ? 1 : a.id - b.id));
-  const discounts = body.discounts.map((d) => ({
-    id: d.id,
-    sector: d.sector,
-    from: d.effective_from,
-    to: d.effective_to,
-    off: d.basis_points_off,
-    excluded: d.excluded_funding,
-  })).sort((a, b) => a.id - b.id);
+  const versions = body.rate_versions
+    .map((v) => ({
+      id: v.id,
+      effective_from: v.effective_from,
+      jkk: v.jkk_basis_points,
+      jkm: v.jkm_flat,
+      jht: v.jht_basis_points,
+      levels: new Set(v.income_levels),
+    }))
+    .sort((a, b) => (a.effective_from < b.effective_from ? -1 : a.effective_from > b.effective_from ? 1 : a.id - b.id));
+  const discounts = body.discounts
+    .map((d) => ({
+      id: d.id,
+      sector: d.sector,
+      from: d.effective_from,
+      to: d.effective_to,
+      off: d.basis_points_off,
+      excluded: d.excluded_funding,
+    }))
+    .sort((a, b) => a.id - b.id);
   return { versions, discounts };
 }
 
@@ -108,7 +115,9 @@ export function effectiveMonth(coveredUntil, month) {
 }
 
 export function quote(rules, worker, count, paidMonth) {
-  const months = nextMonths(worker.covered_until, paidMonth, count).map((m) => priceMonth(rules, m, profileFor(worker, m)));
+  const months = nextMonths(worker.covered_until, paidMonth, count).map((m) =>
+    priceMonth(rules, m, profileFor(worker, m)),
+  );
   if (months.some((m) => m === null)) return null;
   return { total: months.reduce((sum, m) => sum + m.total, 0), months };
 }

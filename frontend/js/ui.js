@@ -27,7 +27,9 @@ export function monthLabel(month) {
   if (!month) return "—";
   const [y, m] = month.split("-").map(Number);
   return new Date(Date.UTC(y, m - 1, 1)).toLocaleDateString(getLang() === "en" ? "en-GB" : "id-ID", {
-    month: "short", year: "numeric", timeZone: "UTC",
+    month: "short",
+    year: "numeric",
+    timeZone: "UTC",
   });
 }
 
@@ -39,7 +41,8 @@ export function today() {
 export function uuid() {
   if (crypto.randomUUID) return crypto.randomUUID();
   const b = crypto.getRandomValues(new Uint8Array(16));
-  b[6] = (b[6] & 0x0f) | 0x40; b[8] = (b[8] & 0x3f) | 0x80;
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
   const x = [...b].map((v) => v.toString(16).padStart(2, "0")).join("");
   return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
 }
@@ -52,13 +55,18 @@ export function toast(message, kind = "info") {
   box.className = `toast show ${kind}`;
   toastAt = Date.now();
   clearTimeout(toastTimer);
-  toastTimer = setTimeout(() => { box.className = "toast"; }, 2500);
+  toastTimer = setTimeout(() => {
+    box.className = "toast";
+  }, 2500);
 }
 
 // Hide a toast shown more than `olderThan` ms ago (it belongs to the screen being left).
 export function dismissToast(olderThan = 0) {
   const box = document.getElementById("toast");
-  if (box && Date.now() - toastAt >= olderThan) { clearTimeout(toastTimer); box.className = "toast"; }
+  if (box && Date.now() - toastAt >= olderThan) {
+    clearTimeout(toastTimer);
+    box.className = "toast";
+  }
 }
 
 export function statusBadge(status) {
@@ -68,18 +76,22 @@ export function statusBadge(status) {
 export function field(label, input, hint) {
   const id = input.id || `f-${Math.random().toString(36).slice(2, 9)}`;
   input.id = id;
-  return h("div", { class: "field" },
+  return h(
+    "div",
+    { class: "field" },
     h("label", { for: id }, label),
     input,
     h("div", { class: "field-error", id: `${id}-error`, role: "alert" }),
-    hint ? h("div", { class: "hint" }, hint) : null);
+    hint ? h("div", { class: "hint" }, hint) : null,
+  );
 }
 
 export function setError(input, message) {
   const box = document.getElementById(`${input.id}-error`);
   if (box) box.textContent = message || "";
   input.classList.toggle("invalid", Boolean(message));
-  if (message) input.setAttribute("aria-invalid", "true"); else input.removeAttribute("aria-invalid");
+  if (message) input.setAttribute("aria-invalid", "true");
+  else input.removeAttribute("aria-invalid");
 }
 
 // Flatten the API's errors ({json: {field: [..]}}) into "field: message" lines.

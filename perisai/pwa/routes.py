@@ -72,7 +72,7 @@ def service_worker():
     precache += [f"/app/{name}" for name in current.icons]
     precache += [f"/app/v/{current.version}/{name}" for name in current.versioned]
     script = _text("sw.js").replace('"__VERSION__"', json.dumps(current.version))
-    script = script.replace("[] /* __PRECACHE__ */", json.dumps(precache))
+    script = script.replace("/* __PRECACHE__ */ []", json.dumps(precache))
     return _respond(script, "sw.js", NO_CACHE, **{"Service-Worker-Allowed": "/app/"})
 
 

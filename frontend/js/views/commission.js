@@ -26,22 +26,55 @@ export async function render(app, [chosen]) {
     }
   }
   const months = Array.from({ length: PAST_MONTHS + 1 }, (_, i) => addMonths(thisMonth, -i));
-  const picker = h("nav", { class: "row wrap months-picker", id: "commission-months", "aria-label": t("commission.months") },
-    months.map((m) => h("a", { class: `button small${m === month ? " primary" : ""}`, href: `#/commission/${m}`, "aria-current": m === month ? "page" : null }, monthLabel(m))));
-  const screen = h("section", { class: "screen" }, h("h1", {}, t("nav.commission")), picker,
-    h("h2", { id: "commission-month" }, monthLabel(month)));
+  const picker = h(
+    "nav",
+    { class: "row wrap months-picker", id: "commission-months", "aria-label": t("commission.months") },
+    months.map((m) =>
+      h(
+        "a",
+        {
+          class: `button small${m === month ? " primary" : ""}`,
+          href: `#/commission/${m}`,
+          "aria-current": m === month ? "page" : null,
+        },
+        monthLabel(m),
+      ),
+    ),
+  );
+  const screen = h(
+    "section",
+    { class: "screen" },
+    h("h1", {}, t("nav.commission")),
+    picker,
+    h("h2", { id: "commission-month" }, monthLabel(month)),
+  );
   const stale = !navigator.onLine || problem;
   if (entry && stale) {
-    screen.append(h("p", { class: "banner warn", id: "commission-stale" }, t("commission.last_known", new Date(entry.fetched_at).toLocaleString())));
+    screen.append(
+      h(
+        "p",
+        { class: "banner warn", id: "commission-stale" },
+        t("commission.last_known", new Date(entry.fetched_at).toLocaleString()),
+      ),
+    );
   }
   if (!entry) {
     const notYet = problem instanceof api.ApiError && problem.status === 404;
-    const text = !problem && !navigator.onLine ? t("commission.offline_none")
-      : notYet ? t("commission.not_available") : problem instanceof api.NetworkError ? t("commission.offline_none") : problem.message;
+    const text =
+      !problem && !navigator.onLine
+        ? t("commission.offline_none")
+        : notYet
+          ? t("commission.not_available")
+          : problem instanceof api.NetworkError
+            ? t("commission.offline_none")
+            : problem.message;
     screen.append(h("p", { class: "banner" }, text));
     return screen;
   }
-  if (!entry.row) { screen.append(h("p", { class: "banner" }, t("commission.none_month"))); return screen; }
+  if (!entry.row) {
+    screen.append(h("p", { class: "banner" }, t("commission.none_month")));
+    return screen;
+  }
   const row = entry.row;
   const items = [
     [t("commission.new"), String(row.new_participants)],
@@ -51,25 +84,75 @@ export async function render(app, [chosen]) {
     [t("commission.state"), t(`commission.state_${row.state}`)],
   ];
   if (row.payable !== undefined) items.splice(4, 0, [t("commission.payable"), rupiah(row.payable)]);
-  screen.append(h("dl", { class: "review big", id: "commission-figures" }, items.map(([k, v]) => [h("dt", {}, k), h("dd", {}, v)])));
+  screen.append(
+    h(
+      "dl",
+      { class: "review big", id: "commission-figures" },
+      items.map(([k, v]) => [h("dt", {}, k), h("dd", {}, v)]),
+    ),
+  );
   const needed = row.new_participants_needed;
   if (row.state === "open" && needed !== undefined) {
-    screen.append(h("p", { class: needed > 0 ? "banner warn" : "banner" }, needed > 0 ? t("commission.needed", needed) : t("commission.reached")));
+    screen.append(
+      h(
+        "p",
+        { class: needed > 0 ? "banner warn" : "banner" },
+        needed > 0 ? t("commission.needed", needed) : t("commission.reached"),
+      ),
+    );
   }
   if (row.state === "closed") {
-    screen.append(navigator.onLine
-      ? h("a", { class: "button wide", id: "statement-pdf", href: api.statementPdfUrl(row.id), download: `insentif-${row.agent_code}-${row.month}.pdf` }, t("commission.pdf"))
-      : h("p", { class: "hint" }, t("commission.pdf_online")));
+    screen.append(
+      navigator.onLine
+        ? h(
+            "a",
+            {
+              class: "button wide",
+              id: "statement-pdf",
+              href: api.statementPdfUrl(row.id),
+              download: `insentif-${row.agent_code}-${row.month}.pdf`,
+            },
+            t("commission.pdf"),
+          )
+        : h("p", { class: "hint" }, t("commission.pdf_online")),
+    );
   } else {
     screen.append(h("p", { class: "hint" }, t("commission.open_estimate")));
   }
   const people = perParticipant(row.lines);
-  screen.append(h("h2", {}, t("commission.per_participant")),
-    h("ul", { class: "list", id: "commission-participants" }, people.length ? people.map((p) => h("li", { class: "record", dataset: { membership: p.membership_number || "" } },
-      h("div", { class: "row between" }, h("span", { class: "name" }, p.participant || "—"), h("strong", { class: "amount" }, rupiah(p.amount))),
-      h("span", { class: "meta" }, [p.membership_number, p.acquisition ? t("commission.acquisition") : null, p.payments ? t("commission.n_lines", p.payments) : null].filter(Boolean).join(" · "))))
-      : h("li", { class: "empty" }, t("commission.no_lines"))),
-    h("p", { class: "hint" }, t("commission.rule")));
+  screen.append(
+    h("h2", {}, t("commission.per_participant")),
+    h(
+      "ul",
+      { class: "list", id: "commission-participants" },
+      people.length
+        ? people.map((p) =>
+            h(
+              "li",
+              { class: "record", dataset: { membership: p.membership_number || "" } },
+              h(
+                "div",
+                { class: "row between" },
+                h("span", { class: "name" }, p.participant || "—"),
+                h("strong", { class: "amount" }, rupiah(p.amount)),
+              ),
+              h(
+                "span",
+                { class: "meta" },
+                [
+                  p.membership_number,
+                  p.acquisition ? t("commission.acquisition") : null,
+                  p.payments ? t("commission.n_lines", p.payments) : null,
+                ]
+                  .filter(Boolean)
+                  .join(" · "),
+              ),
+            ),
+          )
+        : h("li", { class: "empty" }, t("commission.no_lines")),
+    ),
+    h("p", { class: "hint" }, t("commission.rule")),
+  );
   return screen;
 }
 
@@ -88,10 +171,19 @@ function perParticipant(lines) {
   for (const line of lines) {
     if (line.component !== "acquisition" && line.component !== "collection") continue; // the Wadah's share
     const id = line.membership_number || line.participant || "?";
-    const p = by.get(id) || { participant: line.participant, membership_number: line.membership_number, amount: 0, payments: 0, acquisition: false };
+    const p = by.get(id) || {
+      participant: line.participant,
+      membership_number: line.membership_number,
+      amount: 0,
+      payments: 0,
+      acquisition: false,
+    };
     p.amount += line.amount;
-    if (line.kind === "acquisition") p.acquisition = true; else p.payments += 1;
+    if (line.kind === "acquisition") p.acquisition = true;
+    else p.payments += 1;
     by.set(id, p);
   }
-  return [...by.values()].sort((a, b) => b.amount - a.amount || (a.participant || "").localeCompare(b.participant || ""));
+  return [...by.values()].sort(
+    (a, b) => b.amount - a.amount || (a.participant || "").localeCompare(b.participant || ""),
+  );
 }

@@ -18,17 +18,30 @@ export async function render(app, [id]) {
     screen.append(h("h1", {}, t("death.title")), h("p", { class: "banner" }, t("death.already", w.died_on)), back);
     return screen;
   }
-  const date = h("input", { type: "date", name: "died_on", max: today(), min: w.birth_date || undefined,
-    value: refused ? refused.payload.died_on : "" });
+  const date = h("input", {
+    type: "date",
+    name: "died_on",
+    max: today(),
+    min: w.birth_date || undefined,
+    value: refused ? refused.payload.died_on : "",
+  });
   const confirmBox = h("div", { id: "death-confirm" });
   const next = h("button", { type: "button", class: "primary", id: "death-next" }, t("death.next"));
   next.addEventListener("click", () => {
     const value = date.value;
-    const problem = !value ? t("field.required") : value > today() ? t("death.future")
-      : w.birth_date && value < w.birth_date ? t("death.before_birth", w.birth_date) : "";
+    const problem = !value
+      ? t("field.required")
+      : value > today()
+        ? t("death.future")
+        : w.birth_date && value < w.birth_date
+          ? t("death.before_birth", w.birth_date)
+          : "";
     setError(date, problem);
     confirmBox.replaceChildren();
-    if (problem) { date.focus(); return; }
+    if (problem) {
+      date.focus();
+      return;
+    }
     const yes = h("button", { type: "button", class: "primary danger-fill", id: "death-yes" }, t("death.yes"));
     yes.addEventListener("click", async () => {
       yes.disabled = true;
@@ -40,10 +53,19 @@ export async function render(app, [id]) {
       toast(t("death.saved"));
       app.go(`participant/${id}`);
     });
-    const no = h("button", { type: "button", id: "death-no", onclick: () => confirmBox.replaceChildren() }, t("death.no"));
-    confirmBox.replaceChildren(h("div", { class: "card confirm", role: "alertdialog", "aria-labelledby": "death-question" },
-      h("p", { id: "death-question" }, h("strong", {}, t("death.confirm", w.full_name, value))),
-      h("div", { class: "row" }, no, yes)));
+    const no = h(
+      "button",
+      { type: "button", id: "death-no", onclick: () => confirmBox.replaceChildren() },
+      t("death.no"),
+    );
+    confirmBox.replaceChildren(
+      h(
+        "div",
+        { class: "card confirm", role: "alertdialog", "aria-labelledby": "death-question" },
+        h("p", { id: "death-question" }, h("strong", {}, t("death.confirm", w.full_name, value))),
+        h("div", { class: "row" }, no, yes),
+      ),
+    );
     yes.focus();
   });
   screen.append(
@@ -52,6 +74,7 @@ export async function render(app, [id]) {
     h("p", { class: "hint" }, t("death.note")),
     h("div", { class: "form" }, field(t("death.date"), date)),
     h("div", { class: "row" }, back, next),
-    confirmBox);
+    confirmBox,
+  );
   return screen;
 }

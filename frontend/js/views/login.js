@@ -9,22 +9,34 @@ import { h, field, toast } from "../ui.js";
 export async function render(app) {
   const previous = app.session && app.session.user;
   const unsent = previous ? await outbox.pendingCount(previous.id) : 0;
-  const username = h("input", { name: "username", autocomplete: "username", required: true, autocapitalize: "none", value: previous ? previous.username : "" });
+  const username = h("input", {
+    name: "username",
+    autocomplete: "username",
+    required: true,
+    autocapitalize: "none",
+    value: previous ? previous.username : "",
+  });
   const password = h("input", { name: "password", type: "password", autocomplete: "current-password", required: true });
   const message = h("p", { class: "error", role: "alert" });
   const submit = h("button", { type: "submit", class: "primary wide" }, t("login.submit"));
-  const form = h("form", { class: "card login", novalidate: true },
+  const form = h(
+    "form",
+    { class: "card login", novalidate: true },
     h("h1", {}, t("login.title")),
     h("p", { class: "muted" }, t("login.intro")),
     unsent ? h("p", { class: "banner warn" }, t("login.unsent", unsent)) : null,
     field(t("login.username"), username),
     field(t("login.password"), password),
     message,
-    submit);
+    submit,
+  );
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     message.textContent = "";
-    if (!navigator.onLine) { message.textContent = t("login.offline"); return; }
+    if (!navigator.onLine) {
+      message.textContent = t("login.offline");
+      return;
+    }
     submit.disabled = true;
     try {
       const session = await api.login(username.value.trim(), password.value);
@@ -46,8 +58,16 @@ export async function render(app) {
     }
   });
   const other = getLang() === "id" ? "en" : "id";
-  return h("section", { class: "screen" }, form,
-    h("p", { class: "center" }, h("button", { type: "button", class: "link", onclick: () => switchLanguage(other) }, t("lang.switch"))));
+  return h(
+    "section",
+    { class: "screen" },
+    form,
+    h(
+      "p",
+      { class: "center" },
+      h("button", { type: "button", class: "link", onclick: () => switchLanguage(other) }, t("lang.switch")),
+    ),
+  );
 }
 
 // A background refresh must not wipe what the agent is typing.

@@ -24,7 +24,9 @@ export function createView() {
 
 // The months the server refused for this participant (rejected payments in the outbox).
 async function refusedCovers(workerId) {
-  const refused = (await outbox.records()).filter((r) => r.type === "payment.record" && r.state === "rejected" && r.payload.worker_id === workerId);
+  const refused = (await outbox.records()).filter(
+    (r) => r.type === "payment.record" && r.state === "rejected" && r.payload.worker_id === workerId,
+  );
   const local = await Promise.all(refused.map((r) => db.get("payments", r.entity_id)));
   return local.map((p) => (p && p.covers) || []);
 }
@@ -33,7 +35,11 @@ async function refusedCovers(workerId) {
 // IndexedDB, so a receipt handed over offline has a number to quote before the sync.
 export async function nextReference(app) {
   const user = app.session.user;
-  const code = String(user.agent_code || user.username || "AG").toUpperCase().replace(/[^A-Z0-9-]/g, "").slice(0, 20) || "AG";
+  const code =
+    String(user.agent_code || user.username || "AG")
+      .toUpperCase()
+      .replace(/[^A-Z0-9-]/g, "")
+      .slice(0, 20) || "AG";
   const tail = await db.tx("kv", "readwrite", async ({ kv }) => {
     let device = await db.req(kv.get("device.id"));
     if (!device) {
@@ -50,7 +56,9 @@ export async function nextReference(app) {
 
 // Whole rupiah as typed ("20000", "20.000", "Rp 20.000"); "" is null (the exact amount).
 export function cashOf(text) {
-  const plain = String(text || "").replace(/^\s*rp\.?/i, "").replace(/[\s.,]/g, "");
+  const plain = String(text || "")
+    .replace(/^\s*rp\.?/i, "")
+    .replace(/[\s.,]/g, "");
   if (!plain) return null;
   return /^\d{1,12}$/.test(plain) ? Number(plain) : NaN;
 }
@@ -60,8 +68,13 @@ async function render(state, app, [workerId, mode, seq]) {
   if (!worker) return h("section", { class: "screen" }, h("p", {}, t("participants.missing")));
   // Nobody pays for a participant who died (the server refuses every month after the death).
   if (worker.end_reason && !mode) {
-    return h("section", { class: "screen" }, h("h1", {}, t("pay.title")), h("p", { class: "banner warn", id: "pay-died" }, t("pay.died", worker.died_on || "—")),
-      h("a", { class: "button", href: `#/participant/${workerId}` }, t("receipt.back")));
+    return h(
+      "section",
+      { class: "screen" },
+      h("h1", {}, t("pay.title")),
+      h("p", { class: "banner warn", id: "pay-died" }, t("pay.died", worker.died_on || "—")),
+      h("a", { class: "button", href: `#/participant/${workerId}` }, t("receipt.back")),
+    );
   }
   let fixing = null;
   if (mode === "fix") {
@@ -85,12 +98,27 @@ async function render(state, app, [workerId, mode, seq]) {
   }
   const draft = state.draft;
   const rules = await data.rules();
-  const months = h("select", { name: "months" }, Array.from({ length: 12 }, (_, i) => h("option", { value: String(i + 1) }, t("pay.n_months", i + 1))));
+  const months = h(
+    "select",
+    { name: "months" },
+    Array.from({ length: 12 }, (_, i) => h("option", { value: String(i + 1) }, t("pay.n_months", i + 1))),
+  );
   months.value = String(draft.months);
-  const channel = h("select", { name: "channel" }, ["cash", "bank", "ewallet"].map((c) => h("option", { value: c }, t(`channel.${c}`))));
+  const channel = h(
+    "select",
+    { name: "channel" },
+    ["cash", "bank", "ewallet"].map((c) => h("option", { value: c }, t(`channel.${c}`))),
+  );
   channel.value = draft.channel;
   const paidOn = h("input", { type: "date", name: "paid_on", max: today(), value: draft.paid_on });
-  const cash = h("input", { type: "text", name: "cash_received", id: "pay-cash", inputmode: "numeric", autocomplete: "off", value: draft.cash || "" });
+  const cash = h("input", {
+    type: "text",
+    name: "cash_received",
+    id: "pay-cash",
+    inputmode: "numeric",
+    autocomplete: "off",
+    value: draft.cash || "",
+  });
   const change = h("div", { class: "amount", id: "pay-change", "aria-live": "polite" });
   const cashField = field(t("pay.cash_received"), cash, t("pay.cash_hint"));
   const amount = h("div", { class: "amount", id: "pay-amount", "aria-live": "polite" });
@@ -102,9 +130,16 @@ async function render(state, app, [workerId, mode, seq]) {
   function group(id, title, list) {
     if (!list.length) return null;
     const sum = list.reduce((total, m) => total + m.total, 0);
-    return h("div", { class: "pay-group", id },
+    return h(
+      "div",
+      { class: "pay-group", id },
       h("h3", {}, `${title} · ${t("pay.n_months", list.length)} · ${rupiah(sum)}`),
-      h("ul", { class: "months" }, list.map((m) => h("li", {}, `${monthLabel(m.month)}: ${rupiah(m.total)}`))));
+      h(
+        "ul",
+        { class: "months" },
+        list.map((m) => h("li", {}, `${monthLabel(m.month)}: ${rupiah(m.total)}`)),
+      ),
+    );
   }
 
   function counted() {
@@ -114,15 +149,19 @@ async function render(state, app, [workerId, mode, seq]) {
     const received = isCash ? cashOf(cash.value) : null;
     cashOk = true;
     let message = "";
-    if (Number.isNaN(received)) { cashOk = false; message = t("pay.cash_invalid"); }
-    else if (received !== null && current && received < current.total) {
+    if (Number.isNaN(received)) {
+      cashOk = false;
+      message = t("pay.cash_invalid");
+    } else if (received !== null && current && received < current.total) {
       cashOk = false;
       message = t("pay.cash_short", rupiah(current.total - received), rupiah(current.total));
     }
     setError(cash, message);
     const shown = isCash && current && cashOk && received !== null;
     change.classList.toggle("hidden", !shown);
-    change.replaceChildren(shown ? h("span", {}, `${t("pay.change")}: `, h("strong", {}, rupiah(received - current.total))) : "");
+    change.replaceChildren(
+      shown ? h("span", {}, `${t("pay.change")}: `, h("strong", {}, rupiah(received - current.total))) : "",
+    );
     save.disabled = !current || !cashOk;
   }
 
@@ -133,22 +172,32 @@ async function render(state, app, [workerId, mode, seq]) {
     const paidMonth = draft.paid_on.slice(0, 7);
     current = base.income_level ? quote(rules, base, draft.months, paidMonth) : null;
     if (!current && navigator.onLine && !worker._pending) {
-      try { current = await api.quote(workerId, draft.months); } catch { current = null; }
+      try {
+        current = await api.quote(workerId, draft.months);
+      } catch {
+        current = null;
+      }
     }
     if (current) {
       const due = current.months.filter((m) => m.month <= paidMonth);
       const ahead = current.months.filter((m) => m.month > paidMonth);
       // replaceChildren would write a missing group as the text "null".
-      amount.replaceChildren(...[
-        h("div", {}, h("span", {}, t("pay.amount")), h("strong", {}, rupiah(current.total))),
-        group("pay-arrears", status === "grace" ? t("pay.arrears") : monthLabel(paidMonth), due),
-        group("pay-advance", t("pay.advance"), ahead)].filter(Boolean));
+      amount.replaceChildren(
+        ...[
+          h("div", {}, h("span", {}, t("pay.amount")), h("strong", {}, rupiah(current.total))),
+          group("pay-arrears", status === "grace" ? t("pay.arrears") : monthLabel(paidMonth), due),
+          group("pay-advance", t("pay.advance"), ahead),
+        ].filter(Boolean),
+      );
     } else {
       amount.replaceChildren(h("p", { class: "banner warn" }, t("pay.no_quote")));
     }
     // A fix keeps the cash taken: say so when the months chosen now cost something else.
-    repriced.replaceChildren(fixing && current && current.total !== fixing.payload.amount
-      ? h("p", { class: "banner warn" }, t("pay.repriced", rupiah(current.total), rupiah(fixing.payload.amount))) : "");
+    repriced.replaceChildren(
+      fixing && current && current.total !== fixing.payload.amount
+        ? h("p", { class: "banner warn" }, t("pay.repriced", rupiah(current.total), rupiah(fixing.payload.amount)))
+        : "",
+    );
     counted();
   }
   for (const el of [months, channel, paidOn]) el.addEventListener("change", price);
@@ -167,17 +216,32 @@ async function render(state, app, [workerId, mode, seq]) {
     const { cash: typed, fix: _fix, ...sent } = draft;
     const payload = { ...sent, amount: current.total, start_month: covers[0] };
     // A fix keeps its reference, unless the server refused the reference itself.
-    const clash = fixing && fixing.error && fixing.error.errors && fixing.error.errors.json && fixing.error.errors.json.client_reference;
+    const clash =
+      fixing &&
+      fixing.error &&
+      fixing.error.errors &&
+      fixing.error.errors.json &&
+      fixing.error.errors.json.client_reference;
     if (!payload.client_reference || clash) payload.client_reference = await nextReference(app);
     const received = draft.channel === "cash" ? cashOf(typed) : null;
     const label = `${worker.full_name} · ${rupiah(payload.amount)}`;
     if (fixing) await outbox.replace(fixing.seq, payload, label);
     else await outbox.enqueue("payment.record", payload, { entityId: payload.id, label });
     await db.put("payments", {
-      ...payload, covers, worker_name: worker.full_name, membership_number: worker.membership_number || null,
-      receipt_number: null, cash_received: received, change: received === null ? null : received - payload.amount, _pending: true,
+      ...payload,
+      covers,
+      worker_name: worker.full_name,
+      membership_number: worker.membership_number || null,
+      receipt_number: null,
+      cash_received: received,
+      change: received === null ? null : received - payload.amount,
+      _pending: true,
     });
-    await db.put("workers", { ...worker, covered_until: covers[covers.length - 1], first_paid_month: coveredUntil ? worker.first_paid_month || covers[0] : covers[0] });
+    await db.put("workers", {
+      ...worker,
+      covered_until: covers[covers.length - 1],
+      first_paid_month: coveredUntil ? worker.first_paid_month || covers[0] : covers[0],
+    });
     const id = payload.id;
     state.draft = null;
     toast(t("pay.saved"));
@@ -187,18 +251,41 @@ async function render(state, app, [workerId, mode, seq]) {
   const standing = [];
   if (status === "registered") standing.push(h("p", { class: "hint" }, t("pay.never_paid")));
   else standing.push(h("p", {}, t("pay.covered", monthLabel(coveredUntil)), " ", statusBadge(status)));
-  if (status === "grace" && unpaid >= 3) standing.push(h("p", { class: "banner error", id: "pay-warning" }, t("pay.ends_this_month", monthLabel(thisMonth))));
-  else if (status === "grace") standing.push(h("p", { class: "banner warn", id: "pay-warning" }, t("pay.arrears_due", unpaid)));
-  else if (status === "active" && unpaid === 0) standing.push(h("p", { class: "banner warn", id: "pay-warning" }, t("pay.cover_ends", monthLabel(thisMonth))));
+  if (status === "grace" && unpaid >= 3)
+    standing.push(
+      h("p", { class: "banner error", id: "pay-warning" }, t("pay.ends_this_month", monthLabel(thisMonth))),
+    );
+  else if (status === "grace")
+    standing.push(h("p", { class: "banner warn", id: "pay-warning" }, t("pay.arrears_due", unpaid)));
+  else if (status === "active" && unpaid === 0)
+    standing.push(h("p", { class: "banner warn", id: "pay-warning" }, t("pay.cover_ends", monthLabel(thisMonth))));
   else if (status === "ended") standing.push(h("p", { class: "banner warn", id: "pay-warning" }, t("pay.ended")));
 
-  return h("section", { class: "screen" },
+  return h(
+    "section",
+    { class: "screen" },
     h("h1", {}, t("pay.title")),
-    h("p", { class: "lead" }, worker.full_name, " ", h("small", { class: "muted" }, worker.membership_number || t("status.pending"))),
+    h(
+      "p",
+      { class: "lead" },
+      worker.full_name,
+      " ",
+      h("small", { class: "muted" }, worker.membership_number || t("status.pending")),
+    ),
     fixing && fixing.error ? h("p", { class: "banner error" }, fixing.error.message) : null,
     fixing ? h("p", { class: "hint", id: "pay-kept" }, t("pay.kept")) : null,
     h("div", { id: "pay-status" }, standing),
-    h("div", { class: "form" }, field(t("pay.months"), months), amount, repriced,
-      field(t("pay.channel"), channel), cashField, change, field(t("pay.paid_on"), paidOn)),
-    save);
+    h(
+      "div",
+      { class: "form" },
+      field(t("pay.months"), months),
+      amount,
+      repriced,
+      field(t("pay.channel"), channel),
+      cashField,
+      change,
+      field(t("pay.paid_on"), paidOn),
+    ),
+    save,
+  );
 }

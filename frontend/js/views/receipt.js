@@ -13,7 +13,10 @@ export async function render(app, [paymentId]) {
   screen.append(await card(app, paymentId));
   let shown = JSON.stringify(await db.get("payments", paymentId));
   const stop = watchStatus(async () => {
-    if (document.body.dataset.view !== "receipt") { stop(); return; }
+    if (document.body.dataset.view !== "receipt") {
+      stop();
+      return;
+    }
     if (!screen.isConnected) return;
     const now = JSON.stringify(await db.get("payments", paymentId));
     if (now === shown) return;
@@ -48,24 +51,54 @@ async function card(app, paymentId) {
   const shareOut = h("div", { id: "share-out" });
   async function share() {
     // Online, once the server holds the payment: the text with a public link (no login) to the PDF.
-    if (p.receipt_number && navigator.onLine && await shareLink(() => api.receiptLink(p.id), { title: t("receipt.heading"), text }, shareOut)) return;
-    if (!navigator.onLine) shareOut.replaceChildren(h("p", { class: "hint warn", role: "status" }, t("share.receipt_text_only")));
+    if (
+      p.receipt_number &&
+      navigator.onLine &&
+      (await shareLink(() => api.receiptLink(p.id), { title: t("receipt.heading"), text }, shareOut))
+    )
+      return;
+    if (!navigator.onLine)
+      shareOut.replaceChildren(h("p", { class: "hint warn", role: "status" }, t("share.receipt_text_only")));
     try {
       if (navigator.share) await navigator.share({ title: t("receipt.heading"), text });
-      else { await navigator.clipboard.writeText(text); toast(t("receipt.copied")); }
-    } catch { /* the agent closed the share sheet */ }
+      else {
+        await navigator.clipboard.writeText(text);
+        toast(t("receipt.copied"));
+      }
+    } catch {
+      /* the agent closed the share sheet */
+    }
   }
-  return h("div", {},
-    h("div", { class: "card receipt", id: "receipt" },
+  return h(
+    "div",
+    {},
+    h(
+      "div",
+      { class: "card receipt", id: "receipt" },
       h("h1", {}, t("receipt.heading")),
-      h("dl", { class: "review" }, lines.slice(1).map((line) => {
-        const [k, ...v] = line.split(": ");
-        return [h("dt", {}, k), h("dd", {}, v.join(": "))];
-      })),
-      p.receipt_number ? null : h("p", { class: "hint" }, t("receipt.pending_note"))),
-    h("div", { class: "row" },
+      h(
+        "dl",
+        { class: "review" },
+        lines.slice(1).map((line) => {
+          const [k, ...v] = line.split(": ");
+          return [h("dt", {}, k), h("dd", {}, v.join(": "))];
+        }),
+      ),
+      p.receipt_number ? null : h("p", { class: "hint" }, t("receipt.pending_note")),
+    ),
+    h(
+      "div",
+      { class: "row" },
       h("button", { type: "button", class: "primary", onclick: share }, t("receipt.share")),
-      p.receipt_number ? h("a", { class: "button", href: `/api/v1/payments/${p.id}/receipt.pdf`, target: "_blank", rel: "noopener" }, t("receipt.pdf")) : null,
-      h("a", { class: "button", href: `#/participant/${p.worker_id}` }, t("receipt.back"))),
-    shareOut);
+      p.receipt_number
+        ? h(
+            "a",
+            { class: "button", href: `/api/v1/payments/${p.id}/receipt.pdf`, target: "_blank", rel: "noopener" },
+            t("receipt.pdf"),
+          )
+        : null,
+      h("a", { class: "button", href: `#/participant/${p.worker_id}` }, t("receipt.back")),
+    ),
+    shareOut,
+  );
 }

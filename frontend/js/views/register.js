@@ -9,8 +9,16 @@ import { t, tOr, getLang, NOTICE_VERSION } from "../i18n.js";
 import { h, field, setError, rupiah, today, toast, uuid, errorLines } from "../ui.js";
 import { locate, takePhoto } from "../capture.js";
 import {
-  bind, select, required, phoneValid, placePicker, incomePicker, programsPicker, programsOf,
-  relationshipSelect, fundingSelect,
+  bind,
+  select,
+  required,
+  phoneValid,
+  placePicker,
+  incomePicker,
+  programsPicker,
+  programsOf,
+  relationshipSelect,
+  fundingSelect,
 } from "../pickers.js";
 
 const STEPS = ["identity", "work", "address", "beneficiary", "consent", "review"];
@@ -29,10 +37,28 @@ export function createView() {
 
 function fresh() {
   return {
-    id: uuid(), step: 0, nik: "", full_name: "", birth_date: "", gender: "", phone: "",
-    occupation: "", income_level: "", jht: false, funding: "self",
-    province: "", regency: "", district: "", village_code: "", address: "",
-    b_name: "", b_relationship: "", b_phone: "", consent: false, location: null, photo: null,
+    id: uuid(),
+    step: 0,
+    nik: "",
+    full_name: "",
+    birth_date: "",
+    gender: "",
+    phone: "",
+    occupation: "",
+    income_level: "",
+    jht: false,
+    funding: "self",
+    province: "",
+    regency: "",
+    district: "",
+    village_code: "",
+    address: "",
+    b_name: "",
+    b_relationship: "",
+    b_phone: "",
+    consent: false,
+    location: null,
+    photo: null,
   };
 }
 
@@ -40,22 +66,45 @@ function fromPayload(p) {
   const code = p.village_code || "";
   const parts = code.split(".");
   return {
-    ...fresh(), id: p.id, nik: p.nik, full_name: p.full_name, birth_date: p.birth_date, gender: p.gender,
-    phone: p.phone, occupation: p.occupation, income_level: String(p.income_level),
-    jht: (p.programs || []).includes("JHT"), funding: p.funding || "self",
-    province: parts[0] || "", regency: parts.slice(0, 2).join("."), district: parts.slice(0, 3).join("."),
-    village_code: code, address: p.address, b_name: p.beneficiary.full_name,
-    b_relationship: p.beneficiary.relationship, b_phone: p.beneficiary.phone || "",
-    consent: true, location: p.location || null, registered_on: p.registered_on || null,
+    ...fresh(),
+    id: p.id,
+    nik: p.nik,
+    full_name: p.full_name,
+    birth_date: p.birth_date,
+    gender: p.gender,
+    phone: p.phone,
+    occupation: p.occupation,
+    income_level: String(p.income_level),
+    jht: (p.programs || []).includes("JHT"),
+    funding: p.funding || "self",
+    province: parts[0] || "",
+    regency: parts.slice(0, 2).join("."),
+    district: parts.slice(0, 3).join("."),
+    village_code: code,
+    address: p.address,
+    b_name: p.beneficiary.full_name,
+    b_relationship: p.beneficiary.relationship,
+    b_phone: p.beneficiary.phone || "",
+    consent: true,
+    location: p.location || null,
+    registered_on: p.registered_on || null,
   };
 }
 
 export function payloadOf(d) {
   const payload = {
-    id: d.id, nik: d.nik.trim(), full_name: d.full_name.trim(), birth_date: d.birth_date, gender: d.gender,
-    phone: d.phone.trim(), occupation: d.occupation, income_level: Number(d.income_level),
-    programs: programsOf(d.jht), village_code: d.village_code,
-    address: d.address.trim(), funding: d.funding,
+    id: d.id,
+    nik: d.nik.trim(),
+    full_name: d.full_name.trim(),
+    birth_date: d.birth_date,
+    gender: d.gender,
+    phone: d.phone.trim(),
+    occupation: d.occupation,
+    income_level: Number(d.income_level),
+    programs: programsOf(d.jht),
+    village_code: d.village_code,
+    address: d.address.trim(),
+    funding: d.funding,
     beneficiary: { full_name: d.b_name.trim(), relationship: d.b_relationship.trim(), phone: d.b_phone.trim() || null },
     consent: { given: true, notice_version: NOTICE_VERSION },
     // The day it was taken, kept when a rejected registration is fixed days later.
@@ -74,8 +123,13 @@ function persist(state, app) {
   clearTimeout(state.saving);
   state.saving = setTimeout(() => db.kv.set(draftKey(app), copy).catch(() => {}), 150);
 }
-async function forget(state, app) { clearTimeout(state.saving); await db.kv.del(draftKey(app)); }
-function stepsDone(d) { return d.step > 0 || d.nik || d.full_name || d.phone; }
+async function forget(state, app) {
+  clearTimeout(state.saving);
+  await db.kv.del(draftKey(app));
+}
+function stepsDone(d) {
+  return d.step > 0 || d.nik || d.full_name || d.phone;
+}
 
 async function render(state, app, params) {
   const screen = h("section", { class: "screen register" });
@@ -88,7 +142,10 @@ async function render(state, app, params) {
   } else if (!state.draft && !state.fixing) {
     // A fresh page (reload, killed tab): a draft left on the phone is offered before anything.
     const kept = await db.kv.get(draftKey(app));
-    if (kept && stepsDone(kept)) { screen.append(offer(state, app, screen, kept)); return screen; }
+    if (kept && stepsDone(kept)) {
+      screen.append(offer(state, app, screen, kept));
+      return screen;
+    }
     state.draft = fresh();
   } else if (params[0] === "new" || !state.draft || state.fixing) {
     state.fixing = null;
@@ -101,31 +158,92 @@ async function render(state, app, params) {
 
 function offer(state, app, screen, kept) {
   const who = [kept.full_name, kept.nik ? maskNik(kept.nik) : ""].filter(Boolean).join(" · ");
-  return h("div", { class: "card", id: "resume-draft" },
+  return h(
+    "div",
+    { class: "card", id: "resume-draft" },
     h("h1", {}, t("reg.title")),
     h("p", { class: "banner" }, t("reg.resume_text", who || "—", kept.step + 1, STEPS.length)),
-    h("div", { class: "row" },
-      h("button", { type: "button", class: "primary", id: "resume-yes", onclick: () => { state.draft = { ...fresh(), ...kept }; paint(state, app, screen); } }, t("reg.resume")),
-      h("button", { type: "button", id: "resume-no", onclick: async () => { state.draft = fresh(); await forget(state, app); paint(state, app, screen); } }, t("reg.start_over"))));
+    h(
+      "div",
+      { class: "row" },
+      h(
+        "button",
+        {
+          type: "button",
+          class: "primary",
+          id: "resume-yes",
+          onclick: () => {
+            state.draft = { ...fresh(), ...kept };
+            paint(state, app, screen);
+          },
+        },
+        t("reg.resume"),
+      ),
+      h(
+        "button",
+        {
+          type: "button",
+          id: "resume-no",
+          onclick: async () => {
+            state.draft = fresh();
+            await forget(state, app);
+            paint(state, app, screen);
+          },
+        },
+        t("reg.start_over"),
+      ),
+    ),
+  );
 }
 
 async function paint(state, app, screen) {
   const { draft, fixing } = state;
   const step = STEPS[draft.step];
   const body = await STEP_VIEWS[step]({ app, draft, persist: () => persist(state, app) });
-  const progress = h("ol", { class: "steps", "aria-label": t("reg.progress") },
-    STEPS.map((s, i) => h("li", { class: i === draft.step ? "current" : i < draft.step ? "done" : "" }, String(i + 1))));
-  const back = draft.step > 0 ? h("button", { type: "button", onclick: () => { draft.step -= 1; persist(state, app); paint(state, app, screen); } }, t("reg.back")) : null;
-  const problems = fixing && fixing.error ? h("div", { class: "banner error" },
-    h("strong", {}, fixing.error.message || ""),
-    h("ul", {}, errorLines(fixing.error.errors).map(([f, m]) => h("li", {}, `${tOr(`field.${f}`, f)}: ${m}`)))) : null;
+  const progress = h(
+    "ol",
+    { class: "steps", "aria-label": t("reg.progress") },
+    STEPS.map((s, i) => h("li", { class: i === draft.step ? "current" : i < draft.step ? "done" : "" }, String(i + 1))),
+  );
+  const back =
+    draft.step > 0
+      ? h(
+          "button",
+          {
+            type: "button",
+            onclick: () => {
+              draft.step -= 1;
+              persist(state, app);
+              paint(state, app, screen);
+            },
+          },
+          t("reg.back"),
+        )
+      : null;
+  const problems =
+    fixing && fixing.error
+      ? h(
+          "div",
+          { class: "banner error" },
+          h("strong", {}, fixing.error.message || ""),
+          h(
+            "ul",
+            {},
+            errorLines(fixing.error.errors).map(([f, m]) => h("li", {}, `${tOr(`field.${f}`, f)}: ${m}`)),
+          ),
+        )
+      : null;
   // replaceChildren would write a missing banner as the text "null".
-  screen.replaceChildren(...[
-    h("h1", {}, fixing ? t("reg.fix_title") : t("reg.title")),
-    progress, problems,
-    h("h2", {}, t(`reg.step.${step}`)),
-    body.form,
-    h("div", { class: "row" }, back, body.next)].filter(Boolean));
+  screen.replaceChildren(
+    ...[
+      h("h1", {}, fixing ? t("reg.fix_title") : t("reg.title")),
+      progress,
+      problems,
+      h("h2", {}, t(`reg.step.${step}`)),
+      body.form,
+      h("div", { class: "row" }, back, body.next),
+    ].filter(Boolean),
+  );
   body.form.addEventListener("input", () => persist(state, app));
   body.form.addEventListener("change", () => persist(state, app));
   body.next.addEventListener("click", async () => {
@@ -135,42 +253,96 @@ async function paint(state, app, screen) {
       if (marked) marked.focus();
       return;
     }
-    if (step === "review") { await save(state, app, body.next); return; }
+    if (step === "review") {
+      await save(state, app, body.next);
+      return;
+    }
     draft.step += 1;
     persist(state, app);
     paint(state, app, screen);
   });
 }
 
+// The first month's price for what the draft says (a new participant: nothing paid yet).
+function monthlyQuote(rules, draft, occupation) {
+  const worker = {
+    income_level: Number(draft.income_level),
+    programs: draft.jht ? ["JHT"] : [],
+    sector: occupation.sector,
+    funding: draft.funding,
+    covered_until: null,
+  };
+  return quote(rules, worker, 1, today().slice(0, 7));
+}
+
 const next = (label = t("reg.next")) => h("button", { type: "button", class: "primary", id: "reg-next" }, label);
 
 const STEP_VIEWS = {
   async identity({ draft }) {
-    const nik = bind(draft, h("input", { name: "nik", inputmode: "numeric", maxlength: "16", autocomplete: "off" }), "nik", () => live());
+    const nik = bind(
+      draft,
+      h("input", { name: "nik", inputmode: "numeric", maxlength: "16", autocomplete: "off" }),
+      "nik",
+      () => live(),
+    );
     const name = bind(draft, h("input", { name: "full_name", autocomplete: "off" }), "full_name");
-    const birth = bind(draft, h("input", { name: "birth_date", type: "date", max: today() }), "birth_date", () => live());
-    const gender = select(draft, "gender", [["M", t("reg.male")], ["F", t("reg.female")]], { after: () => live() });
-    const phone = bind(draft, h("input", { name: "phone", type: "tel", inputmode: "tel", placeholder: "08…" }), "phone");
+    const birth = bind(draft, h("input", { name: "birth_date", type: "date", max: today() }), "birth_date", () =>
+      live(),
+    );
+    const gender = select(
+      draft,
+      "gender",
+      [
+        ["M", t("reg.male")],
+        ["F", t("reg.female")],
+      ],
+      { after: () => live() },
+    );
+    const phone = bind(
+      draft,
+      h("input", { name: "phone", type: "tel", inputmode: "tel", placeholder: "08…" }),
+      "phone",
+    );
     const note = h("p", { class: "hint", id: "nik-note" });
     function live(final = false) {
       const v = draft.nik.trim();
-      if (!final && v.length < 16 && /^\d*$/.test(v)) { setError(nik, ""); note.textContent = ""; return true; }
+      if (!final && v.length < 16 && /^\d*$/.test(v)) {
+        setError(nik, "");
+        note.textContent = "";
+        return true;
+      }
       const result = checkNik(v, { birthDate: draft.birth_date || null, gender: draft.gender || null });
-      if (result.birthDate && !draft.birth_date) { draft.birth_date = result.birthDate; birth.value = result.birthDate; }
-      if (result.gender && !draft.gender) { draft.gender = result.gender; gender.value = result.gender; }
+      if (result.birthDate && !draft.birth_date) {
+        draft.birth_date = result.birthDate;
+        birth.value = result.birthDate;
+      }
+      if (result.gender && !draft.gender) {
+        draft.gender = result.gender;
+        gender.value = result.gender;
+      }
       const nikErrors = result.errors.filter((e) => e !== "workers.nik_gender" && e !== "workers.nik_birth_date");
       setError(nik, final && !v ? t("field.required") : nikErrors.map((e) => t(e)).join(" "));
       // On "Lanjut" an empty field is required; a contradiction with the NIK stays marked.
-      const mark = (input, key, value) => setError(input, result.errors.includes(key) ? t(key) : final && !value ? t("field.required") : "");
+      const mark = (input, key, value) =>
+        setError(input, result.errors.includes(key) ? t(key) : final && !value ? t("field.required") : "");
       mark(gender, "workers.nik_gender", draft.gender);
       mark(birth, "workers.nik_birth_date", draft.birth_date);
       note.textContent = result.warnings.map((w) => t(w)).join(" ");
       return result.errors.length === 0;
     }
-    const form = h("div", { class: "form" }, field(t("reg.nik"), nik, t("reg.nik_hint")), note,
-      field(t("reg.full_name"), name), field(t("reg.birth_date"), birth), field(t("reg.gender"), gender), field(t("reg.phone"), phone));
+    const form = h(
+      "div",
+      { class: "form" },
+      field(t("reg.nik"), nik, t("reg.nik_hint")),
+      note,
+      field(t("reg.full_name"), name),
+      field(t("reg.birth_date"), birth),
+      field(t("reg.gender"), gender),
+      field(t("reg.phone"), phone),
+    );
     return {
-      form, next: next(),
+      form,
+      next: next(),
       check() {
         let ok = live(true);
         ok = required(name, draft.full_name.trim().length >= 2) && ok;
@@ -187,7 +359,8 @@ const STEP_VIEWS = {
     const rules = await data.rules();
     const lang = getLang();
     // Sorted by the label the agent reads, in the agent's language.
-    const occupationOptions = occupations.map((o) => [o.code, lang === "en" ? o.label_en : o.label_id])
+    const occupationOptions = occupations
+      .map((o) => [o.code, lang === "en" ? o.label_en : o.label_id])
       .sort((a, b) => a[1].localeCompare(b[1], lang));
     const occupation = select(draft, "occupation", occupationOptions, { after: () => price() });
     const income = incomePicker(draft, levels, () => price());
@@ -196,39 +369,88 @@ const STEP_VIEWS = {
     const amount = h("div", { class: "amount", id: "monthly-amount", "aria-live": "polite" });
     function price() {
       const occ = occupations.find((o) => o.code === draft.occupation);
-      if (!occ || !draft.income_level) { amount.textContent = t("reg.amount_pick"); return; }
-      const q = quote(rules, { income_level: Number(draft.income_level), programs: draft.jht ? ["JHT"] : [], sector: occ.sector, funding: draft.funding, covered_until: null }, 1, today().slice(0, 7));
-      amount.replaceChildren(q ? h("span", {}, t("reg.amount_month"), h("strong", {}, rupiah(q.total)),
-        h("small", {}, `JKK ${rupiah(q.months[0].jkk)} · JKM ${rupiah(q.months[0].jkm)}${draft.jht ? ` · JHT ${rupiah(q.months[0].jht)}` : ""}`)) : t("reg.amount_unknown"));
+      if (!occ || !draft.income_level) {
+        amount.textContent = t("reg.amount_pick");
+        return;
+      }
+      const q = monthlyQuote(rules, draft, occ);
+      amount.replaceChildren(
+        q
+          ? h(
+              "span",
+              {},
+              t("reg.amount_month"),
+              h("strong", {}, rupiah(q.total)),
+              h(
+                "small",
+                {},
+                [
+                  `JKK ${rupiah(q.months[0].jkk)}`,
+                  `JKM ${rupiah(q.months[0].jkm)}`,
+                  draft.jht ? `JHT ${rupiah(q.months[0].jht)}` : null,
+                ]
+                  .filter(Boolean)
+                  .join(" · "),
+              ),
+            )
+          : t("reg.amount_unknown"),
+      );
     }
     price();
-    const form = h("div", { class: "form" },
+    const form = h(
+      "div",
+      { class: "form" },
       occupations.length ? null : h("p", { class: "banner warn" }, t("reg.no_reference")),
-      field(t("reg.occupation"), occupation), ...income.fields, programs,
-      field(t("reg.funding"), funding), amount);
-    return { form, next: next(), check: () => required(occupation, draft.occupation) & required(income.level, draft.income_level) & required(funding, draft.funding) };
+      field(t("reg.occupation"), occupation),
+      ...income.fields,
+      programs,
+      field(t("reg.funding"), funding),
+      amount,
+    );
+    return {
+      form,
+      next: next(),
+      check: () =>
+        required(occupation, draft.occupation) &
+        required(income.level, draft.income_level) &
+        required(funding, draft.funding),
+    };
   },
 
   async address({ draft }) {
     if (!draft.province) {
       const area = await db.kv.get("area");
-      if (area && area.regency_code) { draft.regency = area.regency_code; draft.province = area.regency_code.split(".")[0]; }
+      if (area && area.regency_code) {
+        draft.regency = area.regency_code;
+        draft.province = area.regency_code.split(".")[0];
+      }
     }
     // Only the region selects are ever rebuilt; the address box stays put, so typing in it is
     // never interrupted (a moved textarea loses focus, the keyboard and the text being typed).
     const places = await placePicker(draft);
     const address = bind(draft, h("textarea", { name: "address", rows: "2" }), "address");
     const form = h("div", { class: "form" }, places.form, field(t("reg.address"), address));
-    return { form, next: next(), check: () => required(places.village, draft.village_code) & required(address, draft.address.trim().length >= 3) };
+    return {
+      form,
+      next: next(),
+      check: () => required(places.village, draft.village_code) & required(address, draft.address.trim().length >= 3),
+    };
   },
 
   async beneficiary({ draft }) {
     const name = bind(draft, h("input", { name: "b_name" }), "b_name");
     const relationship = relationshipSelect(draft, "b_relationship");
     const phone = bind(draft, h("input", { name: "b_phone", type: "tel", placeholder: "08…" }), "b_phone");
-    const form = h("div", { class: "form" }, field(t("reg.b_name"), name), field(t("reg.b_relationship"), relationship), field(t("reg.b_phone"), phone, t("reg.optional")));
+    const form = h(
+      "div",
+      { class: "form" },
+      field(t("reg.b_name"), name),
+      field(t("reg.b_relationship"), relationship),
+      field(t("reg.b_phone"), phone, t("reg.optional")),
+    );
     return {
-      form, next: next(),
+      form,
+      next: next(),
       check() {
         const phoneOk = !draft.b_phone.trim() || phoneValid(draft.b_phone);
         setError(phone, phoneOk ? "" : t("workers.phone_invalid"));
@@ -239,23 +461,82 @@ const STEP_VIEWS = {
 
   async consent({ draft, persist }) {
     const box = h("input", { type: "checkbox", name: "consent", id: "consent", checked: draft.consent });
-    box.addEventListener("change", () => { draft.consent = box.checked; });
-    const where = h("p", { class: "hint", id: "gps-status" }, draft.location ? t("reg.gps_ok", Math.round(draft.location.accuracy_m || 0)) : t("reg.optional"));
-    const gps = h("button", { type: "button", onclick: async () => {
-      where.textContent = t("reg.gps_wait");
-      try { draft.location = await locate(); persist(); where.textContent = t("reg.gps_ok", Math.round(draft.location.accuracy_m || 0)); } catch { where.textContent = t("reg.gps_failed"); }
-    } }, t("reg.gps"));
-    const preview = h("div", { class: "photo" }, draft.photo ? h("img", { src: URL.createObjectURL(draft.photo), alt: t("reg.photo") }) : null);
-    const photo = h("button", { type: "button", onclick: async () => {
-      const blob = await takePhoto();
-      if (blob) { draft.photo = blob; persist(); preview.replaceChildren(h("img", { src: URL.createObjectURL(blob), alt: t("reg.photo") }), h("small", {}, `${Math.round(blob.size / 1024)} KB`)); }
-    } }, t("reg.photo"));
+    box.addEventListener("change", () => {
+      draft.consent = box.checked;
+    });
+    const where = h(
+      "p",
+      { class: "hint", id: "gps-status" },
+      draft.location ? t("reg.gps_ok", Math.round(draft.location.accuracy_m || 0)) : t("reg.optional"),
+    );
+    const gps = h(
+      "button",
+      {
+        type: "button",
+        onclick: async () => {
+          where.textContent = t("reg.gps_wait");
+          try {
+            draft.location = await locate();
+            persist();
+            where.textContent = t("reg.gps_ok", Math.round(draft.location.accuracy_m || 0));
+          } catch {
+            where.textContent = t("reg.gps_failed");
+          }
+        },
+      },
+      t("reg.gps"),
+    );
+    const preview = h(
+      "div",
+      { class: "photo" },
+      draft.photo ? h("img", { src: URL.createObjectURL(draft.photo), alt: t("reg.photo") }) : null,
+    );
+    const photo = h(
+      "button",
+      {
+        type: "button",
+        onclick: async () => {
+          const blob = await takePhoto();
+          if (blob) {
+            draft.photo = blob;
+            persist();
+            preview.replaceChildren(
+              h("img", { src: URL.createObjectURL(blob), alt: t("reg.photo") }),
+              h("small", {}, `${Math.round(blob.size / 1024)} KB`),
+            );
+          }
+        },
+      },
+      t("reg.photo"),
+    );
     const error = h("p", { class: "field-error", role: "alert" });
-    const form = h("div", { class: "form" },
-      h("div", { class: "notice", tabindex: "0" }, h("h3", {}, t("consent.title")), t("consent.text").split("\n").map((p) => h("p", {}, p)), h("small", {}, `${t("consent.version")} ${NOTICE_VERSION}`)),
-      h("label", { class: "check strong" }, box, " ", t("consent.agree")), error,
-      h("h3", {}, t("reg.extras")), h("div", { class: "row" }, gps, photo), where, preview);
-    return { form, next: next(), check: () => { error.textContent = draft.consent ? "" : t("workers.consent_required"); return draft.consent; } };
+    const form = h(
+      "div",
+      { class: "form" },
+      h(
+        "div",
+        { class: "notice", tabindex: "0" },
+        h("h3", {}, t("consent.title")),
+        t("consent.text")
+          .split("\n")
+          .map((p) => h("p", {}, p)),
+        h("small", {}, `${t("consent.version")} ${NOTICE_VERSION}`),
+      ),
+      h("label", { class: "check strong" }, box, " ", t("consent.agree")),
+      error,
+      h("h3", {}, t("reg.extras")),
+      h("div", { class: "row" }, gps, photo),
+      where,
+      preview,
+    );
+    return {
+      form,
+      next: next(),
+      check: () => {
+        error.textContent = draft.consent ? "" : t("workers.consent_required");
+        return draft.consent;
+      },
+    };
   },
 
   // What the participant checks before saving: the agent's own form, so the NIK is shown in
@@ -263,24 +544,42 @@ const STEP_VIEWS = {
   async review({ draft }) {
     const occupations = await data.occupations();
     const occ = occupations.find((o) => o.code === draft.occupation);
-    const nameIn = async (parent, code) => ((await data.regions(parent)).find((r) => r.code === code) || {}).name || code;
-    const place = [await nameIn(draft.district, draft.village_code), await nameIn(draft.regency, draft.district), await nameIn(draft.province, draft.regency)];
+    const nameIn = async (parent, code) =>
+      ((await data.regions(parent)).find((r) => r.code === code) || {}).name || code;
+    const place = [
+      await nameIn(draft.district, draft.village_code),
+      await nameIn(draft.regency, draft.district),
+      await nameIn(draft.province, draft.regency),
+    ];
     const rules = await data.rules();
-    const monthly = occ ? quote(rules, { income_level: Number(draft.income_level), programs: draft.jht ? ["JHT"] : [], sector: occ.sector, funding: draft.funding, covered_until: null }, 1, today().slice(0, 7)) : null;
+    const monthly = occ ? monthlyQuote(rules, draft, occ) : null;
     const rows = [
-      ["nik", t("reg.nik"), draft.nik.trim().replace(/(\d{4})(?=\d)/g, "$1 ")], ["full_name", t("reg.full_name"), draft.full_name], ["birth_date", t("reg.birth_date"), draft.birth_date],
+      ["nik", t("reg.nik"), draft.nik.trim().replace(/(\d{4})(?=\d)/g, "$1 ")],
+      ["full_name", t("reg.full_name"), draft.full_name],
+      ["birth_date", t("reg.birth_date"), draft.birth_date],
       ["gender", t("reg.gender"), draft.gender === "F" ? t("reg.female") : t("reg.male")],
-      ["phone", t("reg.phone"), draft.phone], ["occupation", t("reg.occupation"), occ ? (getLang() === "en" ? occ.label_en : occ.label_id) : draft.occupation],
-      ["income_level", t("reg.income_level"), rupiah(Number(draft.income_level))], ["programs", t("reg.programs"), draft.jht ? "JKK, JKM, JHT" : "JKK, JKM"],
+      ["phone", t("reg.phone"), draft.phone],
+      ["occupation", t("reg.occupation"), occ ? (getLang() === "en" ? occ.label_en : occ.label_id) : draft.occupation],
+      ["income_level", t("reg.income_level"), rupiah(Number(draft.income_level))],
+      ["programs", t("reg.programs"), draft.jht ? "JKK, JKM, JHT" : "JKK, JKM"],
       ["funding", t("reg.funding"), t(`funding.${draft.funding}`)],
       ["monthly", t("reg.monthly"), monthly ? rupiah(monthly.total) : t("reg.amount_unknown")],
-      ["village", t("reg.village_code"), place.join(", ")], ["address", t("reg.address"), draft.address],
+      ["village", t("reg.village_code"), place.join(", ")],
+      ["address", t("reg.address"), draft.address],
       ["beneficiary", t("reg.b_name"), `${draft.b_name} (${t(`rel.${draft.b_relationship}`)})`],
-      ["gps", t("reg.gps"), draft.location ? "✓" : "—"], ["photo", t("reg.photo"), draft.photo ? "✓" : "—"],
+      ["gps", t("reg.gps"), draft.location ? "✓" : "—"],
+      ["photo", t("reg.photo"), draft.photo ? "✓" : "—"],
     ];
-    const form = h("div", { class: "form" },
+    const form = h(
+      "div",
+      { class: "form" },
       h("p", { class: "hint" }, t("reg.review_note")),
-      h("dl", { class: "review big", id: "review" }, rows.map(([key, k, v]) => [h("dt", {}, k), h("dd", { dataset: { field: key } }, v)])));
+      h(
+        "dl",
+        { class: "review big", id: "review" },
+        rows.map(([key, k, v]) => [h("dt", {}, k), h("dd", { dataset: { field: key } }, v)]),
+      ),
+    );
     return { form, next: next(t("reg.save")), check: () => true };
   },
 };
@@ -296,13 +595,20 @@ async function save(state, app, button) {
     await outbox.replace(fixing.seq, payload, label);
   } else {
     await outbox.enqueue("worker.register", payload, { entityId: payload.id, label });
-    if (draft.photo) await outbox.enqueue("photo.upload", { kind: "face" }, { entityId: payload.id, label, blob: draft.photo });
+    if (draft.photo)
+      await outbox.enqueue("photo.upload", { kind: "face" }, { entityId: payload.id, label, blob: draft.photo });
   }
   const existing = await db.get("workers", payload.id);
   if (!existing || existing._pending) {
     await db.put("workers", {
-      ...payload, nik_masked: maskNik(payload.nik), sector: occ ? occ.sector : "other", status: "registered",
-      covered_until: null, created_at: new Date().toISOString(), _pending: true, _detail: true,
+      ...payload,
+      nik_masked: maskNik(payload.nik),
+      sector: occ ? occ.sector : "other",
+      status: "registered",
+      covered_until: null,
+      created_at: new Date().toISOString(),
+      _pending: true,
+      _detail: true,
     });
   }
   const id = payload.id;
