@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from perisai.months import Month
-from perisai.regions.models import Region
+from perisai.regions.operations import names_of
 from perisai.reports.figures import ratio
 from perisai.reports.models import DistrictMonth, WorkforceEstimate
 from perisai.reports.rollups import ensure_rollups
@@ -51,9 +51,7 @@ def regions(
         stmt = stmt.where(DistrictMonth.district_code.like(f"{parent}.%"))
     sums = {c: (int(r or 0), int(a or 0)) for c, r, a in session.execute(stmt)}
     codes = list(sums)
-    names = dict(
-        session.execute(select(Region.code, Region.name).where(Region.code.in_(codes))).all()
-    )
+    names = names_of(session, codes)
     estimates = dict(
         session.execute(
             select(WorkforceEstimate.region_code, WorkforceEstimate.informal_workers).where(

@@ -23,6 +23,7 @@ from perisai.errors import DomainError
 from perisai.extensions import db
 from perisai.i18n import t
 from perisai.months import Month
+from perisai.regions.operations import names_of
 from perisai.reports.exports import csv_response, xlsx_response
 from perisai.supervisor import tasks
 from perisai.supervisor.pages import page_language, page_query, render, supervisor_page
@@ -200,7 +201,7 @@ def _participants(args):
         found=found,
         q="" if tasks.is_nik(args["q"]) else args["q"] or "",
         status_filter=args["status"],
-        villages=tasks.village_names(db.session, {w.village_code for w in found.rows}),
+        villages=names_of(db.session, {w.village_code for w in found.rows}),
         statuses={
             w.id: status_for(w.covered_until, Month.of(clock.today(_zone()))) for w in found.rows
         },

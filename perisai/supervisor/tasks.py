@@ -25,6 +25,7 @@ from perisai.contributions.renewals import renewal_query
 from perisai.errors import ValidationFailed
 from perisai.months import Month
 from perisai.regions.models import Region
+from perisai.regions.operations import names_of
 from perisai.workers.models import Worker, WorkerChange, mask_nik, status_for
 from perisai.workers.queries import list_query
 
@@ -76,15 +77,6 @@ def _page(session: Session, stmt, page: int) -> tuple[list, int, bool]:
     capped = stmt.order_by(None).limit(COUNT_CAP + 1).subquery()
     total = session.scalar(select(func.count()).select_from(capped))
     return rows, total, has_next
-
-
-def village_names(session: Session, codes) -> dict[str, str]:
-    codes = set(codes)
-    if not codes:
-        return {}
-    return dict(
-        session.execute(select(Region.code, Region.name).where(Region.code.in_(codes))).all()
-    )
 
 
 def _active_cards(session: Session, worker_ids) -> dict[uuid.UUID, Card]:
@@ -273,7 +265,7 @@ def profile(session: Session, worker: Worker, today: date) -> Profile:
         cards=[(card, prints.get(card.id, 0)) for card in card_rows],
         changes=[(e, name) for e, name in events if e.action not in reading],
         reads=[(e, name) for e, name in events if e.action in reading],
-        village=village_names(session, [worker.village_code]).get(worker.village_code, ""),
+        village=names_of(session, [worker.village_code]).get(worker.village_code, ""),
         versions=versions,
     )
 
@@ -327,7 +319,7 @@ def renewals(session, scope, *, today, agent_id, village, due_within_days, page)
         scope, today=today, agent_id=agent_id, village=village, due_within_days=due_within_days
     )
     rows, total, more = _page(session, stmt, page)
-    villages = village_names(session, {w.village_code for w in rows})
+    villages = names_of(session, {w.village_code for w in rows})
     return PageOf([renewal_row(w, today, villages) for w in rows], total, page, more)
 
 
@@ -336,7 +328,7 @@ def renewal_export_rows(session, scope, *, today, agent_id, village, due_within_
         scope, today=today, agent_id=agent_id, village=village, due_within_days=due_within_days
     ).limit(EXPORT_LIMIT)
     workers = session.scalars(stmt).all()
-    villages = village_names(session, {w.village_code for w in workers})
+    villages = names_of(session, {w.village_code for w in workers})
     for worker in workers:
         row = renewal_row(worker, today, villages)
         yield [
