@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 from perisai.agents.models import Agent, Wadah
 from perisai.api import Blueprint
-from perisai.audit.operations import note_read
+from perisai.audit.operations import note_read, record_request
 from perisai.auth.permissions import current_scope
 from perisai.contributions.sponsors import visible_sponsors
 from perisai.errors import DomainError
@@ -141,6 +141,7 @@ def index():
                     mode=mode,
                     options=_form_options(),
                 )
+                record_request(db.session, [("create", "import", job.id)])
                 db.session.commit()
                 start_and_answer(job, created)
                 return redirect(url_for("imports-pages.job_page", job_id=job.id))
@@ -211,6 +212,7 @@ def job_action(job_id, action):
         abort(404)
     try:
         operation(job)
+        record_request(db.session, [(action, "import", job.id)])
         db.session.commit()
         start_and_answer(job, False)
     except DomainError as failure:

@@ -216,3 +216,32 @@ def test_a_page_read_whose_event_cannot_be_written_answers_503(db, org, as_super
     page = as_supervisor.get("/supervisor/participants?q=Siti")
     assert page.status_code == 503 and page.headers["Retry-After"] == "5"
     assert "Siti Aminah" not in page.get_data(as_text=True)
+
+
+def test_the_import_pages_record_the_upload_the_report_and_the_commit(db, org, as_supervisor):
+    import io
+
+    rows = rows_of(2, start=760, agent_code=org.agent.agent_code)
+    data = {
+        "csrf_token": as_supervisor.csrf_token,
+        "file": (io.BytesIO(csv_bytes(rows)), "daftar.csv"),
+        "action": "dry_run",
+        "mode": "valid_only",
+    }
+    posted = as_supervisor.client.post(
+        "/supervisor/imports", data=data, content_type="multipart/form-data"
+    )
+    assert posted.status_code == 302
+    job_url = posted.headers["Location"]
+    job_id = job_url.rstrip("/").rsplit("/", 1)[-1]
+    as_supervisor.get(job_url)
+    committed = as_supervisor.client.post(
+        job_url + "/commit", data={"csrf_token": as_supervisor.csrf_token, "mode": "valid_only"}
+    )
+    assert committed.status_code == 302
+    mine = [
+        (e.action, e.entity_id)
+        for e in events(db, entity_type="import", user_id=org.supervisor_user.id)
+    ]
+    assert mine == [("create", job_id), ("read", job_id), ("commit", job_id)]
+    assert len(events(db, route=f"import {job_id}", action="create")) == 2
