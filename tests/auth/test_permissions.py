@@ -68,3 +68,59 @@ def test_roles_required(guarded_app, role, path, status):
         )
         assert r.status_code == 200
     assert client.get(path).status_code == status
+
+
+def _scopes(org):
+    return [
+        Scope("admin", None, None),
+        Scope("supervisor", None, org.branch.id),
+        Scope("supervisor", None, None),  # a supervisor without a branch sees nothing
+        Scope("agent", org.agent.id, org.branch.id, org.agent_user.id),
+        Scope("agent", org.agent2.id, org.branch.id),
+        Scope("agent", None, org.branch.id),
+    ]
+
+
+def test_scope_sql_and_loaded_records_agree(db, org):
+    """Scope.workers()/agents() (SQL) and sees_worker/sees_agent (a loaded record) are one rule;
+    worker()/agent() load the visible ones and raise NotFound for the rest."""
+    from sqlalchemy import select
+
+    from perisai.agents.models import Agent
+    from perisai.errors import NotFound
+    from perisai.workers.models import Worker
+    from tests import factories
+
+    session = db.session
+    mine = factories.make_worker(session, org.agent)
+    handed_over = factories.make_worker(session, org.agent, managed_by_id=org.agent2.id)
+    elsewhere = factories.make_worker(session, org.other_agent)
+    session.flush()
+    workers, agents = [mine, handed_over, elsewhere], session.scalars(select(Agent)).all()
+    for scope in _scopes(org):
+        listed = set(session.scalars(select(Worker.id).where(scope.workers())))
+        assert listed == {w.id for w in workers if scope.sees_worker(w)}, scope
+        assert {a.id for a in session.scalars(scope.agents())} == {
+            a.id for a in agents if scope.sees_agent(a)
+        }, scope
+        for worker in workers:
+            if scope.sees_worker(worker):
+                assert scope.worker(session, str(worker.id)) is worker
+            else:
+                with pytest.raises(NotFound):
+                    scope.worker(session, worker.id)
+    with pytest.raises(NotFound):
+        Scope("admin", None, None).worker(session, "not-a-uuid")
+    with pytest.raises(NotFound):
+        Scope("agent", org.agent.id, org.branch.id).agent(session, org.agent2.id)
+    assert Scope("supervisor", None, org.branch.id).agent(session, org.agent2.id) is org.agent2
+
+
+def test_scope_where_for_records_owned_by_a_user():
+    """Import jobs: an agent sees those its user uploaded; without a user, none."""
+    agent = Scope("agent", 7, 1, 70)
+    assert agent.sees(branch_id=1, user_id=70)
+    assert not agent.sees(branch_id=1, user_id=71)
+    assert not Scope("agent", 7, 1).sees(branch_id=1, user_id=None)
+    assert Scope("supervisor", None, 1).sees(branch_id=1, user_id=71)
+    assert not Scope("supervisor", None, 1).sees(branch_id=None, user_id=71)
