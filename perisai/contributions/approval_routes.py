@@ -12,6 +12,7 @@ from perisai.contributions import approvals, serialization
 from perisai.contributions.schemas import (
     ApproveSchema,
     LateRuleCreateSchema,
+    LateRuleSchema,
     PaymentSchema,
     PaymentStateQuerySchema,
     RejectSchema,
@@ -75,14 +76,14 @@ class RejectPayment(MethodView):
 @approval.route("/reference/late-payment-rules")
 class LateRules(MethodView):
     @login_required
-    @approval.response(200)
+    @approval.response(200, LateRuleSchema(many=True))
     def get(self):
         """Every version of the late-payment rule (days after paid_on before approval)."""
-        return [approvals.serialize_late_rule(r) for r in approvals.late_rules(db.session)]
+        return approvals.late_rules(db.session)
 
     @roles_required("admin")
     @approval.arguments(LateRuleCreateSchema)
-    @approval.response(201)
+    @approval.response(201, LateRuleSchema)
     def post(self, body):
         """Add a version of the late-payment rule from a recording day on (admin)."""
         rule = approvals.add_late_rule(
@@ -92,4 +93,4 @@ class LateRules(MethodView):
             created_by=current_user,
         )
         db.session.commit()
-        return approvals.serialize_late_rule(rule)
+        return rule

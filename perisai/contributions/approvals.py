@@ -122,13 +122,3 @@ def late_rules(session: Session) -> list[LatePaymentRule]:
             select(LatePaymentRule).order_by(LatePaymentRule.effective_from, LatePaymentRule.id)
         )
     )
-
-
-def serialize_late_rule(rule: LatePaymentRule) -> dict:
-    return {
-        "id": rule.id,
-        "effective_from": rule.effective_from.isoformat(),
-        "max_days_late": rule.max_days_late,
-        "source": rule.source,
-        "created_at": rule.created_at.isoformat() if rule.created_at else None,
-    }

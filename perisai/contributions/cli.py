@@ -15,8 +15,9 @@ from perisai.contributions.rates import (
     add_discount_rule,
     add_rate_version,
     parse_levels_csv,
-    serialize_rules,
+    rate_table,
 )
+from perisai.contributions.schemas import RatesSchema
 from perisai.errors import DomainError
 from perisai.extensions import db
 from perisai.i18n import t
@@ -48,7 +49,7 @@ def _month(ctx, param, value):
 @rates_cli.command("list")
 def list_command():
     """Print every rate version and discount rule as JSON."""
-    rules = serialize_rules(db.session)
+    rules = RatesSchema().dump(rate_table(db.session))
     for version in rules["rate_versions"]:
         levels = version.pop("income_levels")
         version["income_levels"] = f"{len(levels)} levels, {levels[0]}–{levels[-1]}"

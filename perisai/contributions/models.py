@@ -89,6 +89,10 @@ class DiscountRule(Base):
     def excluded(self) -> list[str]:
         return [f for f in self.excluded_funding.split(",") if f]
 
+    @property
+    def programs(self) -> list[str]:
+        return ["JKK", "JKM"]  # a discount is on these two, never on JHT
+
 
 class LatePaymentRule(Base):
     """How many days after its paid_on a payment may be recorded before, if it would cover a

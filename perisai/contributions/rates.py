@@ -6,6 +6,7 @@ import csv
 import hashlib
 import io
 import re
+from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -152,45 +153,34 @@ def version_header(session: Session) -> dict:
     return {RULES_VERSION_HEADER: rules_version(session)}
 
 
-def serialize_rules(session: Session) -> dict:
+@dataclass
+class RatedVersion:
+    """A rate version with what only the whole book tells: until when it is in force, whether a
+    later version of the same month replaced it, and its income levels."""
+
+    version: RateVersion
+    effective_to: Month | None
+    superseded: bool
+    income_levels: list[int]
+
+
+@dataclass
+class RateTable:
     """Every rule version, enough for the PWA to price months offline exactly as the server."""
+
+    version: str
+    rate_versions: list[RatedVersion]
+    discounts: list[DiscountRule]
+    rounding: str = ROUNDING
+
+
+def rate_table(session: Session) -> RateTable:
     rules = RuleBook(session)
     versions = list(rules.versions)
     out = []
     for i, version in enumerate(versions):
         following = [v for v in versions[i + 1 :] if v.effective_from > version.effective_from]
         superseded = any(v.effective_from == version.effective_from for v in versions[i + 1 :])
-        out.append(
-            {
-                "id": version.id,
-                "effective_from": str(version.effective_from),
-                "effective_to": str(following[0].effective_from - 1) if following else None,
-                "superseded": superseded,
-                "jkk_basis_points": version.jkk_basis_points,
-                "jkm_flat": version.jkm_flat,
-                "jht_basis_points": version.jht_basis_points,
-                "income_levels": sorted(rules.levels(version)),
-                "levels_are_assumption": version.levels_are_assumption,
-                "source": version.source,
-            }
-        )
-    return {
-        "version": rules_version(session),
-        "rounding": ROUNDING,
-        "rate_versions": out,
-        "discounts": [serialize_discount(d) for d in rules.discounts],
-    }
-
-
-def serialize_discount(rule: DiscountRule) -> dict:
-    return {
-        "id": rule.id,
-        "name": rule.name,
-        "sector": rule.sector,
-        "effective_from": str(rule.effective_from),
-        "effective_to": str(rule.effective_to),
-        "basis_points_off": rule.basis_points_off,
-        "programs": ["JKK", "JKM"],
-        "excluded_funding": rule.excluded,
-        "source": rule.source,
-    }
+        effective_to = following[0].effective_from - 1 if following else None
+        out.append(RatedVersion(version, effective_to, superseded, sorted(rules.levels(version))))
+    return RateTable(rules_version(session), out, list(rules.discounts))

@@ -11,9 +11,12 @@ from perisai.auth.permissions import roles_required
 from perisai.contributions import quotes, rates, rules
 from perisai.contributions.schemas import (
     DiscountCreateSchema,
+    DiscountSchema,
     MonthQuerySchema,
     QuoteSchema,
+    RatesSchema,
     RateVersionCreateSchema,
+    RateVersionSchema,
     ReferenceQuoteQuerySchema,
 )
 from perisai.extensions import db
@@ -64,16 +67,16 @@ class IncomeLevels(MethodView):
 
 @reference.route("/rates")
 class Rates(MethodView):
-    @reference.response(200)
+    @reference.response(200, RatesSchema)
     def get(self):
         """Every rate version and discount rule, with effective periods (for offline pricing);
         `version` (also the X-Perisai-Rules-Version header) changes with any rule."""
-        body = rates.serialize_rules(db.session)
-        return body, {rates.RULES_VERSION_HEADER: body["version"]}
+        table = rates.rate_table(db.session)
+        return table, {rates.RULES_VERSION_HEADER: table.version}
 
     @roles_required("admin")
     @reference.arguments(RateVersionCreateSchema)
-    @reference.response(201)
+    @reference.response(201, RateVersionSchema)
     def post(self, body):
         """Add a rate version (admin): rates and/or a new income-level table from a month on."""
         version = rates.add_rate_version(
@@ -90,7 +93,7 @@ class Rates(MethodView):
         )
         db.session.commit()
         return next(
-            v for v in rates.serialize_rules(db.session)["rate_versions"] if v["id"] == version.id
+            v for v in rates.rate_table(db.session).rate_versions if v.version.id == version.id
         )
 
 
@@ -98,7 +101,7 @@ class Rates(MethodView):
 class Discounts(MethodView):
     @roles_required("admin")
     @reference.arguments(DiscountCreateSchema)
-    @reference.response(201)
+    @reference.response(201, DiscountSchema)
     def post(self, body):
         """Add a discount rule on JKK+JKM for a window of contribution months (admin)."""
         rule = rates.add_discount_rule(
@@ -108,4 +111,4 @@ class Discounts(MethodView):
             created_by=current_user,
         )
         db.session.commit()
-        return rates.serialize_discount(rule)
+        return rule

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import ValidationError, fields, validate, validates_schema
 
-from perisai.api import Length, MonthField, OneOf, PageArgs, QuerySchema, Range, Schema
+from perisai.api import IsoString, Length, MonthField, OneOf, PageArgs, QuerySchema, Range, Schema
 from perisai.contributions.models import CHANNELS, PAYMENT_STATES, SPONSOR_TYPES
 from perisai.workers.models import FUNDING_SOURCES, SECTORS
 
@@ -199,3 +199,53 @@ class SponsorPaymentCreateSchema(Schema):
     paid_on = fields.Date(required=True)
     worker_ids = fields.List(fields.UUID(), required=True, validate=Length(min=1, max=1000))
     amount = fields.Integer(required=True, strict=True, validate=MONEY)
+
+
+class LateRuleSchema(Schema):
+    """A version of the late-payment rule (contributions.models.LatePaymentRule)."""
+
+    id = fields.Integer()
+    effective_from = IsoString()
+    max_days_late = fields.Integer()
+    source = fields.String()
+    created_at = IsoString(allow_none=True)
+
+
+class DiscountSchema(Schema):
+    """A discount rule (contributions.models.DiscountRule)."""
+
+    id = fields.Integer()
+    name = fields.String()
+    sector = fields.String(allow_none=True)
+    effective_from = fields.String()
+    effective_to = fields.String()
+    basis_points_off = fields.Integer()
+    programs = fields.List(fields.String())
+    excluded_funding = fields.List(fields.String(), attribute="excluded")
+    source = fields.String()
+
+
+class RateVersionSchema(Schema):
+    """A rate version in its book (contributions.rates.RatedVersion)."""
+
+    id = fields.Integer(attribute="version.id")
+    effective_from = fields.String(attribute="version.effective_from")
+    effective_to = fields.String(allow_none=True)
+    superseded = fields.Boolean()
+    jkk_basis_points = fields.Integer(attribute="version.jkk_basis_points")
+    jkm_flat = fields.Integer(attribute="version.jkm_flat")
+    jht_basis_points = fields.Integer(attribute="version.jht_basis_points")
+    income_levels = fields.List(fields.Integer())
+    levels_are_assumption = fields.Boolean(attribute="version.levels_are_assumption")
+    source = fields.String(attribute="version.source")
+
+
+class RatesSchema(Schema):
+    """Every rate version and discount rule (contributions.rates.RateTable)."""
+
+    version = fields.String(
+        metadata={"description": "changes with any rule (also the X-Perisai-Rules-Version header)"}
+    )
+    rounding = fields.String()
+    rate_versions = fields.List(fields.Nested(RateVersionSchema))
+    discounts = fields.List(fields.Nested(DiscountSchema))
