@@ -12,8 +12,11 @@ from sqlalchemy.orm import Session
 
 from perisai.agents.models import Agent
 from perisai.auth.permissions import Scope
+from perisai.contributions.payments import record_payment
+from perisai.contributions.quotes import quote_for_worker
 from perisai.months import Month
 from perisai.regions.models import Region
+from perisai.workers.operations import register_worker
 from perisai.workers.schemas import WorkerCreateSchema
 
 FIRST_NAMES = (
@@ -76,10 +79,6 @@ PROFILES = (
 def add_demo_participants(
     session: Session, agent: Agent, count: int, seed: int, today: date
 ) -> int:
-    from perisai.contributions.payments import record_payment
-    from perisai.contributions.quotes import quote_for_worker
-    from perisai.workers.operations import register_worker
-
     villages = session.scalars(
         select(Region.code)
         .where(

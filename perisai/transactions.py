@@ -43,6 +43,8 @@ import click
 from flask import has_request_context, request
 from sqlalchemy.exc import OperationalError
 
+from perisai.extensions import db
+
 log = logging.getLogger(__name__)
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -142,8 +144,6 @@ def init_app(app) -> None:
     """On SQLite, run each request under the rules above; on PostgreSQL change nothing."""
     if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         return
-    from perisai.extensions import db
-
     full_dispatch_request = app.full_dispatch_request
     handle_user_exception = app.handle_user_exception
 

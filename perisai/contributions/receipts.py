@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from flask import render_template
 
+from perisai.agents.models import Agent
 from perisai.contributions.models import Payment
+from perisai.extensions import db
 from perisai.i18n import t
 from perisai.money import rupiah
 from perisai.workers.models import Worker, mask_nik
@@ -45,9 +47,6 @@ def receipt_context(payment: Payment, worker: Worker, lang: str) -> dict:
 
 
 def _agent_label(payment: Payment) -> str | None:
-    from perisai.agents.models import Agent
-    from perisai.extensions import db
-
     agent = db.session.get(Agent, payment.agent_id) if payment.agent_id else None
     return f"{agent.agent_code} — {agent.full_name}" if agent else None
 

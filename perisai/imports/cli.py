@@ -8,6 +8,9 @@ import click
 
 from perisai.cli import perisai_cli
 from perisai.extensions import db
+from perisai.i18n import t
+from perisai.imports import chunks, runner
+from perisai.imports.models import RUNNING, ImportJob
 
 
 @perisai_cli.command("run-import")
@@ -17,10 +20,6 @@ from perisai.extensions import db
 @click.option("--pause", type=float, default=0.0, help="seconds to wait after each chunk")
 def run_import_command(job_id, force, chunk_rows, pause):
     """Run, or resume after an interruption, one import job."""
-    from perisai.i18n import t
-    from perisai.imports import chunks, runner
-    from perisai.imports.models import RUNNING, ImportJob
-
     try:
         key = uuid.UUID(job_id)
     except ValueError as error:

@@ -8,6 +8,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from perisai.agents.models import Wadah
+from perisai.commissions.close import last_closed_months
+from perisai.commissions.estimates import agent_months
+from perisai.commissions.models import CommissionStatement
 from perisai.errors import DomainError
 from perisai.months import Month
 from perisai.reports.scope import in_branches
@@ -20,9 +23,6 @@ def commissions_due(session: Session, branch_ids, month: Month) -> tuple[int | N
     (and on the commissions statements), not summed here, because estimating a whole branch
     costs more than the rest of the overview together.
     """
-    from perisai.commissions.close import last_closed_months
-    from perisai.commissions.models import CommissionStatement
-
     total = session.scalar(
         select(
             func.coalesce(func.sum(CommissionStatement.total + CommissionStatement.wadah_fee), 0)
@@ -41,8 +41,6 @@ def commissions_due(session: Session, branch_ids, month: Month) -> tuple[int | N
 
 def wadah_fee(session: Session, wadah: Wadah, month: Month) -> int | None:
     """The Wadah's fee for the month: 10 % of its agents' incentive (closed or estimated)."""
-    from perisai.commissions.estimates import agent_months
-
     try:
         return sum(m.figures["wadah_fee"] for m in agent_months(session, month, list(wadah.agents)))
     except DomainError:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from perisai.errors import field_error
 from perisai.reports.models import WorkforceEstimate
 
 
@@ -14,8 +15,6 @@ def upload_estimates(session: Session, text: str, *, source: str, by=None) -> in
     optional). All or nothing: a bad line raises 422 naming the line."""
     import csv
     import io
-
-    from perisai.errors import field_error
 
     parsed: dict[str, int] = {}
     for number, row in enumerate(csv.reader(io.StringIO(text)), start=1):

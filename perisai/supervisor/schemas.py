@@ -11,7 +11,7 @@ import re
 
 from marshmallow import fields, validate
 
-from perisai.agents.models import AGENT_STATUSES, Branch
+from perisai.agents.models import AGENT_STATUSES, Agent, Branch
 from perisai.api import MonthField, OneOf, QuerySchema, Range
 from perisai.months import Month
 from perisai.reports.leaderboard import SORTS
@@ -149,8 +149,6 @@ class RenewalsQuery(QuerySchema):
     def unknown_ids(self, session, scope, data: dict) -> dict[str, str]:
         unknown = PageQuery.unknown_ids(self, session, scope, data)
         if data.get("agent") is not None:
-            from perisai.agents.models import Agent
-
             agent = session.get(Agent, data["agent"])
             if agent is None or not scope.allows_branch(agent.wadah.branch_id):
                 unknown["agent"] = "svt.unknown_agent"

@@ -11,6 +11,19 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from perisai.contributions import payments
+from perisai.contributions.models import Payment
+from perisai.contributions.schemas import PaymentCreateSchema, PaymentSchema
+from perisai.contributions.serialization import serialize_payment
+from perisai.db import in_session
+from perisai.workers import schemas as worker_schemas
+from perisai.workers.changes import record_death, update_worker
+from perisai.workers.duplicates import DuplicatePool
+from perisai.workers.models import Worker
+from perisai.workers.operations import build_registration, register_worker
+from perisai.workers.schemas import WorkerCreateSchema, WorkerSchema
+from perisai.workers.serialization import serialize_worker
+
 
 @dataclass
 class Context:
@@ -67,18 +80,13 @@ class WorkerRegister:
 
     @staticmethod
     def apply(session, ctx: Context, payload: dict, *, savepoint: bool, flush: bool) -> Outcome:
-        from perisai.workers import operations, schemas
-        from perisai.workers.models import Worker
-
-        data = _schema(schemas.WorkerCreateSchema).load(payload)
+        data = _schema(WorkerCreateSchema).load(payload)
         if not flush and ("worker", data.get("id")) in ctx.staged:
             raise WriteStagedFirst  # registered earlier in this batch
         if savepoint:  # the careful way: the operation's own savepoint answers a clash
-            registration = operations.register_worker(
-                session, scope=ctx.scope, agent=ctx.agent, data=data
-            )
+            registration = register_worker(session, scope=ctx.scope, agent=ctx.agent, data=data)
         else:
-            registration = operations.build_registration(
+            registration = build_registration(
                 session,
                 scope=ctx.scope,
                 agent=ctx.agent,
@@ -120,9 +128,6 @@ class PaymentRecord:
     def apply(session, ctx: Context, payload: dict, *, savepoint: bool, flush: bool) -> Outcome:
         from marshmallow import ValidationError
 
-        from perisai.contributions import payments, schemas
-        from perisai.contributions.models import Payment
-
         body = dict(payload)
         raw_worker_id = body.pop("worker_id", None)
         try:
@@ -130,7 +135,7 @@ class PaymentRecord:
         except ValueError as error:
             token = "field.required" if raw_worker_id is None else "field.invalid|UUID"
             raise ValidationError({"worker_id": [token]}) from error
-        data = _schema(schemas.PaymentCreateSchema).load(body)
+        data = _schema(PaymentCreateSchema).load(body)
         if not flush and ("payment", data.get("id")) in ctx.staged:
             raise WriteStagedFirst  # recorded earlier in this batch
         worker = ctx.staged.get(("worker", worker_id))
@@ -162,8 +167,6 @@ class PaymentRecord:
 
     @staticmethod
     def reload(session, ctx: Context, entity_id: str) -> dict:
-        from perisai.contributions.models import Payment
-
         payment = session.get(Payment, uuid.UUID(entity_id))
         ctx.scope.worker(session, payment.worker_id)
         return _payment_entity(payment)
@@ -194,11 +197,9 @@ class _WorkerChangeOp:
     def apply(
         cls, session, ctx: Context, payload: dict, *, savepoint: bool, flush: bool
     ) -> Outcome:
-        from perisai.workers import schemas
-
         body = dict(payload)
         worker_id = _worker_id(body)
-        data = _schema(getattr(schemas, cls.schema_name)).load(body)
+        data = _schema(getattr(worker_schemas, cls.schema_name)).load(body)
         if not flush and ("worker", worker_id) in ctx.staged:
             raise WriteStagedFirst  # registered earlier in this batch, not written yet
         worker = ctx.scope.worker(session, worker_id)
@@ -222,8 +223,6 @@ class WorkerUpdate(_WorkerChangeOp):
 
     @staticmethod
     def change(session, ctx: Context, worker, data: dict) -> None:
-        from perisai.workers.changes import update_worker
-
         update_worker(
             session, scope=ctx.scope, worker=worker, data=data, changed_by=ctx.user, via="sync"
         )
@@ -236,8 +235,6 @@ class WorkerDeath(_WorkerChangeOp):
 
     @staticmethod
     def change(session, ctx: Context, worker, data: dict) -> None:
-        from perisai.workers.changes import record_death
-
         record_death(
             session,
             scope=ctx.scope,
@@ -250,8 +247,6 @@ class WorkerDeath(_WorkerChangeOp):
 
 def _loaded(session, model, key):
     """What `preload` read for this id: the batch loaded everything it names beforehand."""
-    from perisai.db import in_session
-
     return in_session(session, model, key) if key is not None else None
 
 
@@ -274,16 +269,10 @@ def _schema(cls):
 
 
 def _worker_entity(worker, ctx: Context) -> dict:
-    from perisai.workers.schemas import WorkerSchema
-    from perisai.workers.serialization import serialize_worker
-
     return _schema(WorkerSchema).dump(serialize_worker(worker, ctx.scope, ctx.today))
 
 
 def _payment_entity(payment) -> dict:
-    from perisai.contributions.schemas import PaymentSchema
-    from perisai.contributions.serialization import serialize_payment
-
     return _schema(PaymentSchema).dump(serialize_payment(payment))
 
 
@@ -299,9 +288,6 @@ def preload(session, ctx: Context, operations: list[dict]) -> None:
     """Load every participant and payment a batch names, one query per kind, into the session
     (and `ctx.held`), so that each operation finds what exists without a query of its own."""
     from sqlalchemy import func, select
-
-    from perisai.contributions.models import Payment
-    from perisai.workers.models import Worker
 
     wanted: dict[str, set] = {"worker": set(), "payment": set(), "payer": set()}
     for op in operations:
@@ -319,8 +305,6 @@ def preload(session, ctx: Context, operations: list[dict]) -> None:
         if op.get("type") == "worker.register" and isinstance(op.get("payload"), dict)
     ]
     if registrations:
-        from perisai.workers.duplicates import DuplicatePool
-
         ctx.duplicates = DuplicatePool(session, registrations)
     if wanted["payer"]:
         ctx.payment_counts.update(

@@ -17,6 +17,8 @@ from sqlalchemy.orm import Session
 
 from perisai import clock
 from perisai.audit.operations import events_for
+from perisai.contributions.payments import worker_payments
+from perisai.contributions.serialization import serialize_payment
 from perisai.errors import Conflict
 from perisai.workers.models import Worker, WorkerChange, WorkerPhoto
 
@@ -26,9 +28,6 @@ PERSONAL_CHANGES = ("phone", "address", "village_code", "beneficiary")
 
 def export_worker(session: Session, worker: Worker, participant: dict) -> dict:
     """Everything held about one participant (the right of access)."""
-    from perisai.contributions.payments import worker_payments
-    from perisai.contributions.serialization import serialize_payment
-
     photos = session.scalars(select(WorkerPhoto).where(WorkerPhoto.worker_id == worker.id)).all()
     return {
         "participant": participant,

@@ -7,6 +7,8 @@ from perisai import clock
 from perisai.agents import zones
 from perisai.api import Blueprint, paginate
 from perisai.auth.permissions import current_scope, login_required, roles_required
+from perisai.contributions.coverage import covered_until_on
+from perisai.contributions.rates import version_header
 from perisai.extensions import db
 from perisai.workers import changes, operations, photos, privacy
 from perisai.workers.models import PHOTO_KINDS, Occupation
@@ -79,8 +81,6 @@ class WorkerById(MethodView):
     @blp.response(200, WorkerSchema)
     def get(self, args, worker_id):
         """One participant, with status and coverage as of a date (default today)."""
-        from perisai.contributions.coverage import covered_until_on
-
         scope = current_scope()
         worker = scope.worker(db.session, worker_id)
         if args["as_of"] is None:
@@ -171,8 +171,6 @@ class Occupations(MethodView):
     @reference.response(200, OccupationSchema(many=True))
     def get(self):
         """BPU occupations with their sector (transport/other)."""
-        from perisai.contributions.rates import version_header
-
         occupations = db.session.scalars(
             select(Occupation).where(Occupation.is_active).order_by(Occupation.label_id)
         ).all()
