@@ -29,7 +29,7 @@ function valuesOf(w) {
     b_relationship: b.relationship || "",
     b_phone: b.phone || "",
     income_level: w.income_level ? String(w.income_level) : "",
-    jht: (w.programs || []).includes("JHT"),
+    jht: w.programs.includes("JHT"),
     funding: w.funding || "self",
   };
 }

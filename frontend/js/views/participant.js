@@ -166,15 +166,7 @@ async function content(app, id, repaint) {
                 "a",
                 { href: `#/receipt/${p.id}` },
                 h("span", { class: "name" }, rupiah(p.amount)),
-                h(
-                  "span",
-                  { class: "meta" },
-                  [
-                    p.paid_on,
-                    t("receipt.n_months", (p.covers || []).length),
-                    p.receipt_number || t("receipt.pending"),
-                  ].join(" · "),
-                ),
+                h("span", { class: "meta" }, paymentLine(p)),
               ),
             ),
           )
@@ -252,3 +244,7 @@ async function conflictBox(w, current, repaint) {
     h("div", { class: "row" }, mine, theirs),
   );
 }
+
+// When, how many months and the receipt number (pending until the sync brings it).
+const paymentLine = (p) =>
+  [p.paid_on, t("receipt.n_months", p.covers.length), p.receipt_number || t("receipt.pending")].join(" · ");

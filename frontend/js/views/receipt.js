@@ -29,7 +29,7 @@ export async function render(app, [paymentId]) {
 async function card(app, paymentId) {
   const p = await db.get("payments", paymentId);
   if (!p) return h("p", {}, t("receipt.missing"));
-  const covers = p.covers || [];
+  const covers = p.covers;
   // The membership number once known: a participant registered offline gets it at sync.
   const worker = (await db.get("workers", p.worker_id)) || {};
   const membership = p.membership_number || worker.membership_number || null;

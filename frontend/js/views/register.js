@@ -75,7 +75,7 @@ function fromPayload(p) {
     phone: p.phone,
     occupation: p.occupation,
     income_level: String(p.income_level),
-    jht: (p.programs || []).includes("JHT"),
+    jht: p.programs.includes("JHT"),
     funding: p.funding || "self",
     province: parts[0] || "",
     regency: parts.slice(0, 2).join("."),
