@@ -47,6 +47,17 @@ export function t(key, ...args) {
   return text.replace(/\{(\d)\}/g, (_, i) => (args[i] !== undefined ? String(args[i]) : ""));
 }
 
+// The language as the locale Intl writes figures and dates in (the browser's CLDR, the data Babel
+// uses on the server).
+export function locale() {
+  return getLang() === "en" ? "en-GB" : "id-ID";
+}
+
+// A moment (ISO timestamp or Date) as date and time in the chosen language.
+export function dateTime(value) {
+  return new Date(value).toLocaleString(locale());
+}
+
 export function tOr(key, fallback) {
   return C[key] ? t(key) : fallback;
 }

@@ -2,7 +2,7 @@
 // 30 days, no login); the phone shares it (share sheet, else the clipboard) and shows it on the
 // screen, with when it stops working. A link needs the network: offline, the agent is told so.
 import * as api from "./api.js";
-import { t, getLang } from "./i18n.js";
+import { t, locale } from "./i18n.js";
 import { h, toast } from "./ui.js";
 
 // `sign`: the api.js function that asks the server for the link (api.cardLink, api.receiptLink).
@@ -20,7 +20,7 @@ export async function shareLink(sign, { title, text }, out) {
     say(error instanceof api.NetworkError ? t("share.offline") : error.message, "warn");
     return null;
   }
-  const until = new Date(link.expires_at).toLocaleDateString(getLang() === "en" ? "en-GB" : "id-ID", {
+  const until = new Date(link.expires_at).toLocaleDateString(locale(), {
     day: "numeric",
     month: "long",
     year: "numeric",

@@ -1,6 +1,6 @@
 // Small DOM helpers: build elements, never HTML strings (the CSP forbids inline styles/scripts,
 // and text never becomes markup), money and month formatting, toasts.
-import { t, getLang } from "./i18n.js";
+import { t, locale } from "./i18n.js";
 
 export function h(tag, attrs = {}, ...children) {
   const el = document.createElement(tag);
@@ -26,7 +26,7 @@ export function rupiah(amount) {
 export function monthLabel(month) {
   if (!month) return "—";
   const [y, m] = month.split("-").map(Number);
-  return new Date(Date.UTC(y, m - 1, 1)).toLocaleDateString(getLang() === "en" ? "en-GB" : "id-ID", {
+  return new Date(Date.UTC(y, m - 1, 1)).toLocaleDateString(locale(), {
     month: "short",
     year: "numeric",
     timeZone: "UTC",

@@ -3,7 +3,7 @@
 // with the time it was fetched, so the screen works offline; a closed month offers its PDF.
 import * as api from "../api.js";
 import * as db from "../db.js";
-import { t } from "../i18n.js";
+import { t, dateTime } from "../i18n.js";
 import { h, rupiah, monthLabel, today } from "../ui.js";
 import { addMonths } from "../pricing.js";
 
@@ -51,11 +51,7 @@ export async function render(app, [chosen]) {
   const stale = !navigator.onLine || problem;
   if (entry && stale) {
     screen.append(
-      h(
-        "p",
-        { class: "banner warn", id: "commission-stale" },
-        t("commission.last_known", new Date(entry.fetched_at).toLocaleString()),
-      ),
+      h("p", { class: "banner warn", id: "commission-stale" }, t("commission.last_known", dateTime(entry.fetched_at))),
     );
   }
   if (!entry) {

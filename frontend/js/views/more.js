@@ -5,7 +5,7 @@ import * as api from "../api.js";
 import * as db from "../db.js";
 import * as outbox from "../outbox.js";
 import { signedOut, switchLanguage } from "../app.js";
-import { t, getLang } from "../i18n.js";
+import { t, getLang, locale } from "../i18n.js";
 import { h, toast } from "../ui.js";
 import { cacheKey } from "./commission.js";
 
@@ -65,8 +65,7 @@ export async function render(app) {
   );
 }
 
-const mb = (bytes) =>
-  (bytes / 1048576).toLocaleString(getLang() === "en" ? "en-GB" : "id-ID", { maximumFractionDigits: 1 });
+const mb = (bytes) => (bytes / 1048576).toLocaleString(locale(), { maximumFractionDigits: 1 });
 
 async function storageBox(app, unsent) {
   const store = navigator.storage || {};

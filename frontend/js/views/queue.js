@@ -4,7 +4,7 @@
 import * as outbox from "../outbox.js";
 import * as data from "../data.js";
 import { watchStatus } from "../app.js";
-import { t, tOr } from "../i18n.js";
+import { t, tOr, dateTime } from "../i18n.js";
 import { h, errorLines, rupiah, toast } from "../ui.js";
 
 export const keepOnRefresh = false;
@@ -23,9 +23,7 @@ export async function render(app) {
     const held = outbox.heldBy(records);
     list.replaceChildren(...records.map((r) => item(app, r, paint, held(r), changedAt)));
     const past = await outbox.history();
-    lastSync.textContent = past.last_sync
-      ? t("history.last_sync", new Date(past.last_sync).toLocaleString())
-      : t("history.never");
+    lastSync.textContent = past.last_sync ? t("history.last_sync", dateTime(past.last_sync)) : t("history.never");
     sent.replaceChildren(
       ...(past.entries.length ? past.entries.map(sentItem) : [h("li", { class: "empty" }, t("history.empty"))]),
     );
@@ -94,7 +92,7 @@ function sentItem(e) {
       h("span", { class: `badge state-${e.status}` }, t(`history.${e.status}`)),
     ),
     h("span", { class: "meta" }, e.label),
-    h("span", { class: "meta" }, new Date(e.at).toLocaleString()),
+    h("span", { class: "meta" }, dateTime(e.at)),
     e.message ? h("span", { class: "meta server-message" }, e.message) : null,
   );
 }
@@ -183,7 +181,7 @@ function item(app, r, repaint, held, changedAt) {
       h("span", { class: `badge state-${state}` }, t(`queue.state.${state}`)),
     ),
     h("span", { class: "meta" }, r.label || r.entity_id),
-    h("span", { class: "meta" }, new Date(r.created_at).toLocaleString()),
+    h("span", { class: "meta" }, dateTime(r.created_at)),
     rejected && r.error
       ? h(
           "div",
