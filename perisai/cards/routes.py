@@ -81,8 +81,7 @@ class RevokeCard(MethodView):
     @blp.response(200, CardSchema)
     def post(self, body, serial):
         """Revoke a card (lost, stolen or misused): its QR code then verifies as not valid."""
-        card = operations.get_visible_card(db.session, current_scope(), serial)
-        or_404(card, card is not None)
+        card = or_404(operations.get_visible_card(db.session, current_scope(), serial))
         operations.revoke_card(db.session, card, user=current_user, reason=body["reason"])
         db.session.commit()
         return card
