@@ -92,12 +92,10 @@ def _branch_agents() -> list[Agent]:
     stmt = (
         select(Agent)
         .join(Wadah, Agent.wadah_id == Wadah.id)
-        .where(Agent.status == "active")
+        .where(Agent.status == "active", scope.branches(Wadah.branch_id))
         .order_by(Agent.agent_code)
         .limit(2000)
     )
-    if not scope.is_admin:
-        stmt = stmt.where(Wadah.branch_id == scope.branch_id)
     return list(db.session.scalars(stmt))
 
 
