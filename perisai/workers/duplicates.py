@@ -1,11 +1,16 @@
 """Likely duplicates of a registration: same birth date and phone, or a similar name in the
-same village; DuplicatePool reads them for a whole batch at once."""
+same village; DuplicatePool reads them for a whole batch at once.
+
+Names are similar when difflib's ratio (Ratcliff/Obershelp) is at least 0.85, computed by
+cydifflib, a compiled copy of difflib's SequenceMatcher with the same results (tests/workers/
+test_duplicates.py compares the two): a 50,000-row import compares a million pairs of names.
+"""
 
 from __future__ import annotations
 
-import difflib
 from datetime import date
 
+from cydifflib import SequenceMatcher
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
@@ -24,6 +29,7 @@ _DUPLICATE_COLUMNS = (
     Worker.village_code,
 )
 _MAX_CANDIDATES = 50
+SIMILAR_NAMES = 0.85  # difflib's ratio from which two names (casefolded) are very similar
 
 
 def _same_day_and_phone_or_village(birth_dates, phones, villages):
@@ -92,8 +98,7 @@ def likely_duplicates(
     name = values["full_name"].casefold()
     warnings = []
     for other in candidates:
-        similar = difflib.SequenceMatcher(None, name, other.full_name.casefold()).ratio() >= 0.85
-        if other.phone == values["phone"] or similar:
+        if other.phone == values["phone"] or similar_names(name, other.full_name.casefold()):
             visible = scope.sees_worker(other)
             warnings.append(
                 {
@@ -103,3 +108,13 @@ def likely_duplicates(
                 }
             )
     return warnings
+
+
+def similar_names(name: str, other: str) -> bool:
+    """difflib.SequenceMatcher(None, name, other).ratio() >= SIMILAR_NAMES. Names whose lengths
+    alone tell them apart are not compared: the ratio is at most real_quick_ratio's bound,
+    2 × the shorter length / both lengths (the same float expression)."""
+    total = len(name) + len(other)
+    if total and 2.0 * min(len(name), len(other)) / total < SIMILAR_NAMES:
+        return False
+    return SequenceMatcher(None, name, other).ratio() >= SIMILAR_NAMES
