@@ -233,7 +233,7 @@ def _record_status(session, agent: Agent, status: str, *, by, reason=None, note=
             changed_at=clock.now(),
         )
     )
-    operations.set_agent_status(agent, status)
+    agent.set_status(status)
 
 
 def suspend_agent(session: Session, agent: Agent, *, by, via: str, note: str = "") -> Agent:
@@ -251,11 +251,7 @@ def suspend_agent(session: Session, agent: Agent, *, by, via: str, note: str = "
 def earliest_reinstatement(session: Session, agent: Agent, today: date) -> date | None:
     """The first day a suspended agent may be reinstated (the rule's reactivation months
     after the suspension, as perisai.commissions.standing counts them); None unless suspended."""
-    if agent.status != "suspended":
-        return None
-    rule = rule_set_for(session, Month.of(today), location="query")
-    suspended_on = agent.status_changed_at.date() if agent.status_changed_at else today
-    return standing.add_months(suspended_on, rule.reactivation_months)
+    return standing.earliest_reactivation(session, agent, today)
 
 
 def reinstate_agent(session: Session, agent: Agent, *, by, today: date, via: str) -> Agent:

@@ -72,6 +72,12 @@ class Agent(TimestampMixin, Base):
     def branch_id(self) -> int:
         return self.wadah.branch_id
 
+    def set_status(self, status: str) -> None:
+        """The new status, stamped with the moment it changed (unchanged: no new stamp)."""
+        if self.status != status:
+            self.status = status
+            self.status_changed_at = clock.now()
+
 
 AGENT_STATUS_REASONS = ("no_activity", "resigned", "fraud", "misconduct", "other")
 

@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from perisai import clock, text
+from perisai import text
 from perisai.agents.models import Agent, Branch, Wadah
 from perisai.errors import field_error
 
@@ -78,12 +78,6 @@ def create_agent(
     session.add(agent)
     session.flush()
     return agent
-
-
-def set_agent_status(agent: Agent, status: str) -> None:
-    if agent.status != status:
-        agent.status = status
-        agent.status_changed_at = clock.now()
 
 
 def find_agent(session: Session, agent_code: str) -> Agent | None:

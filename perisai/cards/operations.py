@@ -20,8 +20,7 @@ from flask import current_app
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, selectinload
 
-from perisai import clock
-from perisai.agents import zones
+from perisai import clock, zones
 from perisai.api import base_url
 from perisai.auth.models import User
 from perisai.auth.permissions import Scope

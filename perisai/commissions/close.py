@@ -18,8 +18,7 @@ from datetime import date
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
-from perisai import clock
-from perisai.agents import zones
+from perisai import clock, zones
 from perisai.agents.models import Branch
 from perisai.auth.permissions import Scope
 from perisai.commissions import freeze

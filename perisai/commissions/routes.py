@@ -8,7 +8,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 import perisai.commissions.cli  # noqa: F401 - registers `flask perisai standing` and friends
-from perisai.agents import zones
+from perisai import zones
 from perisai.api import Blueprint, paginate, pdf_response
 from perisai.auth.permissions import current_scope, login_required, roles_required
 from perisai.commissions import (

@@ -20,7 +20,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from perisai.agents.models import Agent, Wadah
-from perisai.agents.operations import set_agent_status
 from perisai.auth.permissions import Scope
 from perisai.commissions.estimates import agent_months
 from perisai.commissions.models import StandingFlag
@@ -58,20 +57,35 @@ def check_standing(session: Session, *, month: Month, branch_ids=None) -> Standi
         }
         for offset in range(depth)
     }
-    existing = set(
-        session.execute(
-            select(StandingFlag.subject, StandingFlag.kind).where(StandingFlag.month == month)
-        ).all()
-    )
+    flags = _Flags(session, month)
     result = StandingResult(month)
+    for agent in agents:
+        if agent.status == "active":
+            _check_agent(agent, rule, flags, result, [history[o][agent.id] for o in range(depth)])
+    _check_wadahs(agents, rule, flags, result, history)
+    session.flush()
+    return result
 
-    def flag(kind, reason, months, wadah, agent=None):
+
+class _Flags:
+    """The month's standing flags: a flag raised once per subject and kind."""
+
+    def __init__(self, session: Session, month: Month):
+        self.session, self.month = session, month
+        self.existing = set(
+            session.execute(
+                select(StandingFlag.subject, StandingFlag.kind).where(StandingFlag.month == month)
+            ).all()
+        )
+
+    def raise_flag(self, kind, reason, months, wadah, agent=None) -> bool:
+        """Add the flag unless it was raised already; whether it is new."""
         subject = f"agent:{agent.id}" if agent else f"wadah:{wadah.id}"
-        if (subject, kind) in existing:
+        if (subject, kind) in self.existing:
             return False
-        session.add(
+        self.session.add(
             StandingFlag(
-                month=month,
+                month=self.month,
                 subject=subject,
                 kind=kind,
                 reason=reason,
@@ -81,37 +95,41 @@ def check_standing(session: Session, *, month: Month, branch_ids=None) -> Standi
                 agent_id=agent.id if agent else None,
             )
         )
-        existing.add((subject, kind))
+        self.existing.add((subject, kind))
         return True
 
-    for agent in agents:
-        if agent.status != "active":
-            continue
-        start = _start_month(agent)
-        no_acquisition = no_transaction = 0
-        for offset in range(depth):
-            if month - offset < start:
-                break
-            figures = history[offset][agent.id]
-            if figures["new_participants"] > 0:
-                break
-            no_acquisition += 1
-        for offset in range(no_acquisition):
-            figures = history[offset][agent.id]
-            if figures["payments"] > 0:
-                break
-            no_transaction += 1
-        run = no_acquisition
-        if run >= rule.suspend_months:
-            reason = "no_transaction" if no_transaction >= rule.suspend_months else "no_acquisition"
-            set_agent_status(agent, "suspended")
-            flag("suspended", reason, run, agent.wadah, agent)
-            result.suspended.append(agent.agent_code)
-        elif run >= rule.warning_months:
-            reason = "no_transaction" if no_transaction >= rule.warning_months else "no_acquisition"
-            if flag("warning", reason, run, agent.wadah, agent):
-                result.warned.append(agent.agent_code)
 
+def _empty_runs(agent: Agent, month: Month, figures: list[dict]) -> tuple[int, int]:
+    """Months in a row, back from `month` (figures[0]) and since the agent's start, without an
+    acquisition; and how many of those were without a payment either."""
+    start = _start_month(agent)
+    no_acquisition = no_transaction = 0
+    for offset, month_figures in enumerate(figures):
+        if month - offset < start or month_figures["new_participants"] > 0:
+            break
+        no_acquisition += 1
+    for month_figures in figures[:no_acquisition]:
+        if month_figures["payments"] > 0:
+            break
+        no_transaction += 1
+    return no_acquisition, no_transaction
+
+
+def _check_agent(agent: Agent, rule, flags: _Flags, result: StandingResult, figures) -> None:
+    run, no_transaction = _empty_runs(agent, result.month, figures)
+    if run >= rule.suspend_months:
+        reason = "no_transaction" if no_transaction >= rule.suspend_months else "no_acquisition"
+        agent.set_status("suspended")
+        flags.raise_flag("suspended", reason, run, agent.wadah, agent)
+        result.suspended.append(agent.agent_code)
+    elif run >= rule.warning_months:
+        reason = "no_transaction" if no_transaction >= rule.warning_months else "no_acquisition"
+        if flags.raise_flag("warning", reason, run, agent.wadah, agent):
+            result.warned.append(agent.agent_code)
+
+
+def _check_wadahs(agents, rule, flags: _Flags, result: StandingResult, history) -> None:
+    """A Wadah whose agents together acquired fewer than its target, month after month."""
     wadahs: dict[int, Wadah] = {}
     acquired: dict[int, list[int]] = {}
     months = rule.wadah_below_target_months
@@ -123,13 +141,11 @@ def check_standing(session: Session, *, month: Month, branch_ids=None) -> Standi
     for wadah in wadahs.values():
         if wadah.status != "active" or wadah.monthly_target <= 0:
             continue
-        if month - (months - 1) < Month.of(wadah.pks_start):
+        if result.month - (months - 1) < Month.of(wadah.pks_start):
             continue  # not yet `months` months under the PKS
         below = all(count < wadah.monthly_target for count in acquired[wadah.id])
-        if below and flag("below_target", "target", months, wadah):
+        if below and flags.raise_flag("below_target", "target", months, wadah):
             result.wadahs_below_target.append(wadah.name)
-    session.flush()
-    return result
 
 
 def add_months(day: date, months: int) -> date:
@@ -137,16 +153,24 @@ def add_months(day: date, months: int) -> date:
     return date(target.year, target.month, min(day.day, target.last_day().day))
 
 
-def reactivate_agent(session: Session, *, agent: Agent, today: date) -> Agent:
-    """Back to active, not before `reactivation_months` after the suspension."""
+def earliest_reactivation(session: Session, agent: Agent, today: date) -> date | None:
+    """The first day a suspended agent may be active again: `reactivation_months` after the
+    suspension; None unless suspended."""
     if agent.status != "suspended":
-        raise Conflict("commissions.not_suspended")
+        return None
     rule = rule_set_for(session, Month.of(today), location="query")
     suspended_on = agent.status_changed_at.date() if agent.status_changed_at else today
-    earliest = add_months(suspended_on, rule.reactivation_months)
+    return add_months(suspended_on, rule.reactivation_months)
+
+
+def reactivate_agent(session: Session, *, agent: Agent, today: date) -> Agent:
+    """Back to active, not before `reactivation_months` after the suspension."""
+    earliest = earliest_reactivation(session, agent, today)
+    if earliest is None:
+        raise Conflict("commissions.not_suspended")
     if today < earliest:
         raise Conflict(f"commissions.reactivation_early|{earliest.isoformat()}")
-    set_agent_status(agent, "active")
+    agent.set_status("active")
     session.flush()
     return agent
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask.views import MethodView
 from flask_login import current_user
 
-from perisai.agents import zones
+from perisai import zones
 from perisai.api import Blueprint, paginate
 from perisai.auth.permissions import current_scope, login_required, roles_required
 from perisai.contributions import approvals, serialization

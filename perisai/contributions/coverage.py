@@ -8,8 +8,7 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from perisai import clock
-from perisai.agents import zones
+from perisai import clock, zones
 from perisai.contributions.models import Payment, PaymentMonth, PaymentReversal
 from perisai.months import Month
 from perisai.workers.models import Worker

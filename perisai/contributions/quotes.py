@@ -14,11 +14,11 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from perisai.contributions.coverage import covered_until_on
+from perisai.contributions.profiles import last_payable_month, profiles_for_months
 from perisai.contributions.rules import MonthPrice, NoRates, RuleBook, UnknownLevel
 from perisai.errors import field_error
 from perisai.months import Month, month_range
 from perisai.workers.models import Worker, status_for
-from perisai.workers.pricing import last_payable_month, profiles_for_months
 
 
 @dataclass

@@ -10,8 +10,7 @@ from perisai.contributions.quotes import quote_for_worker
 from perisai.contributions.rules import RuleBook
 from perisai.errors import ValidationFailed
 from perisai.months import Month
-from perisai.workers.models import GRACE_MONTHS, Worker, status_for
-from perisai.workers.queries import due_within_clause
+from perisai.workers.models import GRACE_MONTHS, Worker, due_within_clause, status_for
 
 
 def renewal_query(visible, *, today: date, due_within_days: int, ended_within_months: int):

@@ -6,7 +6,7 @@ from flask import Response
 from flask.views import MethodView
 from flask_login import current_user
 
-from perisai.agents import zones
+from perisai import zones
 from perisai.api import Blueprint, PageArgs, paginate, pdf_response
 from perisai.auth.permissions import current_scope, login_required, roles_required
 from perisai.contributions import cli as _cli  # noqa: F401 - registers `flask perisai rates`

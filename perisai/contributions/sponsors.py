@@ -10,8 +10,7 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from perisai import clock
-from perisai.agents import zones
+from perisai import clock, zones
 from perisai.agents.models import Branch
 from perisai.auth.permissions import Scope, or_404
 from perisai.contributions.models import Payment, PaymentMonth, Sponsor, SponsorPayment

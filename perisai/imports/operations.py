@@ -16,8 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, exists, select
 from sqlalchemy.orm import Session
 
-from perisai import clock
-from perisai.agents import zones
+from perisai import clock, zones
 from perisai.auth.models import User
 from perisai.auth.permissions import Scope, or_404
 from perisai.contributions.models import Payment, Sponsor

@@ -17,7 +17,7 @@ from marshmallow import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from perisai.agents import zones
+from perisai import zones
 from perisai.agents.models import Agent
 from perisai.auth.models import User
 from perisai.auth.permissions import Scope

@@ -4,7 +4,7 @@ points and the renewal backlog.
 
 from __future__ import annotations
 
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from perisai.agents.models import Agent
@@ -12,8 +12,7 @@ from perisai.months import Month
 from perisai.reports.figures import FIGURES, TREND_MONTHS
 from perisai.reports.models import AgentMonth
 from perisai.reports.rollups import ensure_rollups
-from perisai.workers.models import GRACE_MONTHS, Worker
-from perisai.workers.queries import status_clause
+from perisai.workers.models import GRACE_MONTHS, Worker, status_case
 
 
 def agent_trend(session: Session, agent: Agent, month: Month) -> list[dict]:
@@ -31,11 +30,7 @@ def agent_trend(session: Session, agent: Agent, month: Month) -> list[dict]:
 
 def status_counts(session: Session, agent: Agent, month: Month) -> dict[str, int]:
     """The agent's managed participants by status now (from covered_until, as of `month`)."""
-    # The participants' own rule (status_clause), as a CASE: what none of the three is, is grace.
-    status = case(
-        *((status_clause(name, month), name) for name in ("ended", "registered", "active")),
-        else_="grace",
-    )
+    status = status_case(month)  # the participants' own rule
     counts = dict.fromkeys(("registered", "active", "grace", "ended"), 0)
     for name, count in session.execute(
         select(status, func.count()).where(Worker.managed_by_id == agent.id).group_by(status)

@@ -8,7 +8,7 @@ from flask import abort
 from flask.views import MethodView
 from flask_login import current_user
 
-from perisai.agents import zones
+from perisai import zones
 from perisai.api import Blueprint
 from perisai.auth.permissions import current_scope, roles_required
 from perisai.errors import field_error

@@ -27,7 +27,7 @@ def branch_ids_for(scope: Scope, branch_id: int | None = None) -> list[int] | No
 
 
 def current_month(zone: str | None = None) -> Month:
-    """This month in the zone of the one asking (`perisai.agents.zones.of_user`)."""
+    """This month in the zone of the one asking (`perisai.zones.of_user`)."""
     return clock.this_month(zone)
 
 

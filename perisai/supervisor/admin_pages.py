@@ -10,7 +10,8 @@ import flask
 from flask import g, redirect, request, url_for
 from flask_login import current_user
 
-from perisai.agents import admin, zones
+from perisai import zones
+from perisai.agents import admin
 from perisai.agents.models import AGENT_STATUS_REASONS, Agent, Branch, Wadah
 from perisai.auth.permissions import or_404
 from perisai.errors import DomainError

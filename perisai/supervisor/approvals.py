@@ -11,7 +11,7 @@ from flask import g, redirect, request, url_for
 from flask_login import current_user
 from marshmallow import ValidationError
 
-from perisai.agents import zones
+from perisai import zones
 from perisai.audit.operations import note_read
 from perisai.contributions import approvals
 from perisai.contributions.late import late_rule_for, max_days_late

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 from flask import current_app
 
 from perisai.months import Month
+from perisai.workers.models import status_for
 
 STATUSES = ("active", "grace", "ended", "registered")
 CSP = (
@@ -26,14 +27,7 @@ def map_status(points: list[dict], month: Month) -> list[dict]:
     """Each point's participant status in `month`, as the status counts define it."""
     for point in points:
         until = Month.parse(point["covered_until"][:7]) if point.get("covered_until") else None
-        if until is None:
-            point["status"] = "registered"
-        elif until >= month:
-            point["status"] = "active"
-        elif until >= month - 3:
-            point["status"] = "grace"
-        else:
-            point["status"] = "ended"
+        point["status"] = status_for(until, month)
     return points
 
 

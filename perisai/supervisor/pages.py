@@ -9,7 +9,7 @@ from flask import current_app, g, redirect, render_template, request, session, u
 from flask_login import current_user
 from marshmallow import ValidationError
 
-from perisai.agents import zones
+from perisai import zones
 from perisai.auth.operations import new_csrf_token
 from perisai.auth.permissions import current_scope
 from perisai.extensions import db

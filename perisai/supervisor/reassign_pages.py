@@ -13,7 +13,8 @@ from flask import g, request
 from flask_login import current_user
 from sqlalchemy import select
 
-from perisai.agents import admin, zones
+from perisai import zones
+from perisai.agents import admin
 from perisai.agents.models import Agent, Wadah
 from perisai.audit.operations import note_read
 from perisai.errors import DomainError

@@ -6,7 +6,8 @@ import flask
 from flask import g, redirect, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
-from perisai.agents import admin, zones
+from perisai import zones
+from perisai.agents import admin
 from perisai.api import Blueprint
 from perisai.audit.operations import note_read
 from perisai.auth import operations as auth

@@ -14,8 +14,7 @@ from flask import current_app, g, redirect, request, url_for
 from flask_login import current_user
 from marshmallow import ValidationError
 
-from perisai import clock
-from perisai.agents import zones
+from perisai import clock, zones
 from perisai.api import pdf_response
 from perisai.audit.operations import note_read, record_request
 from perisai.cards import render as card_render

@@ -1,7 +1,7 @@
 from flask.views import MethodView
 from flask_login import current_user
 
-from perisai.agents import zones
+from perisai import zones
 from perisai.api import Blueprint
 from perisai.auth.permissions import current_scope, login_required, roles_required
 from perisai.contributions.rates import version_header

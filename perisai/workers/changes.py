@@ -18,15 +18,13 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from perisai import clock
-from perisai.agents import zones
+from perisai import clock, zones
 from perisai.agents.models import Agent, Wadah
 from perisai.audit.operations import record_action
 from perisai.auth.permissions import Scope
 from perisai.errors import Conflict, NotAllowed, ValidationFailed, field_error
 from perisai.months import Month
-from perisai.workers.models import GRACE_MONTHS, Worker, WorkerChange
-from perisai.workers.pricing import programs_of
+from perisai.workers.models import GRACE_MONTHS, Worker, WorkerChange, programs_of
 from perisai.workers.schemas import WorkerSchema
 from perisai.workers.serialization import serialize_worker
 from perisai.workers.validation import (

@@ -3,9 +3,20 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ColumnElement,
+    ForeignKey,
+    Index,
+    String,
+    UniqueConstraint,
+    and_,
+    case,
+    or_,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from perisai import clock
@@ -17,6 +28,11 @@ FUNDING_SOURCES = ("self", "apbn", "apbd", "apbdes", "csr")
 SECTORS = ("transport", "other")
 BASE_PROGRAMS = ("JKK", "JKM")
 PHOTO_KINDS = ("ktp", "face")
+
+
+def programs_of(has_jht: bool) -> list[str]:
+    """JKK+JKM, with JHT when chosen."""
+    return [*BASE_PROGRAMS, "JHT"] if has_jht else list(BASE_PROGRAMS)
 
 
 class Worker(TimestampMixin, Base):
@@ -91,7 +107,7 @@ class Worker(TimestampMixin, Base):
 
     @property
     def programs(self) -> list[str]:
-        return [*BASE_PROGRAMS, "JHT"] if self.has_jht else list(BASE_PROGRAMS)
+        return programs_of(self.has_jht)
 
     @property
     def nik_masked(self) -> str:
@@ -117,6 +133,41 @@ def status_for(covered_until: Month | None, as_of: Month, died_on: date | None =
     if unpaid <= 0:
         return "active"
     return "grace" if unpaid <= GRACE_MONTHS else "ended"
+
+
+def status_clause(status: str, month: Month) -> ColumnElement[bool]:
+    """SQL for status_for(): `covered_until` sorts as text, so month ranges are comparisons.
+    A participant who died is ended (a date of death is never in the future)."""
+    alive = Worker.died_on.is_(None)
+    if status == "registered":
+        return and_(alive, Worker.covered_until.is_(None))
+    if status == "active":
+        return and_(alive, Worker.covered_until >= month)
+    if status == "grace":
+        return and_(
+            alive, Worker.covered_until < month, Worker.covered_until >= month - GRACE_MONTHS
+        )
+    return or_(Worker.died_on.is_not(None), Worker.covered_until < month - GRACE_MONTHS)
+
+
+def status_case(month: Month) -> ColumnElement[str]:
+    """status_for() as one SQL value per participant: what none of the three is, is grace."""
+    return case(
+        *((status_clause(name, month), name) for name in ("ended", "registered", "active")),
+        else_="grace",
+    )
+
+
+def due_within_clause(today: date, days: int) -> ColumnElement[bool]:
+    """Active participants whose protection ends within `days` days. Coverage ends on the last
+    day of covered_until, which is on or before today + days exactly when covered_until is
+    before the month of (today + days + 1 day)."""
+    due_before = Month.of(today + timedelta(days=days + 1))
+    return and_(
+        Worker.died_on.is_(None),  # no payment request goes to a participant who died
+        Worker.covered_until >= Month.of(today),
+        Worker.covered_until < due_before,
+    )
 
 
 class WorkerChange(Base):

@@ -13,8 +13,7 @@ from sqlalchemy import select, true
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from perisai import clock
-from perisai.agents import zones
+from perisai import clock, zones
 from perisai.agents.models import Agent, Branch, Wadah
 from perisai.auth.permissions import Scope
 from perisai.errors import Conflict, NotAllowed, field_error

@@ -1,31 +1,19 @@
-"""The participant list: its where-clauses for status, due dates and the search box."""
+"""The participant list (list_query) and its search box; the status and due-date clauses are
+the participant's own rules, beside status_for in workers.models."""
 
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import date
 
-from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy import ColumnElement, select
 
 from perisai.auth.permissions import Scope
 from perisai.errors import field_error
 from perisai.months import Month
 from perisai.workers.membership import is_valid_membership_number
-from perisai.workers.models import Worker
+from perisai.workers.models import Worker, due_within_clause, status_clause
 from perisai.workers.validation import normalise_phone
-
-
-def status_clause(status: str, month: Month) -> ColumnElement[bool]:
-    """SQL for status_for(): `covered_until` sorts as text, so month ranges are comparisons.
-    A participant who died is ended (a date of death is never in the future)."""
-    alive = Worker.died_on.is_(None)
-    if status == "registered":
-        return and_(alive, Worker.covered_until.is_(None))
-    if status == "active":
-        return and_(alive, Worker.covered_until >= month)
-    if status == "grace":
-        return and_(alive, Worker.covered_until < month, Worker.covered_until >= month - 3)
-    return or_(Worker.died_on.is_not(None), Worker.covered_until < month - 3)
 
 
 def list_query(
@@ -40,18 +28,6 @@ def list_query(
     if due_within_days is not None:
         stmt = stmt.where(due_within_clause(today, due_within_days))
     return stmt.order_by(Worker.full_name, Worker.id)
-
-
-def due_within_clause(today: date, days: int) -> ColumnElement[bool]:
-    """Active participants whose protection ends within `days` days. Coverage ends on the last
-    day of covered_until, which is on or before today + days exactly when covered_until is
-    before the month of (today + days + 1 day)."""
-    due_before = Month.of(today + timedelta(days=days + 1))
-    return and_(
-        Worker.died_on.is_(None),  # no payment request goes to a participant who died
-        Worker.covered_until >= Month.of(today),
-        Worker.covered_until < due_before,
-    )
 
 
 def search_clause(q: str) -> ColumnElement[bool]:

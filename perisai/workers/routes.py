@@ -3,8 +3,7 @@ from flask.views import MethodView
 from flask_login import current_user
 from sqlalchemy import select
 
-from perisai import clock
-from perisai.agents import zones
+from perisai import clock, zones
 from perisai.api import Blueprint, paginate
 from perisai.auth.permissions import current_scope, login_required, roles_required
 from perisai.contributions.coverage import covered_until_on

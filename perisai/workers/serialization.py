@@ -7,9 +7,9 @@ from datetime import date
 from sqlalchemy.orm import object_session
 
 from perisai.auth.permissions import Scope
+from perisai.contributions.profiles import pricing_segments
 from perisai.months import Month
 from perisai.workers.models import Worker, mask_nik, status_for
-from perisai.workers.pricing import pricing_segments
 
 STORED = object()  # serialize_worker's default: the coverage stored on the participant
 
@@ -80,7 +80,7 @@ def serialize_worker(
 
 def _pricing(worker: Worker) -> list[dict]:
     """Which level and programs price which months once an edit waits for the next unpaid
-    month (pricing.pricing_segments); a participant never edited costs no query."""
+    month (profiles.pricing_segments); a participant never edited costs no query."""
     session = object_session(worker)
     if worker.version == 1 or session is None:
         return []

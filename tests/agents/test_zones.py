@@ -13,8 +13,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from perisai import clock
-from perisai.agents import zones
+from perisai import clock, zones
 from tests.factories import make_worker, record_test_payment
 
 MOMENT = "2026-12-31T16:30:00+00:00"

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from perisai.agents import zones
+from perisai import zones
 from perisai.agents.models import Agent
 from perisai.errors import Conflict
 from perisai.extensions import db as _db

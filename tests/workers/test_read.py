@@ -115,7 +115,7 @@ def test_occupations_reference_lists_sectors(client):
 
 def test_due_within_days_counts_to_the_last_covered_day(as_agent, org, db):
     """Coverage of covered_until ends on its last day: due within N days means that day."""
-    from perisai.workers.queries import due_within_clause
+    from perisai.workers.models import due_within_clause
 
     worker = register(as_agent)
     row = db.session.get(Worker, uuid.UUID(worker["id"]))

@@ -1,5 +1,6 @@
-"""Which income level and programs price which month: a participant's recorded changes
-replayed in order (arrears after an edit, the participant body's `pricing`)."""
+"""Which income level and programs price which month of a participant (DOMAIN.md §10): the
+recorded changes replayed in order, so arrears after an edit keep the old price; also the
+participant body's `pricing`, so a phone prices as the server does."""
 
 from __future__ import annotations
 
@@ -7,11 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from perisai.months import Month
-from perisai.workers.models import BASE_PROGRAMS, Worker, WorkerChange
-
-
-def programs_of(has_jht: bool) -> list[str]:
-    return [*BASE_PROGRAMS, "JHT"] if has_jht else list(BASE_PROGRAMS)
+from perisai.workers.models import Worker, WorkerChange, programs_of
 
 
 def last_payable_month(worker: Worker) -> Month | None:
