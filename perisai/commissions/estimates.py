@@ -16,7 +16,8 @@ from perisai.commissions import ledger
 from perisai.commissions.close import last_closed_months
 from perisai.commissions.ledger import Window
 from perisai.commissions.models import STATEMENT_FIGURES, CommissionClose, CommissionStatement
-from perisai.commissions.rules import round_half_up, rule_set_for
+from perisai.commissions.rules import rule_set_for
+from perisai.money import round_half_up
 from perisai.months import Month
 
 

@@ -15,9 +15,10 @@ from sqlalchemy.orm import Session
 
 from perisai.commissions.models import CommissionClose, CommissionRuleSet
 from perisai.errors import Conflict, field_error
+from perisai.money import BASIS_POINTS
 from perisai.months import Month
 
-FULL = 10_000  # basis points in 100 %
+FULL = BASIS_POINTS
 
 RULE_FIELDS = (
     "acquisition_fee_with_jht",
@@ -33,13 +34,6 @@ RULE_FIELDS = (
     "reactivation_months",
     "wadah_below_target_months",
 )
-
-
-def round_half_up(numerator: int, denominator: int = FULL) -> int:
-    """numerator / denominator to the nearest integer, halves away from zero; no floats."""
-    if numerator < 0:
-        return -round_half_up(-numerator, denominator)
-    return (2 * numerator + denominator) // (2 * denominator)
 
 
 def rule_set_for(session: Session, month: Month, *, location: str = "path") -> CommissionRuleSet:

@@ -17,15 +17,11 @@ from sqlalchemy.orm import Session
 
 from perisai import clock
 from perisai.contributions.models import DiscountRule, IncomeLevel, RateVersion
+from perisai.money import BASIS_POINTS, round_half_up
 from perisai.months import Month
 
-FULL = 10_000  # basis points in 100 %
+FULL = BASIS_POINTS
 _LEVELS_CACHE: dict[tuple, frozenset[int]] = {}
-
-
-def round_half_up(numerator: int, denominator: int = FULL) -> int:
-    """numerator / denominator rounded half up, for non-negative integers; no floats."""
-    return (2 * numerator + denominator) // (2 * denominator)
 
 
 @dataclass(frozen=True)

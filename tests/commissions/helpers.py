@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta
 
+from perisai import clock
 from perisai.commissions.close import close_commission_month
 from perisai.commissions.estimates import agent_months
 from perisai.months import Month
 from tests.factories import make_worker, record_test_payment
 
-WIB = timezone(timedelta(hours=7))
+WIB = clock.zone("WIB")
 
 
 def new_paying_workers(session, agent, count: int, paid_on: date, *, has_jht=True, months=1):

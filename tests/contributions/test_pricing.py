@@ -5,7 +5,8 @@ import itertools
 import pytest
 
 from perisai.contributions.quotes import quote_reference
-from perisai.contributions.rules import RuleBook, round_half_up
+from perisai.contributions.rules import RuleBook
+from perisai.money import round_half_up
 from perisai.months import Month
 
 LOWEST, HIGHEST = 1_000_000, 20_700_000
