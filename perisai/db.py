@@ -100,17 +100,8 @@ def in_session(session, model, key):
 
 
 @contextmanager
-def unique_insert(session, *, savepoint: bool = True, flush: bool = True):
+def unique_insert(session):
     """Around an insert a unique key may refuse: a savepoint, so the caller can catch the
-    IntegrityError and go on. `savepoint=False` when the caller's own savepoint guards the whole
-    operation and it runs the operation again with a savepoint after a clash (sync's fast path:
-    one clash in thousands, two statements saved on every other operation). `flush=False`
-    (with `savepoint=False`) leaves the insert pending: the caller flushes a whole batch at
-    once, and applies it again the careful way if any key clashes."""
-    if savepoint:
-        with session.begin_nested():
-            yield
-    else:
+    IntegrityError and go on."""
+    with session.begin_nested():
         yield
-        if flush:
-            session.flush()

@@ -138,92 +138,80 @@ def coverage_window(month: Month, branch_ids):
 
 
 def agent_parts(month: Month, branch_ids: list[int] | None, zone: str | None = None):
-    w, p = Worker, Payment
+    """The UNION ALL members of a month's agent counters: registrations and first payments
+    (by registering agent), coverage (by managing and by registering agent), payments."""
+    return [
+        *_registration_parts(month, branch_ids, zone),
+        *_coverage_parts(month, coverage_window(month, branch_ids)),
+        _payment_part(month, branch_ids),
+    ]
+
+
+def _registration_parts(month: Month, branch_ids, zone):
+    w = Worker
     start, end = month_start(month, zone), month_start(month + 1, zone)
-    in_w = w.branch_id.in_(branch_ids) if branch_ids is not None else None
-    count = func.count()
-    window = coverage_window(month, branch_ids)
-    standing = ~exists().where(PaymentReversal.payment_id == p.id)
-    p_where = and_(p.paid_on >= month.first_day(), p.paid_on < (month + 1).first_day(), standing)
-    if branch_ids is not None:
-        p_where = and_(p_where, p.branch_id.in_(branch_ids))
+    in_w = [w.branch_id.in_(branch_ids)] if branch_ids is not None else []
 
     def first_paid_by(lag):
         return func.sum(case((w.first_paid_month <= _m(month - lag), 1), else_=0))
 
-    registered = and_(w.created_at >= start, w.created_at < end)
-    so_far = w.created_at < end
+    def part(where, **metrics):
+        return _part(w.branch_id, w.registered_by_id, and_(where, *in_w), w.__table__, **metrics)
+
     return [
-        _part(
-            w.branch_id,
-            w.registered_by_id,
-            and_(so_far, in_w) if in_w is not None else so_far,
-            w.__table__,
-            registered_total=count,
-        ),
-        _part(
-            w.branch_id,
-            w.registered_by_id,
-            and_(registered, in_w) if in_w is not None else registered,
-            w.__table__,
-            new_participants=count,
+        part(w.created_at < end, registered_total=func.count()),
+        part(
+            and_(w.created_at >= start, w.created_at < end),
+            new_participants=func.count(),
             last_activity_on=type_coerce(func.max(func.date(w.created_at)), Date),
         ),
-        _part(
-            w.branch_id,
-            w.registered_by_id,
-            and_(w.first_paid_month == _m(month), *([in_w] if in_w is not None else [])),
-            w.__table__,
-            first_payments=count,
-        ),
-        _part(
-            w.branch_id,
-            w.registered_by_id,
-            and_(w.first_paid_month <= _m(month), *([in_w] if in_w is not None else [])),
-            w.__table__,
+        part(w.first_paid_month == _m(month), first_payments=func.count()),
+        part(
+            w.first_paid_month <= _m(month),
             **{f"acquired_{n}": first_paid_by(n) for n in RETENTION_LAGS},
         ),
-        _part(
-            window.c.branch_id,
-            window.c.managed_by_id,
-            None,
-            window,
-            active_participants=func.sum(window.c.in_month),
-            grace_participants=func.sum(
-                case(((window.c.in_grace_window == 1) & (window.c.in_month == 0), 1), else_=0)
-            ),
-            ended_participants=func.sum(
-                case(((window.c.in_month_4 == 1) & (window.c.in_last_4 == 0), 1), else_=0)
-            ),
-        ),
-        _part(
-            window.c.branch_id,
-            window.c.registered_by_id,
-            None,
-            window,
-            **{
-                f"retained_{n}": func.sum(
-                    case(
-                        (
-                            (window.c.in_month == 1) & (window.c.first_paid_month <= _m(month - n)),
-                            1,
-                        ),
-                        else_=0,
-                    )
-                )
-                for n in RETENTION_LAGS
-            },
-        ),
-        _part(
-            p.branch_id,
-            p.agent_id,
-            p_where,
-            p.__table__,
-            collected_amount=func.sum(p.amount),
-            payments_count=count,
-            last_activity_on=func.max(p.paid_on),
-        ),
     ]
+
+
+def _coverage_parts(month: Month, window):
+    c = window.c
+
+    def count_of(condition):
+        return func.sum(case((condition, 1), else_=0))
+
+    retained = {
+        f"retained_{n}": count_of((c.in_month == 1) & (c.first_paid_month <= _m(month - n)))
+        for n in RETENTION_LAGS
+    }
+    return [
+        _part(
+            c.branch_id,
+            c.managed_by_id,
+            None,
+            window,
+            active_participants=func.sum(c.in_month),
+            grace_participants=count_of((c.in_grace_window == 1) & (c.in_month == 0)),
+            ended_participants=count_of((c.in_month_4 == 1) & (c.in_last_4 == 0)),
+        ),
+        _part(c.branch_id, c.registered_by_id, None, window, **retained),
+    ]
+
+
+def _payment_part(month: Month, branch_ids):
+    p = Payment
+    standing = ~exists().where(PaymentReversal.payment_id == p.id)
+    p_where = and_(p.paid_on >= month.first_day(), p.paid_on < (month + 1).first_day(), standing)
+    if branch_ids is not None:
+        p_where = and_(p_where, p.branch_id.in_(branch_ids))
+    return _part(
+        p.branch_id,
+        p.agent_id,
+        p_where,
+        p.__table__,
+        collected_amount=func.sum(p.amount),
+        payments_count=func.count(),
+        last_activity_on=func.max(p.paid_on),
+    )
 
 
 def district_parts(month: Month, branch_ids: list[int] | None, zone: str | None = None):
@@ -288,24 +276,32 @@ def refresh_month(session: Session, month: Month, branch_ids: list[int] | None =
             for b in targets
         ],
     )
-
     groups = zone_groups(session, branch_ids)
     for zone, ids in groups:
-        parts = union_all(*agent_parts(month, ids, zone)).subquery()
-        sums = [func.coalesce(func.sum(getattr(parts.c, name)), 0) for name in AGENT_COUNTERS]
-        session.execute(
-            insert(AgentMonth).from_select(
-                ["branch_id", "month", "agent_id", *AGENT_COUNTERS, "last_activity_on"],
-                select(
-                    parts.c.branch_id,
-                    _m(month),
-                    parts.c.agent_id,
-                    *sums,
-                    func.max(parts.c.last_activity_on),
-                ).group_by(parts.c.branch_id, parts.c.agent_id),
-            )
-        )
+        session.execute(_agent_months_insert(month, ids, zone))
+    session.execute(_branch_months_insert(month, branch_ids))
+    for zone, ids in groups:
+        session.execute(_district_months_insert(month, ids, zone))
+    return len(targets)
 
+
+def _agent_months_insert(month: Month, branch_ids, zone):
+    parts = union_all(*agent_parts(month, branch_ids, zone)).subquery()
+    sums = [func.coalesce(func.sum(getattr(parts.c, name)), 0) for name in AGENT_COUNTERS]
+    return insert(AgentMonth).from_select(
+        ["branch_id", "month", "agent_id", *AGENT_COUNTERS, "last_activity_on"],
+        select(
+            parts.c.branch_id,
+            _m(month),
+            parts.c.agent_id,
+            *sums,
+            func.max(parts.c.last_activity_on),
+        ).group_by(parts.c.branch_id, parts.c.agent_id),
+    )
+
+
+def _branch_months_insert(month: Month, branch_ids):
+    """A branch's month: its agents' months summed (they were just written)."""
     branch_sums = select(
         AgentMonth.branch_id,
         _m(month),
@@ -313,27 +309,23 @@ def refresh_month(session: Session, month: Month, branch_ids: list[int] | None =
     ).where(AgentMonth.month == month)
     if branch_ids is not None:
         branch_sums = branch_sums.where(AgentMonth.branch_id.in_(branch_ids))
-    session.execute(
-        insert(BranchMonth).from_select(
-            ["branch_id", "month", *BRANCH_COUNTERS], branch_sums.group_by(AgentMonth.branch_id)
-        )
+    return insert(BranchMonth).from_select(
+        ["branch_id", "month", *BRANCH_COUNTERS], branch_sums.group_by(AgentMonth.branch_id)
     )
 
-    for zone, ids in groups:
-        districts = union_all(*district_parts(month, ids, zone)).subquery()
-        session.execute(
-            insert(DistrictMonth).from_select(
-                ["branch_id", "month", "district_code", "registered", "active"],
-                select(
-                    districts.c.branch_id,
-                    _m(month),
-                    districts.c.district_code,
-                    func.sum(districts.c.registered),
-                    func.sum(districts.c.active),
-                ).group_by(districts.c.branch_id, districts.c.district_code),
-            )
-        )
-    return len(targets)
+
+def _district_months_insert(month: Month, branch_ids, zone):
+    districts = union_all(*district_parts(month, branch_ids, zone)).subquery()
+    return insert(DistrictMonth).from_select(
+        ["branch_id", "month", "district_code", "registered", "active"],
+        select(
+            districts.c.branch_id,
+            _m(month),
+            districts.c.district_code,
+            func.sum(districts.c.registered),
+            func.sum(districts.c.active),
+        ).group_by(districts.c.branch_id, districts.c.district_code),
+    )
 
 
 def ensure_rollups(session: Session, months: list[Month], branch_ids: list[int] | None) -> int:
