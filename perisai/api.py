@@ -114,6 +114,8 @@ class Schema(ma.Schema):
 
     def get_attribute(self, obj, attr, default):
         """A dotted attribute through a relation that is None dumps as None, not as absent."""
+        if "." not in attr:
+            return ma.utils.get_value(obj, attr, default)
         for key in attr.split(".")[:-1]:
             obj = ma.utils.get_value(obj, key, default)
             if obj is None:

@@ -8,7 +8,7 @@ from flask_login import current_user
 from perisai import zones
 from perisai.api import Blueprint, paginate
 from perisai.auth.permissions import current_scope, login_required, roles_required
-from perisai.contributions import approvals, serialization
+from perisai.contributions import approvals
 from perisai.contributions.schemas import (
     ApproveSchema,
     LateRuleCreateSchema,
@@ -40,7 +40,7 @@ class Payments(MethodView):
         """Payments in a state (default pending_approval): a supervisor's branch, or all."""
         stmt = approvals.payments_in_state(current_scope(), args["state"])
         items, headers = paginate(db.session, stmt, args)
-        return [serialization.serialize_payment(p) for p in items], headers
+        return items, headers
 
 
 @approval.route("/payments/<uuid:payment_id>/approve")
@@ -55,7 +55,7 @@ class ApprovePayment(MethodView):
             db.session, payment=payment, by=current_user, note=body["note"], via="api"
         )
         db.session.commit()
-        return serialization.serialize_payment(payment)
+        return payment
 
 
 @approval.route("/payments/<uuid:payment_id>/reject")
@@ -70,7 +70,7 @@ class RejectPayment(MethodView):
             db.session, payment=payment, by=current_user, note=body["note"], via="api"
         )
         db.session.commit()
-        return serialization.serialize_payment(payment)
+        return payment
 
 
 @approval.route("/reference/late-payment-rules")

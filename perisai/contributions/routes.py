@@ -10,7 +10,7 @@ from perisai import zones
 from perisai.api import Blueprint, PageArgs, paginate, pdf_response
 from perisai.auth.permissions import current_scope, login_required, roles_required
 from perisai.contributions import cli as _cli  # noqa: F401 - registers `flask perisai rates`
-from perisai.contributions import payments, quotes, receipts, renewals, serialization
+from perisai.contributions import payments, quotes, receipts, renewals
 from perisai.contributions.approval_routes import approval
 from perisai.contributions.models import Payment
 from perisai.contributions.reference_routes import reference
@@ -66,7 +66,7 @@ class WorkerPayments(MethodView):
         """This participant's payments, newest first (reversed ones flagged)."""
         worker = current_scope().worker(db.session, worker_id)
         items, headers = paginate(db.session, payments.worker_payments(worker), args)
-        return [serialization.serialize_payment(p) for p in items], headers
+        return items, headers
 
     @roles_required("agent", "supervisor", "admin")
     @blp.arguments(PaymentCreateSchema)
@@ -79,7 +79,7 @@ class WorkerPayments(MethodView):
             db.session, worker=worker, data=body, recorded_by=current_user
         )
         db.session.commit()
-        return serialization.serialize_payment(payment), 201 if created else 200
+        return payment, 201 if created else 200
 
 
 @blp.route("/payments/<uuid:payment_id>")
@@ -88,7 +88,7 @@ class PaymentById(MethodView):
     @blp.response(200, PaymentSchema)
     def get(self, payment_id):
         """One payment with the months it covers."""
-        return serialization.serialize_payment(_visible_payment(payment_id)[0])
+        return _visible_payment(payment_id)[0]
 
 
 @blp.route("/payments/<uuid:payment_id>/receipt.pdf")
@@ -125,7 +125,7 @@ class ReversePayment(MethodView):
             db.session, payment=payment, reason=body["reason"], reversed_by=current_user
         )
         db.session.commit()
-        return serialization.serialize_payment(payment)
+        return payment
 
 
 @blp.route("/renewals")

@@ -67,6 +67,8 @@ class PaymentCreateSchema(Schema):
 
 
 class PaymentSchema(Schema):
+    """A payment (contributions.models.Payment) with its months and any reversal."""
+
     id = fields.String()
     worker_id = fields.String()
     receipt_number = fields.String()
@@ -77,13 +79,13 @@ class PaymentSchema(Schema):
     amount = fields.Integer()
     covers = fields.List(fields.String())
     months = fields.List(fields.Nested(MonthPriceSchema))
-    paid_on = fields.String()
+    paid_on = IsoString()
     channel = fields.String()
     sponsor_id = fields.Integer(allow_none=True)
-    reversed = fields.Boolean()
-    reversed_at = fields.String(allow_none=True)
-    reversal_reason = fields.String(allow_none=True)
-    created_at = fields.String(allow_none=True)
+    reversed = fields.Boolean(attribute="is_reversed")
+    reversed_at = IsoString(attribute="reversal.created_at", allow_none=True)
+    reversal_reason = fields.String(attribute="reversal.reason", allow_none=True)
+    created_at = IsoString(allow_none=True)
     state = fields.String(
         metadata={
             "enum": list(PAYMENT_STATES),
@@ -92,7 +94,7 @@ class PaymentSchema(Schema):
         }
     )
     late_rule_id = fields.Integer(allow_none=True)
-    decided_at = fields.String(allow_none=True)
+    decided_at = IsoString(allow_none=True)
     decision_note = fields.String(allow_none=True)
 
 

@@ -10,11 +10,11 @@ from perisai.auth.permissions import current_scope, roles_required
 from perisai.contributions import sponsors as operations
 from perisai.contributions.models import Sponsor
 from perisai.contributions.schemas import (
+    PaymentSchema,
     SponsorCreateSchema,
     SponsorPaymentCreateSchema,
     SponsorSchema,
 )
-from perisai.contributions.serialization import serialize_payment
 from perisai.extensions import db
 
 sponsors = Blueprint(
@@ -77,7 +77,7 @@ class SponsorPayments(MethodView):
             "paid_on": batch.paid_on.isoformat(),
             "amount": batch.amount,
             "participants": batch.participants,
-            "payments": [serialize_payment(p) for p in batch.payments],
+            "payments": PaymentSchema(many=True).dump(batch.payments),
         }
         return body, 201 if created else 200
 

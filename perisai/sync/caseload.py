@@ -33,11 +33,10 @@ from perisai.agents.models import Agent
 from perisai.auth.permissions import Scope
 from perisai.contributions.models import Payment
 from perisai.contributions.quotes import next_start_month
-from perisai.contributions.serialization import serialize_payment
 from perisai.errors import field_error
 from perisai.months import Month
 from perisai.workers.models import GRACE_MONTHS, Worker, WorkerChange, status_for
-from perisai.workers.serialization import serialize_worker
+from perisai.workers.serialization import Participant
 
 DEFAULT_LIMIT = 500
 MAX_LIMIT = 1000
@@ -71,7 +70,7 @@ class Cursor:
 
 @dataclass
 class Page:
-    participants: list[dict]
+    participants: list[Participant]
     cursor: str
     more: bool
     removed: list[str] = field(default_factory=list)
@@ -90,7 +89,7 @@ def due(worker: Worker, today: date) -> dict:
     }
 
 
-def _recent_payments(session: Session, ids: list[uuid.UUID]) -> dict[uuid.UUID, list[dict]]:
+def _recent_payments(session: Session, ids: list[uuid.UUID]) -> dict[uuid.UUID, list[Payment]]:
     """Each participant's newest payments (RECENT_PAYMENTS of them), in one query."""
     if not ids:
         return {}
@@ -110,9 +109,9 @@ def _recent_payments(session: Session, ids: list[uuid.UUID]) -> dict[uuid.UUID, 
         .options(selectinload(Payment.months), selectinload(Payment.reversal))
         .order_by(Payment.paid_on.desc(), Payment.created_at.desc())
     ).all()
-    found: dict[uuid.UUID, list[dict]] = {}
+    found: dict[uuid.UUID, list[Payment]] = {}
     for payment in payments:
-        found.setdefault(payment.worker_id, []).append(serialize_payment(payment))
+        found.setdefault(payment.worker_id, []).append(payment)
     return found
 
 
@@ -165,12 +164,12 @@ def caseload(
     more = len(rows) > limit
     rows = rows[:limit]
     payments = _recent_payments(session, [w.id for w in rows])
-    participants = []
-    for worker in rows:
-        body = serialize_worker(worker, scope, today)
-        body["due"] = due(worker, today)
-        body["payments"] = payments.get(worker.id, [])
-        participants.append(body)
+    participants = [
+        Participant(
+            worker, scope, today, due=due(worker, today), payments=payments.get(worker.id, [])
+        )
+        for worker in rows
+    ]
     if rows:
         last = Cursor(rows[-1].updated_at, rows[-1].id)
     else:

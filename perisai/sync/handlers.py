@@ -14,7 +14,6 @@ from typing import Any
 from perisai.contributions import payments
 from perisai.contributions.models import Payment
 from perisai.contributions.schemas import PaymentCreateSchema, PaymentSchema
-from perisai.contributions.serialization import serialize_payment
 from perisai.db import in_session
 from perisai.workers import schemas as worker_schemas
 from perisai.workers.changes import record_death, update_worker
@@ -22,7 +21,7 @@ from perisai.workers.duplicates import DuplicatePool
 from perisai.workers.models import Worker
 from perisai.workers.operations import build_registration, register_worker
 from perisai.workers.schemas import WorkerCreateSchema, WorkerSchema
-from perisai.workers.serialization import serialize_worker
+from perisai.workers.serialization import Participant
 
 
 @dataclass
@@ -269,11 +268,11 @@ def _schema(cls):
 
 
 def _worker_entity(worker, ctx: Context) -> dict:
-    return _schema(WorkerSchema).dump(serialize_worker(worker, ctx.scope, ctx.today))
+    return _schema(WorkerSchema).dump(Participant(worker, ctx.scope, ctx.today))
 
 
 def _payment_entity(payment) -> dict:
-    return _schema(PaymentSchema).dump(serialize_payment(payment))
+    return _schema(PaymentSchema).dump(payment)
 
 
 HANDLERS = {

@@ -26,7 +26,7 @@ from perisai.errors import Conflict, NotAllowed, ValidationFailed, field_error
 from perisai.months import Month
 from perisai.workers.models import GRACE_MONTHS, Worker, WorkerChange, programs_of
 from perisai.workers.schemas import WorkerSchema
-from perisai.workers.serialization import serialize_worker
+from perisai.workers.serialization import Participant
 from perisai.workers.validation import (
     income_level_allowed,
     normalise_phone,
@@ -39,11 +39,7 @@ PRICED_FIELDS = ("income_level", "programs")  # these wait for the next unpaid m
 
 def can_manage(scope: Scope, worker: Worker) -> bool:
     """The managing agent, a supervisor of the participant's branch, an admin."""
-    if scope.is_admin:
-        return True
-    if scope.role == "agent":
-        return scope.agent_id is not None and worker.managed_by_id == scope.agent_id
-    return scope.role == "supervisor" and worker.branch_id == scope.branch_id
+    return scope.sees(branch_id=worker.branch_id, agent_ids=(worker.managed_by_id,))
 
 
 def _require_manager(scope: Scope, worker: Worker) -> None:
@@ -63,7 +59,7 @@ def effective_month(worker: Worker, today: date) -> Month:
 
 def current_body(worker: Worker, scope: Scope, today: date) -> dict:
     """The participant as JSON (dates as text), for a stale edit's answer."""
-    return WorkerSchema().dump(serialize_worker(worker, scope, today))
+    return WorkerSchema().dump(Participant(worker, scope, today))
 
 
 def stale_version(worker: Worker, scope: Scope, today: date) -> Conflict:

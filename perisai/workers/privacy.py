@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from perisai import clock
 from perisai.audit.operations import events_for
 from perisai.contributions.payments import worker_payments
-from perisai.contributions.serialization import serialize_payment
+from perisai.contributions.schemas import PaymentSchema
 from perisai.errors import Conflict
 from perisai.workers.models import Worker, WorkerChange, WorkerPhoto
 
@@ -31,7 +31,7 @@ def export_worker(session: Session, worker: Worker, participant: dict) -> dict:
     photos = session.scalars(select(WorkerPhoto).where(WorkerPhoto.worker_id == worker.id)).all()
     return {
         "participant": participant,
-        "payments": [serialize_payment(p) for p in session.scalars(worker_payments(worker))],
+        "payments": PaymentSchema(many=True).dump(session.scalars(worker_payments(worker))),
         "photos": [
             {
                 "kind": p.kind,

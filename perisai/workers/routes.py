@@ -22,7 +22,7 @@ from perisai.workers.schemas import (
     WorkerSchema,
     WorkerUpdateSchema,
 )
-from perisai.workers.serialization import serialize_worker
+from perisai.workers.serialization import Participant
 
 blp = Blueprint(
     "workers", __name__, url_prefix="/api/v1/workers", description="Participants (Peserta BPU)"
@@ -50,10 +50,7 @@ class Workers(MethodView):
             today=today,
         )
         items, headers = paginate(db.session, stmt, args)
-        return [
-            serialize_worker(w, scope, zones.today_of_worker(db.session, w), for_list=True)
-            for w in items
-        ], headers
+        return [Participant(w, scope, zones.today_of_worker(db.session, w)) for w in items], headers
 
     @roles_required("agent", "supervisor", "admin")
     @blp.arguments(WorkerCreateSchema)
@@ -66,11 +63,9 @@ class Workers(MethodView):
             db.session, scope=scope, agent=current_user.agent, data=body
         )
         db.session.commit()
-        payload = serialize_worker(
-            result.worker, scope, zones.today_of_worker(db.session, result.worker)
-        )
-        payload["warnings"] = result.warnings
-        return payload, 201 if result.created else 200
+        today = zones.today_of_worker(db.session, result.worker)
+        participant = Participant(result.worker, scope, today, warnings=result.warnings)
+        return participant, 201 if result.created else 200
 
 
 @blp.route("/<worker_id>")
@@ -84,9 +79,9 @@ class WorkerById(MethodView):
         worker = scope.worker(db.session, worker_id)
         if args["as_of"] is None:
             today = zones.today_of_worker(db.session, worker)
-            return serialize_worker(worker, scope, today)
+            return Participant(worker, scope, today)
         covered = covered_until_on(db.session, worker, args["as_of"])
-        return serialize_worker(worker, scope, args["as_of"], covered_until=covered)
+        return Participant(worker, scope, args["as_of"], covered_until=covered)
 
     @roles_required("agent", "supervisor", "admin")
     @blp.arguments(WorkerUpdateSchema)
@@ -107,7 +102,7 @@ class WorkerById(MethodView):
             db.session, scope=scope, worker=worker, data=body, changed_by=current_user, today=today
         )
         db.session.commit()
-        return serialize_worker(worker, scope, today)
+        return Participant(worker, scope, today)
 
 
 @blp.route("/<worker_id>/death")
@@ -131,7 +126,7 @@ class WorkerDeath(MethodView):
             today=today,
         )
         db.session.commit()
-        return serialize_worker(worker, scope, today)
+        return Participant(worker, scope, today)
 
 
 @blp.route("/<worker_id>/photos/<kind>")
@@ -185,7 +180,7 @@ class WorkerExport(MethodView):
         scope = current_scope()
         worker = scope.worker(db.session, worker_id)
         today = zones.today_of_worker(db.session, worker)
-        participant = WorkerSchema().dump(serialize_worker(worker, scope, today))
+        participant = WorkerSchema().dump(Participant(worker, scope, today))
         return privacy.export_worker(db.session, worker, participant)
 
 
@@ -199,7 +194,7 @@ class ConsentWithdrawal(MethodView):
         worker = scope.worker(db.session, worker_id)
         privacy.withdraw_consent(worker)
         db.session.commit()
-        return serialize_worker(worker, scope, zones.today_of_worker(db.session, worker))
+        return Participant(worker, scope, zones.today_of_worker(db.session, worker))
 
 
 @blp.route("/<worker_id>/anonymise")
@@ -212,4 +207,4 @@ class Anonymise(MethodView):
         worker = scope.worker(db.session, worker_id)
         privacy.anonymise_worker(db.session, worker, current_app.config["PHOTO_STORE"])
         db.session.commit()
-        return serialize_worker(worker, scope, zones.today_of_worker(db.session, worker))
+        return Participant(worker, scope, zones.today_of_worker(db.session, worker))

@@ -133,37 +133,51 @@ class PricingSegmentSchema(Schema):
     programs = fields.List(fields.String())
 
 
-class WorkerSchema(Schema):
-    """Documentation of the participant JSON; built by operations.serialize_worker."""
+class WorkerListItemSchema(Schema):
+    """A participant in a list (workers.serialization.Participant): the NIK masked."""
 
-    id = fields.UUID()
-    nik = fields.String(metadata={"description": "only for the registering agent, supervisors"})
+    id = fields.UUID(attribute="worker.id")
     nik_masked = fields.String()
-    membership_number = fields.String()
-    full_name = fields.String()
-    birth_date = fields.Date()
-    gender = fields.String()
-    phone = fields.String()
-    occupation = fields.String()
-    sector = fields.String()
-    income_level = fields.Integer()
-    programs = fields.List(fields.String())
-    funding = fields.String()
-    village_code = fields.String()
-    address = fields.String()
+    membership_number = fields.String(attribute="worker.membership_number")
+    full_name = fields.String(attribute="worker.full_name")
+    phone = fields.String(attribute="worker.phone")
+    occupation = fields.String(attribute="worker.occupation")
+    village_code = fields.String(attribute="worker.village_code")
+    programs = fields.List(fields.String(), attribute="worker.programs")
+    status = fields.String()
+    covered_until = fields.String(allow_none=True)
+    managed_by = fields.String(attribute="worker.managed_by.agent_code", allow_none=True)
+    version = fields.Integer(attribute="worker.version")
+    end_reason = fields.String(attribute="worker.end_reason", allow_none=True)
+    died_on = fields.Date(attribute="worker.died_on", allow_none=True)
+
+
+class WorkerSchema(WorkerListItemSchema):
+    """The participant JSON (workers.serialization.Participant); `nik` only where the caller
+    may see it, `warnings` only in a registration's answer."""
+
+    nik = fields.String(metadata={"description": "only for the registering agent, supervisors"})
+    birth_date = fields.Date(attribute="worker.birth_date")
+    gender = fields.String(attribute="worker.gender")
+    sector = fields.String(attribute="worker.sector")
+    income_level = fields.Integer(attribute="worker.income_level")
+    funding = fields.String(attribute="worker.funding")
+    address = fields.String(attribute="worker.address")
     beneficiary = fields.Nested(BeneficiarySchema)
     consent = fields.Dict()
     location = fields.Nested(LocationSchema, allow_none=True)
-    status = fields.String()
-    covered_until = fields.String(allow_none=True)
-    first_paid_month = fields.String(allow_none=True)
-    registered_by = fields.String(allow_none=True)
-    managed_by = fields.String(allow_none=True)
-    registered_on = fields.Date(metadata={"description": "the day the agent took it"})
-    created_at = fields.DateTime()
-    version = fields.Integer(metadata={"description": "grows with every change"})
-    end_reason = fields.String(allow_none=True, metadata={"enum": [None, "died"]})
-    died_on = fields.Date(allow_none=True)
+    first_paid_month = fields.String(attribute="worker.first_paid_month", allow_none=True)
+    registered_by = fields.String(attribute="worker.registered_by.agent_code", allow_none=True)
+    registered_on = fields.Date(
+        attribute="worker.registered_on", metadata={"description": "the day the agent took it"}
+    )
+    created_at = fields.DateTime(attribute="worker.created_at")
+    version = fields.Integer(
+        attribute="worker.version", metadata={"description": "grows with every change"}
+    )
+    end_reason = fields.String(
+        attribute="worker.end_reason", allow_none=True, metadata={"enum": [None, "died"]}
+    )
     pricing = fields.List(
         fields.Nested(PricingSegmentSchema),
         metadata={
@@ -172,23 +186,6 @@ class WorkerSchema(Schema):
         },
     )
     warnings = fields.List(fields.Nested(WarningSchema))
-
-
-class WorkerListItemSchema(Schema):
-    id = fields.UUID()
-    nik_masked = fields.String()
-    membership_number = fields.String()
-    full_name = fields.String()
-    phone = fields.String()
-    occupation = fields.String()
-    village_code = fields.String()
-    programs = fields.List(fields.String())
-    status = fields.String()
-    covered_until = fields.String(allow_none=True)
-    managed_by = fields.String(allow_none=True)
-    version = fields.Integer()
-    end_reason = fields.String(allow_none=True)
-    died_on = fields.Date(allow_none=True)
 
 
 class OccupationSchema(Schema):
