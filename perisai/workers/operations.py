@@ -9,7 +9,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import select, true
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -200,7 +200,7 @@ def agents_by_code(session: Session, scope: Scope, codes) -> dict[str, Agent]:
         .join(Wadah)
         .where(
             Agent.agent_code.in_(codes),
-            true() if scope.is_admin else Wadah.branch_id == scope.branch_id,
+            scope.branches(Wadah.branch_id),
         )
     )
     return {chosen.agent_code: chosen for chosen in session.scalars(stmt)}
