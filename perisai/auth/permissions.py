@@ -36,8 +36,8 @@ ALWAYS_ALLOWED_ENDPOINTS = frozenset(
 
 @dataclass(frozen=True)
 class Scope:
-    """What one caller may see. Every condition is SQL an admin's is `true()` for, never a
-    list-or-None; every `sees_*` is the same rule for a record already loaded."""
+    """What one caller may see. Each condition is SQL (an admin's is `true()`), never a list of
+    ids or None; each `sees_*` is the same rule for a record already loaded."""
 
     role: str
     agent_id: int | None
