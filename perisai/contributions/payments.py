@@ -27,7 +27,7 @@ from perisai.contributions.models import (
     Sponsor,
     SponsorPayment,
 )
-from perisai.contributions.quotes import quote_for_worker
+from perisai.contributions.quotes import Quote, quote_for_worker
 from perisai.contributions.rules import RuleBook
 from perisai.errors import Conflict, NotFound, ValidationFailed, field_error
 from perisai.money import rupiah
@@ -121,20 +121,7 @@ def build_payment(
     today = today or clock.latest_today()  # a paid_on after this is in the future everywhere
     check_paid_on(data["paid_on"], today, registered_on=registered_on(worker))
     funding = sponsor.type if sponsor is not None else worker.funding
-    quote = quote_for_worker(
-        session,
-        worker,
-        data["months"],
-        data["paid_on"],
-        funding=funding,
-        rules=rules,
-        location="json",
-    )
-    if data.get("start_month") is not None and data["start_month"] != quote.start_month:
-        token = f"contributions.start_moved|{quote.start_month}|{data['start_month']}"
-        raise Conflict(token, {"json": {"start_month": [token]}})
-    if data["amount"] != quote.total:
-        raise amount_mismatch(quote.total)
+    quote = _checked_quote(session, worker, data, funding, rules)
     late_rule = late_rule_for(session, today)
     # The cash was taken (the receipt is issued) but cover for months already over waits for
     # a supervisor: until approved the months stay free (active_month NULL) and earn nothing.
@@ -171,6 +158,25 @@ def build_payment(
         months=_month_rows(payment, worker, quote.months, pending),
         covers=None if pending else (quote.start_month, quote.months[-1].month),
     )
+
+
+def _checked_quote(session: Session, worker: Worker, data: dict, funding: str, rules) -> Quote:
+    """The quote on paid_on, which the payment's start month (when sent) and amount must match."""
+    quote = quote_for_worker(
+        session,
+        worker,
+        data["months"],
+        data["paid_on"],
+        funding=funding,
+        rules=rules,
+        location="json",
+    )
+    if data.get("start_month") is not None and data["start_month"] != quote.start_month:
+        token = f"contributions.start_moved|{quote.start_month}|{data['start_month']}"
+        raise Conflict(token, {"json": {"start_month": [token]}})
+    if data["amount"] != quote.total:
+        raise amount_mismatch(quote.total)
+    return quote
 
 
 def _month_rows(payment: Payment, worker: Worker, prices, pending: bool) -> list[PaymentMonth]:

@@ -113,30 +113,35 @@ def pay_for_participants(
         session.add(batch)
         session.flush()
         for index, (worker, quote) in enumerate(zip(workers, quotes, strict=True)):
-            body = {
-                "id": uuid.uuid5(batch.id, str(worker.id)),
-                "months": data["months"],
-                "amount": quote.total,
-                "paid_on": data["paid_on"],
-                "channel": "sponsor",
-            }
-            try:
-                record_payment(
-                    session,
-                    worker=worker,
-                    data=body,
-                    recorded_by=recorded_by,
-                    today=today,
-                    sponsor=sponsor,
-                    sponsor_payment=batch,
-                    rules=rules,
-                )
-            except DomainError as error:
-                raise type(error)(
-                    "contributions.sponsor_failed",
-                    {"json": {"worker_ids": {str(index): [error.message]}}},
-                ) from error
+            _pay_one(session, batch, index, worker, quote, recorded_by, today, rules)
     return batch, True
+
+
+def _pay_one(session, batch: SponsorPayment, index: int, worker, quote, recorded_by, today, rules):
+    """One participant's payment of the batch; a refusal names the participant's place."""
+    body = {
+        "id": uuid.uuid5(batch.id, str(worker.id)),
+        "months": batch.months,
+        "amount": quote.total,
+        "paid_on": batch.paid_on,
+        "channel": "sponsor",
+    }
+    try:
+        record_payment(
+            session,
+            worker=worker,
+            data=body,
+            recorded_by=recorded_by,
+            today=today,
+            sponsor=batch.sponsor,
+            sponsor_payment=batch,
+            rules=rules,
+        )
+    except DomainError as error:
+        raise type(error)(
+            "contributions.sponsor_failed",
+            {"json": {"worker_ids": {str(index): [error.message]}}},
+        ) from error
 
 
 def _load_workers(session, sponsor: Sponsor, scope: Scope, ids: list) -> list[Worker]:

@@ -34,23 +34,7 @@ def validated_values(session: Session, data: dict, today: date) -> tuple[dict, l
     errors: dict[str, list] = {}
     warnings: list[dict] = []
     nik = data["nik"].strip()
-    if data["birth_date"] > today:
-        errors["birth_date"] = ["workers.birth_future"]
-    registered_on = data.get("registered_on") or today
-    if registered_on > clock.latest_today():  # the phone may be in a zone later than the branch
-        errors["registered_on"] = ["workers.registered_on_future"]
-    elif (today - registered_on).days > MAX_BACKDATE_DAYS:
-        errors["registered_on"] = [f"workers.registered_on_old|{MAX_BACKDATE_DAYS}"]
-    nik_check = check_nik(
-        nik,
-        today=today,
-        birth_date=data["birth_date"],
-        gender=data["gender"],
-        province_known=province_code_known,
-    )
-    if nik_check.errors:
-        errors["nik"] = nik_check.errors
-    warnings += [{"code": "nik_province_unknown", "message": w} for w in nik_check.warnings]
+    registered_on = _check_dates_and_nik(data, nik, today, errors, warnings)
     phone = normalise_phone(data["phone"])
     if phone is None:
         errors["phone"] = ["workers.phone_invalid"]
@@ -73,30 +57,67 @@ def validated_values(session: Session, data: dict, today: date) -> tuple[dict, l
         errors["village_code"] = [token]
     if errors:
         raise ValidationFailed("http.422", {"json": errors})
-    location = data.get("location") or {}
     values = {
         "nik": nik,
-        "full_name": " ".join(data["full_name"].split()),
-        "birth_date": data["birth_date"],
-        "gender": data["gender"],
         "phone": phone,
         "occupation": occupation.code,
         "sector": occupation.sector,
-        "income_level": data["income_level"],
         "has_jht": "JHT" in programs,
+        "beneficiary_phone": beneficiary_phone,
+        "registered_on": registered_on,
+    }
+    return _values(data, values), warnings
+
+
+def _check_dates_and_nik(data: dict, nik: str, today: date, errors: dict, warnings: list) -> date:
+    """The birth date, the registration day and the NIK (which encodes the birth date and
+    gender); returns the registration day (default today)."""
+    if data["birth_date"] > today:
+        errors["birth_date"] = ["workers.birth_future"]
+    registered_on = data.get("registered_on") or today
+    if registered_on > clock.latest_today():  # the phone may be in a zone later than the branch
+        errors["registered_on"] = ["workers.registered_on_future"]
+    elif (today - registered_on).days > MAX_BACKDATE_DAYS:
+        errors["registered_on"] = [f"workers.registered_on_old|{MAX_BACKDATE_DAYS}"]
+    nik_check = check_nik(
+        nik,
+        today=today,
+        birth_date=data["birth_date"],
+        gender=data["gender"],
+        province_known=province_code_known,
+    )
+    if nik_check.errors:
+        errors["nik"] = nik_check.errors
+    warnings += [{"code": "nik_province_unknown", "message": w} for w in nik_check.warnings]
+    return registered_on
+
+
+def _values(data: dict, checked: dict) -> dict:
+    """The participant's columns: the checked values and the body's others, tidied."""
+    location = data.get("location") or {}
+    beneficiary = data["beneficiary"]
+    return {
+        "nik": checked["nik"],
+        "full_name": " ".join(data["full_name"].split()),
+        "birth_date": data["birth_date"],
+        "gender": data["gender"],
+        "phone": checked["phone"],
+        "occupation": checked["occupation"],
+        "sector": checked["sector"],
+        "income_level": data["income_level"],
+        "has_jht": checked["has_jht"],
         "funding": data["funding"],
-        "village_code": village,
+        "village_code": data["village_code"],
         "address": data["address"].strip(),
         "beneficiary_name": beneficiary["full_name"].strip(),
         "beneficiary_relationship": beneficiary["relationship"].strip(),
-        "beneficiary_phone": beneficiary_phone,
+        "beneficiary_phone": checked["beneficiary_phone"],
         "consent_notice_version": data["consent"]["notice_version"],
-        "registered_on": registered_on,
+        "registered_on": checked["registered_on"],
         "lat": location.get("lat"),
         "lon": location.get("lon"),
         "accuracy_m": location.get("accuracy_m"),
     }
-    return values, warnings
 
 
 def programs_problem(programs: list[str]) -> str | None:
