@@ -18,7 +18,7 @@ from perisai.batch import together_or_alone
 from perisai.contributions.models import Payment
 from perisai.errors import Conflict, DomainError
 from perisai.imports.models import ImportJob, ImportRow
-from perisai.imports.rows import Prepared, RowContext, domain_errors, finish_row, prepare_chunk
+from perisai.imports.rows import Prepared, RowContext, domain_errors, finish_rows, prepare_chunk
 from perisai.imports.sponsoring import check_sponsor_row, pay_rows
 from perisai.regions.models import Region
 from perisai.workers.duplicates import DuplicatePool
@@ -123,10 +123,7 @@ def validate_chunk(session: Session, ctx: RowContext, records: list) -> None:
     todo = [i for i in prepared if i.row.status != "imported" and not i.errors]
     register_rows(session, ctx, todo, keep=False)
     savepoint.rollback()
-    for item in prepared:
-        if item.row.status != "imported":
-            finish_row(session, item, "valid")
-    session.flush()
+    finish_rows(session, [i for i in prepared if i.row.status != "imported"], "valid")
 
 
 def publish_chunk(session: Session, ctx: RowContext, records: list, *, pay: bool) -> int:
@@ -157,9 +154,7 @@ def publish_chunk(session: Session, ctx: RowContext, records: list, *, pay: bool
         for item in prepared:
             item.errors = item.errors or {"row": ["imports.sponsor_chunk"]}
             item.worker = None
-    for item in prepared:
-        finish_row(session, item, "imported")
-    session.flush()
+    finish_rows(session, prepared, "imported")
     return sum(1 for i in prepared if i.errors)
 
 

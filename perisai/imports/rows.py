@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from marshmallow import ValidationError
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from perisai import zones
@@ -139,7 +139,7 @@ def prepare_chunk(session: Session, ctx: RowContext, records: list) -> list[Prep
     prepared = []
     for number, body, errors, key, nik in parsed:
         row = existing.get(number)
-        if row is None:  # added to the session only when finished: one INSERT, final status
+        if row is None:  # never added to the session: finish_rows inserts the new ones
             row = ImportRow(job_id=job.id, row_number=number, status="pending")
         row.nik_key, row.nik_masked = key, mask_nik(nik)[:16] if nik else None
         item = Prepared(row=row)
@@ -221,14 +221,35 @@ def _row_agent(ctx: RowContext, item: Prepared) -> Agent | None:
     return agent
 
 
-def finish_row(session: Session, item: Prepared, ok_status: str) -> None:
-    row = item.row
-    if row.id is None:
-        session.add(row)
-    if item.errors:
-        row.status, row.errors, row.worker_id = "invalid", item.errors, None
-    else:
-        row.status, row.errors = ok_status, None
-        if ok_status == "imported":
-            row.worker_id = item.worker.id
-    row.warnings = item.warnings or None
+_REPORT = (
+    "job_id",
+    "row_number",
+    "status",
+    "nik_key",
+    "nik_masked",
+    "errors",
+    "warnings",
+    "worker_id",
+    "sponsor_payment_id",
+)
+
+
+def finish_rows(session: Session, items: list[Prepared], ok_status: str) -> None:
+    """The rows' reports: a row stored by an earlier run is updated through the session; the
+    new ones are written by one ORM bulk INSERT (an executemany: nothing reads their ids), which
+    leaves out None values as a flush does, so they store the same as added rows would."""
+    new = []
+    for item in items:
+        row = item.row
+        if item.errors:
+            row.status, row.errors, row.worker_id = "invalid", item.errors, None
+        else:
+            row.status, row.errors = ok_status, None
+            if ok_status == "imported":
+                row.worker_id = item.worker.id
+        row.warnings = item.warnings or None
+        if row.id is None:
+            new.append({key: getattr(row, key) for key in _REPORT})
+    session.flush()
+    if new:
+        session.execute(insert(ImportRow), new)
