@@ -67,13 +67,20 @@ class DuplicatePool:
         self._added = 0
         if births:
             where = _same_day_and_phone_or_village(births, phones, villages)
+            add = self.add
             for row in session.execute(select(*_DUPLICATE_COLUMNS).where(where)):
-                self.add(row)
+                add(row)
 
     def candidates(self, values: dict) -> list:
+        """The first _MAX_CANDIDATES in the order added of those born on the registration's
+        day with its phone or in its village."""
         day = values["birth_date"]
-        found = dict(self._by_phone.get((day, values["phone"]), ()))
-        found.update(self._by_village.get((day, values["village_code"]), ()))
+        by_phone = self._by_phone.get((day, values["phone"]), ())
+        by_village = self._by_village.get((day, values["village_code"]), ())
+        if not (by_phone and by_village):  # one list (the usual case), in the order added
+            return [row for _, row in (by_phone or by_village)[:_MAX_CANDIDATES]]
+        found = dict(by_phone)
+        found.update(by_village)
         return [found[order] for order in sorted(found)[:_MAX_CANDIDATES]]
 
     def add(self, worker) -> None:
@@ -95,10 +102,10 @@ def likely_duplicates(
         )
         stmt = select(*_DUPLICATE_COLUMNS).where(where).limit(_MAX_CANDIDATES)
         candidates = session.execute(stmt).all()
-    name = values["full_name"].casefold()
+    name, phone = values["full_name"].casefold(), values["phone"]
     warnings = []
     for other in candidates:
-        if other.phone == values["phone"] or similar_names(name, other.full_name.casefold()):
+        if other.phone == phone or similar_names(name, other.full_name.casefold()):
             visible = scope.sees_worker(other)
             warnings.append(
                 {
