@@ -5,7 +5,13 @@ a dry run (every rule, nothing kept), a publish (the rows registered, and paid f
 A chunk's rows are registered through the batch writer sync uses (`perisai.batch`): checked and
 built by `build_registration`, written in one flush, and only after the database refused some
 of it each row in a savepoint of its own; a row is either fully registered (and, with a sponsor,
-paid) or leaves nothing behind. The functions here flush but never commit.
+paid) or leaves nothing behind. What the rows look up is read once per chunk (`_known`): the
+participants stored under their ids, the villages, the agents named, and a `DuplicatePool`,
+one query for everyone born on the chunk's days with one of its phones or in one of its
+villages, to which each registered row is added for the rows after it. A row's likely
+duplicates are its pool's candidates with the same phone or a name whose difflib ratio is at
+least 0.85 (`perisai.workers.duplicates`). The row reports are then written by `finish_rows`,
+the new ones in one bulk INSERT. The functions here flush but never commit.
 """
 
 from __future__ import annotations

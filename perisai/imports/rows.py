@@ -4,6 +4,8 @@ own rules, every problem of the row reported at once.
 The cells become the body of POST /api/v1/workers, loaded by `WorkerCreateSchema`; worker ids
 are uuid5(job id, row number), so a chunk redone after an interruption finds its own rows
 instead of creating new ones. A NIK twice in one file is found by a salted key, never stored.
+A row's report (`ImportRow`) stays out of the session until the chunk is done: `finish_rows`
+gives it its final status and writes the chunk's new reports in one bulk INSERT.
 """
 
 from __future__ import annotations
