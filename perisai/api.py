@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import json
 import logging
+import operator
 
 import marshmallow as ma
 from flask import Response, current_app, has_request_context, request
@@ -104,6 +105,18 @@ def _plain_text(value: str) -> None:
         raise ma.ValidationError(token)
 
 
+_GETTERS: dict[str, operator.attrgetter] = {}
+
+
+def _walk(obj, attr: str, default):
+    *path, last = attr.split(".")
+    for key in path:
+        obj = ma.utils.get_value(obj, key, default)
+        if obj is None:
+            return None
+    return ma.utils.get_value(obj, last, default)
+
+
 class Schema(ma.Schema):
     """Request bodies: unknown fields are refused, every message is a translatable token."""
 
@@ -113,14 +126,18 @@ class Schema(ma.Schema):
     error_messages = {"unknown": "field.unknown", "type": "field.invalid|Nested"}
 
     def get_attribute(self, obj, attr, default):
-        """A dotted attribute through a relation that is None dumps as None, not as absent."""
-        if "." not in attr:
-            return ma.utils.get_value(obj, attr, default)
-        for key in attr.split(".")[:-1]:
-            obj = ma.utils.get_value(obj, key, default)
-            if obj is None:
-                return None
-        return ma.utils.get_value(obj, attr.rsplit(".", 1)[-1], default)
+        """Read `attr` (dotted: through relations) off what a response dumps. A dotted attribute
+        through a relation that is None dumps as None, not as absent. Objects are read with one
+        cached attrgetter (marshmallow's lookup, per key, costs more than building a dict)."""
+        if isinstance(obj, dict) or hasattr(type(obj), "__getitem__"):
+            return _walk(obj, attr, default)  # marshmallow's lookup: keys before attributes
+        getter = _GETTERS.get(attr)
+        if getter is None:
+            getter = _GETTERS[attr] = operator.attrgetter(attr)
+        try:
+            return getter(obj)
+        except AttributeError:
+            return _walk(obj, attr, default)
 
     def on_bind_field(self, field_name, field_obj):
         prepare_field(field_obj)
