@@ -23,7 +23,6 @@ from flask import has_request_context, request
 from marshmallow import ValidationError
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
-from werkzeug.exceptions import HTTPException
 
 from perisai import clock
 from perisai.agents.models import Branch
@@ -189,8 +188,6 @@ def _apply_one(
         return _rejected(op_id, 422, "http.422", {"json": error.messages})
     except DomainError as error:
         return _rejected(op_id, error.status_code, error.message, error.errors, error.extra)
-    except HTTPException as error:
-        return _rejected(op_id, error.code or 400, f"http.{error.code}")
     except (WriteStagedFirst, OperationalError):
         raise  # written first, then alone / the database itself is gone: the phone retries
     except IntegrityError:
