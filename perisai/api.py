@@ -106,6 +106,7 @@ def _plain_text(value: str) -> None:
 
 
 _GETTERS: dict[str, operator.attrgetter] = {}
+_KEYED: dict[type, bool] = {}  # whether marshmallow would read a type's values by key
 
 
 def _walk(obj, attr: str, default):
@@ -129,7 +130,10 @@ class Schema(ma.Schema):
         """Read `attr` (dotted: through relations) off what a response dumps. A dotted attribute
         through a relation that is None dumps as None, not as absent. Objects are read with one
         cached attrgetter (marshmallow's lookup, per key, costs more than building a dict)."""
-        if isinstance(obj, dict) or hasattr(type(obj), "__getitem__"):
+        keyed = _KEYED.get(type(obj))
+        if keyed is None:
+            keyed = _KEYED[type(obj)] = hasattr(type(obj), "__getitem__")
+        if keyed:
             return _walk(obj, attr, default)  # marshmallow's lookup: keys before attributes
         getter = _GETTERS.get(attr)
         if getter is None:
