@@ -119,7 +119,8 @@ def _walk(obj, attr: str, default):
 
 
 class Schema(ma.Schema):
-    """Request bodies: unknown fields are refused, every message is a translatable token."""
+    """Request bodies: unknown fields are refused, every message is a translatable token.
+    Response bodies: the schema dumps the model or result object itself."""
 
     class Meta:
         unknown = ma.RAISE
