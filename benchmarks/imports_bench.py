@@ -5,7 +5,7 @@
 
 Each backend runs in its own process (so its peak RSS is its own): a fresh, migrated database,
 an org with 200 villages, a generated CSV (and optionally XLSX) of valid participants, then
-1. the import of the whole list (valid_only: one pass), chunks of 500 rows, each its own
+1. the import of the whole list (valid_only: one pass), chunks of 1,000 rows, each its own
    transaction: per chunk one read each of the ids stored, the villages, the agents and the
    likely duplicates (a DuplicatePool: everyone born on the chunk's days in its villages or with
    its phones); every row built by build_registration and written by the batch writer shared
@@ -204,6 +204,8 @@ def main() -> None:
     if args.one:
         print(json.dumps(one_backend(args.one, args.rows, args.dry_rows, args.pg, args.xlsx)))
         return
+    from perisai.imports.chunks import CHUNK_ROWS
+
     for backend in args.backends.split(","):
         command = [
             sys.executable,
@@ -214,6 +216,8 @@ def main() -> None:
             str(args.rows),
             "--pg",
             args.pg,
+            "--dry-rows",
+            str(args.dry_rows),
         ] + (["--xlsx"] if args.xlsx else [])
         out = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, check=False)
         if out.returncode != 0:
@@ -223,7 +227,8 @@ def main() -> None:
         print(f"[{backend}] {r['rows']:,} rows, CSV {r['csv_mb']} MB")
         print(f"  upload check (header, streaming row count): {r['inspect_s']} s")
         print(
-            f"  import (valid_only, one pass, chunks of 500): {r['import_rows_per_s']:,} rows/s "
+            f"  import (valid_only, one pass, chunks of {CHUNK_ROWS:,}): "
+            f"{r['import_rows_per_s']:,} rows/s "
             f"({r['import_s']} s); peak RSS {r['peak_rss_import_mb']} MB"
         )
         print(f"  same file again: {r['reimport_s']} s (same job, nothing imported)")

@@ -31,7 +31,9 @@ from perisai.workers.duplicates import DuplicatePool
 from perisai.workers.models import Worker
 from perisai.workers.operations import agents_by_code, build_registration, register_worker
 
-CHUNK_ROWS = 500
+# Rows per transaction. Each chunk reads its likely duplicates again (everyone born on its days
+# in its villages), so halving the chunks of a list born on few days halves those reads.
+CHUNK_ROWS = 1000
 
 
 def _register(session: Session, ctx: RowContext, item: Prepared) -> None:
