@@ -233,9 +233,10 @@ def committed_org(engine):
     """make_org committed for real, for tests that race two real connections; afterwards
     every row it (or the test, through its agents) made is deleted, regions included, so the
     shared test database is left as empty as it was found."""
-    from sqlalchemy import delete, select
+    from sqlalchemy import delete, select, text
     from sqlalchemy.orm import Session
 
+    from perisai.audit.models import AuditEvent
     from perisai.contributions.models import Payment, PaymentMonth, PaymentReversal
     from perisai.regions.models import Region
     from perisai.sync.models import SyncOperation
@@ -268,6 +269,13 @@ def committed_org(engine):
             session.execute(delete(Payment).where(Payment.id.in_(payments)))
             session.execute(delete(SyncOperation).where(SyncOperation.user_id.in_(user_ids)))
             session.execute(delete(Worker).where(Worker.registered_by_id.in_(agent_ids)))
+            # operations audit themselves now (sync, payments), and audit_events is append-only:
+            # its trigger guards the record, not this clean-up of a test's own rows
+            if engine.dialect.name == "postgresql":
+                session.execute(text("SET LOCAL session_replication_role = replica"))
+            session.execute(delete(AuditEvent).where(AuditEvent.user_id.in_(user_ids)))
+            if engine.dialect.name == "postgresql":
+                session.execute(text("SET LOCAL session_replication_role = origin"))
             session.execute(delete(User).where(User.id.in_(user_ids)))
             session.execute(delete(Agent).where(Agent.id.in_(agent_ids)))
             session.execute(delete(Wadah).where(Wadah.id.in_(wadah_ids)))
