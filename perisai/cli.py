@@ -5,7 +5,10 @@ A command that changes data records an audit event naming the command as its act
 
 from __future__ import annotations
 
+import json
 import sys
+from collections.abc import Callable
+from typing import NoReturn, TypeVar
 
 import click
 from flask.cli import AppGroup
@@ -18,9 +21,42 @@ from perisai.backup import backup, restore
 from perisai.errors import DomainError
 from perisai.extensions import db
 from perisai.i18n import t
+from perisai.months import Month
 from perisai.regions.cli import load_regions_command
 
 perisai_cli = AppGroup("perisai", help="Perisai Field administration.")
+
+Row = TypeVar("Row")
+
+
+def month_option(ctx, param, value):
+    """Click callback: a `YYYY-MM` option as a Month (None when not given)."""
+    try:
+        return Month.parse(value) if value else None
+    except ValueError as error:
+        raise click.BadParameter("YYYY-MM") from error
+
+
+def fail(error: DomainError, *, with_fields: bool = True) -> NoReturn:
+    """Roll back and end the command with the error's message (and its fields as JSON)."""
+    db.session.rollback()
+    message = t(error.message)
+    if with_fields:
+        message = f"{message} {json.dumps(error.errors, ensure_ascii=False)}"
+    raise click.ClickException(message) from error
+
+
+def create_audited(entity: str, create: Callable[[], Row], *, with_fields: bool = True) -> Row:
+    """Run a command's one create operation: on a DomainError roll back and fail; otherwise
+    record the CLI audit event for the new row and commit with it."""
+    try:
+        row = create()
+    except DomainError as error:
+        fail(error, with_fields=with_fields)
+    db.session.flush()
+    record_cli(db.session, "create", entity, row.id)
+    db.session.commit()
+    return row
 
 
 @perisai_cli.command("demo")
@@ -50,16 +86,13 @@ def create_user_command(username, role, agent_code, branch_code, password):
     branch = find_branch(db.session, branch_code) if branch_code else None
     if (agent_code and agent is None) or (branch_code and branch is None):
         raise click.ClickException("Kode agen/cabang tidak ditemukan / unknown agent or branch")
-    try:
-        user = create_user(
+    user = create_audited(
+        "user",
+        lambda: create_user(
             db.session, username=username, password=password, role=role, agent=agent, branch=branch
-        )
-    except DomainError as error:
-        db.session.rollback()
-        raise click.ClickException(t(error.message)) from error
-    db.session.flush()
-    record_cli(db.session, "create", "user", user.id)
-    db.session.commit()
+        ),
+        with_fields=False,
+    )
     click.echo(f"Dibuat / created: {user.username} ({user.role})")
 
 

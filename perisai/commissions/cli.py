@@ -9,7 +9,7 @@ from flask.cli import AppGroup
 
 from perisai.audit.operations import record_cli
 from perisai.auth.permissions import Scope
-from perisai.cli import perisai_cli
+from perisai.cli import create_audited, fail, month_option, perisai_cli
 from perisai.commissions import close
 from perisai.commissions.models import CommissionRuleSet
 from perisai.commissions.rules import add_rule_set
@@ -17,35 +17,20 @@ from perisai.commissions.schemas import CloseResultSchema, RuleSetCreateSchema, 
 from perisai.commissions.standing import check_standing
 from perisai.errors import DomainError
 from perisai.extensions import db
-from perisai.i18n import t
-from perisai.months import Month
-
-
-def _month(ctx, param, value):
-    try:
-        return Month.parse(value) if value else None
-    except ValueError as error:
-        raise click.BadParameter("YYYY-MM") from error
-
-
-def _fail(error):
-    db.session.rollback()
-    fields = json.dumps(error.errors, ensure_ascii=False)
-    raise click.ClickException(f"{t(error.message)} {fields}") from error
 
 
 def _months(ctx, param, values):
-    return [_month(ctx, param, value) for value in values]
+    return [month_option(ctx, param, value) for value in values]
 
 
 @perisai_cli.command("standing")
-@click.option("--month", required=True, callback=_month, help="YYYY-MM")
+@click.option("--month", required=True, callback=month_option, help="YYYY-MM")
 def standing_command(month):
     """Warn/suspend agents and flag Wadah below target for a month (safe to run twice)."""
     try:
         result = check_standing(db.session, month=month)
     except DomainError as error:
-        _fail(error)
+        fail(error)
     record_cli(db.session, "standing", "month", month)
     for code in result.suspended:
         record_cli(db.session, "suspend", "agent", code)
@@ -66,7 +51,7 @@ def standing_command(month):
 
 
 @perisai_cli.command("close-commissions")
-@click.option("--month", required=True, callback=_month, help="YYYY-MM")
+@click.option("--month", required=True, callback=month_option, help="YYYY-MM")
 @click.option("--branch", default="all", help="branch code, or all")
 @click.option(
     "--including",
@@ -81,7 +66,7 @@ def close_command(month, branch, including):
         ids = close.branch_ids_for_close(db.session, Scope("admin", None, None), branch)
         result = close.close_month(db.session, month=month, branch_ids=ids, including=including)
     except DomainError as error:
-        _fail(error)
+        fail(error)
     for closed in sorted({month, *including}):
         record_cli(db.session, "close", "month", closed)
     db.session.commit()
@@ -103,7 +88,7 @@ def list_rules_command():
 
 
 @rules_cli.command("add")
-@click.option("--from", "effective_from", required=True, callback=_month, help="YYYY-MM")
+@click.option("--from", "effective_from", required=True, callback=month_option, help="YYYY-MM")
 @click.option("--acquisition-fee-with-jht", type=int, default=15_000, show_default=True)
 @click.option("--acquisition-fee-basic", type=int, default=10_000, show_default=True)
 @click.option("--acquisition-minimum", type=int, default=25, show_default=True)
@@ -123,13 +108,9 @@ def add_rules_command(**options):
     errors = RuleSetCreateSchema().validate(data)
     if errors:
         raise click.ClickException(json.dumps(errors, ensure_ascii=False))
-    try:
-        rule = add_rule_set(db.session, data=RuleSetCreateSchema().load(data))
-    except DomainError as error:
-        _fail(error)
-    db.session.flush()
-    record_cli(db.session, "create", "rule_set", rule.id)
-    db.session.commit()
+    rule = create_audited(
+        "rule_set", lambda: add_rule_set(db.session, data=RuleSetCreateSchema().load(data))
+    )
     click.echo(json.dumps(RuleSetSchema().dump(rule), ensure_ascii=False))
 
 

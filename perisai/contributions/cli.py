@@ -8,8 +8,7 @@ import click
 from flask.cli import AppGroup
 
 from perisai import clock
-from perisai.audit.operations import record_cli
-from perisai.cli import perisai_cli
+from perisai.cli import create_audited, month_option, perisai_cli
 from perisai.contributions.approvals import add_late_rule
 from perisai.contributions.rates import (
     add_discount_rule,
@@ -18,32 +17,15 @@ from perisai.contributions.rates import (
     rate_table,
 )
 from perisai.contributions.schemas import RatesSchema
-from perisai.errors import DomainError
 from perisai.extensions import db
-from perisai.i18n import t
-from perisai.months import Month
 
 rates_cli = AppGroup("rates", help="Contribution rate rules (versioned by contribution month).")
 
 
 def _apply(operation, audited_as: str, **kwargs):
-    try:
-        row = operation(db.session, today_month=clock.this_month(), **kwargs)
-    except DomainError as error:
-        db.session.rollback()
-        fields = json.dumps(error.errors, ensure_ascii=False)
-        raise click.ClickException(f"{t(error.message)} {fields}") from error
-    db.session.flush()
-    record_cli(db.session, "create", audited_as, row.id)
-    db.session.commit()
-    return row
-
-
-def _month(ctx, param, value):
-    try:
-        return Month.parse(value) if value else None
-    except ValueError as error:
-        raise click.BadParameter("YYYY-MM") from error
+    return create_audited(
+        audited_as, lambda: operation(db.session, today_month=clock.this_month(), **kwargs)
+    )
 
 
 @rates_cli.command("list")
@@ -57,7 +39,7 @@ def list_command():
 
 
 @rates_cli.command("add")
-@click.option("--from", "effective_from", required=True, callback=_month, help="YYYY-MM")
+@click.option("--from", "effective_from", required=True, callback=month_option, help="YYYY-MM")
 @click.option("--jkk-bp", type=int, help="JKK in basis points of the level (100 = 1 %)")
 @click.option("--jkm", type=int, help="JKM flat rupiah per month")
 @click.option("--jht-bp", type=int, help="JHT in basis points of the level (200 = 2 %)")
@@ -84,8 +66,8 @@ def add_command(effective_from, jkk_bp, jkm, jht_bp, levels_csv, levels_are_assu
 @rates_cli.command("add-discount")
 @click.option("--name", required=True)
 @click.option("--sector", type=click.Choice(["transport", "other"]), help="default: every sector")
-@click.option("--from", "effective_from", required=True, callback=_month, help="YYYY-MM")
-@click.option("--to", "effective_to", required=True, callback=_month, help="YYYY-MM")
+@click.option("--from", "effective_from", required=True, callback=month_option, help="YYYY-MM")
+@click.option("--to", "effective_to", required=True, callback=month_option, help="YYYY-MM")
 @click.option("--bp-off", type=click.IntRange(0, 10_000), required=True, help="5000 = 50 %")
 @click.option("--exclude-funding", default="apbn,apbd", show_default=True)
 @click.option("--source", required=True)
@@ -113,20 +95,17 @@ def add_discount_command(
 @click.option("--source", required=True, help="the regulation or decision")
 def late_days_command(effective_from, days, source):
     """Days after paid_on a payment for months already over may be recorded without approval."""
-    try:
-        rule = add_late_rule(
+    rule = create_audited(
+        "late_rule",
+        lambda: add_late_rule(
             db.session,
             effective_from=effective_from.date(),
             today=clock.today(),
             max_days_late=days,
             source=source,
-        )
-    except DomainError as error:
-        db.session.rollback()
-        raise click.ClickException(t(error.message)) from error
-    db.session.flush()
-    record_cli(db.session, "create", "late_rule", rule.id)
-    db.session.commit()
+        ),
+        with_fields=False,
+    )
     click.echo(f"Aturan keterlambatan / late-payment rule {rule.id}: {days} hari/days")
 
 
