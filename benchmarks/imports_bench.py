@@ -5,7 +5,7 @@
 
 Each backend runs in its own process (so its peak RSS is its own): a fresh, migrated database,
 an org with 200 villages, a generated CSV (and optionally XLSX) of valid participants, then
-1. the import of the whole list (valid_only: one pass), chunks of 1,000 rows, each its own
+1. the import of the whole list (valid_only: one pass), chunks of 2,000 rows, each its own
    transaction: per chunk one read each of the ids stored, the villages, the agents and the
    likely duplicates (a DuplicatePool: everyone born on the chunk's days in its villages or with
    its phones); every row built by build_registration and written by the batch writer shared

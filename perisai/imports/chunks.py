@@ -33,7 +33,7 @@ from perisai.workers.operations import agents_by_code, build_registration, regis
 
 # Rows per transaction. Each chunk reads its likely duplicates again (everyone born on its days
 # in its villages), so halving the chunks of a list born on few days halves those reads.
-CHUNK_ROWS = 1000
+CHUNK_ROWS = 2000
 
 
 def _register(session: Session, ctx: RowContext, item: Prepared) -> None:
