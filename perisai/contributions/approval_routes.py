@@ -27,8 +27,12 @@ approval = Blueprint(
 )
 
 
-def _decidable(payment_id):
-    return approvals.decidable_payment(db.session, current_scope(), payment_id)
+def _decide(decision, payment_id, body):
+    """Load a payment the scope may decide, approve or reject it, commit and return it."""
+    payment = approvals.decidable_payment(db.session, current_scope(), payment_id)
+    decision(db.session, payment=payment, by=current_user, note=body["note"], via="api")
+    db.session.commit()
+    return payment
 
 
 @approval.route("/payments")
@@ -50,12 +54,7 @@ class ApprovePayment(MethodView):
     @approval.response(200, PaymentSchema)
     def post(self, body, payment_id):
         """Approve a pending payment: its months cover from now on (409 if not pending)."""
-        payment = _decidable(payment_id)
-        approvals.approve_payment(
-            db.session, payment=payment, by=current_user, note=body["note"], via="api"
-        )
-        db.session.commit()
-        return payment
+        return _decide(approvals.approve_payment, payment_id, body)
 
 
 @approval.route("/payments/<uuid:payment_id>/reject")
@@ -65,12 +64,7 @@ class RejectPayment(MethodView):
     @approval.response(200, PaymentSchema)
     def post(self, body, payment_id):
         """Reject a pending payment with a note: it never covers (409 if not pending)."""
-        payment = _decidable(payment_id)
-        approvals.reject_payment(
-            db.session, payment=payment, by=current_user, note=body["note"], via="api"
-        )
-        db.session.commit()
-        return payment
+        return _decide(approvals.reject_payment, payment_id, body)
 
 
 @approval.route("/reference/late-payment-rules")
