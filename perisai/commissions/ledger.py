@@ -205,6 +205,28 @@ def reversals_to_claw_back(window: Window):
 # --- the lines a batch produces ---------------------------------------------------------------
 
 
+def _month_line(b, month: Month, rule, kind: str, month_index, base_amount, rate_bp, amount):
+    """The LINE_COLUMNS of a line on one covered month (PM) of a payment in the batch `b`."""
+    return (
+        _text(str(month)).label("month"),
+        b.c.branch_id,
+        b.c.wadah_id,
+        b.c.agent_id,
+        _text(kind).label("kind"),
+        _text(kind).label("component"),
+        PM.c.worker_id,
+        PM.c.payment_id,
+        PM.c.id.label("payment_month_id"),
+        PM.c.month.label("covered_month"),
+        month_index.label("month_index"),
+        base_amount.label("base_amount"),
+        rate_bp.label("rate_bp"),
+        amount.label("amount"),
+        _int(rule.id).label("rule_set_id"),
+        _int(None).label("reverses_id"),
+    )
+
+
 def collection_lines(batch, month: Month, rule: CommissionRuleSet):
     """One line per covered month: the band by the month's index since acquisition."""
     b = batch.subquery("batch")
@@ -216,25 +238,9 @@ def collection_lines(batch, month: Month, rule: CommissionRuleSet):
         (index <= rule.reduced_rate_until, _int(rule.reduced_rate_bp)),
         else_=_int(0),
     )
+    amount = (cast(PM.c.total, BigInteger) * rate + _int(FULL // 2)) // _int(FULL)
     return (
-        select(
-            _text(str(month)).label("month"),
-            b.c.branch_id,
-            b.c.wadah_id,
-            b.c.agent_id,
-            _text("collection").label("kind"),
-            _text("collection").label("component"),
-            PM.c.worker_id,
-            PM.c.payment_id,
-            PM.c.id.label("payment_month_id"),
-            PM.c.month.label("covered_month"),
-            index.label("month_index"),
-            PM.c.total.label("base_amount"),
-            rate.label("rate_bp"),
-            ((cast(PM.c.total, BigInteger) * rate + _int(FULL // 2)) // _int(FULL)).label("amount"),
-            _int(rule.id).label("rule_set_id"),
-            _int(None).label("reverses_id"),
-        )
+        select(*_month_line(b, month, rule, "collection", index, PM.c.total, rate, amount))
         .select_from(
             b.join(PM, PM.c.payment_id == b.c.payment_id).join(W, W.c.id == PM.c.worker_id)
         )
@@ -265,25 +271,9 @@ def acquisition_lines(batch, month: Month, rule: CommissionRuleSet):
         else_=_int(rule.acquisition_fee_basic),
     )
     acquired = func.count().over(partition_by=b.c.agent_id)
+    amount = case((acquired >= rule.acquisition_minimum, nominal), else_=_int(0))
     return (
-        select(
-            _text(str(month)).label("month"),
-            b.c.branch_id,
-            b.c.wadah_id,
-            b.c.agent_id,
-            _text("acquisition").label("kind"),
-            _text("acquisition").label("component"),
-            PM.c.worker_id,
-            PM.c.payment_id,
-            PM.c.id.label("payment_month_id"),
-            PM.c.month.label("covered_month"),
-            _int(1).label("month_index"),
-            nominal.label("base_amount"),
-            _int(None).label("rate_bp"),
-            case((acquired >= rule.acquisition_minimum, nominal), else_=_int(0)).label("amount"),
-            _int(rule.id).label("rule_set_id"),
-            _int(None).label("reverses_id"),
-        )
+        select(*_month_line(b, month, rule, "acquisition", _int(1), nominal, _int(None), amount))
         .select_from(
             b.join(PM, PM.c.payment_id == b.c.payment_id).join(
                 W, and_(W.c.id == PM.c.worker_id, W.c.first_paid_month == PM.c.month)
