@@ -183,25 +183,13 @@ def _insert_wadah_entries(session, month, group, rule, now) -> None:
         ST.c.branch_id,
         ST.c.wadah_id,
         ST.c.agent_id,
-        ledger._text("wadah"),
-        ledger._text("wadah"),
-        ST.c.total,
-        ledger._int(rule.wadah_bp),
-        ST.c.wadah_fee,
+        ledger._text("wadah").label("kind"),
+        ledger._text("wadah").label("component"),
+        ST.c.total.label("base_amount"),
+        ledger._int(rule.wadah_bp).label("rate_bp"),
+        ST.c.wadah_fee.label("amount"),
         ST.c.rule_set_id,
-        _now(now),
+        _now(now).label("created_at"),
     ).where(ST.c.month == str(month), ST.c.branch_id.in_(group), ST.c.wadah_fee != 0)
-    columns = [
-        "month",
-        "branch_id",
-        "wadah_id",
-        "agent_id",
-        "kind",
-        "component",
-        "base_amount",
-        "rate_bp",
-        "amount",
-        "rule_set_id",
-        "created_at",
-    ]
-    session.execute(insert(E).from_select(columns, source))
+    # the entry columns are the source's names
+    session.execute(insert(E).from_select(list(source.selected_columns.keys()), source))
