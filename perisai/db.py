@@ -6,7 +6,7 @@ import uuid
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
-from sqlalchemy import CHAR, DateTime, MetaData, String, TypeDecorator, func, inspect
+from sqlalchemy import CHAR, DateTime, Index, MetaData, String, TypeDecorator, func, inspect, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from perisai import clock
@@ -23,6 +23,12 @@ NAMING_CONVENTION = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def partial_index(name: str, *columns: str, where: str, **kwargs) -> Index:
+    """An index over the rows matching the SQL condition `where`, on PostgreSQL and SQLite."""
+    condition = text(where)
+    return Index(name, *columns, postgresql_where=condition, sqlite_where=condition, **kwargs)
 
 
 def include_object_for(dialect_name: str):

@@ -5,12 +5,12 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, String, text
+from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from perisai import clock
 from perisai.auth.models import User
-from perisai.db import Base, UTCDateTime, UUIDType
+from perisai.db import Base, UTCDateTime, UUIDType, partial_index
 from perisai.workers.models import Worker
 
 CARD_STATUSES = ("active", "replaced", "revoked")
@@ -26,12 +26,8 @@ class Card(Base):
 
     __tablename__ = "cards"
     __table_args__ = (
-        Index(
-            "uq_cards_worker_id_active",
-            "worker_id",
-            unique=True,
-            sqlite_where=text("status = 'active'"),
-            postgresql_where=text("status = 'active'"),
+        partial_index(
+            "uq_cards_worker_id_active", "worker_id", unique=True, where="status = 'active'"
         ),
     )
 

@@ -11,11 +11,11 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, text
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from perisai import clock
-from perisai.db import Base, MonthType, UTCDateTime, UUIDType
+from perisai.db import Base, MonthType, UTCDateTime, UUIDType, partial_index
 from perisai.months import Month
 
 ENTRY_KINDS = ("acquisition", "collection", "wadah", "reversal")
@@ -77,11 +77,10 @@ class CommissionPosting(Base):
     __tablename__ = "commission_postings"
     __table_args__ = (
         Index("ix_commission_postings_month_branch_id", "month", "branch_id"),
-        Index(
+        partial_index(
             "ix_commission_postings_clawed_back_month",
             "clawed_back_month",
-            postgresql_where=text("clawed_back_month IS NOT NULL"),
-            sqlite_where=text("clawed_back_month IS NOT NULL"),
+            where="clawed_back_month IS NOT NULL",
         ),
     )
 
@@ -108,18 +107,14 @@ class CommissionEntry(Base):
         # Few and small indexes on purpose: a close inserts a million rows. A payment's entries
         # are found by (agent_id, month) of its posting; acquisitions by worker (partial index).
         Index("ix_commission_entries_agent_id_month", "agent_id", "month"),
-        Index(
+        partial_index(
             "ix_commission_entries_acquired_worker_id",
             "worker_id",
-            postgresql_where=text("component = 'acquisition'"),
-            sqlite_where=text("component = 'acquisition'"),
+            where="component = 'acquisition'",
         ),
         # reversals (few) by the entry they undo: "is this acquisition still standing?"
-        Index(
-            "ix_commission_entries_reverses_id",
-            "reverses_id",
-            postgresql_where=text("reverses_id IS NOT NULL"),
-            sqlite_where=text("reverses_id IS NOT NULL"),
+        partial_index(
+            "ix_commission_entries_reverses_id", "reverses_id", where="reverses_id IS NOT NULL"
         ),
     )
 
