@@ -1,3 +1,5 @@
+"""The JSON login, session (`/me`) and logout endpoints under /api/v1/auth."""
+
 from flask import current_app, session
 from flask.views import MethodView
 from flask_login import current_user, login_user, logout_user

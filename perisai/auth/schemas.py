@@ -1,3 +1,5 @@
+"""Bodies of the login endpoints: the login form, the user and session it answers with."""
+
 from marshmallow import fields
 
 from perisai.api import Length, Schema

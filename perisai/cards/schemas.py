@@ -1,3 +1,5 @@
+"""Card bodies: print requests, revocations, the card as served and a verification's answer."""
+
 from marshmallow import fields, validate
 
 from perisai.api import Length, MonthField, QuerySchema, Schema

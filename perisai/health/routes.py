@@ -1,3 +1,5 @@
+"""`GET /healthz`: the service answers and its database with it."""
+
 from flask.views import MethodView
 from marshmallow import fields
 from sqlalchemy import text

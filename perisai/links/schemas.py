@@ -1,3 +1,5 @@
+"""The body of a share link: its public URL and when it stops working."""
+
 from marshmallow import fields
 
 from perisai.api import Schema

@@ -1,3 +1,5 @@
+"""`POST /api/v1/sync` (the outbox), the agent's area and the caseload the phone keeps."""
+
 from flask.views import MethodView
 from flask_login import current_user
 

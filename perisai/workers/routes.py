@@ -1,3 +1,5 @@
+"""The participants API: register, list and search, read, edit, death and photos."""
+
 from flask import Response, abort, current_app, request
 from flask.views import MethodView
 from flask_login import current_user
