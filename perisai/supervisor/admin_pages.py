@@ -6,7 +6,6 @@ comes back with its messages on the fields and nothing stored, a saved one redir
 
 from __future__ import annotations
 
-import flask
 from flask import g, redirect, request, url_for
 from flask_login import current_user
 
@@ -27,6 +26,7 @@ from perisai.supervisor.admin_forms import (
     WadahForm,
     read_form,
 )
+from perisai.supervisor.blueprint import page_route
 from perisai.supervisor.pages import (
     chosen_branch_ids,
     page_language,
@@ -34,7 +34,7 @@ from perisai.supervisor.pages import (
     render,
     supervisor_page,
 )
-from perisai.supervisor.routes import agent_page, blp
+from perisai.supervisor.report_pages import agent_page
 from perisai.supervisor.schemas import PageQuery, WadahListQuery
 
 WADAH_PAGE_SIZE = 100
@@ -315,15 +315,11 @@ def agent_dismiss(agent_code):
     return back_to_agent(agent, "dismissed")
 
 
-def _route(rule, view, methods=("GET",)):
-    flask.Blueprint.add_url_rule(blp, rule, view.__name__, view, methods=list(methods))
-
-
-_route("/wadah", wadah_list)
-_route("/wadah/new", wadah_new, methods=("GET", "POST"))
-_route("/wadah/<int:wadah_id>/edit", wadah_edit, methods=("GET", "POST"))
-_route("/agents/new", agent_new, methods=("GET", "POST"))
-_route("/agents/<agent_code>/edit", agent_edit, methods=("GET", "POST"))
-_route("/agents/<agent_code>/suspend", agent_suspend, methods=("POST",))
-_route("/agents/<agent_code>/reinstate", agent_reinstate, methods=("POST",))
-_route("/agents/<agent_code>/dismiss", agent_dismiss, methods=("GET", "POST"))
+page_route("/wadah", wadah_list)
+page_route("/wadah/new", wadah_new, methods=("GET", "POST"))
+page_route("/wadah/<int:wadah_id>/edit", wadah_edit, methods=("GET", "POST"))
+page_route("/agents/new", agent_new, methods=("GET", "POST"))
+page_route("/agents/<agent_code>/edit", agent_edit, methods=("GET", "POST"))
+page_route("/agents/<agent_code>/suspend", agent_suspend, methods=("POST",))
+page_route("/agents/<agent_code>/reinstate", agent_reinstate, methods=("POST",))
+page_route("/agents/<agent_code>/dismiss", agent_dismiss, methods=("GET", "POST"))

@@ -6,7 +6,6 @@ post the session's CSRF token (checked before every write, perisai.auth.permissi
 
 from __future__ import annotations
 
-import flask
 from flask import g, redirect, request, url_for
 from flask_login import current_user
 from marshmallow import ValidationError
@@ -19,8 +18,8 @@ from perisai.contributions.schemas import ApproveSchema, RejectSchema
 from perisai.errors import DomainError
 from perisai.extensions import db
 from perisai.i18n import t
+from perisai.supervisor.blueprint import page_route
 from perisai.supervisor.pages import page_language, page_query, render, supervisor_page
-from perisai.supervisor.routes import blp
 from perisai.supervisor.schemas import PendingPaymentsQuery
 from perisai.workers.models import Worker
 
@@ -95,10 +94,6 @@ def reject(payment_id):
     return _decide(payment_id, approve=False)
 
 
-def _route(rule, view, methods=("GET",)):
-    flask.Blueprint.add_url_rule(blp, rule, view.__name__, view, methods=list(methods))
-
-
-_route("/payments/pending", pending_payments)
-_route("/payments/<uuid:payment_id>/approve", approve, methods=("POST",))
-_route("/payments/<uuid:payment_id>/reject", reject, methods=("POST",))
+page_route("/payments/pending", pending_payments)
+page_route("/payments/<uuid:payment_id>/approve", approve, methods=("POST",))
+page_route("/payments/<uuid:payment_id>/reject", reject, methods=("POST",))

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import uuid
 
-import flask
 from flask import g, request
 from flask_login import current_user
 from sqlalchemy import select
@@ -20,8 +19,8 @@ from perisai.audit.operations import note_read
 from perisai.errors import DomainError
 from perisai.extensions import db
 from perisai.supervisor.admin_pages import back_to_agent, branch_arg, field_errors, visible_agent
+from perisai.supervisor.blueprint import page_route
 from perisai.supervisor.pages import page_query, render, supervisor_page
-from perisai.supervisor.routes import blp
 from perisai.supervisor.schemas import PageQuery
 from perisai.workers import changes
 from perisai.workers.models import Worker
@@ -114,8 +113,4 @@ def agent_reassign(agent_code):
     return back_to_agent(agent, "moved", moved=moved)
 
 
-def _route(rule, view, methods=("GET",)):
-    flask.Blueprint.add_url_rule(blp, rule, view.__name__, view, methods=list(methods))
-
-
-_route("/agents/<agent_code>/reassign", agent_reassign, methods=("GET", "POST"))
+page_route("/agents/<agent_code>/reassign", agent_reassign, methods=("GET", "POST"))

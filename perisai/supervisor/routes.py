@@ -1,251 +1,31 @@
-"""/supervisor/ pages: thin views over the perisai.reports modules, rendered with Jinja."""
+"""/supervisor/: the blueprint of the supervisor pages (perisai.supervisor.blueprint) with every
+page module on it, and the login and logout pages. The pages themselves: report_pages (overview,
+leaderboard, agent, regions, Wadah), admin_pages and reassign_pages (administration), months
+(closing a commission month), approvals (late payments) and task_pages (cards, participants,
+renewals). Each page module adds its views to the blueprint; none imports this one."""
 
 from __future__ import annotations
 
 import flask
-from flask import g, redirect, request, session, url_for
+from flask import redirect, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
-from perisai import zones
-from perisai.agents import admin
-from perisai.api import Blueprint
-from perisai.audit.operations import note_read
 from perisai.auth import operations as auth
-from perisai.auth.permissions import form_token_valid, or_404
+from perisai.auth.permissions import form_token_valid
 from perisai.errors import DomainError, TooMany
 from perisai.extensions import db
-from perisai.i18n import t
-from perisai.reports import compare, estimates
-from perisai.reports.agent_detail import agent_trend, map_points, renewal_backlog, status_counts
-from perisai.reports.commissions import wadah_fee
-from perisai.reports.leaderboard import as_of_day, leaderboard
-from perisai.reports.overview import overview as month_overview
-from perisai.reports.regions import regions as region_coverage
-from perisai.reports.scope import branches, visible_agent, visible_wadah, wadahs
-from perisai.supervisor import charts, months
-from perisai.supervisor.maps import allow_tiles, map_status, map_tiles
-from perisai.supervisor.pages import (
-    chosen_branch_ids,
-    chosen_month,
-    page_language,
-    page_query,
-    render,
-    supervisor_page,
+from perisai.supervisor import (  # noqa: F401 - each adds its pages to blp
+    admin_pages,
+    approvals,
+    months,
+    reassign_pages,
+    report_pages,
+    task_pages,
 )
-from perisai.supervisor.schemas import AgentsQuery, PageQuery, RegionsQuery
+from perisai.supervisor.blueprint import blp, page_route
+from perisai.supervisor.pages import render
 
-blp = Blueprint(
-    "supervisor",
-    __name__,
-    url_prefix="/supervisor",
-    description="Supervisor pages",
-    template_folder="templates",
-    static_folder="static",
-    static_url_path="/static",
-)
-
-
-def _route(rule, view, methods=("GET",)):
-    # Flask's add_url_rule, not smorest's: HTML pages are not API operations for OpenAPI.
-    flask.Blueprint.add_url_rule(blp, rule, view.__name__, view, methods=list(methods))
-
-
-def _common(month, branch_ids):
-    return {
-        "month": month,
-        "branches": branches(db.session) if g.scope.is_admin else [],
-        "branch_id": branch_ids[0] if branch_ids and g.scope.is_admin else None,
-    }
-
-
-@supervisor_page
-@page_query(PageQuery)
-def overview():
-    month, branch_ids = chosen_month(), chosen_branch_ids()
-    data = month_overview(db.session, branch_ids, month)
-    zone = zones.of_user(db.session, current_user)
-    comparison = compare.compare(db.session, branch_ids, month, data.current, data.previous, zone)
-    charts_ = overview_charts([r["month"] for r in data.trend], data.trend, page_language())
-    html = render(
-        "supervisor/overview.html",
-        data=data,
-        comparison=comparison,
-        charts=charts_,
-        **_common(month, branch_ids),
-    )
-    db.session.commit()  # the rollups it refreshed; after rendering, as a commit expires
-    return html
-
-
-def overview_charts(months, trend, lang) -> list:
-    """Active participants, the month's new and first-paying ones, and the money: three
-    charts, so a line in the hundreds does not flatten two in the tens."""
-
-    def line(*names):
-        return [(t(f"sv.{n}", lang), [r[n] for r in trend]) for n in names]
-
-    return [
-        charts.line_chart(months, line("active_participants"), t("sv.chart_active", lang), lang),
-        charts.line_chart(
-            months, line("new_participants", "first_payments"), t("sv.chart_new", lang), lang
-        ),
-        charts.line_chart(
-            months, line("collected_amount"), t("sv.chart_money", lang), lang, money=True
-        ),
-    ]
-
-
-@supervisor_page
-@page_query(AgentsQuery)
-def agents():
-    month, branch_ids = chosen_month(), chosen_branch_ids()
-    args = g.query
-    sort, status, wadah_id, page = args["sort"], args["status"], args["wadah"], args["page"]
-    rows, total = leaderboard(
-        db.session,
-        branch_ids,
-        month,
-        page=page,
-        page_size=50,
-        wadah_id=wadah_id,
-        status=status,
-        sort=sort,
-        descending=args["order"] != "asc",
-    )
-    html = render(
-        "supervisor/agents.html",
-        rows=rows,
-        total=total,
-        page=page,
-        pages=(total + 49) // 50,
-        sort=sort,
-        order=args["order"],
-        status=status,
-        wadah_id=wadah_id,
-        wadahs=wadahs(db.session, branch_ids) if branch_ids is not None else [],
-        as_of=as_of_day(month, zones.of_user(db.session, current_user)),
-        **_common(month, branch_ids),
-    )
-    db.session.commit()  # the rollups it refreshed; after rendering, as a commit expires
-    return html
-
-
-@supervisor_page
-@page_query(PageQuery)
-def agent_detail(agent_code):
-    agent = or_404(visible_agent(db.session, chosen_branch_ids(), agent_code))
-    return agent_page(agent)
-
-
-def agent_page(agent, status: int = 200, error: str | None = None):
-    """The agent's figures, map and backlog, and its administration (perisai.supervisor.
-    admin_pages posts there; a refused action comes back here with its `error`)."""
-    month, branch_ids = chosen_month(), chosen_branch_ids()
-    trend = agent_trend(db.session, agent, month)
-    lang = page_language()
-    points = map_status(map_points(db.session, agent), month)
-    backlog = renewal_backlog(db.session, agent, month)
-    if backlog:  # the participants' names: a list read
-        note_read("list", "participant")
-    today = zones.today_of_branch(db.session, agent.wadah.branch_id)
-    html = render(
-        "supervisor/agent.html",
-        status=status,
-        error=error,
-        admin=admin.agent_panel(db.session, agent, today),
-        done=request.args.get("done"),
-        moved=request.args.get("moved", type=int),
-        agent=agent,
-        trend=trend,
-        charts=overview_charts([r["month"] for r in trend], trend, lang)[:2],
-        counts=status_counts(db.session, agent, month),
-        points=points,
-        plain_map=charts.plain_map(points, t("sv.map", lang), lang),
-        map_tiles=map_tiles(),
-        backlog=backlog,
-        **_common(month, branch_ids),
-    )
-    db.session.commit()  # the rollups it refreshed; after rendering, as a commit expires
-    return allow_tiles(html)
-
-
-@supervisor_page
-@page_query(RegionsQuery)
-def regions():
-    month, branch_ids = chosen_month(), chosen_branch_ids()
-    regency = g.query["regency"]
-    rows = region_coverage(
-        db.session,
-        branch_ids,
-        month,
-        level="district" if regency else "regency",
-        parent=regency,
-    )
-    lang = page_language()
-    chart = charts.bar_chart(
-        [(r.name, r.active, r.estimate) for r in rows[:30]], t("sv.coverage_chart", lang), lang
-    )
-    html = render(
-        "supervisor/regions.html",
-        rows=rows,
-        regency=regency,
-        chart=chart,
-        uploaded=g.query["uploaded"],
-        **_common(month, branch_ids),
-    )
-    db.session.commit()  # the rollups it refreshed; after rendering, as a commit expires
-    return html
-
-
-@supervisor_page
-def upload_estimates():
-    if not g.scope.is_admin:
-        return render("supervisor/forbidden.html", status=403)
-    upload = request.files.get("file")
-    text = upload.read().decode("utf-8-sig", errors="replace") if upload else ""
-    try:
-        count = estimates.upload_estimates(
-            db.session,
-            text,
-            source=request.form.get("source", "")[:200],
-            by=current_user.id,
-        )
-    except DomainError as error:
-        db.session.rollback()
-        return render(
-            "supervisor/regions.html",
-            status=422,
-            rows=[],
-            regency=None,
-            chart="",
-            error=t(error.errors["json"]["file"][0], page_language()),
-            **_common(chosen_month(), chosen_branch_ids()),
-        )
-    db.session.commit()
-    return redirect(url_for("supervisor.regions", uploaded=count))
-
-
-@supervisor_page
-@page_query(PageQuery)
-def wadah_view(wadah_id):
-    month, branch_ids = chosen_month(), chosen_branch_ids()
-    wadah = or_404(visible_wadah(db.session, branch_ids, wadah_id))
-    today = zones.today_of_branch(db.session, wadah.branch_id)
-    active_agents = admin.active_agent_count(db.session, wadah)
-    rows, _ = leaderboard(db.session, branch_ids, month, page=1, page_size=200, wadah_id=wadah.id)
-    html = render(
-        "supervisor/wadah.html",
-        wadah=wadah,
-        active_agents=active_agents,
-        warnings=admin.wadah_warnings(wadah, active_agents, today),
-        done=request.args.get("done"),
-        rows=rows,
-        fee=wadah_fee(db.session, wadah, month),
-        as_of=as_of_day(month, zones.of_user(db.session, current_user)),
-        **_common(month, branch_ids),
-    )
-    db.session.commit()  # the rollups it refreshed; after rendering, as a commit expires
-    return html
+__all__ = ["blp"]
 
 
 def login():
@@ -296,18 +76,7 @@ def _next_url() -> str:
     return url_for("supervisor.overview")
 
 
-_route("/", overview)
-_route("/agents", agents)
-_route("/agents/<agent_code>", agent_detail)
-_route("/regions", regions)
-_route("/regions/estimates", upload_estimates, methods=("POST",))
-_route("/wadah/<int:wadah_id>", wadah_view)
-_route("/months", months.months)
-_route("/months/close", months.close_month, methods=("POST",))
-_route("/login", login, methods=("GET", "POST"))
-_route("/logout", logout, methods=("POST",))
-
-from perisai.supervisor import admin_pages as _admin_pages  # noqa: E402, F401 - its pages, on blp
-from perisai.supervisor import approvals as _approvals  # noqa: E402, F401 - its pages, on blp
-from perisai.supervisor import reassign_pages as _reassign  # noqa: E402, F401 - its pages, on blp
-from perisai.supervisor import task_pages as _task_pages  # noqa: E402, F401 - its pages, on blp
+page_route("/months", months.months)
+page_route("/months/close", months.close_month, methods=("POST",))
+page_route("/login", login, methods=("GET", "POST"))
+page_route("/logout", logout, methods=("POST",))

@@ -9,7 +9,6 @@ from __future__ import annotations
 import dataclasses
 import uuid
 
-import flask
 from flask import current_app, g, redirect, request, url_for
 from flask_login import current_user
 from marshmallow import ValidationError
@@ -25,8 +24,8 @@ from perisai.months import Month
 from perisai.regions.operations import names_of
 from perisai.reports.exports import csv_response, xlsx_response
 from perisai.supervisor import tasks
+from perisai.supervisor.blueprint import page_route
 from perisai.supervisor.pages import page_language, page_query, render, supervisor_page
-from perisai.supervisor.routes import blp
 from perisai.supervisor.schemas import CardsQuery, ParticipantsQuery, RenewalsQuery
 from perisai.workers.models import status_for
 
@@ -293,14 +292,10 @@ def renewals_page():
     )
 
 
-def _route(rule, view, methods=("GET",)):
-    flask.Blueprint.add_url_rule(blp, rule, view.__name__, view, methods=list(methods))
-
-
-_route("/cards", cards_page)
-_route("/cards/print", cards_print, methods=("POST",))
-_route("/cards/revoke", cards_revoke, methods=("POST",))
-_route("/participants", participants_page)
-_route("/participants", participants_search, methods=("POST",))
-_route("/participants/<uuid:worker_id>", participant_profile)
-_route("/renewals", renewals_page)
+page_route("/cards", cards_page)
+page_route("/cards/print", cards_print, methods=("POST",))
+page_route("/cards/revoke", cards_revoke, methods=("POST",))
+page_route("/participants", participants_page)
+page_route("/participants", participants_search, methods=("POST",))
+page_route("/participants/<uuid:worker_id>", participant_profile)
+page_route("/renewals", renewals_page)
