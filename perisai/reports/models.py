@@ -112,6 +112,3 @@ class WorkforceEstimate(Base):
     source: Mapped[str] = mapped_column(String(200), default="")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, onupdate=clock.now)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-
-
-import perisai.reports.freshness  # noqa: E402, F401 - registers the stale-marking flush hook
