@@ -20,12 +20,7 @@ from perisai.supervisor.schemas import MonthsQuery
 
 
 def _branch_ids(branch_id: int | None) -> list[int]:
-    """Supervisor: its branch. Admin: the branch chosen, or every branch."""
-    if not g.scope.is_admin:
-        return [g.scope.branch_id]
-    if branch_id is not None:
-        return [branch_id]
-    return list(db.session.scalars(select(Branch.id).order_by(Branch.id)))
+    return close.branches_to_close(db.session, g.scope, branch_id)
 
 
 def _page(branch_id: int | None, chosen: Month | None, status: int = 200, error=None, **extra):
