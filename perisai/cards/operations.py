@@ -14,7 +14,7 @@ import hmac
 import json
 import uuid
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import delete, func, select
@@ -152,18 +152,11 @@ def load_printable_workers(session: Session, scope: Scope, worker_ids: list) -> 
     )
 
 
-def print_cards(
-    session: Session,
-    workers: list[Worker],
-    *,
-    user: User | None,
-    batch: bool,
-    today: date | None = None,
-) -> list[PrintedCard]:
-    """Issue or reuse each worker's card and record the print. Flushes, never commits.
-    `today` (default: each participant's own today, in their branch's zone) dates the card and
-    its coverage line."""
-    labels = _occupation_labels(session, workers)
+_Plan = list[tuple[Worker, dict, Card | None, bool]]
+
+
+def _active_cards(session: Session, workers: list[Worker]) -> dict[uuid.UUID, Card]:
+    """Each worker's active card, by worker id."""
     ids = [worker.id for worker in workers]
     active: dict[uuid.UUID, Card] = {}
     for start in range(0, len(ids), 500):
@@ -173,11 +166,20 @@ def print_cards(
             )
         ):
             active[card.worker_id] = card
+    return active
 
-    now = clock.now()
-    days = {w.id: today or zones.today_of_worker(session, w) for w in workers}
-    user_id = user.id if user is not None else None
-    plan: list[tuple[Worker, dict, Card | None, bool]] = []
+
+def _plan_cards(
+    workers: list[Worker],
+    labels: dict,
+    active: dict[uuid.UUID, Card],
+    days: dict,
+    now: datetime,
+    user_id: int | None,
+) -> tuple[_Plan, list[tuple[Card, Worker]]]:
+    """Per worker, the card to print (reused when its data is unchanged, else a new one) and
+    the cards the new ones replace."""
+    plan: _Plan = []
     replaced: list[tuple[Card, Worker]] = []
     for worker in workers:
         data = printed_data(worker, labels[worker.occupation])
@@ -200,6 +202,15 @@ def print_cards(
             status="active",
         )
         plan.append((worker, data, card, True))
+    return plan, replaced
+
+
+def _store_new_cards(
+    session: Session,
+    plan: _Plan,
+    replaced: list[tuple[Card, Worker]],
+) -> None:
+    """Flush the replaced cards, then add the new ones and link each old card to its successor."""
     session.flush()
     session.add_all([card for _, _, card, new in plan if new])
     session.flush()
@@ -207,6 +218,14 @@ def print_cards(
     for old, worker in replaced:
         old.replaced_by_id = successors[worker.id].id
 
+
+def _record_prints(
+    session: Session,
+    plan: _Plan,
+    now: datetime,
+    user_id: int | None,
+    batch: bool,
+) -> None:
     batch_id = uuid.uuid4() if batch else None
     session.add_all(
         CardPrint(
@@ -215,6 +234,27 @@ def print_cards(
         for _, _, card, new in plan
     )
     session.flush()
+
+
+def print_cards(
+    session: Session,
+    workers: list[Worker],
+    *,
+    user: User | None,
+    batch: bool,
+    today: date | None = None,
+) -> list[PrintedCard]:
+    """Issue or reuse each worker's card and record the print. Flushes, never commits.
+    `today` (default: each participant's own today, in their branch's zone) dates the card and
+    its coverage line."""
+    labels = _occupation_labels(session, workers)
+    active = _active_cards(session, workers)
+    now = clock.now()
+    days = {w.id: today or zones.today_of_worker(session, w) for w in workers}
+    user_id = user.id if user is not None else None
+    plan, replaced = _plan_cards(workers, labels, active, days, now, user_id)
+    _store_new_cards(session, plan, replaced)
+    _record_prints(session, plan, now, user_id, batch)
     return [
         PrintedCard(card, worker, card_face(card, worker, data, days[worker.id]))
         for worker, data, card, new in plan
