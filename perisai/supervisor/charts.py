@@ -10,6 +10,7 @@ drawn on top of each other stay readable.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 from markupsafe import Markup, escape
 
@@ -103,13 +104,31 @@ def line_chart(
 
     legend, legend_h = _legend([(name, n) for n, (name, _) in enumerate(series)], plot_bottom + 40)
     height = plot_bottom + 40 + legend_h
-    parts = [
+    parts = _chart_head(title, height)
+    parts += _y_ticks(ticks, xy, lang)
+    parts += _month_ticks(months, xy, plot_bottom, lang)
+    parts += _series_lines(months, series, xy, lang, fmt)
+    parts.extend(legend)
+    parts.append("</svg>")
+    return Markup("".join(parts))  # noqa: S704 - every text piece went through escape()
+
+
+def _chart_head(title: str, height: float) -> list[str]:
+    """The opening <svg> tag with its accessible title and the title drawn on the picture."""
+    return [
         f'<svg class="chart" viewBox="0 0 {WIDTH} {height:.0f}" role="img" '
         f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">',
         f"<title>{escape(title)}</title>",
         f'<text class="chart-title" x="{PAD_LEFT}" y="18" font-size="14" font-weight="600" '
         f'fill="#1d2a24">{escape(title)}</text>',
     ]
+
+
+def _y_ticks(
+    ticks: list[int], xy: Callable[[int, int], tuple[float, float]], lang: str
+) -> list[str]:
+    """A grid line and a compact label per y tick."""
+    parts = []
     for value in ticks:
         _, y = xy(0, value)
         label = formats.compact(value, lang)
@@ -118,6 +137,17 @@ def line_chart(
             f'stroke="#dde3e0"/><text class="y-tick" x="{PAD_LEFT - 6}" y="{y + 4:.1f}" '
             f'text-anchor="end" font-size="11" fill="#555">{escape(label)}</text>'
         )
+    return parts
+
+
+def _month_ticks(
+    months: list[Month],
+    xy: Callable[[int, int], tuple[float, float]],
+    plot_bottom: float,
+    lang: str,
+) -> list[str]:
+    """A label per month, with the year under January and under the first month."""
+    parts = []
     for i, month in enumerate(months):
         x, _ = xy(i, 0)
         parts.append(
@@ -129,6 +159,18 @@ def line_chart(
                 f'<text class="x-year" x="{x:.1f}" y="{plot_bottom + 30}" text-anchor="middle" '
                 f'font-size="11" fill="#555">{month.year}</text>'
             )
+    return parts
+
+
+def _series_lines(
+    months: list[Month],
+    series: list[tuple[str, list[int]]],
+    xy: Callable[[int, int], tuple[float, float]],
+    lang: str,
+    fmt: Callable[[int, str], str],
+) -> list[str]:
+    """Each series' line, in its colour and dash, with a marker and tooltip per month."""
+    parts = []
     for n, (name, vals) in enumerate(series):
         colour, dash = COLOURS[n % len(COLOURS)], DASHES[n % len(DASHES)]
         dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
@@ -141,9 +183,7 @@ def line_chart(
             x, y = xy(i, v)
             tip = f"{name}, {formats.month_name(months[i], lang)}: {fmt(v, lang)}"
             parts.append(_marker(n, x, y, colour, tip))
-    parts.extend(legend)
-    parts.append("</svg>")
-    return Markup("".join(parts))  # noqa: S704 - every text piece went through escape()
+    return parts
 
 
 def bar_chart(rows: list[tuple[str, int, int | None]], title: str, lang: str) -> Markup:
