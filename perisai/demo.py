@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from perisai import clock
 from perisai.agents import operations as agents
+from perisai.agents.models import Agent, Branch, Wadah
 from perisai.auth.models import User
 from perisai.auth.operations import create_user
 from perisai.demo_participants import add_demo_participants
@@ -29,6 +30,24 @@ def load_demo(session: Session) -> dict:
     other = agents.create_branch(
         session, code="KC-PEKALONGAN", name="KC Pekalongan", region_code="33.75"
     )
+    created = _create_agents(session, *_create_wadah(session, branch, other))
+    _create_users(session, branch, other, created)
+    today = clock.today()  # the demo branches are in WIB
+    participants = sum(
+        add_demo_participants(session, agent, count, seed, today)
+        for agent, count, seed in ((created[0], 32, 1), (created[1], 16, 2), (created[5], 8, 3))
+    )
+    return {
+        "branches": 2,
+        "wadah": 3,
+        "agents": len(created),
+        "users": 6,
+        "participants": participants,
+    }
+
+
+def _create_wadah(session: Session, branch: Branch, other: Branch) -> tuple[Wadah, Wadah, Wadah]:
+    """Two Wadah in KC Batang (Pantai Utara, Pasar Batang) and one in KC Pekalongan (Kota)."""
     pks = {
         "pks_start": date(2026, 1, 1),
         "pks_end": date(2026, 12, 31),
@@ -59,6 +78,10 @@ def load_demo(session: Session) -> dict:
         bank_account="0021-01-000333-50-3",
         **pks,
     )
+    return pantai, pasar, kota
+
+
+def _create_agents(session: Session, pantai: Wadah, pasar: Wadah, kota: Wadah) -> list[Agent]:
     people = [
         (pantai, "PRS-BTG-0001", "Siti Aminah", "3325014507900001"),
         (pasar, "PRS-BTG-0002", "Budi Santoso", "3325021203880002"),
@@ -67,7 +90,7 @@ def load_demo(session: Session) -> dict:
         (pasar, "PRS-BTG-0005", "Rina Wulandari", "3325026306950005"),
         (kota, "PRS-PKL-0001", "Hendra Gunawan", "3375011010870006"),
     ]
-    created = [
+    return [
         agents.create_agent(
             session,
             wadah=wadah,
@@ -79,6 +102,10 @@ def load_demo(session: Session) -> dict:
         )
         for i, (wadah, code, name, nik) in enumerate(people, start=1)
     ]
+
+
+def _create_users(session: Session, branch: Branch, other: Branch, created: list[Agent]) -> None:
+    """The six demo logins: admin, a supervisor per branch, and three agents."""
     create_user(session, username="admin", password=DEMO_PASSWORD, role="admin")
     create_user(
         session, username="supervisor", password=DEMO_PASSWORD, role="supervisor", branch=branch
@@ -91,15 +118,3 @@ def load_demo(session: Session) -> dict:
     create_user(
         session, username="supervisor-pkl", password=DEMO_PASSWORD, role="supervisor", branch=other
     )
-    today = clock.today()  # the demo branches are in WIB
-    participants = sum(
-        add_demo_participants(session, agent, count, seed, today)
-        for agent, count, seed in ((created[0], 32, 1), (created[1], 16, 2), (created[5], 8, 3))
-    )
-    return {
-        "branches": 2,
-        "wadah": 3,
-        "agents": len(created),
-        "users": 6,
-        "participants": participants,
-    }
