@@ -23,6 +23,7 @@ from perisai.auth.permissions import Scope, or_404
 from perisai.contributions.coverage import refresh_coverage
 from perisai.contributions.late import LATE_RULES_KEY
 from perisai.contributions.models import LatePaymentRule, Payment
+from perisai.contributions.payments import DUMPED_WITH
 from perisai.db import unique_insert
 from perisai.errors import Conflict, field_error
 from perisai.workers.models import Worker
@@ -32,7 +33,11 @@ PENDING = "pending_approval"
 
 def payments_in_state(scope: Scope, state: str = PENDING):
     """Payments of a state in the caller's scope (a supervisor: its branch), oldest first."""
-    stmt = select(Payment).where(Payment.state == state, scope.branches(Payment.branch_id))
+    stmt = (
+        select(Payment)
+        .options(*DUMPED_WITH)
+        .where(Payment.state == state, scope.branches(Payment.branch_id))
+    )
     return stmt.order_by(Payment.created_at, Payment.id)
 
 

@@ -12,7 +12,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from perisai import clock
@@ -69,12 +69,6 @@ def check_paid_on(
         raise field_error("paid_on", token, location=location)
 
 
-def registered_on(worker: Worker) -> date | None:
-    """The day the agent took the registration (on the phone, perhaps offline for days): a
-    paid_on before it buys cover for a time the participant was not known to us."""
-    return worker.registered_on
-
-
 def amount_mismatch(expected: int, location: str = "json") -> ValidationFailed:
     token = f"contributions.amount_mismatch|{expected}|{rupiah(expected)}|{rupiah(expected, 'en')}"
     return field_error("amount", token, location=location, expected_amount=expected)
@@ -119,7 +113,9 @@ def build_payment(
     if found is not None:
         return NewPayment(payment=_replay(found, fingerprint), created=False)
     today = today or clock.latest_today()  # a paid_on after this is in the future everywhere
-    check_paid_on(data["paid_on"], today, registered_on=registered_on(worker))
+    # the day the agent took the registration (on the phone, perhaps offline for days): a paid_on
+    # before it buys cover for a time the participant was not known to us
+    check_paid_on(data["paid_on"], today, registered_on=worker.registered_on)
     funding = sponsor.type if sponsor is not None else worker.funding
     quote = _checked_quote(session, worker, data, funding, rules)
     late_rule = late_rule_for(session, today)
@@ -313,9 +309,15 @@ def reverse_payment(session: Session, *, payment: Payment, reason: str, reversed
     return reversal
 
 
+# what PaymentSchema reads beyond the row itself (covered months, reversal), loaded per list
+DUMPED_WITH = (selectinload(Payment.months), selectinload(Payment.reversal))
+
+
 def worker_payments(worker: Worker):
+    """A participant's payments, newest first, with what PaymentSchema reads of each."""
     return (
         select(Payment)
+        .options(*DUMPED_WITH)
         .where(Payment.worker_id == worker.id)
         .order_by(Payment.paid_on.desc(), Payment.created_at.desc())
     )
