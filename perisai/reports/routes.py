@@ -52,7 +52,7 @@ class AgentReport(MethodView):
         month = report_month(args)
         as_of = leaderboard.as_of_day(month, zones.of_user(db.session, current_user))
         if args["format"] != "json":
-            leaderboard.leaderboard(db.session, branch_ids, month, page_size=1)
+            ensure_rollups(db.session, [month], branch_ids)
             db.session.commit()  # the rollups it refreshed
             rows = leaderboard.iter_leaderboard(db.session, branch_ids, month, **filters(args))
             values = ([body[c] for c in AGENT_COLUMNS] for body in _dumped(rows, as_of))
