@@ -24,7 +24,7 @@ from perisai.agents.models import Agent
 from perisai.auth.models import User
 from perisai.auth.permissions import Scope
 from perisai.contributions.models import Sponsor
-from perisai.contributions.rules import RuleBook
+from perisai.contributions.rules import RuleBook, is_income_level
 from perisai.errors import DomainError
 from perisai.imports import columns
 from perisai.imports.models import ImportJob, ImportRow
@@ -34,7 +34,6 @@ from perisai.workers.models import Occupation, Worker, mask_nik
 from perisai.workers.nik import check_nik
 from perisai.workers.schemas import WorkerCreateSchema
 from perisai.workers.validation import (
-    income_level_allowed,
     normalise_phone,
     programs_problem,
     village_problem,
@@ -203,7 +202,7 @@ def rule_problems(session: Session, data: dict, today: date) -> dict[str, list[s
     if data.get("programs") and (token := programs_problem(data["programs"])):
         problems["programs"] = [token]
     level = data.get("income_level")
-    if level is not None and not income_level_allowed(session, level, Month.of(today)):
+    if level is not None and not is_income_level(session, level, Month.of(today)):
         problems["income_level"] = ["workers.income_level_unknown"]
     if data.get("village_code") and (token := village_problem(session, data["village_code"])):
         problems["village_code"] = [token]

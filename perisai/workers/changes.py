@@ -22,13 +22,13 @@ from perisai import clock, zones
 from perisai.agents.models import Agent, Wadah
 from perisai.audit.operations import record_action
 from perisai.auth.permissions import Scope
+from perisai.contributions.rules import is_income_level
 from perisai.errors import Conflict, NotAllowed, ValidationFailed, field_error
 from perisai.months import Month
 from perisai.workers.models import GRACE_MONTHS, Worker, WorkerChange, programs_of
 from perisai.workers.schemas import WorkerSchema
 from perisai.workers.serialization import Participant
 from perisai.workers.validation import (
-    income_level_allowed,
     normalise_phone,
     programs_problem,
     village_problem,
@@ -138,7 +138,7 @@ def _new_values(session: Session, worker: Worker, data: dict, month: Month) -> d
         values["beneficiary_phone"] = phone
     if "income_level" in data:
         # The level must exist in the rate table of the month it takes effect.
-        if not income_level_allowed(session, data["income_level"], month):
+        if not is_income_level(session, data["income_level"], month):
             errors["income_level"] = ["workers.income_level_unknown"]
         values["income_level"] = data["income_level"]
     if "programs" in data:

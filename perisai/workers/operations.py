@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from perisai import clock, zones
-from perisai.agents.models import Agent, Branch, Wadah
+from perisai.agents.models import Agent, Branch
 from perisai.auth.permissions import Scope
 from perisai.errors import Conflict, NotAllowed, field_error
 from perisai.workers.duplicates import DuplicatePool, likely_duplicates
@@ -195,12 +195,5 @@ def agents_by_code(session: Session, scope: Scope, codes) -> dict[str, Agent]:
     codes = {code for code in codes if code}
     if not codes:
         return {}
-    stmt = (
-        select(Agent)
-        .join(Wadah)
-        .where(
-            Agent.agent_code.in_(codes),
-            scope.branches(Wadah.branch_id),
-        )
-    )
+    stmt = scope.agents().where(Agent.agent_code.in_(codes))
     return {chosen.agent_code: chosen for chosen in session.scalars(stmt)}

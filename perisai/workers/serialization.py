@@ -11,7 +11,7 @@ from sqlalchemy.orm import object_session
 from perisai.auth.permissions import Scope
 from perisai.contributions.profiles import pricing_segments
 from perisai.months import Month
-from perisai.workers.models import Worker, mask_nik, status_for
+from perisai.workers.models import Worker, status_for
 
 STORED = object()  # Participant's default: the coverage stored on the participant
 
@@ -45,7 +45,7 @@ class Participant:
 
     @property
     def nik_masked(self) -> str:
-        return mask_nik(self.worker.nik)
+        return self.worker.nik_masked
 
     @property
     def status(self) -> str:

@@ -50,7 +50,7 @@ def validated_values(session: Session, data: dict, today: date) -> tuple[dict, l
     programs = sorted(set(data["programs"]))
     if token := programs_problem(data["programs"]):
         errors["programs"] = [token]
-    if not income_level_allowed(session, data["income_level"], Month.of(today)):
+    if not is_income_level(session, data["income_level"], Month.of(today)):
         errors["income_level"] = ["workers.income_level_unknown"]
     village = data["village_code"]
     if token := village_problem(session, village):
@@ -148,7 +148,3 @@ def _cached(session: Session, model, key):
     if (model, key) not in cache:
         cache[(model, key)] = session.get(model, key)
     return cache[(model, key)]
-
-
-def income_level_allowed(session: Session, level: int, month: Month) -> bool:
-    return is_income_level(session, level, month)
