@@ -11,7 +11,8 @@ one query for everyone born on the chunk's days with one of its phones or in one
 villages, to which each registered row is added for the rows after it. A row's likely
 duplicates are its pool's candidates with the same phone or a name whose difflib ratio is at
 least 0.85 (`perisai.workers.duplicates`). The row reports are then written by `finish_rows`,
-the new ones in one bulk INSERT. The functions here flush but never commit.
+the new ones in one bulk INSERT, and a publish's audit events (a participant, a sponsor payment)
+with one more. The functions here flush but never commit.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from sqlalchemy import exists, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from perisai.audit.operations import Actor, record_many
 from perisai.batch import together_or_alone
 from perisai.contributions.models import Payment
 from perisai.errors import Conflict, DomainError
@@ -163,7 +165,20 @@ def publish_chunk(session: Session, ctx: RowContext, records: list, *, pay: bool
             item.errors = item.errors or {"row": ["imports.sponsor_chunk"]}
             item.worker = None
     finish_rows(session, prepared, "imported")
+    _audit_published(session, ctx, prepared)
     return sum(1 for i in prepared if i.errors)
+
+
+def _audit_published(session: Session, ctx: RowContext, prepared: list[Prepared]) -> None:
+    """One event per participant the chunk wrote and per sponsor payment it made, in the
+    chunk's transaction. Only this run's rows: rows imported earlier were left out of
+    `prepared`, so a resumed run does not record them again."""
+    written = [i for i in prepared if not i.errors and i.worker is not None]
+    events = [("create", "participant", i.worker.id) for i in written]
+    paid = dict.fromkeys(i.row.sponsor_payment_id for i in written)
+    events += [("create", "sponsor_payment", p) for p in paid if p is not None]
+    if events:
+        record_many(session, Actor.of_import(ctx.job), events)
 
 
 def rollback_chunk(session: Session, job: ImportJob, limit: int) -> int:

@@ -95,8 +95,7 @@ class _Run:
         if job.mode == "valid_only":
             self._set_state("importing")
             self._each_chunk(
-                lambda s, ctx, records: chunks.publish_chunk(s, ctx, records, pay=True),
-                audited=True,
+                lambda s, ctx, records: chunks.publish_chunk(s, ctx, records, pay=True)
             )
             return self._finish("done")
         # All or nothing: validate everything first and publish only a clean file. A dry run that
@@ -113,7 +112,6 @@ class _Run:
             failed = self._each_chunk(
                 lambda s, ctx, records: chunks.publish_chunk(s, ctx, records, pay=False),
                 stop_on_failure=True,
-                audited=True,
             )
             if failed:
                 # Something changed since validation (a NIK registered meanwhile): undo it all.
@@ -128,7 +126,7 @@ class _Run:
 
     # --- chunk loops -------------------------------------------------------------------------
 
-    def _each_chunk(self, work, *, stop_on_failure: bool = False, audited: bool = False) -> int:
+    def _each_chunk(self, work, *, stop_on_failure: bool = False) -> int:
         job, session = self.job, self.session
         ctx = row_context(session, job)
         failed, processed = 0, 0
@@ -136,7 +134,7 @@ class _Run:
             next(rows, None)  # the header
             records = ((n, cells) for n, cells in rows if not columns.is_blank(cells))
             while chunk := list(islice(records, self.chunk_rows)):
-                failed += self._chunk(work, ctx, chunk, audited)
+                failed += self._chunk(work, ctx, chunk)
                 processed += len(chunk)
                 job.processed_rows = processed
                 self._commit_chunk()
@@ -148,17 +146,12 @@ class _Run:
         session.commit()
         return failed
 
-    def _chunk(self, work, ctx, chunk, audited: bool = False) -> int:
+    def _chunk(self, work, ctx, chunk) -> int:
         """One chunk in one transaction; redone whole if SQLite was locked by another writer."""
         for attempt in range(LOCK_RETRIES):
             try:
                 self._take_write_lock()
-                if not audited:
-                    return work(self.session, ctx, chunk) or 0
-                before = self._written(chunk)
-                failed = work(self.session, ctx, chunk) or 0
-                self._audit_written(chunk, before)
-                return failed
+                return work(self.session, ctx, chunk) or 0
             except OperationalError as error:
                 if "locked" not in str(error) or attempt == LOCK_RETRIES - 1:
                     raise
@@ -177,26 +170,6 @@ class _Run:
         ).rowcount
         if changed != 1:
             raise Stolen(str(self.job.id))
-
-    def _written(self, chunk) -> dict:
-        """Row number → (participant, sponsor payment) this job has written for the chunk's rows."""
-        stmt = select(
-            ImportRow.row_number, ImportRow.worker_id, ImportRow.sponsor_payment_id
-        ).where(
-            ImportRow.job_id == self.job.id,
-            ImportRow.row_number.between(chunk[0][0], chunk[-1][0]),
-            ImportRow.worker_id.is_not(None),
-        )
-        return {number: (worker, paid) for number, worker, paid in self.session.execute(stmt)}
-
-    def _audit_written(self, chunk, before: dict) -> None:
-        """What the chunk wrote now (not an earlier run): one event per participant and per
-        sponsor payment."""
-        written = [pair for n, pair in self._written(chunk).items() if before.get(n) != pair]
-        events = [("create", "participant", w) for w, _ in written if w is not None]
-        paid = dict.fromkeys(p for _, p in written if p is not None)
-        events += [("create", "sponsor_payment", p) for p in paid]
-        self._audit(events)
 
     def _audit(self, events: list) -> None:
         if events:
