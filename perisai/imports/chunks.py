@@ -181,8 +181,8 @@ def _audit_published(session: Session, ctx: RowContext, prepared: list[Prepared]
         record_many(session, Actor.of_import(ctx.job), events)
 
 
-def rollback_chunk(session: Session, job: ImportJob, limit: int) -> int:
-    """Remove up to `limit` participants this job created; returns how many were removed.
+def rollback_chunk(session: Session, job: ImportJob, limit: int) -> list:
+    """Remove up to `limit` participants this job created; returns the ids of those removed.
 
     Only participants without any payment: a payment is money received and is never deleted,
     so a job whose participants were paid for is resumed, not rolled back.
@@ -196,7 +196,7 @@ def rollback_chunk(session: Session, job: ImportJob, limit: int) -> int:
         )
     )
     if not rows:
-        return 0
+        return []
     ids = [row.worker_id for row in rows]
     if session.scalar(select(exists().where(Payment.worker_id.in_(ids)))):
         raise Conflict("imports.rollback_payments")
@@ -210,7 +210,7 @@ def rollback_chunk(session: Session, job: ImportJob, limit: int) -> int:
                 session.delete(worker)
     except IntegrityError as error:
         raise Conflict("imports.rollback_blocked") from error
-    return len(rows)
+    return ids
 
 
 def recount(session: Session, job: ImportJob) -> None:

@@ -27,7 +27,7 @@ from perisai import clock
 from perisai.audit.operations import Actor, record_many
 from perisai.errors import DomainError
 from perisai.imports import chunks, columns, leases, operations, reader, sponsoring
-from perisai.imports.models import ImportJob, ImportRow
+from perisai.imports.models import ImportJob
 from perisai.imports.rows import row_context
 
 log = logging.getLogger(__name__)
@@ -190,23 +190,13 @@ class _Run:
     def _rollback(self) -> None:
         while True:
             self._take_write_lock()
-            removed = self._created_workers()  # what rollback_chunk removes next
-            if not chunks.rollback_chunk(self.session, self.job, self.chunk_rows):
+            removed = chunks.rollback_chunk(self.session, self.job, self.chunk_rows)
+            if not removed:
                 break
             self._audit([("delete", "participant", worker_id) for worker_id in removed])
             self._commit_chunk()
         chunks.recount(self.session, self.job)
         self.job.amount_paid = 0
-
-    def _created_workers(self) -> list:
-        return list(
-            self.session.scalars(
-                select(ImportRow.worker_id)
-                .where(ImportRow.job_id == self.job.id, ImportRow.worker_id.is_not(None))
-                .order_by(ImportRow.row_number)
-                .limit(self.chunk_rows)
-            )
-        )
 
     # --- bookkeeping -------------------------------------------------------------------------
 
