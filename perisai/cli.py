@@ -54,7 +54,7 @@ def create_audited(entity: str, create: Callable[[], Row], *, with_fields: bool 
     except DomainError as error:
         fail(error, with_fields=with_fields)
     db.session.flush()
-    record_cli(db.session, "create", entity, row.id)
+    record_cli(db.session, [("create", entity, row.id)])
     db.session.commit()
     return row
 
@@ -69,7 +69,7 @@ def demo_command(skip_if_not_empty):
         db.session.rollback()
         click.echo("Database sudah berisi data; demo tidak dimuat. / Database not empty.", err=True)
         sys.exit(0 if skip_if_not_empty else 1)
-    record_cli(db.session, "load", "demo")
+    record_cli(db.session, [("load", "demo", None)])
     db.session.commit()
     click.echo(f"Demo dimuat / demo loaded: {summary}")
 
@@ -103,7 +103,7 @@ def backup_command(target):
     from flask import current_app
 
     manifest = backup(db.engine, current_app.config["PHOTO_STORE"], target)
-    record_cli(db.session, "export", "backup")  # every participant's data, copied out
+    record_cli(db.session, [("export", "backup", None)])  # every participant's data, copied out
     db.session.commit()
     click.echo(f"Cadangan dibuat / backup written: {target} {manifest['rows']}")
 
@@ -119,7 +119,7 @@ def restore_command(source, yes):
         raise click.ClickException("Tambahkan --yes: data sekarang akan diganti / add --yes")
     db.session.remove()
     manifest = restore(db.engine, current_app.config["PHOTO_STORE"], source)
-    record_cli(db.session, "restore", "backup")  # in the restored log
+    record_cli(db.session, [("restore", "backup", None)])  # in the restored log
     db.session.commit()
     click.echo(f"Dipulihkan / restored: {source} {manifest['rows']}")
 

@@ -195,9 +195,10 @@ def record_request(session: Session, events: Iterable[tuple[str, str, object]]) 
     return record_many(session, Actor.of_request(), events)
 
 
-def record_cli(session: Session, action: str, entity_type: str, entity_id=None) -> None:
-    """A change made by a CLI command, with the command as its actor (committed with it)."""
-    record_many(session, Actor.of_cli(), [(action, entity_type, entity_id)])
+def record_cli(session: Session, events: Iterable[tuple[str, str, object]]) -> int:
+    """Changes made by a CLI command, with the command as their actor (committed with it): all
+    of a command's events in one INSERT, as `record_request` does for a page's form."""
+    return record_many(session, Actor.of_cli(), events)
 
 
 def note_read(action: str, entity_type: str, entity_ids: Iterable = (None,)) -> None:

@@ -31,11 +31,14 @@ def standing_command(month):
         result = check_standing(db.session, month=month)
     except DomainError as error:
         fail(error)
-    record_cli(db.session, "standing", "month", month)
-    for code in result.suspended:
-        record_cli(db.session, "suspend", "agent", code)
-    for code in result.warned:
-        record_cli(db.session, "warn", "agent", code)
+    record_cli(
+        db.session,
+        [
+            ("standing", "month", month),
+            *(("suspend", "agent", code) for code in result.suspended),
+            *(("warn", "agent", code) for code in result.warned),
+        ],
+    )
     db.session.commit()
     click.echo(
         f"{month}: peringatan/warned {len(result.warned)}, ditangguhkan/suspended "
@@ -67,8 +70,7 @@ def close_command(month, branch, including):
         result = close.close_month(db.session, month=month, branch_ids=ids, including=including)
     except DomainError as error:
         fail(error)
-    for closed in sorted({month, *including}):
-        record_cli(db.session, "close", "month", closed)
+    record_cli(db.session, [("close", "month", closed) for closed in sorted({month, *including})])
     db.session.commit()
     click.echo(json.dumps(CloseResultSchema().dump(result), ensure_ascii=False))
 

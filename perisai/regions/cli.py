@@ -28,7 +28,7 @@ def load_regions_command(source):
         raise click.ClickException(
             f"Daftar wilayah ditolak / region list refused: {error}"
         ) from error
-    record_cli(db.session, "load", "region")
+    record_cli(db.session, [("load", "region", None)])
     db.session.commit()
     seconds = time.perf_counter() - started
     click.echo(f"Wilayah dimuat / regions loaded in {seconds:.1f} s: {counts}")
