@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, aliased, selectinload
 from perisai import clock
 from perisai.agents.models import Agent, Branch, Wadah
 from perisai.audit.models import AuditEvent
+from perisai.audit.operations import note_read
 from perisai.auth.models import User
 from perisai.auth.permissions import Scope
 from perisai.cards import operations as cards
@@ -133,8 +134,10 @@ def print_batch(session: Session, scope: Scope, worker_ids: list, *, user):
 
 
 def preview_cards(session: Session, scope: Scope, worker_ids: list) -> list:
-    """The card faces as they would print, without issuing or recording anything."""
+    """The card faces as they would print, without issuing or recording anything but the read
+    of the participants shown (noted for the request's audit hook)."""
     workers = cards.load_printable_workers(session, scope, worker_ids[:10])
+    note_read("read", "participant", [w.id for w in workers])
     labels = cards._occupation_labels(session, workers)
     faces = []
     for worker in workers:
