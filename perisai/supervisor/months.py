@@ -15,16 +15,13 @@ from perisai.errors import DomainError
 from perisai.extensions import db
 from perisai.i18n import t
 from perisai.months import Month
+from perisai.reports import scope as reports_scope
 from perisai.supervisor.pages import page_language, page_query, render, supervisor_page
 from perisai.supervisor.schemas import MonthsQuery
 
 
-def _branch_ids(branch_id: int | None) -> list[int]:
-    return close.branches_to_close(db.session, g.scope, branch_id)
-
-
 def _page(branch_id: int | None, chosen: Month | None, status: int = 200, error=None, **extra):
-    branch_ids = _branch_ids(branch_id)
+    branch_ids = close.branches_to_close(db.session, g.scope, branch_id)
     preview = None
     shown = extra.get("closed") or chosen
     if chosen is not None and error is None:
@@ -41,9 +38,7 @@ def _page(branch_id: int | None, chosen: Month | None, status: int = 200, error=
         "supervisor/months.html",
         status=status,
         rows=[(b, last.get(b.id)) for b in branches],
-        all_branches=db.session.scalars(select(Branch).order_by(Branch.code)).all()
-        if g.scope.is_admin
-        else [],
+        all_branches=reports_scope.branches(db.session) if g.scope.is_admin else [],
         branch_id=branch_id,
         chosen=chosen,
         preview=preview,
@@ -91,7 +86,7 @@ def close_month():
         close.close_month(
             db.session,
             month=month,
-            branch_ids=_branch_ids(branch_id),
+            branch_ids=close.branches_to_close(db.session, g.scope, branch_id),
             including=including,
             closed_by=current_user,
         )

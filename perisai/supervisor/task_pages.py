@@ -22,6 +22,7 @@ from perisai.i18n import t
 from perisai.months import Month
 from perisai.regions.operations import names_of
 from perisai.reports.exports import csv_response, xlsx_response
+from perisai.reports.scope import branches
 from perisai.supervisor import tasks
 from perisai.supervisor.blueprint import page_route
 from perisai.supervisor.pages import page_language, page_query, render, supervisor_page
@@ -265,7 +266,7 @@ def renewals_page():
             found=None,
             agents=[],
             villages=[],
-            all_branches=tasks.all_branches(db.session),
+            all_branches=branches(db.session),
             agent_id=None,
             village=None,
             days=args["days"],
@@ -280,7 +281,7 @@ def renewals_page():
         found=found,
         agents=tasks.branch_agents(db.session, scope, [scope.branch_id]),
         villages=tasks.branch_villages(db.session, scope),
-        all_branches=tasks.all_branches(db.session) if g.scope.is_admin else [],
+        all_branches=branches(db.session) if g.scope.is_admin else [],
         agent_id=args["agent"],
         village=args["village"],
         days=args["days"],

@@ -13,7 +13,7 @@ from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased, selectinload
 
 from perisai import clock
-from perisai.agents.models import Agent, Branch, Wadah
+from perisai.agents.models import Agent, Wadah
 from perisai.audit.models import AuditEvent
 from perisai.audit.operations import note_read
 from perisai.auth.models import User
@@ -353,11 +353,6 @@ def branch_agents(session: Session, scope: Scope, branch_ids) -> list[Agent]:
     if branch_ids is not None:
         stmt = stmt.where(Wadah.branch_id.in_(branch_ids))
     return list(session.scalars(stmt.limit(2000)))
-
-
-def all_branches(session: Session) -> list:
-    """An admin's choice of branch (the renewal follow-up is one branch's work)."""
-    return list(session.scalars(select(Branch).order_by(Branch.code)))
 
 
 def branch_villages(session: Session, scope: Scope) -> list[tuple[str, str]]:
