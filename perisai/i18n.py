@@ -37,7 +37,7 @@ PWA = "pwa"  # the msgctxt of the field app's messages
 Entry = tuple[str | tuple[str, ...], str | tuple[str, ...]]
 
 
-def read_catalogues() -> dict:
+def _read_catalogues() -> dict:
     """Each language's babel Catalog, parsed from its .po file."""
     catalogues = {}
     for lang in LANGUAGES:
@@ -65,9 +65,9 @@ def entries(catalogues: dict, context: str | None) -> dict[str, Entry]:
     return found
 
 
-_CATALOGUES = read_catalogues()
-CATALOGUE: dict[str, Entry] = entries(_CATALOGUES, None)
-PLURAL = {lang: gettext.c2py(_CATALOGUES[lang].plural_expr) for lang in LANGUAGES}
+CATALOGUES = _read_catalogues()  # language → babel Catalog, parsed once: read, never changed
+CATALOGUE: dict[str, Entry] = entries(CATALOGUES, None)
+PLURAL = {lang: gettext.c2py(CATALOGUES[lang].plural_expr) for lang in LANGUAGES}
 _DIGITS = re.compile(r"[^0-9]")
 
 
@@ -118,7 +118,7 @@ def translate_errors(errors):
 @functools.cache
 def _compiled(lang: str) -> Translations:
     compiled = io.BytesIO()
-    write_mo(compiled, _CATALOGUES[lang])
+    write_mo(compiled, CATALOGUES[lang])
     compiled.seek(0)
     return Translations(compiled)
 

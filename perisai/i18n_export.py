@@ -15,7 +15,7 @@ import sys
 
 from babel import Locale
 
-from perisai.i18n import LANGUAGES, PLURAL, PWA, entries, read_catalogues
+from perisai.i18n import CATALOGUES, LANGUAGES, PLURAL, PWA, entries
 
 TARGET = os.path.join(os.path.dirname(__file__), "..", "frontend", "js", "messages.js")
 HEADER = """\
@@ -42,7 +42,7 @@ def _per_category(forms: tuple[str, ...], lang: str) -> dict[str, str]:
 
 def render() -> str:
     lines = [HEADER, "export const MESSAGES = {"]
-    for key, texts in entries(read_catalogues(), PWA).items():
+    for key, texts in entries(CATALOGUES, PWA).items():
         value = [
             text if isinstance(text, str) else _per_category(text, lang)
             for lang, text in zip(LANGUAGES, texts, strict=True)

@@ -14,7 +14,7 @@ from marshmallow import fields
 import perisai
 from perisai import i18n_export
 from perisai.api import Schema
-from perisai.i18n import CATALOGUE, LANGUAGES, PWA, entries, read_catalogues, t
+from perisai.i18n import CATALOGUE, CATALOGUES, LANGUAGES, PWA, entries, t
 from tests.factories import worker_payload
 
 TOKEN = re.compile(r"^([a-z]+)\.[a-z][a-z0-9_]*(\|.*)?$")
@@ -106,7 +106,7 @@ PLACEHOLDER = re.compile(r"\{\d\}")
 
 @pytest.mark.parametrize("context", [None, PWA])
 def test_every_message_has_a_text_in_both_languages(context):
-    catalogues = read_catalogues()
+    catalogues = CATALOGUES
     found = entries(catalogues, context)
     assert len(found) > 300
     for key, texts in found.items():
@@ -145,7 +145,7 @@ def test_every_token_a_template_writes_is_in_the_catalogue():
 
 
 def test_every_key_the_pwa_writes_is_in_its_catalogue():
-    pwa = entries(read_catalogues(), PWA)
+    pwa = entries(CATALOGUES, PWA)
     js = ROOT.parent / "frontend" / "js"
     found = [
         (path.relative_to(js), key)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from perisai.i18n import LANGUAGES, PLURAL, PWA, entries, read_catalogues
+from perisai.i18n import CATALOGUES, LANGUAGES, PLURAL, PWA, entries
 from tests.browser.test_vectors import _module_url
 
 RUN = """async ({url, keys}) => {
@@ -28,7 +28,7 @@ def _written(text, lang: str, count: int) -> str:
 
 
 def test_the_pwa_writes_every_message_as_the_catalogue_does(page):
-    messages = entries(read_catalogues(), PWA)
+    messages = entries(CATALOGUES, PWA)
     keys = sorted(messages)
     got = page.evaluate(RUN, {"url": _module_url(page, "i18n"), "keys": keys})
     for index, lang in enumerate(LANGUAGES):
