@@ -15,6 +15,11 @@ def round_half_up(numerator: int, denominator: int = BASIS_POINTS) -> int:
     return (2 * numerator + denominator) // (2 * denominator)
 
 
-def rupiah(amount: int, lang: str = "id") -> str:
-    """36800 → '36.800' (id) or '36,800' (en)."""
+def grouped(amount: int, lang: str = "id") -> str:
+    """36800 → '36.800' (id) or '36,800' (en): the figure alone (receipt columns, messages)."""
     return format_decimal(amount, locale=lang)
+
+
+def rupiah(amount: int, lang: str = "id") -> str:
+    """-36800 → '-Rp 36.800' (id) / '-Rp 36,800' (en): an amount with its currency."""
+    return ("-" if amount < 0 else "") + "Rp " + grouped(abs(int(amount)), lang)

@@ -12,13 +12,9 @@ from babel.numbers import format_decimal
 from perisai.commissions.estimates import AgentMonth
 from perisai.commissions.statements import WadahMonth
 from perisai.i18n import t
+from perisai.money import rupiah
 
 HERE = os.path.dirname(__file__)
-
-
-def rupiah(amount: int, lang: str) -> str:
-    """-36800 → "-Rp 36.800" (id) / "-Rp 36,800" (en): Babel groups the digits."""
-    return ("-" if amount < 0 else "") + "Rp " + format_decimal(abs(int(amount)), locale=lang)
 
 
 def percent(bp: int | None, lang: str) -> str:

@@ -30,7 +30,7 @@ from perisai.contributions.models import (
 from perisai.contributions.quotes import Quote, quote_for_worker
 from perisai.contributions.rules import RuleBook
 from perisai.errors import Conflict, NotFound, ValidationFailed, field_error
-from perisai.money import rupiah
+from perisai.money import grouped
 from perisai.months import Month
 from perisai.workers.models import Worker
 
@@ -70,7 +70,8 @@ def check_paid_on(
 
 
 def amount_mismatch(expected: int, location: str = "json") -> ValidationFailed:
-    token = f"contributions.amount_mismatch|{expected}|{rupiah(expected)}|{rupiah(expected, 'en')}"
+    in_words = f"{grouped(expected)}|{grouped(expected, 'en')}"
+    token = f"contributions.amount_mismatch|{expected}|{in_words}"
     return field_error("amount", token, location=location, expected_amount=expected)
 
 

@@ -8,7 +8,7 @@ from perisai.agents.models import Agent
 from perisai.contributions.models import Payment
 from perisai.extensions import db
 from perisai.i18n import t
-from perisai.money import rupiah
+from perisai.money import grouped
 from perisai.workers.models import Worker, mask_nik
 
 
@@ -31,14 +31,14 @@ def receipt_context(payment: Payment, worker: Worker, lang: str) -> dict:
         "rows": [
             {
                 "month": str(row.month),
-                "jkk": rupiah(row.jkk, lang),
-                "jkm": rupiah(row.jkm, lang),
-                "jht": rupiah(row.jht, lang),
-                "total": rupiah(row.total, lang),
+                "jkk": grouped(row.jkk, lang),
+                "jkm": grouped(row.jkm, lang),
+                "jht": grouped(row.jht, lang),
+                "total": grouped(row.total, lang),
             }
             for row in payment.months
         ],
-        "total": rupiah(payment.amount, lang),
+        "total": grouped(payment.amount, lang),
         "channel": t(f"channel.{payment.channel}", lang),
         "agent": _agent_label(payment),
         "sponsor": payment.sponsor.name if payment.sponsor else None,

@@ -11,6 +11,7 @@ from datetime import date
 from babel.dates import format_date
 from babel.numbers import format_compact_decimal, format_decimal, format_percent
 
+from perisai import money
 from perisai.months import Month
 
 DASH = "–"
@@ -34,7 +35,7 @@ def signed(value, lang: str) -> str:
 
 
 def rupiah(value, lang: str) -> str:
-    return DASH if value is None else "Rp " + number(value, lang)
+    return DASH if value is None else money.rupiah(value, lang)
 
 
 def signed_rupiah(value, lang: str) -> str:
