@@ -196,11 +196,3 @@ def flags_in(scope: Scope, month: Month):
         StandingFlag.month == month, scope.branches(StandingFlag.branch_id)
     )
     return stmt.order_by(StandingFlag.id)
-
-
-def flags_for(session: Session, month: Month, agent_ids=None) -> dict[int, list[str]]:
-    """Standing flags (their kinds) per agent for a month."""
-    return {
-        agent_id: [kind for kind, _ in flags]
-        for agent_id, flags in flag_reasons(session, month, agent_ids).items()
-    }

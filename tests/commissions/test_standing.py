@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from perisai.commissions.models import StandingFlag
-from perisai.commissions.standing import check_standing, flags_for, reactivate_agent
+from perisai.commissions.standing import check_standing, flag_reasons, reactivate_agent
 from perisai.errors import Conflict
 from perisai.months import Month
 from tests.commissions.helpers import close, new_paying_workers
@@ -43,7 +43,8 @@ def test_two_empty_months_warn_and_exactly_three_suspend(db, org):
     assert org.agent.status == "suspended"
     assert org.agent2.status == "active"  # acquired in March: the run is broken
     assert (f"agent:{org.agent.id}", "suspended", "no_transaction", 3) in flags(s, "2026-03")
-    assert flags_for(s, Month.parse("2026-03"), [org.agent.id]) == {org.agent.id: ["suspended"]}
+    reasons = flag_reasons(s, Month.parse("2026-03"), [org.agent.id])
+    assert reasons == {org.agent.id: [("suspended", "no_transaction")]}
 
 
 def test_collecting_without_acquiring_is_still_three_months_without_acquisition(db, org):
