@@ -19,15 +19,13 @@ import * as more from "./views/more.js";
 import * as edit from "./views/edit.js";
 import * as death from "./views/death.js";
 
-// A screen with state of its own (a form being filled, a search) is made once, for the app's
-// lifetime; the others are their module's render.
+// A screen with state of its own (a form being filled, a search) is made by freshViews(), for as
+// long as one agent uses the app; the others are their module's render.
+const STATEFUL = { register, pay, participants };
 const VIEWS = {
   login,
   home,
-  register: register.createView(),
-  pay: pay.createView(),
   receipt,
-  participants: participants.createView(),
   participant,
   renewals,
   commission,
@@ -43,6 +41,13 @@ const NAV = [
   ["queue", "nav.queue"],
   ["more", "nav.more"],
 ];
+
+// What one agent typed (a registration's NIK, a payment, a search) is never shown to the next one
+// who logs in on the same phone: the screens with state are made anew, empty.
+function freshViews() {
+  for (const [name, view] of Object.entries(STATEFUL)) VIEWS[name] = view.createView();
+}
+freshViews();
 
 let carryToast = 0;
 export const app = {
@@ -136,6 +141,8 @@ export async function signedIn(session) {
     await notForAgents();
     return false;
   }
+  // The same agent again (a session that expired) finds the form as it was left.
+  if (!app.session || app.session.user.id !== session.user.id) freshViews();
   app.session = session;
   api.setCsrf(session.csrf_token);
   await db.kv.set("session", session);
@@ -149,6 +156,7 @@ export async function signedIn(session) {
 
 export async function signedOut() {
   app.session = null;
+  freshViews();
   outbox.stop();
   await db.kv.del("session");
   // Personal data does not stay on a phone nobody is logged in to.

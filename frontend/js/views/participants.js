@@ -3,8 +3,8 @@ import * as data from "../data.js";
 import { t } from "../i18n.js";
 import { h, statusBadge, monthLabel, toast } from "../ui.js";
 
-// The screen for the app's lifetime (app.js makes one): the search and the status filter stay
-// while the agent opens a participant and comes back.
+// The screen while one agent is logged in (app.js's freshViews makes the next agent a new one):
+// the search and the status filter stay while the agent opens a participant and comes back.
 export function createView() {
   const state = { query: "", status: "" };
   return { render: (app) => render(state, app) };

@@ -11,8 +11,9 @@ import { quote, coverageWithout, monthsBetween, statusFor } from "../pricing.js"
 import { t } from "../i18n.js";
 import { h, field, rupiah, monthLabel, today, toast, uuid, setError, statusBadge } from "../ui.js";
 
-// The screen for the app's lifetime (app.js makes one): `draft`, the payment being taken, stays
-// while the agent looks elsewhere and comes back to the same participant.
+// The screen while one agent is logged in (app.js's freshViews makes the next agent a new one):
+// `draft`, the payment being taken, stays while the agent looks elsewhere and comes back to the
+// same participant.
 export function createView() {
   const state = { draft: null };
   return {

@@ -23,9 +23,10 @@ import {
 
 const STEPS = ["identity", "work", "address", "beneficiary", "consent", "review"];
 
-// The screen for the app's lifetime (app.js makes one): the form being filled stays while the
-// agent looks elsewhere and comes back. `draft`: the values typed; `fixing`: the outbox record
-// being fixed, if any; `saving`: the pending write of the draft to the phone.
+// The screen while one agent is logged in (app.js's freshViews makes the next agent a new one):
+// the form being filled stays while the agent looks elsewhere and comes back. `draft`: the values
+// typed; `fixing`: the outbox record being fixed, if any; `saving`: the pending write of the draft
+// to the phone.
 export function createView() {
   const state = { draft: null, fixing: null, saving: null };
   return {
