@@ -14,6 +14,7 @@ import {
   required,
   phoneValid,
   placePicker,
+  placeOf,
   incomePicker,
   programsPicker,
   programsOf,
@@ -64,8 +65,6 @@ function fresh() {
 }
 
 function fromPayload(p) {
-  const code = p.village_code || "";
-  const parts = code.split(".");
   return {
     ...fresh(),
     id: p.id,
@@ -78,10 +77,7 @@ function fromPayload(p) {
     income_level: String(p.income_level),
     jht: p.programs.includes("JHT"),
     funding: p.funding || "self",
-    province: parts[0] || "",
-    regency: parts.slice(0, 2).join("."),
-    district: parts.slice(0, 3).join("."),
-    village_code: code,
+    ...placeOf(p.village_code),
     address: p.address,
     b_name: p.beneficiary.full_name,
     b_relationship: p.beneficiary.relationship,
