@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from perisai import clock
 from perisai.agents import operations
 from perisai.agents.models import AGENT_STATUS_REASONS, Agent, AgentStatusChange, Branch, Wadah
-from perisai.audit.operations import record_action
+from perisai.audit.operations import Actor, record_many
 from perisai.auth.models import User
 from perisai.auth.operations import create_user, normalise_username
 from perisai.commissions import standing
@@ -96,6 +96,11 @@ def active_agent_count(session: Session, wadah: Wadah) -> int:
     )
 
 
+def _audit(session: Session, by, via: str, action: str, entity_type: str, entity_id) -> None:
+    """The change's event: `by` (a user) did `action` to the record, through `via`."""
+    record_many(session, Actor.of(by, via), [(action, entity_type, entity_id)])
+
+
 def _refuse(errors: dict[str, list[str]]) -> None:
     if errors:
         first = next(iter(errors.values()))[0]
@@ -129,14 +134,12 @@ def save_wadah(
         _refuse({"pks_end": ["agents.pks_period"]})
     if wadah is None:
         wadah = operations.create_wadah(session, branch=branch, **values)
-        record_action(
-            session, by=by, action="create", entity_type="wadah", entity_id=wadah.id, via=via
-        )
+        _audit(session, by, via, "create", "wadah", wadah.id)
         return wadah
     for name in WADAH_FIELDS:
         setattr(wadah, name, values[name])
     session.flush()
-    record_action(session, by=by, action="update", entity_type="wadah", entity_id=wadah.id, via=via)
+    _audit(session, by, via, "update", "wadah", wadah.id)
     return wadah
 
 
@@ -195,9 +198,7 @@ def add_agent(
         role="agent",
         agent=agent,
     )
-    record_action(
-        session, by=by, action="create", entity_type="agent", entity_id=agent.agent_code, via=via
-    )
+    _audit(session, by, via, "create", "agent", agent.agent_code)
     return agent, user
 
 
@@ -215,9 +216,7 @@ def update_agent(
     agent.phone = normalise_phone(phone)
     agent.wadah = wadah
     session.flush()
-    record_action(
-        session, by=by, action="update", entity_type="agent", entity_id=agent.agent_code, via=via
-    )
+    _audit(session, by, via, "update", "agent", agent.agent_code)
     return agent
 
 
@@ -242,9 +241,7 @@ def suspend_agent(session: Session, agent: Agent, *, by, via: str, note: str = "
         raise Conflict("agents.not_active")
     _record_status(session, agent, "suspended", by=by, reason="no_activity", note=note)
     session.flush()
-    record_action(
-        session, by=by, action="suspend", entity_type="agent", entity_id=agent.agent_code, via=via
-    )
+    _audit(session, by, via, "suspend", "agent", agent.agent_code)
     return agent
 
 
@@ -271,9 +268,7 @@ def reinstate_agent(session: Session, agent: Agent, *, by, today: date, via: str
         )
     )
     standing.reactivate_agent(session, agent=agent, today=today)
-    record_action(
-        session, by=by, action="reinstate", entity_type="agent", entity_id=agent.agent_code, via=via
-    )
+    _audit(session, by, via, "reinstate", "agent", agent.agent_code)
     return agent
 
 
@@ -289,9 +284,7 @@ def dismiss_agent(session: Session, agent: Agent, *, reason: str, note: str, by,
     _refuse(errors)
     _record_status(session, agent, "terminated", by=by, reason=reason, note=note)
     session.flush()
-    record_action(
-        session, by=by, action="dismiss", entity_type="agent", entity_id=agent.agent_code, via=via
-    )
+    _audit(session, by, via, "dismiss", "agent", agent.agent_code)
     return agent
 
 

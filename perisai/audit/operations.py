@@ -6,7 +6,7 @@
   its type and id. Never the NIK, phone or name, nor a URL or query string (a NIK typed into a
   search box would be in it): an id that is not a plain id is left out.
 - **When it is written.** A change's events are written in the change's own transaction, so they
-  commit with it and a failed insert fails the change (`record_action`, `record_many`). A read
+  commit with it and a failed insert fails the change (`record_many`). A read
   is noted during the request (`note_read`) and written after the view by
   `perisai.audit.hooks` in a transaction of its own, tried again and else answered 503: a read
   never needs the write lock, and the answer is never a success without its event.
@@ -71,8 +71,9 @@ class Actor:
     remote_addr: str | None = None
 
     @classmethod
-    def of(cls, user, via: str, remote_addr: str | None = None) -> Actor:
-        return cls(getattr(user, "id", None), via, remote_addr)
+    def of(cls, user, via: str) -> Actor:
+        """A user (or None) acting through `via`; from the request's address when in one."""
+        return cls(getattr(user, "id", None), via, _remote_addr())
 
     @classmethod
     def of_request(cls) -> Actor:
@@ -94,6 +95,10 @@ class Actor:
     def of_import(cls, job) -> Actor:
         """An import job writes on behalf of whoever uploaded it, wherever it runs."""
         return cls(job.created_by_id, f"import {job.id}")
+
+
+def _remote_addr() -> str | None:
+    return request.remote_addr if has_request_context() else None
 
 
 def safe_id(value) -> str | None:
@@ -119,46 +124,6 @@ def describe(rule: str, view_args: dict, method: str, created_id: str | None):
         action = "list" if method == "GET" else ACTIONS.get(method, method.lower())
         return action, COLLECTIONS[collection], safe_id(created_id)
     return None
-
-
-def record_event(
-    session: Session,
-    *,
-    user_id: int | None,
-    action: str,
-    entity_type: str,
-    entity_id: str | None,
-    route: str,
-    status_code: int,
-    remote_addr: str | None = None,
-) -> AuditEvent:
-    event = AuditEvent(
-        user_id=user_id,
-        action=action,
-        entity_type=entity_type,
-        entity_id=entity_id,
-        route=route[:120],
-        status_code=status_code,
-        remote_addr=remote_addr,
-    )
-    session.add(event)
-    return event
-
-
-def record_action(
-    session: Session, *, by, action: str, entity_type: str, entity_id, via: str
-) -> AuditEvent:
-    """A change made by an operation (not a request): who (`by`, a user or None), what and on
-    which record, through which entry point (`via`: a route, "sync", a CLI command)."""
-    return record_event(
-        session,
-        user_id=getattr(by, "id", None),
-        action=action,
-        entity_type=entity_type,
-        entity_id=str(entity_id),
-        route=via,
-        status_code=200,
-    )
 
 
 def record_many(

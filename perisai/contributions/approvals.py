@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from perisai import clock
-from perisai.audit.operations import record_action
+from perisai.audit.operations import Actor, record_many
 from perisai.auth.permissions import Scope, or_404
 from perisai.contributions.coverage import refresh_coverage
 from perisai.contributions.late import LATE_RULES_KEY
@@ -88,9 +88,7 @@ def _decide(payment: Payment, state: str, by, note: str) -> None:
 
 
 def _audit(session: Session, payment: Payment, action: str, by, via: str) -> None:
-    record_action(
-        session, by=by, action=action, entity_type="payment", entity_id=payment.id, via=via
-    )
+    record_many(session, Actor.of(by, via), [(action, "payment", payment.id)])
 
 
 # --- the rule: how late is late (versioned rule data, like the rates) -------------------------

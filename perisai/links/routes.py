@@ -5,7 +5,7 @@ from flask.views import MethodView
 from flask_login import current_user
 
 from perisai.api import Blueprint, pdf_response
-from perisai.audit.operations import record_event
+from perisai.audit.operations import Actor, record_many
 from perisai.auth.permissions import current_scope, login_required
 from perisai.cards import render
 from perisai.contributions import receipts
@@ -71,17 +71,8 @@ def _refusal(error: operations.LinkError) -> Response:
 
 
 def _audit(entity_type: str, entity_id: str) -> None:
-    """Each public open is a read of personal data, by no user."""
-    record_event(
-        db.session,
-        user_id=None,
-        action="read",
-        entity_type=entity_type,
-        entity_id=entity_id,
-        route=f"GET {request.url_rule.rule}",
-        status_code=200,
-        remote_addr=request.remote_addr,
-    )
+    """Each public open is a read of personal data, by whoever opens it (no user, as a rule)."""
+    record_many(db.session, Actor.of_request(), [("read", entity_type, entity_id)])
 
 
 def _public_pdf(data: bytes, filename: str) -> Response:

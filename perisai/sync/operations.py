@@ -19,7 +19,6 @@ import logging
 import uuid
 from dataclasses import dataclass, field
 
-from flask import has_request_context, request
 from marshmallow import ValidationError
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -112,8 +111,7 @@ def _audit_applied(session, ctx: Context, operations: list[dict], results: list)
         if result.status == "applied" and op["type"] in AUDITED_HERE
     ]
     if events:
-        remote_addr = request.remote_addr if has_request_context() else None
-        record_many(session, Actor.of(ctx.user, "sync", remote_addr), events, status_code=201)
+        record_many(session, Actor.of(ctx.user, "sync"), events, status_code=201)
 
 
 class _HalfStaged(Exception):

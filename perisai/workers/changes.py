@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from perisai import clock, zones
 from perisai.agents.models import Agent, Wadah
-from perisai.audit.operations import record_action
+from perisai.audit.operations import Actor, record_many
 from perisai.auth.permissions import Scope
 from perisai.contributions.rules import is_income_level
 from perisai.errors import Conflict, NotAllowed, ValidationFailed, field_error
@@ -80,15 +80,10 @@ def _refuse_if_deceased(worker: Worker) -> None:
         raise Conflict(f"workers.deceased|{worker.died_on.isoformat()}")
 
 
-def _audit(session: Session, worker: Worker, action: str, changed_by, via: str) -> None:
-    record_action(
-        session,
-        by=changed_by,
-        action=action,
-        entity_type="participant",
-        entity_id=worker.id,
-        via=via,
-    )
+def _audit(session: Session, workers: list[Worker], action: str, changed_by, via: str) -> None:
+    """One event per participant changed, by `changed_by` through `via`, in one INSERT."""
+    events = [(action, "participant", worker.id) for worker in workers]
+    record_many(session, Actor.of(changed_by, via), events)
 
 
 def _record_change(
@@ -213,7 +208,7 @@ def update_worker(
     change = _record_change(
         session, worker, "update", changes, month if priced else None, changed_by
     )
-    _audit(session, worker, "update", changed_by, via)
+    _audit(session, [worker], "update", changed_by, via)
     return Edit(worker=worker, changed=True, change=change)
 
 
@@ -252,7 +247,7 @@ def record_death(
     worker.died_on = died_on
     worker.end_reason = "died"
     change = _record_change(session, worker, "death", changes, Month.of(died_on) + 1, changed_by)
-    _audit(session, worker, "death", changed_by, via)
+    _audit(session, [worker], "death", changed_by, via)
     return Edit(worker=worker, changed=True, change=change)
 
 
@@ -306,5 +301,5 @@ def reassign_portfolio(
             month,
             changed_by,
         )
-        _audit(session, worker, "reassign", changed_by, via)
+    _audit(session, workers, "reassign", changed_by, via)
     return len(workers)
