@@ -5,8 +5,9 @@ it; a failed insert fails the request). What a request only shows — a particip
 an export — is noted while it runs (`operations.note_read`) and written here, after the view, in
 a transaction of its own that on SQLite takes the write lock at once (a read never needs it
 while it runs). An API request adds the event its route and path ids describe
-(`operations.describe`), unless its operation records one event per record itself
-(`OWN_EVENTS`: a sync batch records one per applied operation).
+(`operations.describe`), unless its operation recorded its own events (a change, a sync batch:
+`operations.mark_recorded`) and the request succeeded, so that one change leaves one event; a
+refused request's rolled-back events are then stood in for by its route's.
 
 An event that cannot be written is tried again; if it still fails the request answers 503
 (logged), never a success without its event."""
@@ -21,20 +22,24 @@ from sqlalchemy import text
 from werkzeug.exceptions import ServiceUnavailable
 
 from perisai import transactions
-from perisai.audit.operations import Actor, describe, pending_reads, record_many
+from perisai.audit.operations import (
+    Actor,
+    describe,
+    pending_reads,
+    record_many,
+    recorded_by_operation,
+)
 from perisai.extensions import api, db
 
 log = logging.getLogger(__name__)
 AUDIT_ATTEMPTS = 4  # an audit row not written after these fails the request (503)
-# Endpoints whose operations record their own events, one per record, in the request's
-# transaction: the route's description would only repeat them.
-OWN_EVENTS = frozenset({"POST /api/v1/sync"})
 
 
 def init_app(app):
     @app.before_request
     def forget_reads():
         pending_reads()  # a request that runs again (perisai.transactions) notes them again
+        recorded_by_operation()  # and records its events again
 
     @app.after_request
     def audit(response):
@@ -59,18 +64,15 @@ def init_app(app):
 
 def _events(response) -> list[tuple[str, str, str | None]]:
     """What this request read (noted by its views and operations) and, for the API, what its
-    route describes."""
+    route describes when its operation recorded nothing that was committed."""
     events = pending_reads()
+    recorded = recorded_by_operation() and response.status_code < 400
     if response.status_code >= 500:
         return []  # nothing was shown
     if response.status_code in (401, 404) and not current_user.is_authenticated:
         return []
     rule = request.url_rule
-    if (
-        rule is not None
-        and request.path.startswith("/api/v1/")
-        and f"{request.method} {rule.rule}" not in OWN_EVENTS
-    ):
+    if rule is not None and request.path.startswith("/api/v1/") and not recorded:
         created_id = _created_id(response) if request.method == "POST" else None
         described = describe(rule.rule, request.view_args or {}, request.method, created_id)
         if described is not None:

@@ -14,8 +14,8 @@
   with one INSERT statement for all of them (`record_many`), not one per record.
 
 The API's requests are described by their route and path ids (`describe`): that adapter names
-the record an API call reads or changes, for the endpoints whose operation does not record its
-own events (see `perisai.audit.hooks`).
+the record an API call reads or changes, for the requests whose operation recorded no event of
+its own (`record_many` marks those that did: `mark_recorded`; see `perisai.audit.hooks`).
 """
 
 from __future__ import annotations
@@ -58,6 +58,7 @@ ACTIONS = {"GET": "read", "POST": "create", "PUT": "update", "PATCH": "update", 
 _SAFE_ID = re.compile(r"^[0-9A-Za-z\-]{1,64}$")
 _NIK_OR_PHONE = re.compile(r"^[0-9]{10,}$")  # typed where an id goes: never kept
 _PENDING = "perisai_audit_reads"  # flask.g: reads noted during the request, for the hook
+_RECORDED = "perisai_audit_recorded"  # flask.g: the request's operation recorded its events
 _INSERT = insert(AuditEvent)  # built once: executed with many rows at a time
 BULK_ROWS = 1000  # rows per executemany (one INSERT statement, many parameter sets)
 
@@ -69,6 +70,8 @@ class Actor:
     user_id: int | None
     via: str
     remote_addr: str | None = None
+    # A job's events (an import run) stand for the job, not for the request it may run inside.
+    job: bool = False
 
     @classmethod
     def of(cls, user, via: str) -> Actor:
@@ -94,7 +97,7 @@ class Actor:
     @classmethod
     def of_import(cls, job) -> Actor:
         """An import job writes on behalf of whoever uploaded it, wherever it runs."""
-        return cls(job.created_by_id, f"import {job.id}")
+        return cls(job.created_by_id, f"import {job.id}", job=True)
 
 
 def _remote_addr() -> str | None:
@@ -134,7 +137,10 @@ def record_many(
     status_code: int = 200,
 ) -> int:
     """Many events of one actor — (action, entity_type, entity_id) each — in the session's
-    transaction, with one INSERT statement (executed for all rows at once); returns how many."""
+    transaction, with one INSERT statement (executed for all rows at once); returns how many.
+    During a request they are its operation's own (`mark_recorded`), unless the actor is a job."""
+    if not actor.job:
+        mark_recorded()
     at = clock.now()
     rows = [
         {
@@ -153,6 +159,18 @@ def record_many(
     for start in range(0, len(rows), BULK_ROWS):
         connection.execute(_INSERT, rows[start : start + BULK_ROWS])
     return len(rows)
+
+
+def mark_recorded() -> None:
+    """This request's operation records its events itself, in its transaction (a change, a sync
+    batch): the audit hook then adds no event described by the route, which would repeat them."""
+    if has_request_context():
+        setattr(g, _RECORDED, True)
+
+
+def recorded_by_operation() -> bool:
+    """Whether this request's operation recorded its events (taken: a second call says no)."""
+    return bool(g.pop(_RECORDED, False))
 
 
 def record_request(session: Session, events: Iterable[tuple[str, str, object]]) -> int:

@@ -25,7 +25,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from perisai import clock
 from perisai.agents.models import Branch
-from perisai.audit.operations import Actor, record_many
+from perisai.audit.operations import Actor, mark_recorded, record_many
 from perisai.batch import together_or_alone
 from perisai.errors import DomainError, NotFound
 from perisai.sync.handlers import HANDLERS, Context, WriteStagedFirst, parse_uuid, preload
@@ -104,7 +104,10 @@ def apply_operations(
 
 
 def _audit_applied(session, ctx: Context, operations: list[dict], results: list) -> None:
-    """One event per registration or payment applied now, all in one INSERT."""
+    """One event per registration or payment applied now, all in one INSERT. The batch is
+    audited by its operations alone (`mark_recorded`): one that applied nothing (replays,
+    refusals) records nothing, and never one event for the whole batch."""
+    mark_recorded()
     events = [
         (*AUDITED_HERE[op["type"]], result.entity["id"])
         for op, result in zip(operations, results, strict=True)
