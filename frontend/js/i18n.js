@@ -1,7 +1,8 @@
 // The PWA's strings: t(key, ...args) in the language chosen on the phone (Bahasa Indonesia by
 // default, English the alternative). The texts live in the one gettext catalogue of the project
-// (perisai/translations/*/LC_MESSAGES/messages.po, msgctxt "pwa"); messages.js is produced from
-// it by `python -m perisai.i18n_export`. {0}, {1} are arguments.
+// (perisai/translations/*/LC_MESSAGES/messages.po, msgctxt "pwa", and the server messages the PWA
+// shows as they are); messages.js is produced from it by `python -m perisai.i18n_export`. {0},
+// {1} are arguments.
 import { MESSAGES as C } from "./messages.js";
 
 const LANGS = ["id", "en"];

@@ -1,12 +1,14 @@
 """The PWA's t() (frontend/js/i18n.js over the generated messages.js) answers every message of the
-catalogue's msgctxt "pwa" as the .po files write it, in both languages, with the plural form that
-the browser's Intl.PluralRules picks agreeing with the .po files' Plural-Forms."""
+catalogue's msgctxt "pwa", and every server message it shows (i18n_export.FROM_SERVER), as the .po
+files write it, in both languages, with the plural form that the browser's Intl.PluralRules picks
+agreeing with the .po files' Plural-Forms."""
 
 from __future__ import annotations
 
 import re
 
-from perisai.i18n import CATALOGUES, LANGUAGES, PLURAL, PWA, entries
+from perisai.i18n import LANGUAGES, PLURAL
+from perisai.i18n_export import messages as pwa_messages
 from tests.browser.test_vectors import _module_url
 
 RUN = """async ({url, keys}) => {
@@ -28,7 +30,7 @@ def _written(text, lang: str, count: int) -> str:
 
 
 def test_the_pwa_writes_every_message_as_the_catalogue_does(page):
-    messages = entries(CATALOGUES, PWA)
+    messages = pwa_messages()
     keys = sorted(messages)
     got = page.evaluate(RUN, {"url": _module_url(page, "i18n"), "keys": keys})
     for index, lang in enumerate(LANGUAGES):

@@ -247,4 +247,4 @@ async function conflictBox(w, current, repaint) {
 
 // When, how many months and the receipt number (pending until the sync brings it).
 const paymentLine = (p) =>
-  [p.paid_on, t("receipt.n_months", p.covers.length), p.receipt_number || t("receipt.pending")].join(" · ");
+  [p.paid_on, t("receipt.n_months", p.covers.length), p.receipt_number || t("receipt.awaiting_sync")].join(" · ");

@@ -36,7 +36,7 @@ async function card(app, paymentId) {
   const period = covers.length ? `${monthLabel(covers[0])} – ${monthLabel(covers[covers.length - 1])}` : "—";
   const lines = [
     t("receipt.heading"),
-    `${t("receipt.number")}: ${p.receipt_number || t("receipt.pending")}`,
+    `${t("receipt.number")}: ${p.receipt_number || t("receipt.awaiting_sync")}`,
     // The phone's reference, to quote before the sync; kept beside the receipt number after it.
     p.client_reference ? `${t("receipt.reference")}: ${p.client_reference}` : null,
     `${t("receipt.participant")}: ${p.worker_name}${membership ? ` (${membership})` : ""}`,
