@@ -4,6 +4,8 @@ default, English on request), never a raw catalogue key; lengths of lists count 
 from __future__ import annotations
 
 import ast
+import hashlib
+import json
 import pathlib
 import re
 
@@ -142,6 +144,33 @@ def test_a_message_both_sides_show_has_one_text():
     assert not copies, f"in msgctxt 'pwa' and the server's catalogue: {copies}"
     assert len(set(i18n_export.FROM_SERVER)) == len(i18n_export.FROM_SERVER)
     assert not [key for key in i18n_export.FROM_SERVER if key not in CATALOGUE]
+
+
+# Every consent notice the PWA has shown, by the version a participant's consent records
+# (frontend/js/i18n.js: NOTICE_VERSION): the sha256 of its texts in both languages. A new text is
+# a new version: bump NOTICE_VERSION and add a line; never change a line already here.
+NOTICES = {
+    "2026-01": "fc044616d656546ff556b72e940ba6d5d91bb8cf90a4e172e96bce7f29bba25b",
+}
+NOTICE_KEYS = ("consent.title", "consent.text", "consent.agree")
+
+
+def notice_digest() -> str:
+    pwa = entries(CATALOGUES, PWA)
+    texts = [[key, *pwa[key]] for key in NOTICE_KEYS]
+    return hashlib.sha256(json.dumps(texts, ensure_ascii=False).encode()).hexdigest()
+
+
+def test_a_changed_consent_notice_has_a_new_version():
+    i18n_js = (ROOT.parent / "frontend" / "js" / "i18n.js").read_text(encoding="utf-8")
+    [version] = re.findall(r'^export const NOTICE_VERSION = "([^"]+)";$', i18n_js, re.M)
+    digest = notice_digest()
+    assert version in NOTICES, f"record the notice of {version}: NOTICES[{version!r}] = {digest!r}"
+    assert NOTICES[version] == digest, (
+        f"the consent notice's text changed but NOTICE_VERSION is still {version}: bump it in "
+        f"frontend/js/i18n.js and record NOTICES[<new version>] = {digest!r}"
+    )
+    assert list(NOTICES.values()).count(digest) == 1, "one text, one version"
 
 
 def test_every_token_a_template_writes_is_in_the_catalogue():

@@ -6,6 +6,9 @@
 import { MESSAGES as C } from "./messages.js";
 
 const LANGS = ["id", "en"];
+// The version of the consent notice (consent.title, consent.text, consent.agree) a participant's
+// consent records. A changed text is a new version: tests/test_messages.py keeps each version's
+// hash of the texts (NOTICES) and fails when the text changes under the same version.
 export const NOTICE_VERSION = "2026-01";
 
 let lang = null;
