@@ -21,6 +21,9 @@ def of_branch(session: Session, branch_id: int | None) -> str:
         return clock.DEFAULT_ZONE
     with session.no_autoflush:  # a sync batch may hold staged rows it flushes itself
         branch = session.get(Branch, branch_id)
+    # The identity map holds rows weakly: without a reference the branch is collected and the
+    # next participant's lookup is a query again (one per participant of a list).
+    session.info.setdefault("zone_branches", {})[branch_id] = branch
     return branch.time_zone if branch is not None and branch.time_zone else clock.DEFAULT_ZONE
 
 

@@ -195,9 +195,7 @@ def is_nik(q: str | None) -> bool:
 
 
 def search(session, scope, *, q, status, page, today) -> PageOf:
-    stmt = list_query(scope, q=q, status=status, due_within_days=None, today=today).options(
-        selectinload(Worker.managed_by)
-    )
+    stmt = list_query(scope, q=q, status=status, due_within_days=None, today=today)
     rows, total, more = _page(session, stmt, page)
     return PageOf(rows, total, page, more)
 

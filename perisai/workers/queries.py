@@ -7,6 +7,7 @@ import re
 from datetime import date
 
 from sqlalchemy import ColumnElement, select
+from sqlalchemy.orm import selectinload
 
 from perisai.auth.permissions import Scope
 from perisai.errors import field_error
@@ -27,7 +28,8 @@ def list_query(
         stmt = stmt.where(status_clause(status, month))
     if due_within_days is not None:
         stmt = stmt.where(due_within_clause(today, due_within_days))
-    return stmt.order_by(Worker.full_name, Worker.id)
+    # Every list shows the managing agent's code: one query for the page, not one per agent.
+    return stmt.order_by(Worker.full_name, Worker.id).options(selectinload(Worker.managed_by))
 
 
 def search_clause(q: str) -> ColumnElement[bool]:

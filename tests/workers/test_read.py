@@ -3,13 +3,13 @@
 import uuid
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from perisai import clock
 from perisai.months import Month
 from perisai.workers.models import Worker
 from tests.conftest import login
-from tests.factories import worker_payload
+from tests.factories import make_agent, make_worker, worker_payload
 
 
 def register(api, **overrides):
@@ -130,3 +130,28 @@ def test_due_within_days_counts_to_the_last_covered_day(as_agent, org, db):
     assert not due(date(2026, 11, 22), 7)  # 29 Nov is the horizon
     assert due(date(2026, 11, 30), 0)
     assert not due(date(2026, 12, 1), 30)  # already ended: grace, not due
+
+
+def test_the_list_loads_the_managing_agents_with_the_page_not_one_by_one(as_supervisor, db, org):
+    """A supervisor's page shows each participant's agent: as many agents, as many statements?"""
+
+    def statements() -> int:
+        executed = []
+        listener = lambda *args: executed.append(1)  # noqa: E731
+        event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            body = as_supervisor.get("/api/v1/workers?page_size=50").get_json()
+        finally:
+            event.remove(db.engine, "before_cursor_execute", listener)
+        assert {item["managed_by"] for item in body} >= {org.agent.agent_code}
+        return len(executed)
+
+    make_worker(db.session, org.agent)
+    db.session.commit()
+    statements()  # the first request of a session loads what every request needs once
+    few = statements()
+    for n in range(8):
+        agent = make_agent(db.session, org.wadah, agent_code=f"AG-L{n:02d}")
+        make_worker(db.session, agent)
+    db.session.commit()
+    assert statements() <= few + 1  # one statement for every agent on the page, not one each
