@@ -1,9 +1,11 @@
 """Role and scope checks shared by every route, and the one access API of every feature.
 
-Scope: an agent sees what it registered or manages, a supervisor its branch, an admin everything.
-`Scope.workers()`, `.agents()`, `.branches()` say so in SQL, `Scope.sees_*` for a loaded record,
-and `Scope.worker()` / `Scope.agent()` / `or_404()` load a record or raise `NotFound`: records
-outside the caller's scope are reported as 404, never 403, so ids cannot be probed.
+Scope: an agent sees what it registered or manages, a supervisor its branch, an admin everything
+(or, `Scope.within`, the one branch it chose on a report or page). `Scope.workers()`,
+`.agents()`, `.branches()` say so in SQL, `Scope.sees_*` for a loaded record, `.branch_ids()`
+names the branches where a list is needed (a close), and `Scope.worker()` / `.agent()` /
+`.agent_by_code()` / `.wadah()` / `or_404()` load a record or raise `NotFound`: records outside
+the caller's scope are reported as 404, never 403, so ids cannot be probed.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import functools
 import hmac
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TypeVar
 from urllib.parse import urlsplit
 
@@ -43,6 +45,7 @@ class Scope:
     agent_id: int | None
     branch_id: int | None
     user_id: int | None = None  # records owned by a user (import jobs) rather than an agent
+    chosen_branch_id: int | None = None  # an admin's choice of one branch (`within`)
 
     @classmethod
     def of(cls, user) -> Scope:
@@ -52,32 +55,57 @@ class Scope:
     def is_admin(self) -> bool:
         return self.role == "admin"
 
+    @property
+    def every_branch(self) -> bool:
+        """An admin who has not chosen a branch: no branch condition at all (`true()`)."""
+        return self.is_admin and self.chosen_branch_id is None
+
+    @property
+    def one_branch_id(self) -> int | None:
+        """The one branch the scope is limited to: a supervisor's (an agent's) own, the one an
+        admin chose; None for an admin's whole country."""
+        return self.chosen_branch_id if self.is_admin else self.branch_id
+
+    def within(self, branch_id: int | None) -> Scope:
+        """The scope of a report or page for the branch asked for (`?branch=`, `branch_id`): an
+        admin who chose one sees that branch only (nothing chosen: every branch); a supervisor
+        stays on its own branch whatever it asks. Anyone else has no report: NotAllowed."""
+        if self.is_admin:
+            return replace(self, chosen_branch_id=branch_id) if branch_id else self
+        if self.role == "supervisor" and self.branch_id is not None:
+            return self
+        raise NotAllowed("auth.role")
+
     # --- the rule, for any record ---------------------------------------------------------
 
     def where(self, *, branch, agents: Iterable = (), user=None) -> ColumnElement[bool]:
-        """Records the scope may see, given their columns: a supervisor those of its `branch`;
-        an agent those whose `agents` columns name it or whose `user` column is its user."""
-        if self.is_admin:
+        """Records the scope may see, given their columns: a supervisor those of its `branch`
+        (an admin who chose one, those of that one); an agent those whose `agents` columns
+        name it or whose `user` column is its user."""
+        if self.every_branch:
             return true()
         if self.role == "agent":
             owned = [column == self.agent_id for column in agents if self.agent_id is not None]
             if user is not None and self.user_id is not None:
                 owned.append(user == self.user_id)
             return or_(*owned) if owned else false()
-        return branch == self.branch_id if self.branch_id is not None else false()
+        return self.branches(branch)
 
     def sees(self, *, branch_id: int | None, agent_ids: Iterable = (), user_id=None) -> bool:
         """`where()` for a record already loaded."""
-        if self.is_admin:
+        if self.every_branch:
             return True
         if self.role == "agent":
             mine = self.agent_id is not None and self.agent_id in tuple(agent_ids)
             return mine or (self.user_id is not None and user_id == self.user_id)
-        return branch_id is not None and branch_id == self.branch_id
+        return self.allows_branch(branch_id)
 
     def allows_branch(self, branch_id: int | None) -> bool:
-        """The branch is the caller's own (an agent's too), or the caller is an admin."""
-        return self.is_admin or (branch_id is not None and branch_id == self.branch_id)
+        """The branch is the caller's own (an agent's too) or the one an admin chose, or the
+        caller is an admin who chose none."""
+        if self.every_branch:
+            return True
+        return branch_id is not None and branch_id == self.one_branch_id
 
     # --- participants ------------------------------------------------------------------------
 
@@ -127,10 +155,29 @@ class Scope:
         return or_404(agent, agent is not None and self.sees_agent(agent))
 
     def branches(self, column=Branch.id) -> ColumnElement[bool]:
-        """`column` (a branch id) is a branch the caller works in; an admin's is every one."""
-        if self.is_admin:
+        """`column` (a branch id) is a branch the caller works in (or chose); an admin's is
+        every one, with no condition, so a national report reads no list of branches."""
+        if self.every_branch:
             return true()
-        return column == self.branch_id if self.branch_id is not None else false()
+        branch_id = self.one_branch_id
+        return column == branch_id if branch_id is not None else false()
+
+    def branch_ids(self, session: Session) -> list[int]:
+        """The ids of `branches()`, in order: for what must name each branch (a month close,
+        the rollups to bring up to date), never as a report's filter. Only every branch is a
+        query; one branch is its id as given."""
+        if self.every_branch:
+            return list(session.scalars(select(Branch.id).order_by(Branch.id)))
+        branch_id = self.one_branch_id
+        return [branch_id] if branch_id is not None else []
+
+    def sees_wadah(self, wadah) -> bool:
+        return self.sees(branch_id=wadah.branch_id)
+
+    def wadah(self, session: Session, wadah_id: int) -> Wadah:
+        """The Wadah, or NotFound whether it is missing or outside the scope."""
+        wadah = session.get(Wadah, wadah_id)
+        return or_404(wadah, wadah is not None and self.sees_wadah(wadah))
 
 
 def current_scope() -> Scope:

@@ -78,6 +78,7 @@ def _scopes(org):
         Scope("agent", org.agent.id, org.branch.id, org.agent_user.id),
         Scope("agent", org.agent2.id, org.branch.id),
         Scope("agent", None, org.branch.id),
+        Scope("admin", None, None).within(org.other_branch.id),  # an admin who chose a branch
     ]
 
 
@@ -124,3 +125,48 @@ def test_scope_where_for_records_owned_by_a_user():
     assert not Scope("agent", 7, 1).sees(branch_id=1, user_id=None)
     assert Scope("supervisor", None, 1).sees(branch_id=1, user_id=71)
     assert not Scope("supervisor", None, 1).sees(branch_id=None, user_id=71)
+
+
+def test_within_limits_an_admin_to_the_branch_it_chose(db, org):
+    """`Scope.within`: an admin who chose a branch (a report's `?branch=`) sees that branch
+    only, in SQL and for loaded records; choosing none is every branch with no condition."""
+    from sqlalchemy import select
+
+    from perisai.agents.models import Wadah
+    from perisai.errors import NotFound
+
+    session = db.session
+    chosen = Scope("admin", None, None).within(org.branch.id)
+    assert chosen.is_admin and not chosen.every_branch and chosen.one_branch_id == org.branch.id
+    assert chosen.agent_by_code(session, org.agent.agent_code) is org.agent
+    with pytest.raises(NotFound):
+        chosen.agent_by_code(session, org.other_agent.agent_code)
+    assert chosen.wadah(session, org.wadah.id) is org.wadah
+    with pytest.raises(NotFound):
+        chosen.wadah(session, org.other_agent.wadah_id)
+    listed = set(session.scalars(select(Wadah.id).where(chosen.branches(Wadah.branch_id))))
+    assert listed == {org.wadah.id, org.wadah2.id}
+    assert chosen.branch_ids(session) == [org.branch.id]
+    assert chosen.allows_branch(org.branch.id) and not chosen.allows_branch(org.other_branch.id)
+
+    everything = Scope("admin", None, None).within(None)
+    assert everything.every_branch and everything.one_branch_id is None
+    assert str(everything.branches(Wadah.branch_id)) == "true"  # no IN (...every branch...)
+    assert everything.branch_ids(session) == sorted([org.branch.id, org.other_branch.id])
+    assert everything.agent_by_code(session, org.other_agent.agent_code) is org.other_agent
+
+
+def test_within_keeps_a_supervisor_on_its_branch_and_refuses_agents(db, org):
+    """A supervisor asking for another branch still sees only its own; an agent (or a
+    supervisor without a branch) has no report at all."""
+    from perisai.errors import NotAllowed, NotFound
+
+    session = db.session
+    supervisor = Scope("supervisor", None, org.branch.id)
+    asked = supervisor.within(org.other_branch.id)
+    assert asked == supervisor and asked.branch_ids(session) == [org.branch.id]
+    with pytest.raises(NotFound):
+        asked.agent_by_code(session, org.other_agent.agent_code)
+    for refused in (Scope("agent", org.agent.id, org.branch.id), Scope("supervisor", None, None)):
+        with pytest.raises(NotAllowed):
+            refused.within(org.branch.id)
