@@ -197,25 +197,16 @@ def close_commission_month(
     return result
 
 
-def branches_to_close(session: Session, scope: Scope, branch_id: int | None = None) -> list[int]:
-    """The branches a close covers. Supervisor: its branch. Admin: the branch chosen, or every
-    branch (the API, the CLI and the months page all choose here)."""
-    if not scope.is_admin:
-        return [scope.branch_id]
-    if branch_id is not None:
-        return [branch_id]
-    return list(session.scalars(select(Branch.id).order_by(Branch.id)))
-
-
 def branch_ids_for_close(session: Session, scope: Scope, branch_code: str | None) -> list[int]:
-    """`branches_to_close` for a branch named by its code ('all' or nothing: no choice); a code
-    unknown or outside the caller's scope is refused (422)."""
+    """The branches a close covers (the API and the CLI), for a branch named by its code ('all'
+    or nothing: no choice): `scope.within(branch).branch_ids()`, as the months page asks. A
+    code unknown or outside the caller's scope is refused (422)."""
     if branch_code in (None, "", "all"):
-        return branches_to_close(session, scope)
+        return scope.within(None).branch_ids(session)
     branch = session.scalar(select(Branch).where(Branch.code == branch_code))
     if branch is None or not scope.allows_branch(branch.id):
         raise field_error("branch", "commissions.unknown_branch", location="query")
-    return branches_to_close(session, scope, branch.id)
+    return scope.within(branch.id).branch_ids(session)
 
 
 def branch_codes(session: Session, branch_ids) -> dict[int, str]:

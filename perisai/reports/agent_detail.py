@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from perisai.agents.models import Agent
+from perisai.auth.permissions import Scope
 from perisai.months import Month
 from perisai.reports.figures import FIGURES, TREND_MONTHS
 from perisai.reports.models import AgentMonth
@@ -15,9 +16,11 @@ from perisai.reports.rollups import ensure_rollups
 from perisai.workers.models import GRACE_MONTHS, Worker, status_case
 
 
-def agent_trend(session: Session, agent: Agent, month: Month) -> list[dict]:
+def agent_trend(session: Session, scope: Scope, agent: Agent, month: Month) -> list[dict]:
+    """The agent's figures for the 12 months to `month`; only the rollups of the agent's
+    branch are brought up to date, also for an admin who chose no branch."""
     months = [month - i for i in range(TREND_MONTHS - 1, -1, -1)]
-    ensure_rollups(session, months, [agent.wadah.branch_id])
+    ensure_rollups(session, months, scope.within(agent.wadah.branch_id))
     rows = session.execute(
         select(AgentMonth.month, *[func.sum(getattr(AgentMonth, n)) for n in FIGURES])
         .where(AgentMonth.agent_id == agent.id, AgentMonth.month.in_(months))

@@ -8,15 +8,15 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from perisai.agents.models import Wadah
+from perisai.auth.permissions import Scope
 from perisai.commissions.close import last_closed_months
 from perisai.commissions.estimates import agent_months
 from perisai.commissions.models import CommissionStatement
 from perisai.errors import DomainError
 from perisai.months import Month
-from perisai.reports.scope import in_branches
 
 
-def commissions_due(session: Session, branch_ids, month: Month) -> tuple[int | None, str]:
+def commissions_due(session: Session, scope: Scope, month: Month) -> tuple[int | None, str]:
     """What the closed statements of the month owe (agents' total + Wadah fee).
 
     A month still open owes nothing yet: its running estimate is per agent on the leaderboard
@@ -28,12 +28,13 @@ def commissions_due(session: Session, branch_ids, month: Month) -> tuple[int | N
             func.coalesce(func.sum(CommissionStatement.total + CommissionStatement.wadah_fee), 0)
         ).where(
             CommissionStatement.month == month,
-            in_branches(CommissionStatement.branch_id, branch_ids),
+            scope.branches(CommissionStatement.branch_id),
         )
     )
-    if branch_ids is None or len(branch_ids) != 1:
+    branch_id = scope.one_branch_id
+    if branch_id is None:
         return int(total), "reports.commissions_closed_only"
-    last = last_closed_months(session, branch_ids).get(branch_ids[0])
+    last = last_closed_months(session, [branch_id]).get(branch_id)
     if last is not None and month <= last:
         return int(total), "reports.commissions_closed"
     return int(total), "reports.commissions_open"

@@ -20,6 +20,7 @@ from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from perisai import clock
+from perisai.auth.permissions import Scope
 from perisai.contributions.models import Payment, PaymentReversal
 from perisai.months import Month
 from perisai.reports.figures import OVERVIEW_FIGURES
@@ -56,7 +57,7 @@ class Comparison:
 
 def compare(
     session: Session,
-    branch_ids: list[int] | None,
+    scope: Scope,
     month: Month,
     current: dict,
     previous: dict,
@@ -72,7 +73,7 @@ def compare(
         return Comparison(False, None, None, rows)
     last = month - 1
     through = min(today.day, last.last_day().day)
-    before = figures_to_day(session, branch_ids, last, through)
+    before = figures_to_day(session, scope, last, through)
     rows = []
     for name in OVERVIEW_FIGURES:
         if name in BY_DAY:
@@ -83,24 +84,23 @@ def compare(
 
 
 def figures_to_day(
-    session: Session, branch_ids: list[int] | None, month: Month, through_day: int
+    session: Session, scope: Scope, month: Month, through_day: int
 ) -> dict[str, int]:
     """Participants registered and contributions collected on days 1 … through_day of month,
     each branch's days in its own time zone."""
     end_day = month.first_day() + timedelta(days=through_day)
     windows = []
-    for zone, ids in zone_groups(session, branch_ids):
+    for zone, branches in zone_groups(session, scope.branches):
         window = and_(
             Worker.created_at >= clock.start_of_month(month, zone),
             Worker.created_at < clock.start_of_day(end_day, zone),
         )
-        windows.append(and_(window, Worker.branch_id.in_(ids)) if ids is not None else window)
+        windows.append(and_(window, branches(Worker.branch_id)))
     registered = session.scalar(select(func.count()).select_from(Worker).where(or_(*windows)))
     paid = select(func.coalesce(func.sum(Payment.amount), 0)).where(
         Payment.paid_on >= month.first_day(),
         Payment.paid_on < end_day,
         ~exists().where(PaymentReversal.payment_id == Payment.id),
+        scope.branches(Payment.branch_id),
     )
-    if branch_ids is not None:
-        paid = paid.where(Payment.branch_id.in_(branch_ids))
     return {"new_participants": int(registered or 0), "collected_amount": int(session.scalar(paid))}

@@ -1,5 +1,6 @@
 """The agents report (`GET /api/v1/reports/agents`, the supervisor leaderboard): every agent of
-the branches ranked for a month, a page at a time, with commission, last activity and flags.
+the scope's branches (`Scope.agents()`) ranked for a month, a page at a time, with commission,
+last activity and flags.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from perisai import clock
 from perisai.agents.models import Agent, Wadah
+from perisai.auth.permissions import Scope
 from perisai.commissions.estimates import agent_months
 from perisai.commissions.standing import flag_reasons
 from perisai.errors import DomainError
@@ -19,7 +21,6 @@ from perisai.months import Month
 from perisai.reports.figures import FIGURES, ratio
 from perisai.reports.models import AgentMonth
 from perisai.reports.rollups import ensure_rollups
-from perisai.reports.scope import in_branches
 
 SORTS = {
     "rank": None,
@@ -79,7 +80,7 @@ class AgentRow:
         return (as_of - self.last_activity_on).days if self.last_activity_on else None
 
 
-def _month_sums(month: Month, branch_ids, names, agent_ids=None):
+def _month_sums(month: Month, scope: Scope, names, agent_ids=None):
     """Per agent, the sums of `names` over the agent's rollup rows of the month (an agent who
     moved branch has a row in each)."""
     stmt = (
@@ -88,7 +89,7 @@ def _month_sums(month: Month, branch_ids, names, agent_ids=None):
             *[func.sum(getattr(AgentMonth, n)).label(n) for n in names],
         )
         .where(AgentMonth.month == month, AgentMonth.agent_id.isnot(None))
-        .where(in_branches(AgentMonth.branch_id, branch_ids))
+        .where(scope.branches(AgentMonth.branch_id))
         .group_by(AgentMonth.agent_id)
     )
     if agent_ids is not None:
@@ -108,9 +109,8 @@ SORT_NEEDS = {
 }
 
 
-def _agents_in_scope(branch_ids, *, wadah_id=None, status=None):
-    stmt = select(Agent, Wadah).join(Wadah, Wadah.id == Agent.wadah_id)
-    stmt = stmt.where(in_branches(Wadah.branch_id, branch_ids))
+def _agents_in_scope(scope: Scope, *, wadah_id=None, status=None):
+    stmt = scope.agents().add_columns(Wadah)
     if wadah_id:
         stmt = stmt.where(Agent.wadah_id == wadah_id)
     if status:
@@ -119,7 +119,7 @@ def _agents_in_scope(branch_ids, *, wadah_id=None, status=None):
 
 
 def leaderboard_query(
-    month: Month, branch_ids, *, wadah_id=None, status=None, sort="rank", descending=True
+    month: Month, scope: Scope, *, wadah_id=None, status=None, sort="rank", descending=True
 ):
     """Every agent of the branches (also those without a single figure this month), ranked:
     (Agent, Wadah) rows in order. Only the figures the order needs are summed here; a page's
@@ -130,7 +130,7 @@ def leaderboard_query(
     """
     key = SORTS.get(sort)
     names = dict.fromkeys([*RANK_FIGURES, *SORT_NEEDS.get(key, (key,) if key in FIGURES else ())])
-    sums = _month_sums(month, branch_ids, list(names)).subquery()
+    sums = _month_sums(month, scope, list(names)).subquery()
     c = {n: func.coalesce(getattr(sums.c, n), 0) for n in names}
     rank_order = [
         c["active_participants"].desc(),
@@ -138,7 +138,7 @@ def leaderboard_query(
         c["first_payments"].desc(),
         Agent.agent_code,
     ]
-    stmt = _agents_in_scope(branch_ids, wadah_id=wadah_id, status=status).outerjoin(
+    stmt = _agents_in_scope(scope, wadah_id=wadah_id, status=status).outerjoin(
         sums, sums.c.agent_id == Agent.id
     )
     if key is None:
@@ -152,14 +152,14 @@ def leaderboard_query(
     return stmt.order_by(nulls, ordered, *rank_order)
 
 
-def _page_figures(session: Session, month: Month, branch_ids, agent_ids) -> dict[int, dict]:
-    rows = session.execute(_month_sums(month, branch_ids, FIGURES, agent_ids)).all()
+def _page_figures(session: Session, month: Month, scope: Scope, agent_ids) -> dict[int, dict]:
+    rows = session.execute(_month_sums(month, scope, FIGURES, agent_ids)).all()
     return {row[0]: {n: int(v or 0) for n, v in zip(FIGURES, row[1:], strict=True)} for row in rows}
 
 
 def leaderboard(
     session: Session,
-    branch_ids,
+    scope: Scope,
     month: Month,
     *,
     page: int = 1,
@@ -168,13 +168,13 @@ def leaderboard(
     **filters,
 ) -> tuple[list[AgentRow], int]:
     """One page of ranked agents with commission, last activity and standing flags."""
-    ensure_rollups(session, [month], branch_ids)
-    scope = {k: filters.get(k) for k in ("wadah_id", "status")}
-    counted = _agents_in_scope(branch_ids, **scope).with_only_columns(func.count(Agent.id))
+    ensure_rollups(session, [month], scope)
+    chosen = {k: filters.get(k) for k in ("wadah_id", "status")}
+    counted = _agents_in_scope(scope, **chosen).with_only_columns(func.count(Agent.id))
     total = session.scalar(counted)
-    stmt = leaderboard_query(month, branch_ids, **filters)
+    stmt = leaderboard_query(month, scope, **filters)
     rows = session.execute(stmt.limit(page_size).offset((page - 1) * page_size)).all()
-    figures = _page_figures(session, month, branch_ids, [agent.id for agent, _ in rows])
+    figures = _page_figures(session, month, scope, [agent.id for agent, _ in rows])
     empty = dict.fromkeys(FIGURES, 0)
     out = [
         AgentRow(
@@ -189,11 +189,11 @@ def leaderboard(
     return out, total
 
 
-def iter_leaderboard(session: Session, branch_ids, month: Month, chunk: int = 500, **filters):
+def iter_leaderboard(session: Session, scope: Scope, month: Month, chunk: int = 500, **filters):
     """Every ranked agent, a chunk at a time (exports)."""
     page = 1
     while True:
-        rows, total = leaderboard(session, branch_ids, month, page=page, page_size=chunk, **filters)
+        rows, total = leaderboard(session, scope, month, page=page, page_size=chunk, **filters)
         yield from rows
         if page * chunk >= total:
             return

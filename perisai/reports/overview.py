@@ -10,12 +10,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from perisai.agents.models import Wadah
+from perisai.auth.permissions import Scope
 from perisai.months import Month
 from perisai.reports.commissions import commissions_due
 from perisai.reports.figures import OVERVIEW_FIGURES, TREND_MONTHS
 from perisai.reports.models import BranchMonth
 from perisai.reports.rollups import ensure_rollups
-from perisai.reports.scope import in_branches
 
 
 @dataclass
@@ -30,15 +30,15 @@ class Overview:
     commissions_note: str = ""
 
 
-def overview(session: Session, branch_ids: list[int] | None, month: Month) -> Overview:
+def overview(session: Session, scope: Scope, month: Month) -> Overview:
     """The month's figures against last month and the Wadah targets, with a 12-month trend."""
     months = [month - i for i in range(TREND_MONTHS - 1, -1, -1)]
-    ensure_rollups(session, [month - TREND_MONTHS, *months], branch_ids)
+    ensure_rollups(session, [month - TREND_MONTHS, *months], scope)
     names = (*OVERVIEW_FIGURES, "registered_total")
     rows = session.execute(
         select(BranchMonth.month, *[func.sum(getattr(BranchMonth, n)) for n in names])
         .where(BranchMonth.month.between(month - TREND_MONTHS, month))
-        .where(in_branches(BranchMonth.branch_id, branch_ids))
+        .where(scope.branches(BranchMonth.branch_id))
         .group_by(BranchMonth.month)
     ).all()
     by_month = {
@@ -48,10 +48,10 @@ def overview(session: Session, branch_ids: list[int] | None, month: Month) -> Ov
     trend = [{"month": m, **by_month.get(m, empty)} for m in months]
     target = session.scalar(
         select(func.coalesce(func.sum(Wadah.monthly_target), 0)).where(
-            Wadah.status == "active", in_branches(Wadah.branch_id, branch_ids)
+            Wadah.status == "active", scope.branches(Wadah.branch_id)
         )
     )
-    due, note = commissions_due(session, branch_ids, month)
+    due, note = commissions_due(session, scope, month)
     current = by_month.get(month, empty)
     return Overview(
         month=month,

@@ -8,8 +8,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from perisai.agents.models import Agent
+from perisai.auth.permissions import Scope
 from perisai.months import Month
-from perisai.reports.scope import in_branches
 from perisai.workers.models import Worker, mask_nik, status_for
 
 PARTICIPANT_COLUMNS = (
@@ -25,13 +25,15 @@ PARTICIPANT_COLUMNS = (
 )
 
 
-def participant_rows(session: Session, branch_ids, month: Month, *, full_nik: bool, agent_id=None):
+def participant_rows(
+    session: Session, scope: Scope, month: Month, *, full_nik: bool, agent_id=None
+):
     """Participants in scope as export rows, streamed from the database (NIK masked unless
     `full_nik`)."""
     stmt = (
         select(Worker, Agent.agent_code)
         .outerjoin(Agent, Agent.id == Worker.managed_by_id)
-        .where(in_branches(Worker.branch_id, branch_ids), Worker.anonymised_at.is_(None))
+        .where(scope.branches(Worker.branch_id), Worker.anonymised_at.is_(None))
         .order_by(Worker.membership_number)
         .execution_options(yield_per=1000)
     )

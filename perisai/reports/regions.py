@@ -9,12 +9,12 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from perisai.auth.permissions import Scope
 from perisai.months import Month
 from perisai.regions.operations import names_of
 from perisai.reports.figures import ratio
 from perisai.reports.models import DistrictMonth, WorkforceEstimate
 from perisai.reports.rollups import ensure_rollups
-from perisai.reports.scope import in_branches
 
 
 @dataclass
@@ -35,16 +35,21 @@ class RegionRow:
 
 
 def regions(
-    session: Session, branch_ids, month: Month, *, level: str = "regency", parent: str | None = None
+    session: Session,
+    scope: Scope,
+    month: Month,
+    *,
+    level: str = "regency",
+    parent: str | None = None,
 ) -> list[RegionRow]:
     """Registered and active participants per regency (or district of `parent`) against the
     workforce estimate, ranked by active coverage (regions without an estimate last)."""
-    ensure_rollups(session, [month], branch_ids)
+    ensure_rollups(session, [month], scope)
     width = 5 if level == "regency" else 8
     code = func.substr(DistrictMonth.district_code, 1, width)
     stmt = (
         select(code, func.sum(DistrictMonth.registered), func.sum(DistrictMonth.active))
-        .where(DistrictMonth.month == month, in_branches(DistrictMonth.branch_id, branch_ids))
+        .where(DistrictMonth.month == month, scope.branches(DistrictMonth.branch_id))
         .group_by(code)
     )
     if parent:

@@ -20,13 +20,19 @@ WIB, WITA or WIT: a branch's rows are computed with its own zone's month bounds)
 - last_activity_on — the last day in M the agent registered someone or took a payment.
 - registered_total (branch) — participants registered by the end of M.
 - district rows — registered by the end of M, and active in M, per domicile district.
+
+Which branches a statement covers is a branch filter (`BranchFilter`): a function of a branch-id
+column giving the condition, as `Scope.branches` is; `ensure_rollups` takes the reader's `Scope`,
+`refresh_month` the ids it recomputes (`among`). Every branch is `true()`: no list of ids.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from sqlalchemy import (
+    ColumnElement,
     Date,
     and_,
     case,
@@ -38,6 +44,7 @@ from sqlalchemy import (
     null,
     select,
     text,
+    true,
     type_coerce,
     union_all,
 )
@@ -46,6 +53,7 @@ from sqlalchemy.orm import Session
 
 from perisai import clock
 from perisai.agents.models import Branch
+from perisai.auth.permissions import Scope
 from perisai.contributions.models import Payment, PaymentMonth, PaymentReversal
 from perisai.db import MonthType
 from perisai.months import Month
@@ -67,24 +75,32 @@ AGENT_COUNTERS = (
 )
 BRANCH_COUNTERS = (*AGENT_COUNTERS[:6], "registered_total")
 
+BranchFilter = Callable[..., ColumnElement[bool]]  # branch-id column → condition
+
+
+def among(branch_ids: list[int] | None) -> BranchFilter:
+    """The filter of these branches (None: every branch, no condition)."""
+    if branch_ids is None:
+        return lambda column: true()
+    ids = list(branch_ids)
+    return lambda column: column.in_(ids)
+
 
 def month_start(month: Month, zone: str | None = None) -> datetime:
     """00:00 on the first day of the month in the branch's zone (WIB when None)."""
     return clock.start_of_month(month, zone)
 
 
-def zone_groups(session: Session, branch_ids: list[int] | None) -> list[tuple[str, list | None]]:
+def zone_groups(session: Session, branches: BranchFilter) -> list[tuple[str, BranchFilter]]:
     """The branches by time zone, each group computed with its own month bounds: one group
-    keeps `branch_ids` as given (None: every branch, no filter), several list their ids."""
-    stmt = select(Branch.id, Branch.time_zone)
-    if branch_ids is not None:
-        stmt = stmt.where(Branch.id.in_(branch_ids))
+    keeps `branches` as given (every branch: no condition), several list their ids."""
+    stmt = select(Branch.id, Branch.time_zone).where(branches(Branch.id))
     by_zone: dict[str, list[int]] = {}
     for branch_id, zone in session.execute(stmt.order_by(Branch.id)):
         by_zone.setdefault(zone or clock.DEFAULT_ZONE, []).append(branch_id)
     if len(by_zone) <= 1:
-        return [(next(iter(by_zone), clock.DEFAULT_ZONE), branch_ids)]
-    return sorted(by_zone.items())
+        return [(next(iter(by_zone), clock.DEFAULT_ZONE), branches)]
+    return [(zone, among(ids)) for zone, ids in sorted(by_zone.items())]
 
 
 def _m(month: Month):
@@ -104,7 +120,7 @@ def _part(branch, agent, where_branch, source, **metrics):
     return stmt.group_by(branch, agent)
 
 
-def coverage_window(month: Month, branch_ids):
+def coverage_window(month: Month, branches: BranchFilter):
     """One scan of the covered months M-4 … M: per participant, which of them are covered.
 
     Active (M), grace (some of M-3 … M-1 but not M) and ended (M-4 but none of M-3 … M) all
@@ -128,35 +144,35 @@ def coverage_window(month: Month, branch_ids):
         )
         .select_from(pm.__table__.join(w.__table__, w.id == pm.worker_id))
         .where(
-            pm.month.between(_m(month - GRACE_MONTHS - 1), _m(month)), pm.active_month.isnot(None)
+            pm.month.between(_m(month - GRACE_MONTHS - 1), _m(month)),
+            pm.active_month.isnot(None),
+            branches(w.branch_id),
         )
         .group_by(w.id, w.branch_id, w.managed_by_id, w.registered_by_id, w.first_paid_month)
     )
-    if branch_ids is not None:
-        stmt = stmt.where(w.branch_id.in_(branch_ids))
     return stmt.cte("coverage_window")
 
 
-def agent_parts(month: Month, branch_ids: list[int] | None, zone: str | None = None):
+def agent_parts(month: Month, branches: BranchFilter, zone: str | None = None):
     """The UNION ALL members of a month's agent counters: registrations and first payments
     (by registering agent), coverage (by managing and by registering agent), payments."""
     return [
-        *_registration_parts(month, branch_ids, zone),
-        *_coverage_parts(month, coverage_window(month, branch_ids)),
-        _payment_part(month, branch_ids),
+        *_registration_parts(month, branches, zone),
+        *_coverage_parts(month, coverage_window(month, branches)),
+        _payment_part(month, branches),
     ]
 
 
-def _registration_parts(month: Month, branch_ids, zone):
+def _registration_parts(month: Month, branches: BranchFilter, zone):
     w = Worker
     start, end = month_start(month, zone), month_start(month + 1, zone)
-    in_w = [w.branch_id.in_(branch_ids)] if branch_ids is not None else []
+    in_w = branches(w.branch_id)
 
     def first_paid_by(lag):
         return func.sum(case((w.first_paid_month <= _m(month - lag), 1), else_=0))
 
     def part(where, **metrics):
-        return _part(w.branch_id, w.registered_by_id, and_(where, *in_w), w.__table__, **metrics)
+        return _part(w.branch_id, w.registered_by_id, and_(where, in_w), w.__table__, **metrics)
 
     return [
         part(w.created_at < end, registered_total=func.count()),
@@ -197,12 +213,15 @@ def _coverage_parts(month: Month, window):
     ]
 
 
-def _payment_part(month: Month, branch_ids):
+def _payment_part(month: Month, branches: BranchFilter):
     p = Payment
     standing = ~exists().where(PaymentReversal.payment_id == p.id)
-    p_where = and_(p.paid_on >= month.first_day(), p.paid_on < (month + 1).first_day(), standing)
-    if branch_ids is not None:
-        p_where = and_(p_where, p.branch_id.in_(branch_ids))
+    p_where = and_(
+        p.paid_on >= month.first_day(),
+        p.paid_on < (month + 1).first_day(),
+        standing,
+        branches(p.branch_id),
+    )
     return _part(
         p.branch_id,
         p.agent_id,
@@ -214,14 +233,11 @@ def _payment_part(month: Month, branch_ids):
     )
 
 
-def district_parts(month: Month, branch_ids: list[int] | None, zone: str | None = None):
+def district_parts(month: Month, branches: BranchFilter, zone: str | None = None):
     w, pm = Worker, PaymentMonth
     district = func.substr(w.village_code, 1, 8)
-    registered = w.created_at < month_start(month + 1, zone)
-    active = and_(pm.month == month, pm.active_month == month)
-    if branch_ids is not None:
-        registered = and_(registered, w.branch_id.in_(branch_ids))
-        active = and_(active, w.branch_id.in_(branch_ids))
+    registered = and_(w.created_at < month_start(month + 1, zone), branches(w.branch_id))
+    active = and_(pm.month == month, pm.active_month == month, branches(w.branch_id))
     return [
         select(
             w.branch_id.label("branch_id"),
@@ -257,16 +273,14 @@ def refresh_month(session: Session, month: Month, branch_ids: list[int] | None =
     """
     session.flush()
     no_jit(session)
+    branches = among(branch_ids)
     targets = (
         list(branch_ids)
         if branch_ids is not None
         else list(session.scalars(select(Branch.id).order_by(Branch.id)))
     )
     for model in (AgentMonth, BranchMonth, DistrictMonth, RollupState):
-        stmt = delete(model).where(model.month == month)
-        if branch_ids is not None:
-            stmt = stmt.where(model.branch_id.in_(branch_ids))
-        session.execute(stmt)
+        session.execute(delete(model).where(model.month == month, branches(model.branch_id)))
     if not targets:
         return 0
     session.execute(
@@ -276,17 +290,17 @@ def refresh_month(session: Session, month: Month, branch_ids: list[int] | None =
             for b in targets
         ],
     )
-    groups = zone_groups(session, branch_ids)
-    for zone, ids in groups:
-        session.execute(_agent_months_insert(month, ids, zone))
-    session.execute(_branch_months_insert(month, branch_ids))
-    for zone, ids in groups:
-        session.execute(_district_months_insert(month, ids, zone))
+    groups = zone_groups(session, branches)
+    for zone, group in groups:
+        session.execute(_agent_months_insert(month, group, zone))
+    session.execute(_branch_months_insert(month, branches))
+    for zone, group in groups:
+        session.execute(_district_months_insert(month, group, zone))
     return len(targets)
 
 
-def _agent_months_insert(month: Month, branch_ids, zone):
-    parts = union_all(*agent_parts(month, branch_ids, zone)).subquery()
+def _agent_months_insert(month: Month, branches: BranchFilter, zone):
+    parts = union_all(*agent_parts(month, branches, zone)).subquery()
     sums = [func.coalesce(func.sum(getattr(parts.c, name)), 0) for name in AGENT_COUNTERS]
     return insert(AgentMonth).from_select(
         ["branch_id", "month", "agent_id", *AGENT_COUNTERS, "last_activity_on"],
@@ -300,22 +314,20 @@ def _agent_months_insert(month: Month, branch_ids, zone):
     )
 
 
-def _branch_months_insert(month: Month, branch_ids):
+def _branch_months_insert(month: Month, branches: BranchFilter):
     """A branch's month: its agents' months summed (they were just written)."""
     branch_sums = select(
         AgentMonth.branch_id,
         _m(month),
         *[func.sum(getattr(AgentMonth, name)) for name in BRANCH_COUNTERS],
-    ).where(AgentMonth.month == month)
-    if branch_ids is not None:
-        branch_sums = branch_sums.where(AgentMonth.branch_id.in_(branch_ids))
+    ).where(AgentMonth.month == month, branches(AgentMonth.branch_id))
     return insert(BranchMonth).from_select(
         ["branch_id", "month", *BRANCH_COUNTERS], branch_sums.group_by(AgentMonth.branch_id)
     )
 
 
-def _district_months_insert(month: Month, branch_ids, zone):
-    districts = union_all(*district_parts(month, branch_ids, zone)).subquery()
+def _district_months_insert(month: Month, branches: BranchFilter, zone):
+    districts = union_all(*district_parts(month, branches, zone)).subquery()
     return insert(DistrictMonth).from_select(
         ["branch_id", "month", "district_code", "registered", "active"],
         select(
@@ -328,20 +340,20 @@ def _district_months_insert(month: Month, branch_ids, zone):
     )
 
 
-def ensure_rollups(session: Session, months: list[Month], branch_ids: list[int] | None) -> int:
-    """Make the rollups of these months current for these branches (None: all); returns how
-    many (branch, month) pairs had to be recomputed. Concurrent refreshes of the same pair are
+def ensure_rollups(session: Session, months: list[Month], scope: Scope) -> int:
+    """Make the rollups of these months current for the scope's branches; returns how many
+    (branch, month) pairs had to be recomputed. Concurrent refreshes of the same pair are
     harmless: the loser's savepoint is rolled back and the winner's rows are read."""
     write_pending(session)  # this transaction's own writes first
     no_jit(session)
-    wanted = set(branch_ids) if branch_ids is not None else set(session.scalars(select(Branch.id)))
+    wanted = set(scope.branch_ids(session))
     if not wanted or not months:
         return 0
     fresh_stmt = select(RollupState.branch_id, RollupState.month).where(
-        RollupState.month.in_(months), RollupState.is_stale.is_(False)
+        RollupState.month.in_(months),
+        RollupState.is_stale.is_(False),
+        scope.branches(RollupState.branch_id),
     )
-    if branch_ids is not None:
-        fresh_stmt = fresh_stmt.where(RollupState.branch_id.in_(branch_ids))
     fresh: dict[Month, set[int]] = {}
     for branch_id, month in session.execute(fresh_stmt):
         fresh.setdefault(month, set()).add(branch_id)
@@ -350,7 +362,7 @@ def ensure_rollups(session: Session, months: list[Month], branch_ids: list[int] 
         missing = wanted - fresh.get(month, set())
         if not missing:
             continue
-        everything = branch_ids is None and missing == wanted
+        everything = scope.every_branch and missing == wanted
         try:
             with session.begin_nested():
                 refreshed += refresh_month(session, month, None if everything else sorted(missing))

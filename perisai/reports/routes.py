@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 
-from flask import abort
 from flask.views import MethodView
 from flask_login import current_user
 
@@ -16,7 +15,7 @@ from perisai.extensions import db
 from perisai.reports import exports, leaderboard, participants
 from perisai.reports.rollups import ensure_rollups
 from perisai.reports.schemas import AgentReportQuery, AgentReportRow, ParticipantReportQuery
-from perisai.reports.scope import branch_ids_for, current_month, visible_agent
+from perisai.reports.scope import current_month
 
 blp = Blueprint("reports", __name__, url_prefix="/api/v1/reports", description="Reports")
 
@@ -48,20 +47,20 @@ class AgentReport(MethodView):
     @blp.response(200, AgentReportRow(many=True))
     def get(self, args):
         """Per-agent figures for a month, ranked (JSON page, or all rows as CSV/XLSX)."""
-        branch_ids = branch_ids_for(current_scope(), args["branch_id"])
+        scope = current_scope().within(args["branch_id"])
         month = report_month(args)
         as_of = leaderboard.as_of_day(month, zones.of_user(db.session, current_user))
         if args["format"] != "json":
-            ensure_rollups(db.session, [month], branch_ids)
+            ensure_rollups(db.session, [month], scope)
             db.session.commit()  # the rollups it refreshed
-            rows = leaderboard.iter_leaderboard(db.session, branch_ids, month, **filters(args))
+            rows = leaderboard.iter_leaderboard(db.session, scope, month, **filters(args))
             values = ([body[c] for c in AGENT_COLUMNS] for body in _dumped(rows, as_of))
             return download(args["format"], f"agents-{month}", AGENT_COLUMNS, _flags(values))
-        ensure_rollups(db.session, [month], branch_ids)
+        ensure_rollups(db.session, [month], scope)
         db.session.commit()  # the rollups it refreshed, before the rows (a commit expires them)
         rows, total = leaderboard.leaderboard(
             db.session,
-            branch_ids,
+            scope,
             month,
             page=args["page"],
             page_size=args["page_size"],
@@ -101,15 +100,13 @@ class ParticipantReport(MethodView):
     @blp.arguments(ParticipantReportQuery, location="query")
     def get(self, args):
         """The participant list in scope as CSV or XLSX (NIK masked unless you are an admin)."""
-        scope = current_scope()
-        branch_ids = branch_ids_for(scope, args["branch_id"])
+        scope = current_scope().within(args["branch_id"])
         month = report_month(args)
         agent_id = None
         if args["agent_code"]:
-            agent = visible_agent(db.session, branch_ids, args["agent_code"])
-            agent_id = (agent or abort(404)).id
+            agent_id = scope.agent_by_code(db.session, args["agent_code"]).id
         rows = participants.participant_rows(
-            db.session, branch_ids, month, full_nik=scope.is_admin, agent_id=agent_id
+            db.session, scope, month, full_nik=scope.is_admin, agent_id=agent_id
         )
         header = list(participants.PARTICIPANT_COLUMNS)
         return download(args["format"], f"participants-{month}", header, rows)

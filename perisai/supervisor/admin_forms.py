@@ -1,14 +1,22 @@
 """The forms of the Wadah and agent administration pages, read with the API's schema machinery
 (perisai.api.Schema: translatable tokens, bounded integers and dates, plain text only). An empty
-box is a missing value, so a required one says "Wajib diisi." on its own field."""
+box is a missing value, so a required one says "Wajib diisi." on its own field.
+
+`read_form` reads a post; `post_form` is the rest of every form's post (the administration
+pages' and the reassignment's): a refused form, or a change the operation refuses, comes back
+with its messages on the fields and nothing stored; a change made is committed."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from flask import request
 from marshmallow import ValidationError, fields, validate
 
 from perisai.agents.models import AGENT_STATUS_REASONS
 from perisai.api import Length, OneOf, Range, Schema
+from perisai.errors import DomainError
+from perisai.extensions import db
 
 INT32_MAX = 2**31 - 1
 
@@ -79,3 +87,28 @@ def read_form(schema_class) -> tuple[dict | None, dict, dict]:
         return schema.load(given), {}, sent
     except ValidationError as error:
         return None, error.messages, sent
+
+
+def field_errors(error: DomainError) -> dict:
+    """The refusal's messages by field, whatever the location the operation named."""
+    found = {f: ms for location in (error.errors or {}).values() for f, ms in location.items()}
+    return found or {"form": [error.message]}
+
+
+def post_form(form, sent: dict, errors: dict, change: Callable, done: Callable, *, keep=True):
+    """A form's post once read: `errors` (the form's, or the page's own checks) → `form(422,
+    errors, sent)`; else `change()` runs, and a DomainError is rolled back and shown the same
+    way with the operation's status and messages. A change made is committed (`keep=False`, a
+    confirmation step: rolled back, nothing moves yet) and `done(result)` answers."""
+    if errors:
+        return form(422, errors, sent)
+    try:
+        result = change()
+    except DomainError as refused:
+        db.session.rollback()
+        return form(refused.status_code, field_errors(refused), sent)
+    if keep:
+        db.session.commit()
+    else:
+        db.session.rollback()
+    return done(result)

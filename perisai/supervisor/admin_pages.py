@@ -6,17 +6,18 @@ comes back with its messages on the fields and nothing stored, a saved one redir
 
 from __future__ import annotations
 
+from functools import partial
+
 from flask import g, redirect, request, url_for
 from flask_login import current_user
 
 from perisai import zones
 from perisai.agents import admin
 from perisai.agents.models import AGENT_STATUS_REASONS, Agent, Branch, Wadah
-from perisai.auth.permissions import or_404
 from perisai.errors import DomainError
 from perisai.extensions import db
 from perisai.i18n import t
-from perisai.reports import scope
+from perisai.reports.scope import branches, wadahs
 from perisai.supervisor import formats
 from perisai.supervisor.admin_forms import (
     AdminWadahForm,
@@ -24,11 +25,12 @@ from perisai.supervisor.admin_forms import (
     AgentForm,
     DismissForm,
     WadahForm,
+    post_form,
     read_form,
 )
 from perisai.supervisor.blueprint import page_route
 from perisai.supervisor.pages import (
-    chosen_branch_ids,
+    chosen_scope,
     page_language,
     page_query,
     render,
@@ -42,16 +44,6 @@ WADAH_PAGE_SIZE = 100
 
 def branch_arg():
     return g.query["branch"]
-
-
-def field_errors(error: DomainError) -> dict:
-    """The refusal's messages by field, whatever the location the operation named."""
-    found = {f: ms for location in (error.errors or {}).values() for f, ms in location.items()}
-    return found or {"form": [error.message]}
-
-
-def visible_agent(agent_code: str) -> Agent:
-    return or_404(scope.visible_agent(db.session, chosen_branch_ids(), agent_code))
 
 
 def back_to_agent(agent: Agent, done: str, **extra):
@@ -72,8 +64,10 @@ def back_to_agent(agent: Agent, done: str, **extra):
 @supervisor_page
 @page_query(WadahListQuery)
 def wadah_list():
-    branch_ids, page = chosen_branch_ids(), g.query["page"]
+    scope, page = chosen_scope(), g.query["page"]
     today = zones.today_of_user(db.session, current_user)
+    # perisai.agents.admin still takes a list of branch ids (None: every branch, no filter)
+    branch_ids = None if scope.every_branch else [scope.one_branch_id]
     rows, total = admin.wadah_rows(
         db.session, branch_ids, today, page=page, page_size=WADAH_PAGE_SIZE
     )
@@ -83,13 +77,13 @@ def wadah_list():
         total=total,
         page=page,
         pages=(total + WADAH_PAGE_SIZE - 1) // WADAH_PAGE_SIZE,
-        show_branch=branch_ids is None or len(branch_ids) > 1,
+        show_branch=scope.every_branch,
         branch_id=branch_arg(),
     )
 
 
 def _branches_for_form() -> list[Branch]:
-    return scope.branches(db.session) if g.scope.is_admin else []
+    return branches(db.session) if g.scope.is_admin else []
 
 
 def _wadah_form(wadah: Wadah | None, status=200, errors=None, sent=None):
@@ -114,20 +108,18 @@ def _save_wadah(wadah: Wadah | None):
         branch = db.session.get(Branch, branch_id)
         if branch is None or not g.scope.allows_branch(branch.id):
             errors = {"branch": ["sva.choose_branch"]}
-    if errors:
-        return _wadah_form(wadah, 422, errors, sent)
     via = "POST /supervisor/wadah/new" if wadah is None else "POST /supervisor/wadah/<id>/edit"
-    try:
-        saved = admin.save_wadah(
-            db.session, values=values, by=current_user, via=via, wadah=wadah, branch=branch
-        )
-    except DomainError as refused:
-        db.session.rollback()
-        return _wadah_form(wadah, refused.status_code, field_errors(refused), sent)
-    db.session.commit()
     done = "wadah_created" if wadah is None else "wadah_saved"
-    return redirect(
-        url_for("supervisor.wadah_view", wadah_id=saved.id, branch=branch_arg(), done=done)
+    return post_form(
+        partial(_wadah_form, wadah),
+        sent,
+        errors,
+        lambda: admin.save_wadah(
+            db.session, values=values, by=current_user, via=via, wadah=wadah, branch=branch
+        ),
+        lambda saved: redirect(
+            url_for("supervisor.wadah_view", wadah_id=saved.id, branch=branch_arg(), done=done)
+        ),
     )
 
 
@@ -140,7 +132,7 @@ def wadah_new():
 @supervisor_page
 @page_query(PageQuery)
 def wadah_edit(wadah_id):
-    wadah = or_404(scope.visible_wadah(db.session, chosen_branch_ids(), wadah_id))
+    wadah = chosen_scope().wadah(db.session, wadah_id)
     return _wadah_form(wadah) if request.method == "GET" else _save_wadah(wadah)
 
 
@@ -148,8 +140,9 @@ def wadah_edit(wadah_id):
 
 
 def _wadah_choices(branch_id: int | None = None) -> list[Wadah]:
-    branch_ids = [branch_id] if branch_id is not None else chosen_branch_ids()
-    return [w for w in scope.wadahs(db.session, branch_ids) if w.status == "active"]
+    """The active Wadah an agent may be put in: those of its branch (`branch_id`), or of the
+    page's."""
+    return [w for w in wadahs(db.session, chosen_scope().within(branch_id)) if w.status == "active"]
 
 
 def _agent_form(agent: Agent | None, status=200, errors=None, sent=None):
@@ -169,8 +162,8 @@ def _agent_form(agent: Agent | None, status=200, errors=None, sent=None):
 
 
 def _chosen_wadah(values: dict, branch_id: int | None = None) -> Wadah | None:
-    wadah = scope.visible_wadah(db.session, chosen_branch_ids(), values["wadah"])
-    if wadah is None or wadah.status != "active":
+    wadah = db.session.get(Wadah, values["wadah"])
+    if wadah is None or not chosen_scope().sees_wadah(wadah) or wadah.status != "active":
         return None
     if branch_id is not None and wadah.branch_id != branch_id:
         return None
@@ -186,39 +179,42 @@ def agent_new():
     wadah = _chosen_wadah(values) if values is not None else None
     if values is not None and wadah is None:
         errors = {"wadah": ["sv.unknown_wadah"]}
-    if errors:
-        return _agent_form(None, 422, errors, sent)
-    values.pop("wadah")
-    try:
+
+    def add() -> Agent:
         agent, _ = admin.add_agent(
             db.session,
             wadah=wadah,
-            values=values,
+            values={name: value for name, value in values.items() if name != "wadah"},
             by=current_user,
             today=zones.today_of_branch(db.session, wadah.branch_id),
             via="POST /supervisor/agents/new",
         )
-    except DomainError as refused:
-        db.session.rollback()
-        return _agent_form(None, refused.status_code, field_errors(refused), sent)
-    db.session.commit()
-    return back_to_agent(agent, "agent_created")
+        return agent
+
+    return post_form(
+        partial(_agent_form, None),
+        sent,
+        errors,
+        add,
+        lambda agent: back_to_agent(agent, "agent_created"),
+    )
 
 
 @supervisor_page
 @page_query(PageQuery)
 def agent_edit(agent_code):
-    agent = visible_agent(agent_code)
+    agent = chosen_scope().agent_by_code(db.session, agent_code)
     if request.method == "GET":
         return _agent_form(agent)
     values, errors, sent = read_form(AgentEditForm)
     wadah = _chosen_wadah(values, agent.wadah.branch_id) if values is not None else None
     if values is not None and wadah is None:
         errors = {"wadah": ["sv.unknown_wadah"]}
-    if errors:
-        return _agent_form(agent, 422, errors, sent)
-    try:
-        admin.update_agent(
+    return post_form(
+        partial(_agent_form, agent),
+        sent,
+        errors,
+        lambda: admin.update_agent(
             db.session,
             agent,
             full_name=values["full_name"],
@@ -226,12 +222,9 @@ def agent_edit(agent_code):
             wadah=wadah,
             by=current_user,
             via="POST /supervisor/agents/<agent_code>/edit",
-        )
-    except DomainError as refused:
-        db.session.rollback()
-        return _agent_form(agent, refused.status_code, field_errors(refused), sent)
-    db.session.commit()
-    return back_to_agent(agent, "agent_saved")
+        ),
+        lambda _: back_to_agent(agent, "agent_saved"),
+    )
 
 
 def _refused_on_agent_page(agent: Agent, refused: DomainError):
@@ -248,7 +241,7 @@ def _refused_on_agent_page(agent: Agent, refused: DomainError):
 @supervisor_page
 @page_query(PageQuery)
 def agent_suspend(agent_code):
-    agent = visible_agent(agent_code)
+    agent = chosen_scope().agent_by_code(db.session, agent_code)
     try:
         admin.suspend_agent(
             db.session, agent, by=current_user, via="POST /supervisor/agents/<agent_code>/suspend"
@@ -262,7 +255,7 @@ def agent_suspend(agent_code):
 @supervisor_page
 @page_query(PageQuery)
 def agent_reinstate(agent_code):
-    agent = visible_agent(agent_code)
+    agent = chosen_scope().agent_by_code(db.session, agent_code)
     try:
         admin.reinstate_agent(
             db.session,
@@ -293,26 +286,24 @@ def _dismiss_form(agent: Agent, status=200, errors=None, sent=None):
 @supervisor_page
 @page_query(PageQuery)
 def agent_dismiss(agent_code):
-    agent = visible_agent(agent_code)
+    agent = chosen_scope().agent_by_code(db.session, agent_code)
     if request.method == "GET":
         return _dismiss_form(agent)
     values, errors, sent = read_form(DismissForm)
-    if errors:
-        return _dismiss_form(agent, 422, errors, sent)
-    try:
-        admin.dismiss_agent(
+    return post_form(
+        partial(_dismiss_form, agent),
+        sent,
+        errors,
+        lambda: admin.dismiss_agent(
             db.session,
             agent,
             reason=values["reason"],
             note=values["note"],
             by=current_user,
             via="POST /supervisor/agents/<agent_code>/dismiss",
-        )
-    except DomainError as refused:
-        db.session.rollback()
-        return _dismiss_form(agent, refused.status_code, field_errors(refused), sent)
-    db.session.commit()
-    return back_to_agent(agent, "dismissed")
+        ),
+        lambda _: back_to_agent(agent, "dismissed"),
+    )
 
 
 page_route("/wadah", wadah_list)

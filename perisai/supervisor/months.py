@@ -21,7 +21,7 @@ from perisai.supervisor.schemas import MonthsQuery
 
 
 def _page(branch_id: int | None, chosen: Month | None, status: int = 200, error=None, **extra):
-    branch_ids = close.branches_to_close(db.session, g.scope, branch_id)
+    branch_ids = g.scope.within(branch_id).branch_ids(db.session)
     preview = None
     shown = extra.get("closed") or chosen
     if chosen is not None and error is None:
@@ -86,7 +86,7 @@ def close_month():
         close.close_month(
             db.session,
             month=month,
-            branch_ids=close.branches_to_close(db.session, g.scope, branch_id),
+            branch_ids=g.scope.within(branch_id).branch_ids(db.session),
             including=including,
             closed_by=current_user,
         )

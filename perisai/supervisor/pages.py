@@ -11,11 +11,11 @@ from marshmallow import ValidationError
 
 from perisai import zones
 from perisai.auth.operations import new_csrf_token
-from perisai.auth.permissions import current_scope
+from perisai.auth.permissions import Scope, current_scope
 from perisai.extensions import db
 from perisai.i18n import LANGUAGES, current_language, t
 from perisai.months import Month
-from perisai.reports.scope import branch_ids_for, current_month
+from perisai.reports.scope import current_month
 from perisai.supervisor import formats
 
 PAGE_ROLES = ("supervisor", "admin")
@@ -92,9 +92,10 @@ def chosen_month() -> Month:
     return min(month, now)
 
 
-def chosen_branch_ids() -> list[int] | None:
+def chosen_scope() -> Scope:
+    """The caller's scope for the branch the page asks for (`?branch=`, `Scope.within`)."""
     branch = request.args.get("branch", "")
-    return branch_ids_for(g.scope, int(branch) if branch.isdigit() else None)
+    return g.scope.within(int(branch) if branch.isdigit() else None)
 
 
 def csrf_token() -> str:

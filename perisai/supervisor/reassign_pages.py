@@ -7,6 +7,7 @@ the agent page."""
 from __future__ import annotations
 
 import uuid
+from functools import partial
 
 from flask import g, request
 from flask_login import current_user
@@ -18,9 +19,10 @@ from perisai.agents.models import Agent, Wadah
 from perisai.audit.operations import note_read
 from perisai.errors import DomainError
 from perisai.extensions import db
-from perisai.supervisor.admin_pages import back_to_agent, branch_arg, field_errors, visible_agent
+from perisai.supervisor.admin_forms import post_form
+from perisai.supervisor.admin_pages import back_to_agent, branch_arg
 from perisai.supervisor.blueprint import page_route
-from perisai.supervisor.pages import page_query, render, supervisor_page
+from perisai.supervisor.pages import chosen_scope, page_query, render, supervisor_page
 from perisai.supervisor.schemas import PageQuery
 from perisai.workers import changes
 from perisai.workers.models import Worker
@@ -83,13 +85,13 @@ def _reassign_choice() -> tuple[dict, dict, list | None]:
 @supervisor_page
 @page_query(PageQuery)
 def agent_reassign(agent_code):
-    agent = visible_agent(agent_code)
+    agent = chosen_scope().agent_by_code(db.session, agent_code)
     if request.method == "GET":
         return _reassign_page(agent)
     sent, errors, ids = _reassign_choice()
-    if errors:
-        return _reassign_page(agent, 422, errors, sent)
-    try:  # the same checks for the confirmation as for the move itself
+    confirmed = request.form.get("action") == "confirm"
+
+    def move() -> int:  # the same checks for the confirmation as for the move itself
         moved = changes.reassign_portfolio(
             db.session,
             scope=g.scope,
@@ -102,15 +104,16 @@ def agent_reassign(agent_code):
         )
         if moved == 0:
             raise DomainError("sva.no_portfolio", {"form": {"form": ["sva.no_portfolio"]}})
-    except DomainError as refused:
-        db.session.rollback()
-        return _reassign_page(agent, refused.status_code, field_errors(refused), sent)
-    if request.form.get("action") != "confirm":
-        db.session.rollback()  # the confirmation step: nothing moves yet
+        return moved
+
+    def done(moved: int):
+        if confirmed:
+            return back_to_agent(agent, "moved", moved=moved)
         target = db.session.scalar(select(Agent).where(Agent.agent_code == sent["to_agent_code"]))
         return _reassign_page(agent, sent=sent, confirm={"count": moved, "target": target})
-    db.session.commit()
-    return back_to_agent(agent, "moved", moved=moved)
+
+    # the confirmation step (not yet confirmed) is rolled back: nothing moves yet
+    return post_form(partial(_reassign_page, agent), sent, errors, move, done, keep=confirmed)
 
 
 page_route("/agents/<agent_code>/reassign", agent_reassign, methods=("GET", "POST"))

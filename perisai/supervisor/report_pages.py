@@ -9,7 +9,6 @@ from flask_login import current_user
 from perisai import zones
 from perisai.agents import admin
 from perisai.audit.operations import note_read
-from perisai.auth.permissions import or_404
 from perisai.errors import DomainError
 from perisai.extensions import db
 from perisai.i18n import t
@@ -19,13 +18,13 @@ from perisai.reports.commissions import wadah_fee
 from perisai.reports.leaderboard import as_of_day, leaderboard
 from perisai.reports.overview import overview as month_overview
 from perisai.reports.regions import regions as region_coverage
-from perisai.reports.scope import branches, visible_agent, visible_wadah, wadahs
+from perisai.reports.scope import branches, wadahs
 from perisai.supervisor import charts
 from perisai.supervisor.blueprint import page_route
 from perisai.supervisor.maps import allow_tiles, map_status, map_tiles
 from perisai.supervisor.pages import (
-    chosen_branch_ids,
     chosen_month,
+    chosen_scope,
     page_language,
     page_query,
     render,
@@ -34,28 +33,28 @@ from perisai.supervisor.pages import (
 from perisai.supervisor.schemas import AgentsQuery, PageQuery, RegionsQuery
 
 
-def _common(month, branch_ids):
+def _common(month, scope):
     return {
         "month": month,
         "branches": branches(db.session) if g.scope.is_admin else [],
-        "branch_id": branch_ids[0] if branch_ids and g.scope.is_admin else None,
+        "branch_id": scope.one_branch_id if g.scope.is_admin else None,
     }
 
 
 @supervisor_page
 @page_query(PageQuery)
 def overview():
-    month, branch_ids = chosen_month(), chosen_branch_ids()
-    data = month_overview(db.session, branch_ids, month)
+    month, scope = chosen_month(), chosen_scope()
+    data = month_overview(db.session, scope, month)
     zone = zones.of_user(db.session, current_user)
-    comparison = compare.compare(db.session, branch_ids, month, data.current, data.previous, zone)
+    comparison = compare.compare(db.session, scope, month, data.current, data.previous, zone)
     charts_ = overview_charts([r["month"] for r in data.trend], data.trend, page_language())
     html = render(
         "supervisor/overview.html",
         data=data,
         comparison=comparison,
         charts=charts_,
-        **_common(month, branch_ids),
+        **_common(month, scope),
     )
     db.session.commit()  # the rollups it refreshed; after rendering, as a commit expires
     return html
@@ -82,12 +81,12 @@ def overview_charts(months, trend, lang) -> list:
 @supervisor_page
 @page_query(AgentsQuery)
 def agents():
-    month, branch_ids = chosen_month(), chosen_branch_ids()
+    month, scope = chosen_month(), chosen_scope()
     args = g.query
     sort, status, wadah_id, page = args["sort"], args["status"], args["wadah"], args["page"]
     rows, total = leaderboard(
         db.session,
-        branch_ids,
+        scope,
         month,
         page=page,
         page_size=50,
@@ -106,9 +105,9 @@ def agents():
         order=args["order"],
         status=status,
         wadah_id=wadah_id,
-        wadahs=wadahs(db.session, branch_ids) if branch_ids is not None else [],
+        wadahs=wadahs(db.session, scope) if not scope.every_branch else [],
         as_of=as_of_day(month, zones.of_user(db.session, current_user)),
-        **_common(month, branch_ids),
+        **_common(month, scope),
     )
     db.session.commit()  # the rollups it refreshed; after rendering, as a commit expires
     return html
@@ -117,15 +116,14 @@ def agents():
 @supervisor_page
 @page_query(PageQuery)
 def agent_detail(agent_code):
-    agent = or_404(visible_agent(db.session, chosen_branch_ids(), agent_code))
-    return agent_page(agent)
+    return agent_page(chosen_scope().agent_by_code(db.session, agent_code))
 
 
 def agent_page(agent, status: int = 200, error: str | None = None):
     """The agent's figures, map and backlog, and its administration (perisai.supervisor.
     admin_pages posts there; a refused action comes back here with its `error`)."""
-    month, branch_ids = chosen_month(), chosen_branch_ids()
-    trend = agent_trend(db.session, agent, month)
+    month, scope = chosen_month(), chosen_scope()
+    trend = agent_trend(db.session, scope, agent, month)
     lang = page_language()
     points = map_status(map_points(db.session, agent), month)
     backlog = renewal_backlog(db.session, agent, month)
@@ -147,7 +145,7 @@ def agent_page(agent, status: int = 200, error: str | None = None):
         plain_map=charts.plain_map(points, t("sv.map", lang), lang),
         map_tiles=map_tiles(),
         backlog=backlog,
-        **_common(month, branch_ids),
+        **_common(month, scope),
     )
     db.session.commit()  # the rollups it refreshed; after rendering, as a commit expires
     return allow_tiles(html)
@@ -156,11 +154,11 @@ def agent_page(agent, status: int = 200, error: str | None = None):
 @supervisor_page
 @page_query(RegionsQuery)
 def regions():
-    month, branch_ids = chosen_month(), chosen_branch_ids()
+    month, scope = chosen_month(), chosen_scope()
     regency = g.query["regency"]
     rows = region_coverage(
         db.session,
-        branch_ids,
+        scope,
         month,
         level="district" if regency else "regency",
         parent=regency,
@@ -175,7 +173,7 @@ def regions():
         regency=regency,
         chart=chart,
         uploaded=g.query["uploaded"],
-        **_common(month, branch_ids),
+        **_common(month, scope),
     )
     db.session.commit()  # the rollups it refreshed; after rendering, as a commit expires
     return html
@@ -203,7 +201,7 @@ def upload_estimates():
             regency=None,
             chart="",
             error=t(error.errors["json"]["file"][0], page_language()),
-            **_common(chosen_month(), chosen_branch_ids()),
+            **_common(chosen_month(), chosen_scope()),
         )
     db.session.commit()
     return redirect(url_for("supervisor.regions", uploaded=count))
@@ -212,11 +210,11 @@ def upload_estimates():
 @supervisor_page
 @page_query(PageQuery)
 def wadah_view(wadah_id):
-    month, branch_ids = chosen_month(), chosen_branch_ids()
-    wadah = or_404(visible_wadah(db.session, branch_ids, wadah_id))
+    month, scope = chosen_month(), chosen_scope()
+    wadah = scope.wadah(db.session, wadah_id)
     today = zones.today_of_branch(db.session, wadah.branch_id)
     active_agents = admin.active_agent_count(db.session, wadah)
-    rows, _ = leaderboard(db.session, branch_ids, month, page=1, page_size=200, wadah_id=wadah.id)
+    rows, _ = leaderboard(db.session, scope, month, page=1, page_size=200, wadah_id=wadah.id)
     html = render(
         "supervisor/wadah.html",
         wadah=wadah,
@@ -226,7 +224,7 @@ def wadah_view(wadah_id):
         rows=rows,
         fee=wadah_fee(db.session, wadah, month),
         as_of=as_of_day(month, zones.of_user(db.session, current_user)),
-        **_common(month, branch_ids),
+        **_common(month, scope),
     )
     db.session.commit()  # the rollups it refreshed; after rendering, as a commit expires
     return html

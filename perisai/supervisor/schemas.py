@@ -11,11 +11,10 @@ import re
 
 from marshmallow import fields, validate
 
-from perisai.agents.models import AGENT_STATUSES, Agent, Branch
+from perisai.agents.models import AGENT_STATUSES, Agent, Branch, Wadah
 from perisai.api import MonthField, OneOf, QuerySchema, Range
 from perisai.months import Month
 from perisai.reports.leaderboard import SORTS
-from perisai.reports.scope import branch_ids_for, visible_wadah
 from perisai.text import problem as text_problem
 from perisai.workers.validation import normalise_phone
 
@@ -54,8 +53,8 @@ class AgentsQuery(PageQuery):
     def unknown_ids(self, session, scope, data: dict) -> dict[str, str]:
         unknown = super().unknown_ids(session, scope, data)
         if data.get("wadah") is not None and "branch" not in unknown:
-            branch_ids = branch_ids_for(scope, data.get("branch"))
-            if visible_wadah(session, branch_ids, data["wadah"]) is None:
+            wadah = session.get(Wadah, data["wadah"])
+            if wadah is None or not scope.within(data.get("branch")).sees_wadah(wadah):
                 unknown["wadah"] = "sv.unknown_wadah"
         return unknown
 

@@ -6,8 +6,6 @@ a print or a revocation records its events in the change's transaction."""
 
 from __future__ import annotations
 
-import dataclasses
-
 from flask import current_app, g, redirect, request, url_for
 from flask_login import current_user
 from marshmallow import ValidationError
@@ -31,15 +29,15 @@ from perisai.workers.models import status_for
 
 
 def _scope():
-    """The caller's scope; an admin who chose a branch sees that branch only."""
+    """The caller's scope for the branch the page asks for (`Scope.within`): an admin who chose
+    a branch sees that branch only."""
     branch = g.query.get("branch") if hasattr(g, "query") else None
-    if g.scope.is_admin and branch is not None:
-        return dataclasses.replace(g.scope, role="supervisor", branch_id=branch)
-    return g.scope
+    return g.scope.within(branch)
 
 
 def _zone() -> str:
-    return zones.of_branch(db.session, _scope().branch_id)
+    """The zone of the branch chosen, else the user's own (WIB for an admin without one)."""
+    return zones.of_branch(db.session, _scope().chosen_branch_id or g.scope.branch_id)
 
 
 def _errors_text(error: DomainError) -> str:
@@ -257,7 +255,7 @@ def renewals_page():
         if args["format"] == "csv":
             return csv_response(name, header, rows)
         return xlsx_response(name, t("svt.renewals", lang)[:31], header, rows)
-    if scope.is_admin:
+    if scope.every_branch:
         # The follow-up is a branch's work, by agent and village: an admin chooses the branch
         # first (the whole country was hundreds of thousands of rows, 2,000 agents and every
         # village in two drop-downs, over a second to show).
@@ -279,7 +277,7 @@ def renewals_page():
     return render(
         "supervisor/renewals.html",
         found=found,
-        agents=tasks.branch_agents(db.session, scope, [scope.branch_id]),
+        agents=tasks.branch_agents(db.session, scope, [scope.one_branch_id]),
         villages=tasks.branch_villages(db.session, scope),
         all_branches=branches(db.session) if g.scope.is_admin else [],
         agent_id=args["agent"],

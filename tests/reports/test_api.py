@@ -100,6 +100,26 @@ def test_supervisor_cannot_widen_scope_with_branch_id(history, as_supervisor):
     assert org.other_agent.agent_code not in {r["agent_code"] for r in rows}
 
 
+def test_admin_who_chose_a_branch_cannot_export_an_agent_of_another(history, as_admin):
+    """The participant export for one branch refuses an agent of another branch (404), as for
+    a supervisor; without a branch chosen the admin exports that agent's participants."""
+    org = history.org
+    url = f"/api/v1/reports/participants?month=2026-06&agent_code={org.other_agent.agent_code}"
+    assert as_admin.get(url + f"&branch_id={org.branch.id}").status_code == 404
+    assert as_admin.get(url + f"&branch_id={org.other_branch.id}").status_code == 200
+    assert as_admin.get(url).status_code == 200
+
+
+def test_supervisor_asking_another_branch_exports_its_own(history, as_supervisor):
+    org = history.org
+    url = f"/api/v1/reports/participants?month=2026-06&branch_id={org.other_branch.id}"
+    assert as_supervisor.get(url).get_data(as_text=True) == as_supervisor.get(
+        "/api/v1/reports/participants?month=2026-06"
+    ).get_data(as_text=True)
+    other = f"{url}&agent_code={org.other_agent.agent_code}"
+    assert as_supervisor.get(other).status_code == 404
+
+
 def test_bad_month_is_422(history, as_supervisor):
     response = as_supervisor.get("/api/v1/reports/agents?month=2026-13")
     assert response.status_code == 422

@@ -7,11 +7,14 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
+from perisai.auth.permissions import Scope
 from perisai.months import Month
 from perisai.reports.freshness import write_pending
 from perisai.reports.models import AgentMonth, BranchMonth, RollupState
 from perisai.reports.rollups import ensure_rollups, refresh_month
 from tests.reports.helpers import PRICE, build_history, pay, reverse
+
+EVERY_BRANCH = Scope("admin", None, None)
 
 
 @pytest.fixture
@@ -69,7 +72,7 @@ def stale_pairs(session) -> list[tuple[int, str]]:
 def test_stale_marks_are_written_at_commit_and_kept_from_a_rolled_back_savepoint(db, history):
     org, session = history.org, db.session
     months = [Month.parse("2026-05"), Month.parse("2026-06")]
-    ensure_rollups(session, months, None)
+    ensure_rollups(session, months, EVERY_BRANCH)
     session.commit()
     with pytest.raises(RuntimeError), session.begin_nested():
         pay(session, history.workers["a4"], date(2026, 6, 9), ["2026-06"])
@@ -86,7 +89,7 @@ def test_stale_marks_are_written_at_commit_and_kept_from_a_rolled_back_savepoint
 
 def test_a_rolled_back_transaction_leaves_no_stale_marks_behind(db, history):
     session = history.org and db.session
-    ensure_rollups(session, [Month.parse("2026-06")], None)
+    ensure_rollups(session, [Month.parse("2026-06")], EVERY_BRANCH)
     session.commit()
     pay(session, history.workers["a4"], date(2026, 6, 9), ["2026-06"])
     session.flush()
@@ -98,15 +101,15 @@ def test_a_rolled_back_transaction_leaves_no_stale_marks_behind(db, history):
 def test_writes_mark_rollups_stale_and_ensure_recomputes(db, history):
     org, session = history.org, db.session
     months = [Month.parse("2026-05"), Month.parse("2026-06")]
-    assert ensure_rollups(session, months, None) == 4  # two branches × two months
-    assert ensure_rollups(session, months, None) == 0
+    assert ensure_rollups(session, months, EVERY_BRANCH) == 4  # two branches × two months
+    assert ensure_rollups(session, months, EVERY_BRANCH) == 0
     payment = pay(session, history.workers["a4"], date(2026, 6, 9), ["2026-06"])
     write_pending(session)  # what a commit or the next report does
     stale = session.scalars(select(RollupState).where(RollupState.is_stale.is_(True))).all()
     assert [(s.branch_id, str(s.month)) for s in stale] == [(org.branch.id, "2026-06")]
-    assert ensure_rollups(session, months, None) == 1
+    assert ensure_rollups(session, months, EVERY_BRANCH) == 1
     assert branch_row(session, org.branch, "2026-06").active_participants == 4
     reverse(session, payment)
-    assert ensure_rollups(session, months, [org.branch.id]) == 1
+    assert ensure_rollups(session, months, Scope("supervisor", None, org.branch.id)) == 1
     assert branch_row(session, org.branch, "2026-06").active_participants == 3
     assert branch_row(session, org.branch, "2026-06").collected_amount == 2 * PRICE

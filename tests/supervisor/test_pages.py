@@ -64,6 +64,12 @@ def test_admin_sees_everything_and_picks_a_branch(history, as_admin):
     only_b = as_admin.get(f"/supervisor/agents?month=2026-06&branch={org.other_branch.id}")
     text = only_b.get_data(as_text=True)
     assert org.other_agent.agent_code in text and org.agent.agent_code not in text
+    # the branch chosen holds for records too: an agent or Wadah of another branch is a 404
+    chosen = f"?branch={org.branch.id}"
+    other_agent = f"/supervisor/agents/{org.other_agent.agent_code}{chosen}"
+    assert as_admin.get(other_agent).status_code == 404
+    assert as_admin.get(f"/supervisor/wadah/{org.other_agent.wadah_id}{chosen}").status_code == 404
+    assert as_admin.get(f"/supervisor/agents/{org.agent.agent_code}{chosen}").status_code == 200
 
 
 def figure(html: str, name: str) -> list[str]:
