@@ -9,8 +9,8 @@ perisai.api.Schema), so every field error is translated. A message with plural f
 count as its first argument and the language's Plural-Forms pick the form.
 
 The .po files are read once, when this module is imported (about 35 ms); a lookup is a dict
-access. Flask-Babel (init_app) serves the same catalogue to Jinja's gettext/ngettext and picks
-the request's locale for its number and date filters.
+access. Flask-Babel (init_app) serves the same catalogue to Jinja's gettext/ngettext and its
+number and date filters, in the page's language (page_language), as the pages' own `_` does.
 """
 
 from __future__ import annotations
@@ -77,6 +77,18 @@ def current_language() -> str:
     return request.accept_languages.best_match(LANGUAGES, default="id") or "id"
 
 
+def page_language() -> str:
+    """A page's language: `?lang=`, else the one the pages remembered (the `lang` cookie), else
+    the browser's. The API's answers follow Accept-Language only (current_language)."""
+    if not has_request_context():
+        return "id"
+    asked = request.args.get("lang")
+    if asked in LANGUAGES:
+        return asked
+    remembered = request.cookies.get("lang")
+    return remembered if remembered in LANGUAGES else current_language()
+
+
 def count_of(argument) -> int:
     """The count of a plural message from its first argument, also when already written as a
     figure ("1.234" / "1,234")."""
@@ -139,4 +151,4 @@ class _Babel(Babel):
 
 
 def init_app(app) -> None:
-    _Babel(app, default_locale="id", locale_selector=current_language)
+    _Babel(app, default_locale="id", locale_selector=page_language)

@@ -226,6 +226,14 @@ def test_flask_babel_serves_the_same_catalogue_in_the_requests_language(app, lan
     )
     with app.test_request_context("/", headers={"Accept-Language": lang}):
         assert flask.render_template_string(template, n=count) == page
+    # A page's ?lang= (and its remembered cookie) wins over the browser's, as for the pages' `_`.
+    other = "en" if lang == "id" else "id"
+    with app.test_request_context(f"/?lang={lang}", headers={"Accept-Language": other}):
+        assert flask.render_template_string(template, n=count) == page
+    with app.test_request_context(
+        "/", headers={"Accept-Language": other, "Cookie": f"lang={lang}"}
+    ):
+        assert flask.render_template_string(template, n=count) == page
 
 
 @pytest.mark.parametrize(

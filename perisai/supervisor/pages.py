@@ -13,20 +13,12 @@ from perisai import zones
 from perisai.auth.operations import new_csrf_token
 from perisai.auth.permissions import Scope, current_scope
 from perisai.extensions import db
-from perisai.i18n import LANGUAGES, current_language, t
+from perisai.i18n import LANGUAGES, page_language, t
 from perisai.months import Month
 from perisai.reports.scope import current_month
 from perisai.supervisor import formats
 
 PAGE_ROLES = ("supervisor", "admin")
-
-
-def page_language() -> str:
-    asked = request.args.get("lang")
-    if asked in LANGUAGES:
-        return asked
-    remembered = request.cookies.get("lang")
-    return remembered if remembered in LANGUAGES else current_language()
 
 
 def remember_language(response):
