@@ -95,6 +95,11 @@ class Actor:
         return cls(None, " ".join(["cli", *names]))
 
     @classmethod
+    def current(cls) -> Actor:
+        """Whoever runs the operation: the request's actor, else the CLI command's."""
+        return cls.of_request() if has_request_context() else cls.of_cli()
+
+    @classmethod
     def of_import(cls, job) -> Actor:
         """An import job writes on behalf of whoever uploaded it, wherever it runs."""
         return cls(job.created_by_id, f"import {job.id}", job=True)

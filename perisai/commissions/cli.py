@@ -70,7 +70,6 @@ def close_command(month, branch, including):
         result = close.close_month(db.session, month=month, branch_ids=ids, including=including)
     except DomainError as error:
         fail(error)
-    record_cli(db.session, [("close", "month", closed) for closed in sorted({month, *including})])
     db.session.commit()
     click.echo(json.dumps(CloseResultSchema().dump(result), ensure_ascii=False))
 

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from perisai import clock, zones
 from perisai.agents.models import Branch
+from perisai.audit.operations import Actor, record_many
 from perisai.auth.permissions import Scope
 from perisai.commissions import freeze
 from perisai.commissions.ledger import PO, WD, A, P, R
@@ -133,7 +134,8 @@ def close_month(
 ) -> CloseResult:
     """Close `month` for the branches. Earlier months still open are closed too, first and in
     order, but only when every one of them is named in `including`; otherwise 409 listing
-    them (`open_months`). Closing a closed month changes nothing."""
+    them (`open_months`). Closing a closed month changes nothing. Records the close's audit
+    events (`_audit`), in the session's transaction."""
     including = set(including)
     later = sorted(m for m in including if m >= month)
     if later:
@@ -150,7 +152,18 @@ def close_month(
         raise Conflict(
             token, {"json": {"including": [token]}}, extra={"open_months": list(map(str, earlier))}
         )
-    return close_commission_month(session, month=month, branch_ids=branch_ids, closed_by=closed_by)
+    result = close_commission_month(
+        session, month=month, branch_ids=branch_ids, closed_by=closed_by
+    )
+    _audit(session, result)
+    return result
+
+
+def _audit(session: Session, result: CloseResult) -> None:
+    """One event per month the close stands for, by whoever closes (the request's user or the
+    CLI command): the month asked for (closed now or already) and each earlier one it closed."""
+    months = {result.month, *(m for closed in result.closed.values() for m in closed)}
+    record_many(session, Actor.current(), [("close", "month", m) for m in sorted(months)])
 
 
 def close_commission_month(

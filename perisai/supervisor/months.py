@@ -9,7 +9,6 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from perisai.agents.models import Branch, Wadah
-from perisai.audit.operations import record_request
 from perisai.commissions import close, statements
 from perisai.errors import DomainError
 from perisai.extensions import db
@@ -93,6 +92,5 @@ def close_month():
     except DomainError as refused:
         db.session.rollback()
         return _page(branch_id, month, status=refused.status_code, error=refused)
-    record_request(db.session, [("close", "month", m) for m in sorted({month, *including})])
     db.session.commit()
     return redirect(url_for("supervisor.months", branch=branch_id, closed=str(month)))
