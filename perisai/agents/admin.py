@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from perisai import clock
@@ -58,17 +58,15 @@ def wadah_warnings(wadah: Wadah, active_agents: int, today: date) -> list[str]:
 
 def wadah_rows(
     session: Session,
-    branch_ids: list[int] | None,
+    visible: ColumnElement[bool],
     today: date,
     *,
     page: int = 1,
     page_size: int = 100,
 ) -> tuple[list[WadahRow], int]:
-    """A page of the Wadah of the branches (None: every branch) with their agent counts and
-    warnings, and how many Wadah there are."""
-    stmt = select(Wadah)
-    if branch_ids is not None:
-        stmt = stmt.where(Wadah.branch_id.in_(branch_ids))
+    """A page of the Wadah that `visible` admits (the caller's `Scope.branches(Wadah.branch_id)`)
+    with their agent counts and warnings, and how many Wadah there are."""
+    stmt = select(Wadah).where(visible)
     total = session.scalar(select(func.count()).select_from(stmt.subquery()))
     stmt = stmt.order_by(Wadah.name, Wadah.id).offset((page - 1) * page_size).limit(page_size)
     wadahs = session.scalars(stmt).all()

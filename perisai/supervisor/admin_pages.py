@@ -66,11 +66,8 @@ def back_to_agent(agent: Agent, done: str, **extra):
 def wadah_list():
     scope, page = chosen_scope(), g.query["page"]
     today = zones.today_of_user(db.session, current_user)
-    # perisai.agents.admin still takes a list of branch ids (None: every branch, no filter)
-    branch_ids = None if scope.every_branch else [scope.one_branch_id]
-    rows, total = admin.wadah_rows(
-        db.session, branch_ids, today, page=page, page_size=WADAH_PAGE_SIZE
-    )
+    visible = scope.branches(Wadah.branch_id)
+    rows, total = admin.wadah_rows(db.session, visible, today, page=page, page_size=WADAH_PAGE_SIZE)
     return render(
         "supervisor/wadah_list.html",
         rows=rows,

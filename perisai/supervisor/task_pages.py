@@ -277,7 +277,7 @@ def renewals_page():
     return render(
         "supervisor/renewals.html",
         found=found,
-        agents=tasks.branch_agents(db.session, scope, [scope.one_branch_id]),
+        agents=tasks.branch_agents(db.session, scope),
         villages=tasks.branch_villages(db.session, scope),
         all_branches=branches(db.session) if g.scope.is_admin else [],
         agent_id=args["agent"],

@@ -346,11 +346,10 @@ def renewal_export_rows(session, scope, *, today, agent_id, village, due_within_
         ]
 
 
-def branch_agents(session: Session, scope: Scope, branch_ids) -> list[Agent]:
-    stmt = select(Agent).join(Wadah).order_by(Agent.agent_code)
-    if branch_ids is not None:
-        stmt = stmt.where(Wadah.branch_id.in_(branch_ids))
-    return list(session.scalars(stmt.limit(2000)))
+def branch_agents(session: Session, scope: Scope) -> list[Agent]:
+    """The agents of the scope's branch (a renewal list's agent filter)."""
+    stmt = select(Agent).join(Wadah).where(scope.branches(Wadah.branch_id))
+    return list(session.scalars(stmt.order_by(Agent.agent_code).limit(2000)))
 
 
 def branch_villages(session: Session, scope: Scope) -> list[tuple[str, str]]:

@@ -53,7 +53,8 @@ def test_warnings_for_a_pks_ending_and_too_few_agents(db, org):
     )
     for _ in range(5):
         make_agent(db.session, ended)
-    found, total = admin.wadah_rows(db.session, [org.branch.id], today)
+    mine = Wadah.branch_id == org.branch.id
+    found, total = admin.wadah_rows(db.session, mine, today)
     rows = {r.wadah.id: r for r in found}
     assert total == 4
     assert rows[ending.id].warnings == ["pks_ending", "few_agents"]
@@ -61,7 +62,7 @@ def test_warnings_for_a_pks_ending_and_too_few_agents(db, org):
     assert rows[ended.id].active_agents == 5
     assert rows[org.wadah.id].warnings == ["few_agents"]  # ends 31 Dec: far enough
     assert org.other_branch.id not in {r.wadah.branch_id for r in rows.values()}
-    second, total = admin.wadah_rows(db.session, [org.branch.id], today, page=2, page_size=3)
+    second, total = admin.wadah_rows(db.session, mine, today, page=2, page_size=3)
     assert total == 4 and len(second) == 1  # the fourth, by name
 
 
