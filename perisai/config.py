@@ -26,6 +26,12 @@ def defaults(instance_path: str) -> dict:
         # refuses to start without PERISAI_BASE_URL (check_production).
         "BASE_URL": None,
         "PHOTO_STORE": os.path.join(instance_path, "photos"),
+        # Running on many servers (API.md "Deployment contract"). No Redis: jobs in-process and
+        # rate limits in memory. Files: file://<folder> (default instance/files) or
+        # s3://<bucket>/<prefix> with S3_ENDPOINT_URL and the usual AWS_* credentials.
+        "REDIS_URL": None,
+        "STORAGE_URL": "file://" + os.path.join(instance_path, "files"),
+        "S3_ENDPOINT_URL": None,
         # Supervisor map: a tile URL template ({z}/{x}/{y}) and its attribution; None draws the
         # registration points on a plain, labelled map (perisai/supervisor/maps.py).
         "MAP_TILES": None,
@@ -46,7 +52,8 @@ def from_environment(config: dict) -> None:
         config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(url)
     if env := os.environ.get("PERISAI_ENV"):
         config["ENV_NAME"] = env
-    for name in ("SECRET_KEY", "BASE_URL", "PHOTO_STORE", "MAP_TILES", "MAP_ATTRIBUTION"):
+    names = ("SECRET_KEY", "BASE_URL", "PHOTO_STORE", "MAP_TILES", "MAP_ATTRIBUTION")
+    for name in (*names, "REDIS_URL", "STORAGE_URL", "S3_ENDPOINT_URL"):
         if value := os.environ.get(f"PERISAI_{name}"):
             config[name] = value
     if config["ENV_NAME"] == "production":
