@@ -52,6 +52,10 @@ def from_environment(config: dict) -> None:
         config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(url)
     if env := os.environ.get("PERISAI_ENV"):
         config["ENV_NAME"] = env
+    if pool := os.environ.get("PERISAI_DATABASE_POOL"):
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(
+            config["SQLALCHEMY_ENGINE_OPTIONS"], pool
+        )
     names = ("SECRET_KEY", "BASE_URL", "PHOTO_STORE", "MAP_TILES", "MAP_ATTRIBUTION")
     for name in (*names, "REDIS_URL", "STORAGE_URL", "S3_ENDPOINT_URL"):
         if value := os.environ.get(f"PERISAI_{name}"):
@@ -66,6 +70,30 @@ def normalise_database_url(url: str) -> str:
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix) :]
     return url
+
+
+DATABASE_POOLS = ("direct", "pgbouncer")
+
+
+def engine_options(options: dict, pool: str) -> dict:
+    """SQLAlchemy engine options for how the app reaches PostgreSQL (PERISAI_DATABASE_POOL).
+
+    `direct` (the default) changes nothing. `pgbouncer`: behind PgBouncer in transaction mode
+    each transaction may run on another server connection, so nothing may outlive one:
+    psycopg's server-side prepared statements (made after a query ran 5 times on a connection)
+    are turned off (`prepare_threshold=None`), else the next transaction fails with "prepared
+    statement does not exist". The app's own pool stays: it keeps connections to PgBouncer,
+    which are cheap, and PgBouncer keeps the few to PostgreSQL.
+    """
+    if pool not in DATABASE_POOLS:
+        raise RuntimeError(
+            f"PERISAI_DATABASE_POOL harus salah satu dari {', '.join(DATABASE_POOLS)} / "
+            f"PERISAI_DATABASE_POOL must be one of {', '.join(DATABASE_POOLS)}"
+        )
+    if pool == "direct":
+        return options
+    connect_args = {**options.get("connect_args", {}), "prepare_threshold": None}
+    return {**options, "connect_args": connect_args}
 
 
 def check_map_tiles(config: dict) -> None:
