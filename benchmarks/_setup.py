@@ -42,6 +42,7 @@ def bench_app(backend: str, name: str):
                 "SQLALCHEMY_DATABASE_URI": url,
                 "SECRET_KEY": "bench",
                 "PHOTO_STORE": os.path.join(tmp, "photos"),
+                "STORAGE_URL": "file://" + os.path.join(tmp, "files"),
             }
         )
         with app.app_context():

@@ -114,6 +114,7 @@ def app(request):
                 "SECRET_KEY": "test-secret",
                 "SQLALCHEMY_DATABASE_URI": database_url(request.param, tmpdir),
                 "PHOTO_STORE": os.path.join(tmpdir, "photos"),
+                "STORAGE_URL": "file://" + os.path.join(tmpdir, "files"),
                 "BASE_URL": "http://perisai.test",
             }
         )

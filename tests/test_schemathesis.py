@@ -35,6 +35,7 @@ def fuzz_app(app):
                 "SECRET_KEY": "fuzz",
                 "SQLALCHEMY_DATABASE_URI": url,
                 "PHOTO_STORE": os.path.join(tmp, "photos"),
+                "STORAGE_URL": "file://" + os.path.join(tmp, "files"),
             }
         )
         with fuzz.app_context():

@@ -1,14 +1,18 @@
 """KTP and face photos: re-encoded (metadata stripped), stored outside the database.
 
 UU PDP treats a face photo used for matching as biometric data: the bytes never go to the
-database or the logs, only to the photo store, and are read back only through scope checks.
+database or the logs, only to the file storage (`perisai.storage`, key
+`photos/<worker_id>/<kind>.jpg`, shared by every server), and are read back only through scope
+checks. Photos stored before the shared storage sit in the old folder (`PHOTO_STORE`,
+`<worker_id>/<kind>.jpg`): they are still read from there, and deleted from there with the
+participant's, until `flask --app wsgi storage migrate` has copied them in.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
-import os
+import shutil
 from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
@@ -16,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from perisai.errors import DomainError, ValidationFailed
+from perisai.storage import ObjectMissing, Storage
 from perisai.workers.models import Worker, WorkerPhoto
 
 ACCEPTED_TYPES = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP"}
@@ -29,7 +34,7 @@ class PhotoTooLarge(DomainError):
 
 def store_photo(
     session: Session,
-    store: str,
+    store: Storage,
     worker: Worker,
     kind: str,
     content_type: str,
@@ -45,11 +50,7 @@ def store_photo(
             "workers.photo_type", {"headers": {"Content-Type": ["workers.photo_type"]}}
         )
     jpeg = _reencode(body, expected)
-    path = photo_path(store, worker, kind)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_suffix(".part")
-    partial.write_bytes(jpeg)
-    os.replace(partial, path)  # atomic: a reader never sees half a photo
+    store.put(photo_key(worker.id, kind), jpeg, content_type="image/jpeg")  # whole or not at all
     photo = session.scalar(
         select(WorkerPhoto).where(WorkerPhoto.worker_id == worker.id, WorkerPhoto.kind == kind)
     ) or WorkerPhoto(worker_id=worker.id, kind=kind)
@@ -82,13 +83,33 @@ def _reencode(body: bytes, expected_format: str) -> bytes:
     return out.getvalue()
 
 
-def photo_path(store: str, worker: Worker, kind: str) -> Path:
-    return Path(store) / str(worker.id) / f"{kind}.jpg"
+def photo_key(worker_id, kind: str) -> str:
+    return f"photos/{worker_id}/{kind}.jpg"
 
 
-def read_photo(session: Session, store: str, worker: Worker, kind: str) -> bytes | None:
+def legacy_photo_path(folder: str, worker_id, kind: str) -> Path:
+    """Where a photo stored before the shared storage lies (PHOTO_STORE)."""
+    return Path(folder) / str(worker_id) / f"{kind}.jpg"
+
+
+def read_photo(
+    session: Session, store: Storage, worker: Worker, kind: str, legacy_folder: str | None = None
+) -> bytes | None:
     exists = session.scalar(
         select(WorkerPhoto.id).where(WorkerPhoto.worker_id == worker.id, WorkerPhoto.kind == kind)
     )
-    path = photo_path(store, worker, kind)
-    return path.read_bytes() if exists and path.exists() else None
+    if not exists:
+        return None
+    try:
+        return store.get(photo_key(worker.id, kind))
+    except ObjectMissing:
+        if legacy_folder and (old := legacy_photo_path(legacy_folder, worker.id, kind)).is_file():
+            return old.read_bytes()
+        return None
+
+
+def delete_photos(store: Storage, worker: Worker, legacy_folder: str | None = None) -> None:
+    """Every photo of the participant, in the storage and in the old folder."""
+    store.delete_prefix(f"photos/{worker.id}/")
+    if legacy_folder:
+        shutil.rmtree(Path(legacy_folder) / str(worker.id), ignore_errors=True)

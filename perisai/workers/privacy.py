@@ -8,9 +8,7 @@ auditable while nothing in them identifies the person any more.
 from __future__ import annotations
 
 import secrets
-import shutil
 from datetime import date
-from pathlib import Path
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -20,7 +18,9 @@ from perisai.audit.operations import events_for
 from perisai.contributions.payments import worker_payments
 from perisai.contributions.schemas import PaymentSchema
 from perisai.errors import Conflict
+from perisai.storage import Storage
 from perisai.workers.models import Worker, WorkerChange, WorkerPhoto
+from perisai.workers.photos import delete_photos
 
 ERASED = "(dihapus)"
 PERSONAL_CHANGES = ("phone", "address", "village_code", "beneficiary")
@@ -54,7 +54,9 @@ def withdraw_consent(worker: Worker) -> None:
         worker.consent_withdrawn_at = clock.now()
 
 
-def anonymise_worker(session: Session, worker: Worker, photo_store: str) -> None:
+def anonymise_worker(
+    session: Session, worker: Worker, store: Storage, legacy_photos: str | None = None
+) -> None:
     """Erase the person, keep the money. Running it twice is refused (nothing left to erase)."""
     if worker.anonymised_at is not None:
         raise Conflict("workers.already_anonymised")
@@ -80,4 +82,4 @@ def anonymise_worker(session: Session, worker: Worker, photo_store: str) -> None
             key: [ERASED, ERASED] if key in PERSONAL_CHANGES else value
             for key, value in change.changes.items()
         }
-    shutil.rmtree(Path(photo_store) / str(worker.id), ignore_errors=True)
+    delete_photos(store, worker, legacy_photos)

@@ -11,6 +11,7 @@ from perisai.auth.permissions import current_scope, login_required, roles_requir
 from perisai.contributions.coverage import covered_until_on
 from perisai.contributions.rates import version_header
 from perisai.extensions import db
+from perisai.storage import storage
 from perisai.workers import changes, operations, photos, privacy
 from perisai.workers.models import PHOTO_KINDS, Occupation
 from perisai.workers.queries import list_query
@@ -142,7 +143,7 @@ class WorkerPhotoResource(MethodView):
         worker = current_scope().worker(db.session, worker_id)
         photos.store_photo(
             db.session,
-            current_app.config["PHOTO_STORE"],
+            storage(),
             worker,
             kind,
             request.content_type or "",
@@ -156,7 +157,9 @@ class WorkerPhotoResource(MethodView):
     def get(self, worker_id, kind):
         """The stored photo (JPEG, metadata stripped)."""
         worker = current_scope().worker(db.session, worker_id)
-        content = photos.read_photo(db.session, current_app.config["PHOTO_STORE"], worker, kind)
+        content = photos.read_photo(
+            db.session, storage(), worker, kind, current_app.config.get("PHOTO_STORE")
+        )
         if content is None:
             abort(404)
         return Response(content, mimetype="image/jpeg", headers={"Cache-Control": "private"})
@@ -207,6 +210,8 @@ class Anonymise(MethodView):
         """Erase the participant's personal data; payments and ledger stay consistent."""
         scope = current_scope()
         worker = scope.worker(db.session, worker_id)
-        privacy.anonymise_worker(db.session, worker, current_app.config["PHOTO_STORE"])
+        privacy.anonymise_worker(
+            db.session, worker, storage(), current_app.config.get("PHOTO_STORE")
+        )
         db.session.commit()
         return Participant(worker, scope, zones.today_of_worker(db.session, worker))
