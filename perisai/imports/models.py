@@ -1,8 +1,9 @@
 """Import jobs and their rows: the state of one uploaded participant list, row by row.
 
-The uploaded file stays on disk (`file_path`) until the job is finished, so a runner can stream it
-again after an interruption; rows hold only what the report needs (status, error tokens, masked
-NIK, the participant created) and a per-job hash of the NIK to find duplicates inside the file.
+The uploaded file stays in the file storage (`file_path`, its key: `perisai.imports.files`) until
+the job is finished, so a runner on any machine can stream it again after an interruption; rows
+hold only what the report needs (status, error tokens, masked NIK, the participant created) and
+a per-job hash of the NIK to find duplicates inside the file.
 """
 
 from __future__ import annotations

@@ -22,7 +22,7 @@ from perisai.auth.permissions import Scope, or_404
 from perisai.contributions.models import Payment, Sponsor
 from perisai.contributions.payments import check_paid_on
 from perisai.errors import Conflict, NotAllowed, field_error
-from perisai.imports import columns, reader
+from perisai.imports import columns, files, reader
 from perisai.imports.leases import is_interrupted
 from perisai.imports.models import RUNNING, ImportJob, ImportRow
 
@@ -49,10 +49,21 @@ def visible_job(session: Session, scope: Scope, job_id) -> ImportJob:
 
 @dataclass
 class Upload:
+    """A received file: `path` a file on this machine to check; `key` where the shared
+    storage keeps it for the runner (None: the runner reads `path` itself, on this machine)."""
+
     filename: str
     path: str
     sha256: str
     size: int
+    key: str | None = None
+
+    def kept(self) -> str:
+        """Into the storage (when it has a key); the job's `file_path`."""
+        if self.key is None:
+            return self.path
+        files.keep(self.key, self.path)
+        return self.key
 
 
 def inspect_upload(upload: Upload) -> tuple[str, dict, int | None]:
@@ -140,7 +151,7 @@ def submit_import(
             filename=os.path.basename(upload.filename)[:200] or "upload",
             file_format=file_format,
             file_sha256=upload.sha256,
-            file_path=upload.path,
+            file_path=upload.kept(),
             size_bytes=upload.size,
             layout=layout,
             created_by_id=user.id,
@@ -155,7 +166,7 @@ def submit_import(
         session.flush()
         return job, True
     if job.state != "done":
-        job.file_path = upload.path  # same bytes; the earlier copy may have been removed
+        job.file_path = upload.kept()  # same bytes; the earlier copy may have been removed
     if job.state in RUNNING and not is_interrupted(job):
         return job, False  # already on its way: the caller polls it
     if job.imported_rows or job.state in ("importing", "paying", "rolling_back"):

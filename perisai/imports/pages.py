@@ -25,7 +25,7 @@ from perisai.i18n import t
 from perisai.imports import columns, leases, operations, reading
 from perisai.imports.models import MODES, RUNNING, ImportJob
 from perisai.imports.schemas import JobSchema
-from perisai.imports.uploads import save_upload, start_and_answer
+from perisai.imports.uploads import receive, start_and_answer
 from perisai.supervisor.pages import page_language, page_query, render
 from perisai.supervisor.schemas import ListPageQuery
 
@@ -131,14 +131,15 @@ def index():
             error = t("imports.file_required", page_language())
         else:
             try:
-                job, created = operations.submit_import(
-                    db.session,
-                    user=current_user,
-                    upload=save_upload(upload),
-                    dry_run=request.form.get("action") != "import",
-                    mode=mode,
-                    options=_form_options(),
-                )
+                with receive(upload) as received:
+                    job, created = operations.submit_import(
+                        db.session,
+                        user=current_user,
+                        upload=received,
+                        dry_run=request.form.get("action") != "import",
+                        mode=mode,
+                        options=_form_options(),
+                    )
                 record_request(db.session, [("create", "import", job.id)])
                 db.session.commit()
                 start_and_answer(job, created)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import codecs
 import csv
 import hashlib
+import io
 import os
 import zipfile
 from collections.abc import Iterator
@@ -89,9 +90,8 @@ def open_rows(path: str, file_format: str, layout: dict | None = None) -> Iterat
     """Yields an iterator of (row_number, cells); row 1 is the header."""
     if file_format == "csv":
         dialect = layout or csv_dialect(path)
-        with open(path, encoding=dialect["encoding"], newline="") as handle:
-            reader = csv.reader(handle, delimiter=dialect["delimiter"])
-            yield enumerate(reader, start=1)
+        with open(path, "rb") as handle, stream_csv_rows(handle, dialect) as rows:
+            yield rows
         return
     import openpyxl
 
@@ -104,3 +104,14 @@ def open_rows(path: str, file_format: str, layout: dict | None = None) -> Iterat
         yield enumerate(sheet.iter_rows(values_only=True), start=1)
     finally:
         workbook.close()
+
+
+@contextmanager
+def stream_csv_rows(stream, dialect: dict) -> Iterator:
+    """A CSV's (row_number, cells) from a binary stream read once, front to back (an object
+    in the file storage): the dialect is the one found when the file was uploaded."""
+    text = io.TextIOWrapper(stream, encoding=dialect["encoding"], newline="")
+    try:
+        yield enumerate(csv.reader(text, delimiter=dialect["delimiter"]), start=1)
+    finally:
+        text.detach()  # the stream's owner closes it

@@ -27,7 +27,7 @@ from perisai.imports.schemas import (
     RowSchema,
     TemplateQuerySchema,
 )
-from perisai.imports.uploads import save_upload, start_and_answer
+from perisai.imports.uploads import receive, start_and_answer
 
 blp = Blueprint(
     "imports",
@@ -58,14 +58,15 @@ class ImportWorkers(MethodView):
     @blp.alt_response(202, schema=JobSchema, description="running in the background: poll it")
     def post(self, form):
         """Upload a participant list (CSV/XLSX) for a dry run or an import."""
-        job, created = operations.submit_import(
-            db.session,
-            user=current_user,
-            upload=save_upload(form.pop("file")),
-            dry_run=form.pop("dry_run"),
-            mode=form.pop("mode"),
-            options=form,
-        )
+        with receive(form.pop("file")) as upload:
+            job, created = operations.submit_import(
+                db.session,
+                user=current_user,
+                upload=upload,
+                dry_run=form.pop("dry_run"),
+                mode=form.pop("mode"),
+                options=form,
+            )
         db.session.commit()
         return start_and_answer(job, created)
 

@@ -11,7 +11,6 @@ behalf of its uploader, `via` "import <job id>"), committed with the chunk: one 
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
 import subprocess
@@ -26,9 +25,10 @@ from sqlalchemy.orm import Session
 from perisai import clock
 from perisai.audit.operations import Actor, record_many
 from perisai.errors import DomainError
-from perisai.imports import chunks, columns, leases, operations, reader, sponsoring
+from perisai.imports import chunks, columns, files, leases, operations, sponsoring
 from perisai.imports.models import ImportJob
 from perisai.imports.rows import row_context
+from perisai.storage import child_environment
 
 log = logging.getLogger(__name__)
 LOCK_RETRIES = 5
@@ -130,7 +130,7 @@ class _Run:
         job, session = self.job, self.session
         ctx = row_context(session, job)
         failed, processed = 0, 0
-        with reader.open_rows(job.file_path, job.file_format, _dialect(job)) as rows:
+        with files.open_rows(job.file_path, job.file_format, _dialect(job)) as rows:
             next(rows, None)  # the header
             records = ((n, cells) for n, cells in rows if not columns.is_blank(cells))
             while chunk := list(islice(records, self.chunk_rows)):
@@ -243,8 +243,7 @@ def _remove_file(session: Session, job: ImportJob) -> None:
         )
     )
     if others is None:
-        with contextlib.suppress(FileNotFoundError):
-            os.remove(job.file_path)
+        files.remove(job.file_path)
 
 
 # --- starting a runner -----------------------------------------------------------------------
@@ -270,8 +269,10 @@ def spawn(app, job: ImportJob) -> None:
     env = {
         **clock.child_environment(),
         "PERISAI_DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+        **child_environment(app.config, app.instance_path),  # the same file storage
     }
-    log_path = os.path.join(os.path.dirname(job.file_path), f"{job.id}.log")
+    os.makedirs(os.path.join(app.instance_path, "import-logs"), exist_ok=True)
+    log_path = os.path.join(app.instance_path, "import-logs", f"{job.id}.log")
     _children[:] = [child for child in _children if child.poll() is None]
     with open(log_path, "ab") as log_file:
         child = subprocess.Popen(  # noqa: S603 - fixed argv, no shell

@@ -41,6 +41,7 @@ __all__ = [
     "Storage",
     "StorageError",
     "check_key",
+    "child_environment",
     "from_config",
     "from_url",
     "storage",
@@ -69,6 +70,17 @@ def from_config(config, instance_path: str | None = None) -> Storage:
     return from_url(
         config["STORAGE_URL"], endpoint_url=config.get("S3_ENDPOINT_URL"), base=instance_path
     )
+
+
+def child_environment(config, instance_path: str | None = None) -> dict[str, str]:
+    """PERISAI_* variables that point a child process (a runner, a worker) at the same store."""
+    url = config["STORAGE_URL"]
+    if url.startswith("file://"):
+        url = from_url(url, base=instance_path).url  # absolute: the child's cwd may differ
+    env = {"PERISAI_STORAGE_URL": url}
+    if config.get("S3_ENDPOINT_URL"):
+        env["PERISAI_S3_ENDPOINT_URL"] = config["S3_ENDPOINT_URL"]
+    return env
 
 
 def storage() -> Storage:

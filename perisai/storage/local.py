@@ -31,6 +31,10 @@ class LocalStorage(Storage):
         self.root = Path(folder).resolve()
         self.url = "file://" + str(self.root)
 
+    def path(self, key: str) -> Path:
+        """The file that holds key (for readers that need a real file, as openpyxl does)."""
+        return self._path(key)
+
     def _path(self, key: str) -> Path:
         path = (self.root / check_key(key)).resolve()
         if not path.is_relative_to(self.root) or path == self.root:  # a symlink out, say
