@@ -53,11 +53,12 @@ def create_app(config: dict | None = None) -> Flask:
     login_manager.init_app(app)
     api.init_app(app)
 
-    from perisai import cli, i18n, security, transactions
+    from perisai import cli, i18n, ratelimits, security, transactions
 
     i18n.init_app(app)
     security.init_app(app)
     transactions.init_app(app)
+    ratelimits.init_app(app)
     for feature in FEATURES:
         if _has(feature, "models"):
             importlib.import_module(f"perisai.{feature}.models")

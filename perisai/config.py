@@ -32,6 +32,13 @@ def defaults(instance_path: str) -> dict:
         "REDIS_URL": None,
         "STORAGE_URL": "file://" + os.path.join(instance_path, "files"),
         "S3_ENDPOINT_URL": None,
+        # Observability (README "Operations"): log format "json" or "text" (None: json in
+        # production, text in development); a bearer token /metrics asks for (None: open, for
+        # the internal network only); proxies in front (nginx: 1) whose X-Forwarded-For names
+        # the client, for the per-address rate limits (perisai/ratelimits.py).
+        "LOG_FORMAT": None,
+        "METRICS_TOKEN": None,
+        "TRUSTED_PROXIES": 0,
         # Supervisor map: a tile URL template ({z}/{x}/{y}) and its attribution; None draws the
         # registration points on a plain, labelled map (perisai/supervisor/maps.py).
         "MAP_TILES": None,
@@ -60,6 +67,13 @@ def from_environment(config: dict) -> None:
     for name in (*names, "REDIS_URL", "STORAGE_URL", "S3_ENDPOINT_URL"):
         if value := os.environ.get(f"PERISAI_{name}"):
             config[name] = value
+    for name in ("LOG_FORMAT", "METRICS_TOKEN"):
+        if value := os.environ.get(f"PERISAI_{name}"):
+            config[name] = value
+    limits = ("LOGIN_ADDRESS_LIMIT", "CARD_VERIFY_LIMIT", "SELF_CHECK_LIMIT")
+    for name in ("TRUSTED_PROXIES", *limits):
+        if value := os.environ.get(f"PERISAI_{name}"):
+            config[name] = int(value)
     if config["ENV_NAME"] == "production":
         config["SESSION_COOKIE_SECURE"] = os.environ.get("PERISAI_INSECURE_COOKIES") != "1"
 

@@ -24,7 +24,7 @@ from flask_migrate import upgrade
 from flask_sqlalchemy.session import Session as FlaskSession
 from sqlalchemy import create_engine, text
 
-from perisai import clock, create_app
+from perisai import clock, create_app, ratelimits
 from perisai.auth import operations as auth_operations
 from perisai.config import normalise_database_url
 from perisai.extensions import db as _db
@@ -54,6 +54,12 @@ def _clock(request):
         if moment:
             clock.set_now(moment)
         yield
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """Every test starts with no request counted by the in-memory rate limits."""
+    ratelimits.reset_memory_limits()
 
 
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("PERISAI_TEST_DATABASE_URL") else [])

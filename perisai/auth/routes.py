@@ -4,6 +4,7 @@ from flask import current_app, session
 from flask.views import MethodView
 from flask_login import current_user, login_user, logout_user
 
+from perisai import ratelimits
 from perisai.api import Blueprint
 from perisai.auth import operations
 from perisai.auth.permissions import login_required
@@ -23,7 +24,9 @@ class Login(MethodView):
     @blp.arguments(LoginSchema)
     @blp.response(200, SessionSchema)
     def post(self, body):
-        """Log in with username and password; sets the session cookie."""
+        """Log in with username and password; sets the session cookie. 429 beyond the
+        per-address limit (`auth.rate`) or while the account is locked (`auth.locked`)."""
+        ratelimits.check("login")
         try:
             user = operations.authenticate(
                 db.session,

@@ -74,14 +74,3 @@ class CardPrint(Base):
     is_issue: Mapped[bool] = mapped_column(default=False, doc="this print issued the card")
 
     card: Mapped[Card] = relationship(back_populates="prints")
-
-
-class VerificationHit(Base):
-    """One public verification request, per hashed client address: the rate limit's counter,
-    kept in the database so it holds across processes and servers."""
-
-    __tablename__ = "card_verification_hits"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    client: Mapped[str] = mapped_column(String(32), index=True)
-    hit_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, index=True)

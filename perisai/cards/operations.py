@@ -10,14 +10,12 @@ contribution is paid, and the QR verification always shows the live status.
 from __future__ import annotations
 
 import hashlib
-import hmac
 import json
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
-from flask import current_app
-from sqlalchemy import delete, func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from perisai import clock, zones
@@ -25,9 +23,9 @@ from perisai.api import base_url
 from perisai.auth.models import User
 from perisai.auth.permissions import Scope
 from perisai.cards import tokens
-from perisai.cards.models import Card, CardPrint, VerificationHit
+from perisai.cards.models import Card, CardPrint
 from perisai.cards.render import CardFace
-from perisai.errors import Conflict, DomainError, TooMany
+from perisai.errors import Conflict, DomainError
 from perisai.months import Month
 from perisai.workers.models import Occupation, Worker, status_for
 
@@ -322,34 +320,3 @@ def verify_card(
     if not valid:
         result["reason"] = "replaced" if card.status == "replaced" else "revoked"
     return result
-
-
-def client_key(address: str | None) -> str:
-    """Addresses are personal data: the counter keeps a keyed hash, never the address."""
-    secret = str(current_app.config["SECRET_KEY"]).encode()
-    digest = hmac.new(secret, (address or "unknown").encode(), hashlib.sha256)
-    return digest.hexdigest()[:32]
-
-
-def count_verification(
-    session: Session, address: str | None, *, limit: int, window_seconds: int
-) -> None:
-    """Record one verification request from `address`; 429 beyond `limit` per window.
-
-    Kept in the database (like the login lockout), so every process and server shares it.
-    Refused requests are not recorded, so a client is free again one window after its
-    last accepted request.
-    """
-    now = clock.now()
-    since = now - timedelta(seconds=window_seconds)
-    key = client_key(address)
-    recent = session.scalar(
-        select(func.count())
-        .select_from(VerificationHit)
-        .where(VerificationHit.client == key, VerificationHit.hit_at > since)
-    )
-    if recent >= limit:
-        raise TooMany("cards.verify_rate")
-    session.execute(delete(VerificationHit).where(VerificationHit.hit_at <= since))
-    session.add(VerificationHit(client=key, hit_at=now))
-    session.flush()

@@ -5,6 +5,7 @@ from flask.views import MethodView
 from flask_login import current_user
 from werkzeug.exceptions import NotFound
 
+from perisai import ratelimits
 from perisai.api import Blueprint, pdf_response
 from perisai.auth.permissions import current_scope, login_required, or_404, roles_required
 from perisai.cards import operations, render, tokens
@@ -88,17 +89,13 @@ class RevokeCard(MethodView):
 
 
 def _verification(token: str) -> dict:
-    """The shared core of both verification views: signature (no database), rate limit,
-    lookup. 404 for anything not genuine."""
+    """The shared core of both verification views: signature (no database), the per-address
+    rate limit (perisai/ratelimits.py: Redis or memory, no database row), lookup. 404 for
+    anything not genuine."""
     claim = tokens.verify(token)
     if claim is None:
         abort(404)
-    operations.count_verification(
-        db.session,
-        request.remote_addr,
-        limit=current_app.config.get("CARD_VERIFY_LIMIT", 30),
-        window_seconds=current_app.config.get("CARD_VERIFY_WINDOW_SECONDS", 60),
-    )
+    ratelimits.check("card_verify")
     result = operations.verify_card(db.session, claim)
     db.session.commit()
     if result is None:

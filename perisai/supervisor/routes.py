@@ -10,6 +10,7 @@ import flask
 from flask import redirect, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
+from perisai import ratelimits
 from perisai.auth import operations as auth
 from perisai.auth.permissions import form_token_valid
 from perisai.errors import DomainError, TooMany
@@ -35,6 +36,10 @@ def login():
         return render("supervisor/login.html", next=_next_url())
     if not form_token_valid():
         return render("supervisor/login.html", status=403, error="auth.csrf", next=_next_url())
+    try:
+        ratelimits.check("login")
+    except TooMany:
+        return render("supervisor/login.html", status=429, error="sv.login_rate", next=_next_url())
     try:
         user = auth.authenticate(
             db.session,

@@ -196,9 +196,24 @@ def test_verification_is_rate_limited_per_client_address(client, token, small_li
     assert client.get(f"/v/{token}", environ_base=other).status_code == 200
 
 
-def test_the_rate_limit_counter_stores_no_address(db, client, token):
-    from perisai.cards.models import VerificationHit
-
+def test_the_rate_limit_counter_stores_no_address(app, client, token):
     client.get(f"/api/v1/verify/{token}", environ_base={"REMOTE_ADDR": "203.0.113.7"})
-    stored = db.session.scalars(db.select(VerificationHit.client)).all()
-    assert stored and all("203.0.113" not in value for value in stored)
+    counted = app.extensions["perisai_ratelimits"].storage.events
+    assert counted and all("203.0.113" not in key for key in counted)
+
+
+def test_verification_writes_nothing_to_the_database(db, client, token):
+    """The limit is counted outside the database: a public check inserts no row."""
+    statements = []
+
+    def seen(conn, cursor, statement, *args):
+        statements.append(statement.lstrip().upper())
+
+    connection = db.session.get_bind()
+    event.listen(connection, "before_cursor_execute", seen)
+    try:
+        response = client.get(f"/api/v1/verify/{token}", environ_base={"REMOTE_ADDR": "10.0.0.8"})
+    finally:
+        event.remove(connection, "before_cursor_execute", seen)
+    assert response.status_code == 200 and statements
+    assert not [s for s in statements if s.startswith(("INSERT", "UPDATE", "DELETE"))]
