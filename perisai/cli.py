@@ -23,6 +23,8 @@ from perisai.extensions import db
 from perisai.i18n import t
 from perisai.months import Month
 from perisai.regions.cli import load_regions_command
+from perisai.storage import storage
+from perisai.storage_cli import storage_cli
 
 perisai_cli = AppGroup("perisai", help="Perisai Field administration.")
 
@@ -99,26 +101,27 @@ def create_user_command(username, role, agent_code, branch_code, password):
 @perisai_cli.command("backup")
 @click.argument("target", type=click.Path(file_okay=False))
 def backup_command(target):
-    """Back up the database and the photo store into a new folder TARGET."""
+    """Back up the database and the file storage into a new folder TARGET."""
     from flask import current_app
 
-    manifest = backup(db.engine, current_app.config["PHOTO_STORE"], target)
+    manifest = backup(db.engine, storage(), target, current_app.config.get("PHOTO_STORE"))
     record_cli(db.session, [("export", "backup", None)])  # every participant's data, copied out
     db.session.commit()
-    click.echo(f"Cadangan dibuat / backup written: {target} {manifest['rows']}")
+    objects = manifest["objects"]["count"]
+    click.echo(f"Cadangan dibuat / backup written: {target} {manifest['rows']} objects={objects}")
 
 
 @perisai_cli.command("restore")
 @click.argument("source", type=click.Path(exists=True, file_okay=False))
 @click.option("--yes", is_flag=True, help="confirm: the current data is replaced")
 def restore_command(source, yes):
-    """Replace the database and photo store with the backup in SOURCE."""
+    """Replace the database and the file storage with the backup in SOURCE."""
     from flask import current_app
 
     if not yes:
         raise click.ClickException("Tambahkan --yes: data sekarang akan diganti / add --yes")
     db.session.remove()
-    manifest = restore(db.engine, current_app.config["PHOTO_STORE"], source)
+    manifest = restore(db.engine, storage(), source, current_app.config.get("PHOTO_STORE"))
     record_cli(db.session, [("restore", "backup", None)])  # in the restored log
     db.session.commit()
     click.echo(f"Dipulihkan / restored: {source} {manifest['rows']}")
@@ -127,3 +130,4 @@ def restore_command(source, yes):
 def init_app(app):
     perisai_cli.add_command(load_regions_command)
     app.cli.add_command(perisai_cli)
+    app.cli.add_command(storage_cli)

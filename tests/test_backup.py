@@ -19,7 +19,12 @@ from tests.conftest import own_database_url
 def live_app(app, tmp_path):
     url = own_database_url(app.config["BACKEND"], tmp_path, "backup")
     live = create_app(
-        {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "b", "PHOTO_STORE": str(tmp_path / "photos")}
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SECRET_KEY": "b",
+            "PHOTO_STORE": str(tmp_path / "photos"),  # photos from before the file storage
+            "STORAGE_URL": f"file://{tmp_path / 'files'}",
+        }
     )
     from flask_migrate import upgrade
 
