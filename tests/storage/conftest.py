@@ -1,5 +1,6 @@
-"""A real S3 server for the storage tests: moto's server mode, started once per session as a
-subprocess on a free port, spoken to over HTTP by boto3 as MinIO or AWS would be.
+"""A real S3 server for the storage tests (moto's server mode, started once per session as a
+subprocess on a free port, spoken to over HTTP by boto3 as MinIO or AWS would be), and two app
+servers sharing it and one database (`servers`).
 
 Without moto the S3 tests are skipped, unless `CI` is set: there a missing moto is a failure,
 so a CI run never passes by skipping the S3 backend (as PERISAI_REQUIRE_BROWSER does for
@@ -8,6 +9,7 @@ Chromium).
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import socket
@@ -18,12 +20,19 @@ import urllib.error
 import urllib.request
 import uuid
 from pathlib import Path
+from types import SimpleNamespace
 
 import boto3
 import pytest
+from flask_migrate import upgrade
+from PIL import Image
 
+from perisai import create_app
+from perisai.extensions import db as _db
 from perisai.storage import LocalStorage, S3Storage
 from perisai.storage.s3 import reset_clients
+from tests import factories
+from tests.conftest import FreshContextClient, own_database_url
 
 CREDENTIALS = {
     "AWS_ACCESS_KEY_ID": "perisai-test",
@@ -132,3 +141,61 @@ def store(request, tmp_path):
         return LocalStorage(str(tmp_path / "files"))
     endpoint = request.getfixturevalue("s3_endpoint")
     return S3Storage(request.getfixturevalue("bucket"), "perisai/", endpoint_url=endpoint)
+
+
+def make_app(tmp_path, name: str, url: str, storage_url: str, endpoint: str | None):
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SECRET_KEY": "shared-secret",
+            "BASE_URL": "http://perisai.test",
+            "PHOTO_STORE": str(tmp_path / name / "photos"),
+            "STORAGE_URL": storage_url,
+            "S3_ENDPOINT_URL": endpoint,
+        }
+    )
+    app.instance_path = str(tmp_path / name)
+    app.test_client_class = FreshContextClient
+    return app
+
+
+@pytest.fixture
+def servers(app, tmp_path, bucket, s3_endpoint):
+    """(server A, server B, who): one database, one bucket, two instance folders; `who` holds
+    the org's logins and a participant (plain values: the ORM objects stay with server A)."""
+    url = own_database_url(app.config["BACKEND"], tmp_path, "storage")
+    shared = f"s3://{bucket}/perisai"
+    first = make_app(tmp_path, "a", url, shared, s3_endpoint)
+    second = make_app(tmp_path, "b", url, shared, s3_endpoint)
+    with first.app_context():
+        upgrade()
+        org = factories.make_org(_db.session)
+        worker = factories.make_worker(_db.session, org.agent)
+        _db.session.commit()
+        who = SimpleNamespace(
+            agent=org.agent_user.username,
+            admin=org.admin_user.username,
+            supervisor_id=org.supervisor_user.id,
+            agent_code=org.agent.agent_code,
+            worker_id=worker.id,
+        )
+    yield first, second, who
+    for each in (first, second):
+        with each.app_context():
+            _db.session.remove()
+            _db.engine.dispose()
+
+
+def login(app, username: str):
+    client = app.test_client()
+    answer = client.post(
+        "/api/v1/auth/login", json={"username": username, "password": factories.PASSWORD}
+    )
+    assert answer.status_code == 200, answer.get_json()
+    return client, {"X-CSRF-Token": answer.get_json()["csrf_token"]}
+
+
+def jpeg() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), (10, 120, 200)).save(out, "JPEG")
+    return out.getvalue()
