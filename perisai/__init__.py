@@ -27,6 +27,7 @@ FEATURES = (
     "commissions",
     "reports",
     "imports",
+    "jobs",
     "audit",
     "supervisor",
     "pwa",

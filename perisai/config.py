@@ -30,6 +30,7 @@ def defaults(instance_path: str) -> dict:
         # rate limits in memory. Files: file://<folder> (default instance/files) or
         # s3://<bucket>/<prefix> with S3_ENDPOINT_URL and the usual AWS_* credentials.
         "REDIS_URL": None,
+        "JOBS_QUEUE": "perisai",  # the Celery queue (and Redis key prefix) of this deployment
         "STORAGE_URL": "file://" + os.path.join(instance_path, "files"),
         "S3_ENDPOINT_URL": None,
         # Observability (README "Operations"): log format "json" or "text" (None: json in
@@ -64,7 +65,7 @@ def from_environment(config: dict) -> None:
             config["SQLALCHEMY_ENGINE_OPTIONS"], pool
         )
     names = ("SECRET_KEY", "BASE_URL", "PHOTO_STORE", "MAP_TILES", "MAP_ATTRIBUTION")
-    for name in (*names, "REDIS_URL", "STORAGE_URL", "S3_ENDPOINT_URL"):
+    for name in (*names, "REDIS_URL", "JOBS_QUEUE", "STORAGE_URL", "S3_ENDPOINT_URL"):
         if value := os.environ.get(f"PERISAI_{name}"):
             config[name] = value
     for name in ("LOG_FORMAT", "METRICS_TOKEN"):

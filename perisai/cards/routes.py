@@ -1,6 +1,6 @@
 """Card PDFs, batch printing, revocation, and the public verification (JSON and HTML)."""
 
-from flask import Response, abort, current_app, render_template, request
+from flask import Response, abort, current_app, jsonify, render_template, request, url_for
 from flask.views import MethodView
 from flask_login import current_user
 from werkzeug.exceptions import NotFound
@@ -8,7 +8,7 @@ from werkzeug.exceptions import NotFound
 from perisai import ratelimits
 from perisai.api import Blueprint, pdf_response
 from perisai.auth.permissions import current_scope, login_required, or_404, roles_required
-from perisai.cards import operations, render, tokens
+from perisai.cards import batches, operations, render, tokens
 from perisai.cards.schemas import (
     CardPdfArgs,
     CardSchema,
@@ -19,6 +19,8 @@ from perisai.cards.schemas import (
 from perisai.errors import TooMany
 from perisai.extensions import db
 from perisai.i18n import LANGUAGES, current_language, t
+from perisai.jobs import tasks as jobs
+from perisai.jobs.schemas import BackgroundJobSchema
 
 blp = Blueprint("cards", __name__, url_prefix="/api/v1", description="Membership cards")
 pages = Blueprint(
@@ -62,8 +64,16 @@ class PrintCards(MethodView):
     @login_required
     @blp.arguments(PrintSchema)
     @blp.response(200, content_type="application/pdf")
+    @blp.alt_response(
+        202,
+        schema=BackgroundJobSchema,
+        description="more than 1,000 cards, or `Prefer: "
+        "respond-async`: a job rendering them; poll it, then download the PDF",
+    )
     def post(self, body):
         """Up to 1,000 cards on A4 sheets of 10 with cut marks, by village then name."""
+        if batches.runs_as_job(len(body["worker_ids"]), _prefers_async()):
+            return _queue_batch(body)
         workers = operations.load_printable_workers(db.session, current_scope(), body["worker_ids"])
         printed = operations.print_cards(db.session, workers, user=current_user, batch=True)
         db.session.commit()
@@ -73,6 +83,26 @@ class PrintCards(MethodView):
             processes=current_app.config.get("CARD_RENDER_PROCESSES"),
         )
         return pdf_response(pdf, f"kartu-{len(printed)}.pdf")
+
+
+def _prefers_async() -> bool:
+    return "respond-async" in request.headers.get("Prefer", "")
+
+
+def _queue_batch(body):
+    job = batches.queue_batch(
+        db.session,
+        current_scope(),
+        current_user,
+        body["worker_ids"],
+        with_back=body["back"],
+        request_id=jobs.request_id(),
+    )
+    db.session.commit()
+    jobs.start(job)
+    db.session.refresh(job)
+    location = {"Location": url_for("jobs.JobById", job=job.id)}
+    return jsonify(BackgroundJobSchema().dump(job)), 202, location
 
 
 @blp.route("/cards/<int:serial>/revoke")

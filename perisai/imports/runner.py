@@ -28,10 +28,12 @@ from perisai.errors import DomainError
 from perisai.imports import chunks, columns, files, leases, operations, sponsoring
 from perisai.imports.models import ImportJob
 from perisai.imports.rows import row_context
+from perisai.jobs.app import uses_workers
 from perisai.storage import child_environment
 
 log = logging.getLogger(__name__)
 LOCK_RETRIES = 5
+QUEUED_ABOVE = 1000  # API.md: with workers (PERISAI_REDIS_URL), a larger file is always queued
 _children: list[subprocess.Popen] = []  # background runners, reaped as they finish
 
 
@@ -249,9 +251,18 @@ def _remove_file(session: Session, job: ImportJob) -> None:
 # --- starting a runner -----------------------------------------------------------------------
 
 
+def runs_inline(app, job: ImportJob) -> bool:
+    """Whether the request runs the job itself (a small file) instead of a background runner."""
+    limit = app.config.get("IMPORT_SYNC_MAX_ROWS", 500)
+    if uses_workers(app):
+        limit = min(limit, QUEUED_ABOVE)
+    return (job.total_rows or 0) <= limit
+
+
 def start(app, session: Session, job: ImportJob) -> bool:
-    """Run now (small files, returns True) or start `perisai run-import` in the background."""
-    if (job.total_rows or 0) <= app.config.get("IMPORT_SYNC_MAX_ROWS", 500):
+    """Run now (small files, returns True) or start `perisai run-import` in the background
+    (the embedded default; with workers, `perisai.imports.tasks` queues the job instead)."""
+    if runs_inline(app, job):
         try:
             run_job(session, job.id)
         except Busy:

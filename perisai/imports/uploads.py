@@ -14,8 +14,8 @@ from flask import current_app
 
 from perisai.extensions import db
 from perisai.imports import files, operations, reader, runner, tasks
-from perisai.jobs.app import uses_workers
 from perisai.imports.models import RUNNING, ImportJob
+from perisai.jobs.app import uses_workers
 
 
 @contextmanager

@@ -209,7 +209,7 @@ def test_a_batch_with_ids_outside_the_scope_prints_nothing_and_names_them(
     [
         {"worker_ids": []},
         {"worker_ids": ["not-a-uuid"]},
-        {"worker_ids": ["00000000-0000-4000-8000-000000000000"] * 1001},
+        {"worker_ids": ["00000000-0000-4000-8000-000000000000"] * 10_001},
         {},
         {"worker_ids": [], "color": "red"},
     ],
