@@ -15,6 +15,7 @@ from perisai import config as config_module
 
 # Every feature package; each may have models.py and routes.py (`blp`, or a list `blueprints`).
 FEATURES = (
+    "observability",  # first: its request hooks time and name every request
     "auth",
     "agents",
     "health",

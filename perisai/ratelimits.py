@@ -45,7 +45,9 @@ class Limit:
 
 LIMITS = {
     # Per address, beside the per-account lockout: a password sprayed over many usernames.
-    "login": Limit("LOGIN_ADDRESS", 30, 60, "auth.rate"),
+    # Generous: mobile carriers put many agents behind one address (CGNAT), and a morning's
+    # logins of a Wadah office arrive together.
+    "login": Limit("LOGIN_ADDRESS", 300, 60, "auth.rate"),
     "card_verify": Limit("CARD_VERIFY", 30, 60, "cards.verify_rate"),
     # The public self-service status check (POST /api/v1/self/status, API.md).
     "self_check": Limit("SELF_CHECK", 10, 60, "self.rate"),

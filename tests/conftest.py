@@ -29,6 +29,7 @@ from perisai.auth import operations as auth_operations
 from perisai.config import normalise_database_url
 from perisai.extensions import db as _db
 from tests import factories
+from tests.log_scan import LogScan
 
 # Production-strength argon2 costs ~50 ms a hash; tests hash hundreds of passwords.
 auth_operations._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
@@ -37,6 +38,8 @@ TODAY_VARIABLE = "PERISAI_TEST_TODAY"
 
 
 def pytest_configure(config):
+    # No NIK, phone or name in any log line of the run (tests/log_scan.py).
+    config.pluginmanager.register(LogScan(), "perisai-log-scan")
     if value := os.environ.get(TODAY_VARIABLE):
         try:
             date.fromisoformat(value)

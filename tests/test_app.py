@@ -7,22 +7,24 @@ from perisai import create_app
 from perisai.config import DEFAULT_SECRET_KEY
 
 
-def test_healthz_checks_the_database(client):
+def test_healthz_says_the_process_answers(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.get_json() == {"status": "ok", "database": "ok"}
+    assert response.get_json() == {"status": "ok"}
 
 
-def test_healthz_reports_an_unreachable_database(tmp_path):
+def test_readyz_reports_an_unreachable_database(tmp_path):
     app = create_app(
         {
             "TESTING": True,
             "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=1",
         }
     )
-    response = app.test_client().get("/healthz")
+    assert app.test_client().get("/healthz").status_code == 200  # alive all the same
+    response = app.test_client().get("/readyz")
     assert response.status_code == 503
-    assert response.get_json()["status"] == "unhealthy"
+    body = response.get_json()
+    assert body["status"] == "unavailable" and body["checks"]["database"] == "unreachable"
 
 
 def test_openapi_document_is_valid_openapi_3(client):

@@ -1,1 +1,1 @@
-"""Liveness and database health for load balancers and the load test."""
+"""Liveness (`/healthz`) and readiness (`/readyz`: database, Redis, storage) for load balancers."""

@@ -1,29 +1,42 @@
-"""`GET /healthz`: the service answers and its database with it."""
+"""`GET /healthz` (liveness: the process answers) and `GET /readyz` (readiness: the database,
+Redis and storage answer too)."""
 
+from flask import current_app
 from flask.views import MethodView
 from marshmallow import fields
-from sqlalchemy import text
 
 from perisai.api import Blueprint, Schema
-from perisai.extensions import db
+from perisai.health import checks
 
-blp = Blueprint("health", __name__, url_prefix="/healthz", description="Health check")
+blp = Blueprint("health", __name__, description="Health checks")
 
 
-class HealthSchema(Schema):
+class LivenessSchema(Schema):
     status = fields.String()
-    database = fields.String()
 
 
-@blp.route("")
+class ReadinessSchema(Schema):
+    status = fields.String()
+    checks = fields.Dict(keys=fields.String(), values=fields.String())
+
+
+@blp.route("/healthz")
 class Health(MethodView):
-    @blp.response(200, HealthSchema)
-    @blp.alt_response(503, schema=HealthSchema)
+    @blp.response(200, LivenessSchema)
     def get(self):
-        """Is the service up and can it reach its database?"""
-        try:
-            db.session.execute(text("SELECT 1"))
-        except Exception:  # noqa: BLE001 - any database failure means unhealthy
-            db.session.rollback()
-            return {"status": "unhealthy", "database": "unreachable"}, 503
-        return {"status": "ok", "database": "ok"}
+        """Liveness: the process answers. Touches nothing else (a database outage must not get
+        every app server restarted)."""
+        return {"status": "ok"}
+
+
+@blp.route("/readyz")
+class Ready(MethodView):
+    @blp.response(200, ReadinessSchema)
+    @blp.alt_response(503, schema=ReadinessSchema)
+    def get(self):
+        """Readiness: the database, Redis (when configured) and the file storage answer;
+        503 naming the check that failed."""
+        result = checks.readiness(current_app.config)
+        if not checks.ready(result):
+            return {"status": "unavailable", "checks": result}, 503
+        return {"status": "ok", "checks": result}

@@ -28,6 +28,7 @@ from perisai.agents.models import Branch
 from perisai.audit.operations import Actor, mark_recorded, record_many
 from perisai.batch import together_or_alone
 from perisai.errors import DomainError, NotFound
+from perisai.observability import metrics
 from perisai.sync.handlers import HANDLERS, Context, WriteStagedFirst, parse_uuid, preload
 from perisai.sync.models import SyncOperation
 
@@ -100,6 +101,7 @@ def apply_operations(
             refusals=(_HalfStaged,),
         )
     _audit_applied(session, ctx, operations, results)
+    metrics.count_sync(operations, results)
     return results
 
 
