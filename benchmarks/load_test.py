@@ -37,6 +37,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PASSWORD = "load-test-password"  # noqa: S105 - a throwaway load-test login
 VILLAGE = "33.25.01.2001"
 LOG_DIR = ROOT / "benchmarks" / "out"
+IMPORT_AGENT = "PRS-IMPORT"  # manages the participants of the load test's import
 
 
 def free_port() -> int:
@@ -48,24 +49,33 @@ def free_port() -> int:
 # --- set-up -------------------------------------------------------------------------------
 
 
-def prepare_database(url: str, agents: int) -> None:
+def prepare_database(url: str, agents: int, *, migrate: bool = True, villages: int = 1) -> None:
+    """A fresh database (unless `migrate` is False: already made and migrated) with one
+    branch, 20 Wadah, `agents` agents with logins (`agent0`…), a supervisor, an agent for
+    imports (PRS-IMPORT) and `villages` villages 33.25.01.2001… (imports_bench's list uses
+    200)."""
+    from unittest import mock
+
     from flask_migrate import upgrade
 
     from benchmarks._setup import fresh_postgres
     from perisai import create_app
     from perisai.agents import operations as org
-    from perisai.auth.operations import create_user
+    from perisai.auth import operations as auth
     from perisai.extensions import db
     from perisai.regions.models import Region
 
-    if url.startswith("postgresql"):
+    if migrate and url.startswith("postgresql"):
         fresh_postgres(url.rsplit("/", 1)[1])  # a SQLite file is created by the migration
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "load"})
-    with app.app_context():
-        upgrade()
+    # One argon2 hash for every throwaway login: hashing 400 of them would take half a minute.
+    hashed = auth.hash_password(PASSWORD)
+    with app.app_context(), mock.patch.object(auth, "hash_password", lambda _: hashed):
+        if migrate:
+            upgrade()
         session = db.session
         parts = VILLAGE.split(".")
-        for depth, level in enumerate(("province", "regency", "district", "village"), start=1):
+        for depth, level in enumerate(("province", "regency", "district"), start=1):
             code = ".".join(parts[:depth])
             session.add(
                 Region(
@@ -75,6 +85,10 @@ def prepare_database(url: str, agents: int) -> None:
                     name=code,
                 )
             )
+        district = ".".join(parts[:3])
+        for v in range(villages):
+            code = f"{district}.{2001 + v}"
+            session.add(Region(code=code, parent_code=district, level="village", name=code))
         branch = org.create_branch(session, code="KC-LOAD", name="KC Load", region_code="33.25")
         wadahs = [
             org.create_wadah(
@@ -99,9 +113,20 @@ def prepare_database(url: str, agents: int) -> None:
                 phone=f"+62812{a:08d}",
                 joined_on=date(2026, 1, 1),
             )
-            create_user(session, username=f"agent{a}", password=PASSWORD, role="agent", agent=agent)
-        create_user(
+            auth.create_user(
+                session, username=f"agent{a}", password=PASSWORD, role="agent", agent=agent
+            )
+        auth.create_user(
             session, username="supervisor", password=PASSWORD, role="supervisor", branch=branch
+        )
+        org.create_agent(
+            session,
+            wadah=wadahs[0],
+            agent_code=IMPORT_AGENT,
+            full_name="Agen Impor",
+            nik="3325010101890001",
+            phone="+6281299999999",
+            joined_on=date(2026, 1, 1),
         )
         session.commit()
         db.engine.dispose()
@@ -184,6 +209,15 @@ class Stats:
         self.rejected: Counter = Counter()
         self.resend_answers: Counter = Counter()
         self.report_latencies: list[float] = []
+        self.requests = 0  # every HTTP request answered, of any kind
+        self.server_errors: Counter = Counter()  # 5xx answers, by kind and status
+
+    def answered(self, kind: str, status: int) -> None:
+        """Count one answered request (under the lock)."""
+        with self.lock:
+            self.requests += 1
+            if status >= 500:
+                self.server_errors[f"{kind} {status}"] += 1
 
 
 class Agent(threading.Thread):
@@ -195,10 +229,16 @@ class Agent(threading.Thread):
         stop: threading.Event,
         price: int,
         cut_rate: float,
+        *,
+        batch: int = 2,
+        interval: float = 0.0,
     ):
+        """`batch` operations a sync (a registration and its payment per visit); `interval`
+        seconds between an agent's syncs (0: one after another, as fast as answered)."""
         super().__init__(daemon=True)
         self.index, self.base, self.stats, self.stop = index, base, stats, stop
         self.price, self.cut_rate = price, cut_rate
+        self.visits, self.interval = max(1, batch // 2), interval
         self.http = requests.Session()
         self.csrf = ""
         self.outbox: list[dict] = []
@@ -212,6 +252,7 @@ class Agent(threading.Thread):
                     timeout=30,
                     json={"username": f"agent{self.index}", "password": PASSWORD},
                 )
+                self.stats.answered("login", response.status_code)
                 if response.status_code == 200:
                     self.csrf = response.json()["csrf_token"]
                     return
@@ -268,6 +309,7 @@ class Agent(threading.Thread):
             with self.stats.lock:
                 self.stats.errors[type(error).__name__] += 1
             return None
+        self.stats.answered("sync", response.status_code)
         with self.stats.lock:
             self.stats.latencies.append(time.perf_counter() - started)
         if response.status_code == 401:
@@ -299,10 +341,30 @@ class Agent(threading.Thread):
             self.stats.errors["cut responses"] += 1
 
     def run(self) -> None:
-        self.login()
-        while not self.stop.is_set():
-            self.visit()
+        if not self.csrf:  # the cluster run logs everyone in beforehand
+            self.login()
+        if self.interval:
+            self.paced()
+        else:
+            while not self.stop.is_set():
+                self.visit()
         self.drain()
+
+    def paced(self) -> None:
+        """A phone in the field: a batch of `visits` registrations with their payments every
+        `interval` seconds (the first at a random moment of the first interval), sent again
+        after 1, 2, 4… s while unanswered, like the PWA's outbox."""
+        next_round = time.monotonic() + random.uniform(0, self.interval)
+        while not self.stop.wait(max(0.0, next_round - time.monotonic())):
+            next_round += self.interval * random.uniform(0.8, 1.2)
+            if not self.outbox:
+                self.outbox = [op for _ in range(self.visits) for op in self.new_operations()]
+            pause = 1.0
+            while self.outbox and not self.stop.is_set():
+                if self.visit(pause_after=False):
+                    break
+                self.stop.wait(pause * random.uniform(0.5, 1.5))
+                pause = min(pause * 2, 8.0)
 
     def drain(self) -> None:
         """Like a phone after the test: keep sending what is unconfirmed until it is confirmed
@@ -315,22 +377,26 @@ class Agent(threading.Thread):
                 continue
             self.record(list(self.outbox), results)
 
-    def visit(self) -> None:
-        """One round: the outbox (or a new visit's operations) sent; confirmed ones leave."""
+    def visit(self, pause_after: bool = True) -> bool:
+        """One round: the outbox (or a new visit's operations) sent; confirmed ones leave.
+        False when unanswered (the batch stays in the outbox)."""
         if not self.outbox:
-            self.outbox = self.new_operations()
+            self.outbox = [op for _ in range(self.visits) for op in self.new_operations()]
         batch = list(self.outbox)
         results = self.send(batch)
         if results is None:
-            time.sleep(random.uniform(0.2, 1.0))
-            return  # retried next round: the server must not apply them twice
+            if pause_after:
+                time.sleep(random.uniform(0.2, 1.0))
+            return False  # retried next round: the server must not apply them twice
         self.record(batch, results)
         if random.random() < 0.1:  # a deliberate double send (double tap, two tabs)
             again = self.send(batch)
             with self.stats.lock:
                 for result in again or []:
                     self.stats.resend_answers[result["status"]] += 1
-        time.sleep(random.uniform(0.05, 0.3))
+        if pause_after:
+            time.sleep(random.uniform(0.05, 0.3))
+        return True
 
     def record(self, batch: list[dict], results: list[dict]) -> None:
         done = set()
@@ -348,9 +414,10 @@ class Agent(threading.Thread):
 
 
 class Supervisor(threading.Thread):
-    def __init__(self, base: str, stats: Stats, stop: threading.Event):
+    def __init__(self, base: str, stats: Stats, stop: threading.Event, pause: float = 1.0):
+        """Reads the agents report, a participant page and the statements, then `pause` s."""
         super().__init__(daemon=True)
-        self.base, self.stats, self.stop = base, stats, stop
+        self.base, self.stats, self.stop, self.pause = base, stats, stop, pause
 
     def run(self) -> None:
         http = requests.Session()
@@ -377,6 +444,7 @@ class Supervisor(threading.Thread):
                 try:
                     started = time.perf_counter()
                     response = http.get(self.base + path, timeout=60)
+                    self.stats.answered("report", response.status_code)
                     if response.status_code == 200:
                         with self.stats.lock:
                             self.stats.report_latencies.append(time.perf_counter() - started)
@@ -386,7 +454,7 @@ class Supervisor(threading.Thread):
                 except requests.RequestException as error:
                     with self.stats.lock:
                         self.stats.errors[f"report {type(error).__name__}"] += 1
-            time.sleep(1)
+            self.stop.wait(self.pause)
 
 
 # --- faults -------------------------------------------------------------------------------
@@ -411,7 +479,9 @@ def restart_postgres() -> None:
 # --- the check ------------------------------------------------------------------------------
 
 
-def verify(url: str, stats: Stats) -> dict:
+def verify(url: str, stats: Stats, imported: set[str] = frozenset()) -> dict:
+    """What the clients believe against what the database holds; `imported`: the ids of
+    participants an import stored (the cluster run's), neither believed nor unknown."""
     from perisai.config import normalise_database_url
     from perisai.contributions.models import Payment
     from perisai.workers.models import Worker
@@ -446,7 +516,8 @@ def verify(url: str, stats: Stats) -> dict:
         "workers believed": len(believed_workers),
         "workers stored": len(workers),
         "lost workers": len(believed_workers - workers),
-        "unknown workers": len(workers - believed_workers),
+        "unknown workers": len(workers - believed_workers - imported),
+        **({"workers of the import": len(workers & imported)} if imported else {}),
         "payments believed": len(believed_payments),
         "payments stored": len(payments),
         "lost payments": len(believed_payments - payments),
@@ -515,10 +586,39 @@ def reconcile_commissions(url: str) -> dict:
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=int, default=300)
-    parser.add_argument("--agents", type=int, default=200)
-    parser.add_argument("--supervisors", type=int, default=5)
+    parser.add_argument("--agents", type=int, help="default 200 (cluster: 400)")
+    parser.add_argument("--supervisors", type=int, help="default 5 (cluster: 2)")
     parser.add_argument("--faults", action="store_true")
+    cluster = parser.add_argument_group(
+        "cluster",
+        "--cluster: through nginx, two app servers, PgBouncer and Celery workers "
+        "(benchmarks/cluster_load.py); its defaults: 400 agents, a 10-operation sync every "
+        "30 s, 2 supervisors, a 50,000-row import, an app server and a worker killed",
+    )
+    cluster.add_argument("--cluster", action="store_true")
+    cluster.add_argument("--batch", type=int, help="operations a sync (default 2, cluster 10)")
+    cluster.add_argument("--interval", type=float, help="s between an agent's syncs (0: no pause)")
+    cluster.add_argument("--import-rows", type=int, default=50_000, help="0: no import")
+    cluster.add_argument("--import-wait", type=float, default=900, help="s after the run")
+    cluster.add_argument("--no-kill", dest="kill", action="store_false")
+    cluster.add_argument("--cut-rate", type=float, help="share of syncs cut after sending")
+    cluster.add_argument("--port-base", type=int, default=18400)
     args = parser.parse_args()
+    if args.cluster:
+        from benchmarks import cluster_load
+
+        for name, default in {
+            "agents": 400,
+            "supervisors": 2,
+            "batch": 10,
+            "interval": 30.0,
+        }.items():
+            if getattr(args, name) is None:
+                setattr(args, name, default)
+        args.cut_rate = 0.02 if args.cut_rate is None else args.cut_rate
+        return cluster_load.run(args)
+    args.agents = 200 if args.agents is None else args.agents
+    args.supervisors = 5 if args.supervisors is None else args.supervisors
     from benchmarks._setup import PG_ADMIN_URL
 
     url = PG_ADMIN_URL.rsplit("/", 1)[0] + ("/bench_faults" if args.faults else "/bench_load")
@@ -531,7 +631,11 @@ def main() -> int:
         price = first_month_price(base)
         stats, stop = Stats(), threading.Event()
         cut_rate = 0.05 if args.faults else 0.0
-        people = [Agent(i, base, stats, stop, price, cut_rate) for i in range(args.agents)]
+        batch, interval = args.batch or 2, args.interval or 0.0
+        people = [
+            Agent(i, base, stats, stop, price, cut_rate, batch=batch, interval=interval)
+            for i in range(args.agents)
+        ]
         people += [Supervisor(base, stats, stop) for _ in range(args.supervisors)]
         started = time.perf_counter()
         for person in people:
