@@ -26,6 +26,9 @@ from tests.conftest import FreshContextClient, own_database_url
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 REDIS_URL = os.environ.get("PERISAI_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+# One queue (and Redis key prefix) for this test run, shared by its backends: Celery's producer
+# keeps the queue settings it first connected with.
+QUEUE = f"perisai-test-{uuid.uuid4().hex[:12]}"
 
 
 def redis_answers() -> bool:
@@ -96,15 +99,14 @@ class Workers:
 
 @pytest.fixture(scope="module")
 def cluster(app, tmp_path_factory):
-    """(app with REDIS_URL, org, Workers): a committed database, a store, a unique queue; one
-    per module (Celery's producer keeps the queue settings it first connected with)."""
+    """(app with REDIS_URL, org, Workers): a committed database, a store, this run's queue."""
     tmp_path = tmp_path_factory.mktemp("jobs_worker")
     if not redis_answers():
         if os.environ.get("CI"):
             pytest.fail(f"Redis does not answer at {REDIS_URL} (CI must run the worker tests)")
         pytest.skip(f"Redis does not answer at {REDIS_URL}")
     url = own_database_url(app.config["BACKEND"], tmp_path, "jobs_worker")
-    queue = f"perisai-test-{uuid.uuid4().hex[:12]}"
+    queue = QUEUE
     store = f"file://{tmp_path}/files"
     config = {
         "TESTING": True,
