@@ -20,6 +20,7 @@ from perisai.auth.models import User
 from perisai.auth.permissions import Scope
 from perisai.cards import operations, render
 from perisai.cards.models import Card
+from perisai.errors import field_error
 from perisai.jobs.models import Job
 from perisai.jobs.operations import new_job
 from perisai.jobs.runner import Output, work
@@ -29,9 +30,14 @@ KIND = "card_batch"
 
 
 def runs_as_job(count: int, prefer_async: bool) -> bool:
-    """Whether a batch of `count` cards is a job: more than CARD_SYNC_MAX (1,000, the most a
-    request renders itself), or any size when the client prefers an answer at once."""
-    return prefer_async or count > current_app.config.get("CARD_SYNC_MAX", 1000)
+    """Whether a batch of `count` cards is a job: only when the client prefers an answer at once
+    (`Prefer: respond-async`). Without it a request renders up to CARD_SYNC_MAX (1,000) itself
+    and refuses more, as API.md's `POST /cards/print` (≤ 1,000 → a PDF) has always said."""
+    if prefer_async:
+        return True
+    if count > current_app.config.get("CARD_SYNC_MAX", 1000):
+        raise field_error("worker_ids", "cards.worker_ids_count")
+    return False
 
 
 def queue_batch(

@@ -67,8 +67,8 @@ class PrintCards(MethodView):
     @blp.alt_response(
         202,
         schema=BackgroundJobSchema,
-        description="more than 1,000 cards, or `Prefer: "
-        "respond-async`: a job rendering them; poll it, then download the PDF",
+        description="with `Prefer: respond-async` (up to 10,000 cards): a job rendering "
+        "them; poll it, then download the PDF",
     )
     def post(self, body):
         """Up to 1,000 cards on A4 sheets of 10 with cut marks, by village then name."""

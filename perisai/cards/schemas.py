@@ -10,14 +10,14 @@ class CardPdfArgs(QuerySchema):
     back = fields.Boolean(load_default=False, metadata={"description": "add the back side"})
 
 
-BATCH_MAX = 10_000  # more than 1,000 are rendered by a job (perisai.cards.batches)
+BATCH_MAX = 10_000  # as a job (Prefer: respond-async); a request renders 1,000 at most
 
 
 class PrintSchema(Schema):
     worker_ids = fields.List(
         fields.UUID(),
         required=True,
-        validate=validate.Length(min=1, max=BATCH_MAX, error="cards.worker_ids_count"),
+        validate=validate.Length(min=1, max=BATCH_MAX, error="cards.worker_ids_count_async"),
     )
     back = fields.Boolean(load_default=False, metadata={"description": "add mirrored backs"})
 

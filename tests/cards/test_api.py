@@ -209,7 +209,7 @@ def test_a_batch_with_ids_outside_the_scope_prints_nothing_and_names_them(
     [
         {"worker_ids": []},
         {"worker_ids": ["not-a-uuid"]},
-        {"worker_ids": ["00000000-0000-4000-8000-000000000000"] * 10_001},
+        {"worker_ids": ["00000000-0000-4000-8000-000000000000"] * 1001},
         {},
         {"worker_ids": [], "color": "red"},
     ],
@@ -302,3 +302,16 @@ def test_a_big_batch_is_rendered_in_parallel_and_keeps_its_order(db, org, as_adm
     assert len(texts) == 21
     assert [n for n in range(205) if f"Peserta {n:03d}" in texts[n // 10]] == list(range(205))
     assert len(pdfs.qr_codes(response.data, page=21)) == 5
+
+
+@pytest.mark.parametrize(
+    ("count", "prefer", "limit"),
+    [(1001, None, "1,000"), (10_001, "respond-async", "10,000")],
+)
+def test_a_request_renders_1000_cards_at_most_and_a_job_10000(as_supervisor, count, prefer, limit):
+    """API.md: ≤ 1,000 → a PDF; more only as a job the client asks for (Prefer: respond-async)."""
+    headers = {"Accept-Language": "en", **({"Prefer": prefer} if prefer else {})}
+    ids = ["00000000-0000-4000-8000-000000000000"] * count
+    response = as_supervisor.post("/api/v1/cards/print", json={"worker_ids": ids}, headers=headers)
+    assert response.status_code == 422
+    assert limit in response.get_json()["errors"]["json"]["worker_ids"][0]

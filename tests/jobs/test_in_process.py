@@ -64,13 +64,18 @@ def test_a_card_batch_answers_202_then_polls_and_downloads_a_pdf(eager, as_super
     assert len(pdf.pages) == 1  # three cards on one A4 sheet
 
 
-def test_more_than_1000_cards_are_a_job_without_asking(eager, app, as_supervisor, workers):
+def test_more_than_1000_cards_without_asking_for_a_job_are_refused_and_nothing_printed(
+    eager, app, db, as_supervisor, workers
+):
+    """API.md's POST /cards/print answers a PDF for ≤ 1,000; a job only when asked for."""
     app.config["CARD_SYNC_MAX"] = 2
     try:
         response = as_supervisor.post("/api/v1/cards/print", json={"worker_ids": _ids(workers)})
     finally:
         app.config.pop("CARD_SYNC_MAX")
-    assert response.status_code == 202
+    assert response.status_code == 422
+    assert db.session.scalar(select(func.count()).select_from(CardPrint)) == 0
+    assert db.session.scalar(select(func.count()).select_from(Job)) == 0
     small = as_supervisor.post("/api/v1/cards/print", json={"worker_ids": _ids(workers[:1])})
     assert small.status_code == 200 and small.mimetype == "application/pdf"
 
