@@ -15,13 +15,12 @@ database either way, so nothing else changes.
 
 Tasks live beside the feature they serve (`perisai/<feature>/tasks.py`, listed in TASK_MODULES)
 and run inside a Flask app context: the caller's when there is one, else one app per worker
-process (`flask_app`). A request id given to `dispatch` travels in the message's headers and
-is what `current_request_id()` reads while the task runs (for log lines).
+process (`flask_app`). A request id given to `dispatch` travels in the message's headers; while
+the task runs, `perisai.observability.request_id()` answers it (for log lines).
 """
 
 from __future__ import annotations
 
-import contextvars
 import logging
 import os
 import threading
@@ -43,6 +42,9 @@ TASK_MODULES = (
     "perisai.commissions.tasks",
     "perisai.reports.tasks",
     "perisai.workers.tasks",
+    # Not tasks: the Celery signals that carry a request's id into the job it queued and give
+    # the worker's log lines the app's format, connected before the first task runs.
+    "perisai.observability.tasks",
 )
 # Scheduled work (celery beat). Each task reads the date from perisai.clock and is idempotent,
 # so the exact minute it runs, or running it twice, changes nothing.
@@ -63,15 +65,7 @@ BEAT_SCHEDULE = {
     },
 }
 
-_request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar(
-    "perisai_job_request_id", default=None
-)
 _worker_app: dict[int, flask.Flask] = {}  # per process id: a forked child makes its own
-
-
-def current_request_id() -> str | None:
-    """The request id of the request that queued the running task, when it gave one."""
-    return _request_id.get()
 
 
 def celery_settings(config) -> dict:
@@ -117,19 +111,14 @@ def flask_app() -> flask.Flask:
 
 
 class FlaskTask(Task):
-    """A task run inside an app context, with the queuing request's id at hand."""
+    """A task run inside an app context (the queuing request's id is bound by the signals of
+    perisai.observability.tasks)."""
 
     def __call__(self, *args, **kwargs):
-        headers = getattr(self.request, "headers", None) or {}
-        rid = getattr(self.request, "request_id", None) or headers.get("request_id")
-        token = _request_id.set(rid)
-        try:
-            if flask.has_app_context():
-                return self.run(*args, **kwargs)
-            with flask_app().app_context():
-                return self.run(*args, **kwargs)
-        finally:
-            _request_id.reset(token)
+        if flask.has_app_context():
+            return self.run(*args, **kwargs)
+        with flask_app().app_context():
+            return self.run(*args, **kwargs)
 
 
 celery = Celery("perisai", task_cls=FlaskTask)
