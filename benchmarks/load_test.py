@@ -85,6 +85,9 @@ def prepare_database(url: str, agents: int, *, migrate: bool = True, villages: i
                     name=code,
                 )
             )
+        # Joined this month: the hourly standing check (beat) suspends an agent after three
+        # empty months, which would refuse the run's registrations half-way.
+        joined = clock.today().replace(day=1)
         district = ".".join(parts[:3])
         for v in range(villages):
             code = f"{district}.{2001 + v}"
@@ -111,7 +114,7 @@ def prepare_database(url: str, agents: int, *, migrate: bool = True, villages: i
                 full_name=f"Agen {a}",
                 nik=f"33250101019{a:05d}",
                 phone=f"+62812{a:08d}",
-                joined_on=date(2026, 1, 1),
+                joined_on=joined,
             )
             auth.create_user(
                 session, username=f"agent{a}", password=PASSWORD, role="agent", agent=agent
@@ -126,7 +129,7 @@ def prepare_database(url: str, agents: int, *, migrate: bool = True, villages: i
             full_name="Agen Impor",
             nik="3325010101890001",
             phone="+6281299999999",
-            joined_on=date(2026, 1, 1),
+            joined_on=joined,
         )
         session.commit()
         db.engine.dispose()
@@ -202,6 +205,7 @@ class Stats:
     def __init__(self):
         self.lock = threading.Lock()
         self.latencies: list[float] = []
+        self.sent_at: list[float] = []  # perf_counter() when each of `latencies` was sent
         self.errors: Counter = Counter()
         self.ops_sent = 0
         self.applied: dict[str, dict] = {}  # op_id -> {"type", "entity_id"} the client believes
@@ -312,6 +316,7 @@ class Agent(threading.Thread):
         self.stats.answered("sync", response.status_code)
         with self.stats.lock:
             self.stats.latencies.append(time.perf_counter() - started)
+            self.stats.sent_at.append(started)
         if response.status_code == 401:
             self.login()
             return None
