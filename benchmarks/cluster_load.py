@@ -20,6 +20,7 @@ once each. Prints requests/s, sync p50/p95, 5xx answers, the exactly-once check 
 from __future__ import annotations
 
 import os
+import shutil
 import statistics
 import tempfile
 import threading
@@ -283,7 +284,12 @@ def run(args) -> int:
         )
         imported = importer.check() if importer else None
     phases = latency_phases(stats, clock, faults, importer)
-    return report(args, stats, elapsed, faults, result, importer, job, imported, phases)
+    status = report(args, stats, elapsed, faults, result, importer, job, imported, phases)
+    if status == 0:
+        shutil.rmtree(cluster.workdir, ignore_errors=True)
+    else:
+        print(f"logs kept in {cluster.workdir}")
+    return status
 
 
 def latency_phases(stats: lt.Stats, clock: Clock, faults: Faults, importer) -> dict:

@@ -426,6 +426,7 @@ class Supervisor(threading.Thread):
 
     def run(self) -> None:
         http = requests.Session()
+        self.stop.wait(random.uniform(0, self.pause))  # supervisors do not all open at once
         while not self.stop.is_set():  # 200 agents log in at the start: this may queue
             try:
                 response = http.post(
