@@ -232,6 +232,28 @@ class Faults:
         return 0
 
 
+class MachineLoad(threading.Thread):
+    """The 1-minute load average every 10 s: the machine is shared (other test suites may run
+    beside the cluster), so the figures say how busy it was."""
+
+    def __init__(self, stop: threading.Event):
+        super().__init__(daemon=True)
+        self.stop, self.samples = stop, []
+
+    def run(self) -> None:
+        while not self.stop.wait(10):
+            self.samples.append(os.getloadavg()[0])
+
+    def describe(self) -> str:
+        if not self.samples:
+            return "not sampled"
+        mean = sum(self.samples) / len(self.samples)
+        return (
+            f"mean {mean:.1f}, max {max(self.samples):.1f} on {os.cpu_count()} CPUs "
+            "(everything on this machine, the cluster and the simulated phones included)"
+        )
+
+
 def log_in(agents: list[lt.Agent], clock: Clock) -> None:
     """Every agent logged in before the clock starts: a phone stays logged in for 12 hours, so
     400 argon2 checks at once are not the steady state this test measures."""
@@ -269,6 +291,8 @@ def run(args) -> int:
         faults = Faults(cluster, clock)
         clock = Clock()  # the measured run starts now
         faults.clock = clock
+        load = MachineLoad(stop)
+        load.start()
         for person in people:
             person.start()
         scenario(args, cluster, clock, faults, importer)
@@ -284,6 +308,7 @@ def run(args) -> int:
         )
         imported = importer.check() if importer else None
     phases = latency_phases(stats, clock, faults, importer)
+    print(f"\nload average during the run: {load.describe()}")
     status = report(args, stats, elapsed, faults, result, importer, job, imported, phases)
     if status == 0:
         shutil.rmtree(cluster.workdir, ignore_errors=True)
