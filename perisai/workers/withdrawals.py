@@ -12,7 +12,8 @@ BPJS membership, not consent, governs those records). What rests on consent alon
 
 Beat runs this hourly (`perisai.workers.process_withdrawals`), well within the 72 hours; a
 participant whose photos are gone is not selected again, so a second run changes nothing.
-Each processed participant is one audit event ("stop_processing", participant) of the job.
+Each processed participant is one audit event ("delete_photo", participant) of the job (the
+action fits the audit log's 12 characters).
 Erasure of the person (the right to be forgotten) stays the admin's `anonymise`.
 """
 
@@ -55,7 +56,7 @@ def process_withdrawals(session: Session, store: Storage, legacy_folder: str | N
         record_many(
             session,
             Actor(None, "job consent_withdrawal", job=True),
-            [("stop_processing", "participant", worker_id) for worker_id in ids],
+            [("delete_photo", "participant", worker_id) for worker_id in ids],
         )
         session.commit()
         processed += len(ids)

@@ -69,10 +69,10 @@ def test_consent_withdrawals_stop_photo_processing_once(db, org):
     assert not storage().exists(f"photos/{worker.id}/face.jpg")
     assert storage().exists(f"photos/{kept.id}/face.jpg")
     assert _count(db, WorkerPhoto, WorkerPhoto.worker_id == worker.id) == 0
-    events = _count(db, AuditEvent, AuditEvent.action == "stop_processing")
+    events = _count(db, AuditEvent, AuditEvent.action == "delete_photo")
     assert events == 1
     assert process_withdrawals(db.session, storage(), None) == 0
-    assert _count(db, AuditEvent, AuditEvent.action == "stop_processing") == events
+    assert _count(db, AuditEvent, AuditEvent.action == "delete_photo") == events
 
 
 def test_old_generated_files_are_removed_once(db, org):
