@@ -1,6 +1,6 @@
 """Card PDFs, batch printing, revocation, and the public verification (JSON and HTML)."""
 
-from flask import Response, abort, current_app, jsonify, render_template, request, url_for
+from flask import Response, abort, current_app, render_template, request
 from flask.views import MethodView
 from flask_login import current_user
 from werkzeug.exceptions import NotFound
@@ -20,6 +20,7 @@ from perisai.errors import TooMany
 from perisai.extensions import db
 from perisai.i18n import LANGUAGES, current_language, t
 from perisai.jobs import tasks as jobs
+from perisai.jobs.responses import accepted, prefers_async
 from perisai.jobs.schemas import BackgroundJobSchema
 
 blp = Blueprint("cards", __name__, url_prefix="/api/v1", description="Membership cards")
@@ -72,7 +73,7 @@ class PrintCards(MethodView):
     )
     def post(self, body):
         """Up to 1,000 cards on A4 sheets of 10 with cut marks, by village then name."""
-        if batches.runs_as_job(len(body["worker_ids"]), _prefers_async()):
+        if batches.runs_as_job(len(body["worker_ids"]), prefers_async()):
             return _queue_batch(body)
         workers = operations.load_printable_workers(db.session, current_scope(), body["worker_ids"])
         printed = operations.print_cards(db.session, workers, user=current_user, batch=True)
@@ -85,10 +86,6 @@ class PrintCards(MethodView):
         return pdf_response(pdf, f"kartu-{len(printed)}.pdf")
 
 
-def _prefers_async() -> bool:
-    return "respond-async" in request.headers.get("Prefer", "")
-
-
 def _queue_batch(body):
     job = batches.queue_batch(
         db.session,
@@ -99,10 +96,7 @@ def _queue_batch(body):
         request_id=jobs.request_id(),
     )
     db.session.commit()
-    jobs.start(job)
-    db.session.refresh(job)
-    location = {"Location": url_for("jobs.JobById", job=job.id)}
-    return jsonify(BackgroundJobSchema().dump(job)), 202, location
+    return accepted(job)
 
 
 @blp.route("/cards/<int:serial>/revoke")

@@ -17,9 +17,9 @@ from perisai.commissions import (
     estimates,
     payouts,
     prior_registrations,
-    render,
     rules,
     standing,
+    statement_pdfs,
     statements,
 )
 from perisai.commissions.models import CommissionRuleSet
@@ -42,6 +42,9 @@ from perisai.commissions.schemas import (
 from perisai.errors import field_error
 from perisai.extensions import db
 from perisai.i18n import current_language
+from perisai.jobs import tasks as jobs
+from perisai.jobs.responses import accepted, prefers_async
+from perisai.jobs.schemas import BackgroundJobSchema
 from perisai.months import Month
 
 blp = Blueprint(
@@ -97,16 +100,29 @@ class StatementById(MethodView):
         return item
 
 
+ASYNC_PDF = "with `Prefer: respond-async`: a job rendering the PDF; poll it, then download it"
+
+
 @blp.route("/statements/<statement_id>.pdf")
 class StatementPdf(MethodView):
     @login_required
     @blp.response(200, content_type="application/pdf")
+    @blp.alt_response(202, schema=BackgroundJobSchema, description=ASYNC_PDF)
     def get(self, statement_id):
         """The statement as a PDF: every participant and payment line behind the total."""
+        if prefers_async():
+            job = statement_pdfs.queue_agent_statement(
+                db.session, current_scope(), current_user, statement_id, **_job_args()
+            )
+            db.session.commit()
+            return accepted(job)
         item = access.get_agent_month(db.session, current_scope(), statement_id)
-        lines = statements.statement_lines(db.session, item)
-        pdf = render.statement_pdf(item, lines, _minimum(item.month), current_language())
-        return pdf_response(pdf, f"insentif-{item.agent.agent_code}-{item.month}.pdf")
+        pdf = statement_pdfs.agent_statement_pdf(db.session, item, current_language())
+        return pdf_response(pdf.data, pdf.filename)
+
+
+def _job_args() -> dict:
+    return {"lang": current_language(), "request_id": jobs.request_id()}
 
 
 @blp.route("/statements/<statement_id>/paid")
@@ -176,12 +192,18 @@ class WadahStatements(MethodView):
 class WadahStatementPdf(MethodView):
     @roles_required("supervisor", "admin")
     @blp.response(200, content_type="application/pdf")
+    @blp.alt_response(202, schema=BackgroundJobSchema, description=ASYNC_PDF)
     def get(self, statement_id):
         """The Wadah's statement as a PDF, with every agent's lines."""
+        if prefers_async():
+            job = statement_pdfs.queue_wadah_statement(
+                db.session, current_scope(), current_user, statement_id, **_job_args()
+            )
+            db.session.commit()
+            return accepted(job)
         item = statements.get_wadah_month(db.session, current_scope(), statement_id)
-        lines = {a.agent.id: statements.statement_lines(db.session, a) for a in item.agents}
-        pdf = render.wadah_statement_pdf(item, lines, current_language())
-        return pdf_response(pdf, f"insentif-wadah-{item.wadah.id}-{item.month}.pdf")
+        pdf = statement_pdfs.wadah_statement_pdf(db.session, item, current_language())
+        return pdf_response(pdf.data, pdf.filename)
 
 
 @blp.route("/rule-sets")

@@ -1,4 +1,6 @@
-"""The commissions' scheduled work: each branch's standing check when its month has ended.
+"""The commissions' jobs: each branch's standing check when its month has ended (scheduled),
+and statement PDFs asked for with `Prefer: respond-async` (`statement_pdfs.py`, registered here
+for the worker).
 
 Beat runs `perisai.commissions.standing_check` every hour; for each branch it checks the month
 that ended at the branch's own midnight (WIB, WITA or WIT, from perisai.clock), once: a job row
@@ -17,6 +19,7 @@ from sqlalchemy import select
 from perisai import clock
 from perisai.agents.models import Branch
 from perisai.audit.operations import Actor, record_many
+from perisai.commissions import statement_pdfs  # noqa: F401 - registers its jobs' work
 from perisai.commissions.standing import check_standing
 from perisai.errors import DomainError
 from perisai.extensions import db

@@ -11,7 +11,9 @@ class BackgroundJobSchema(Schema):
     """A background job (jobs.models.Job)."""
 
     id = fields.String()
-    kind = fields.String(metadata={"description": "card_batch, …"})
+    kind = fields.String(
+        metadata={"description": "card_batch, statement_pdf, wadah_statement_pdf, …"}
+    )
     state = fields.String(metadata={"description": "queued, running, done, failed"})
     finished = fields.Boolean()
     error = fields.Function(

@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 from pypdf import PdfReader
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select
 
 from perisai.agents.models import Agent
 from perisai.extensions import db as _db
@@ -129,6 +129,50 @@ def test_a_card_batch_job_is_rendered_by_the_worker(cluster):
     download = client.get(job["download_url"])
     assert download.status_code == 200 and download.mimetype == "application/pdf"
     assert len(PdfReader(io.BytesIO(download.data)).pages) == 2  # 12 cards: two A4 sheets
+
+
+def test_a_statement_pdf_job_is_rendered_by_the_worker(cluster):
+    live_app, org, workers = cluster
+    if not any(proc.poll() is None for proc in workers.procs):
+        workers.start("statements")
+    agent = _fresh(org.agent)  # org's rows are detached and expired by earlier tests
+    agent_code, other_supervisor = agent.agent_code, _fresh(org.other_supervisor_user).username
+    agent_user = _fresh(org.agent_user).username
+    for n in range(3):  # NIKs of their own: the imports above used the factory's birth day
+        paying = factories.make_worker(
+            _db.session, agent, nik=factories.valid_nik(n, birth=date(1979, 3, 4))
+        )
+        factories.record_test_payment(_db.session, paying, date(2026, 3, 10))
+    url = f"/api/v1/commissions/statements/2026-03-{agent.id}.pdf"
+    _db.session.commit()
+    client = login(live_app, agent_user)
+    response = client.get(url, headers={"Prefer": "respond-async"})
+    assert response.status_code == 202, response.get_json()
+    location = response.headers["Location"]
+
+    def finished():
+        body = client.get(location).get_json()
+        return body if body["finished"] else None
+
+    job = _wait(finished)
+    assert job["state"] == "done" and job["kind"] == "statement_pdf", job
+    download = client.get(job["download_url"])
+    assert download.status_code == 200 and download.mimetype == "application/pdf"
+    text = _pdf_text(download.data)
+    assert agent_code in text
+    assert text == _pdf_text(client.get(url).data)  # the PDF the request itself renders
+    other = login(live_app, other_supervisor)
+    assert other.get(location).status_code == 404
+    assert other.get(job["download_url"]).status_code == 404
+
+
+def _fresh(row):
+    """The row again, in the current session."""
+    return _db.session.get(type(row), inspect(row).identity)
+
+
+def _pdf_text(data: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
 
 
 def test_beat_names_registered_tasks(cluster):
