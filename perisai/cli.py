@@ -21,6 +21,7 @@ from perisai.backup import backup, restore
 from perisai.errors import DomainError
 from perisai.extensions import db
 from perisai.i18n import t
+from perisai.jobs.cli import jobs_cli
 from perisai.months import Month
 from perisai.regions.cli import load_regions_command
 from perisai.storage import storage
@@ -131,3 +132,4 @@ def init_app(app):
     perisai_cli.add_command(load_regions_command)
     app.cli.add_command(perisai_cli)
     app.cli.add_command(storage_cli)
+    app.cli.add_command(jobs_cli)
