@@ -19,7 +19,7 @@ from PIL import Image, UnidentifiedImageError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from perisai.errors import DomainError, ValidationFailed
+from perisai.errors import Conflict, DomainError, ValidationFailed
 from perisai.storage import ObjectMissing, Storage
 from perisai.workers.models import Worker, WorkerPhoto
 
@@ -41,7 +41,11 @@ def store_photo(
     body: bytes,
     user_id: int | None,
 ) -> WorkerPhoto:
-    """Save (or replace) one photo; sending the same photo again is harmless (PUT)."""
+    """Save (or replace) one photo; sending the same photo again is harmless (PUT). Refused
+    once the participant withdrew consent: the photos rest on consent alone, and processing
+    it deletes them (`withdrawals.py`, DOMAIN.md §6)."""
+    if worker.consent_withdrawn_at is not None:
+        raise Conflict("workers.photo_consent_withdrawn")
     if len(body) > MAX_BYTES:
         raise PhotoTooLarge(f"workers.photo_too_large|{MAX_BYTES // 1024 // 1024}")
     expected = ACCEPTED_TYPES.get(content_type.split(";")[0].strip().lower())

@@ -79,3 +79,21 @@ def test_unknown_photo_kind_is_404(as_agent, org):
     worker_id = register(as_agent)
     url = f"/api/v1/workers/{worker_id}/photos/selfie"
     assert as_agent.put(url, data=jpeg_with_exif(), content_type="image/jpeg").status_code == 404
+
+
+def test_no_photo_is_stored_once_consent_was_withdrawn(as_agent, org):
+    """DOMAIN.md §6: the photos rest on consent alone; after its withdrawal none is taken."""
+    worker_id = register(as_agent)
+    url = f"/api/v1/workers/{worker_id}/photos/face"
+    assert as_agent.put(url, data=jpeg_with_exif(), content_type="image/jpeg").status_code == 204
+    assert as_agent.post(f"/api/v1/workers/{worker_id}/consent/withdraw").status_code == 200
+    refused = as_agent.put(
+        f"/api/v1/workers/{worker_id}/photos/ktp", data=jpeg_with_exif(), content_type="image/jpeg"
+    )
+    assert refused.status_code == 409
+    assert refused.get_json()["message"].startswith("Peserta ini sudah menarik persetujuan")
+    english = as_agent.put(
+        url, data=jpeg_with_exif(), content_type="image/jpeg", headers={"Accept-Language": "en"}
+    )
+    assert english.status_code == 409 and "withdrawn consent" in english.get_json()["message"]
+    assert as_agent.get(f"/api/v1/workers/{worker_id}/photos/ktp").status_code == 404
