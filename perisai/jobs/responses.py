@@ -22,5 +22,5 @@ def accepted(job: Job):
     already) and the `Location` to poll."""
     tasks.start(job)
     db.session.refresh(job)
-    location = {"Location": url_for("jobs.JobById", job=job.id)}
+    location = {"Location": url_for("jobs.JobById", job_id=job.id)}
     return jsonify(BackgroundJobSchema().dump(job)), 202, location

@@ -16,23 +16,23 @@ blp = Blueprint(
 )
 
 
-@blp.route("/<uuid:job>")
+@blp.route("/<uuid:job_id>")
 class JobById(MethodView):
     @login_required
     @blp.response(200, BackgroundJobSchema)
-    def get(self, job):
+    def get(self, job_id):
         """One job: its state and, once done, where to download its file (poll this)."""
-        return operations.visible_job(db.session, current_scope(), job)
+        return operations.visible_job(db.session, current_scope(), job_id)
 
 
-@blp.route("/<uuid:job>/download")
+@blp.route("/<uuid:job_id>/download")
 class JobDownload(MethodView):
     @login_required
     @blp.response(200, content_type="application/octet-stream")
     @blp.alt_response(409, description="not done yet: poll the job")
-    def get(self, job):
+    def get(self, job_id):
         """The job's file (a card batch's PDF, …), streamed from shared storage."""
-        found = operations.visible_job(db.session, current_scope(), job)
+        found = operations.visible_job(db.session, current_scope(), job_id)
         opened, name, content_type = operations.download(found)
 
         def blocks():

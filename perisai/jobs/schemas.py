@@ -32,4 +32,4 @@ class BackgroundJobSchema(Schema):
     def _download(self, job) -> str | None:
         if not job.has_download:
             return None
-        return url_for("jobs.JobDownload", job=job.id)
+        return url_for("jobs.JobDownload", job_id=job.id)
