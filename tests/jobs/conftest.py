@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 import uuid
+from datetime import timedelta
 
 import pytest
 import redis
@@ -20,6 +21,7 @@ from flask_migrate import upgrade
 
 from perisai import clock, create_app
 from perisai.extensions import db as _db
+from perisai.jobs import operations, runner
 from perisai.jobs.app import celery, celery_settings
 from tests import factories
 from tests.conftest import FreshContextClient, own_database_url
@@ -29,6 +31,31 @@ REDIS_URL = os.environ.get("PERISAI_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 # One queue (and Redis key prefix) for this test run, shared by its backends: Celery's producer
 # keeps the queue settings it first connected with.
 QUEUE = f"perisai-test-{uuid.uuid4().hex[:12]}"
+
+ASYNC = {"Prefer": "respond-async"}  # ask for a job instead of the file
+
+
+@pytest.fixture
+def eager(app):
+    """Jobs run at once inside the request that queues them (the in-process mode, no thread)."""
+    app.config["JOBS_EAGER"] = True
+    yield app
+    app.config.pop("JOBS_EAGER", None)
+
+
+def stalled_card_job(session, org):
+    """A card batch job whose runner stopped reporting (a killed worker), committed."""
+    job = operations.new_job(
+        session,
+        "card_batch",
+        user=org.supervisor_user,
+        branch_id=org.branch.id,
+        params={"card_ids": [], "back": False, "base_url": "http://perisai.test"},
+    )
+    job.state, job.runner_token, job.attempts = "running", "gone", 1
+    job.heartbeat_at = clock.now() - runner.STALE_AFTER - timedelta(seconds=1)
+    session.commit()
+    return job
 
 
 def redis_answers() -> bool:

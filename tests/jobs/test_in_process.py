@@ -9,14 +9,13 @@ from __future__ import annotations
 import io
 import time
 import uuid
-from datetime import timedelta
 
 import pytest
 from flask_migrate import upgrade
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
-from perisai import clock, create_app
+from perisai import create_app
 from perisai.cards.models import CardPrint
 from perisai.extensions import db as _db
 from perisai.jobs import operations, runner
@@ -24,15 +23,7 @@ from perisai.jobs import tasks as job_tasks
 from perisai.jobs.models import Job
 from tests import factories
 from tests.conftest import FreshContextClient, login, own_database_url
-
-ASYNC = {"Prefer": "respond-async"}
-
-
-@pytest.fixture
-def eager(app):
-    app.config["JOBS_EAGER"] = True
-    yield app
-    app.config.pop("JOBS_EAGER", None)
+from tests.jobs.conftest import ASYNC, stalled_card_job
 
 
 @pytest.fixture
@@ -121,16 +112,7 @@ def test_a_download_before_the_end_is_refused(db, org, as_supervisor):
 
 
 def test_a_stalled_job_is_sent_again_and_finished(eager, db, org, workers):
-    job = operations.new_job(
-        db.session,
-        "card_batch",
-        user=org.supervisor_user,
-        branch_id=org.branch.id,
-        params={"card_ids": [], "back": False, "base_url": "http://perisai.test"},
-    )
-    job.state, job.runner_token, job.attempts = "running", "gone", 1
-    job.heartbeat_at = clock.now() - runner.STALE_AFTER - timedelta(seconds=1)
-    db.session.commit()
+    job = stalled_card_job(db.session, org)
     assert operations.stalled_job_ids(db.session) == [job.id]
     assert job_tasks.requeue_stalled.apply().get() == 1
     db.session.expire_all()

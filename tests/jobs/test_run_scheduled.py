@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from perisai import clock
 from perisai.audit.models import AuditEvent
 from perisai.commissions.models import StandingFlag
-from perisai.jobs import operations, runner
+from perisai.jobs import operations
 from perisai.jobs.app import BEAT_SCHEDULE
 from perisai.jobs.models import Job
 from perisai.reports import tasks as report_tasks
@@ -19,6 +19,7 @@ from perisai.storage import storage
 from perisai.workers.models import WorkerPhoto
 from perisai.workers.privacy import withdraw_consent
 from tests import factories
+from tests.jobs.conftest import stalled_card_job
 
 
 def _count(db, model, *where) -> int:
@@ -64,16 +65,7 @@ def test_run_scheduled_does_every_scheduled_task_once(app, db, org):
     old.finished_at = clock.now() - operations.KEEP_RESULTS - timedelta(hours=1)
     storage().put(old.result_key, b"%PDF-")
     old_file = old.result_key
-    stalled = operations.new_job(
-        db.session,
-        "card_batch",
-        user=org.supervisor_user,
-        branch_id=org.branch.id,
-        params={"card_ids": [], "back": False, "base_url": "http://perisai.test"},
-    )
-    stalled.state, stalled.runner_token, stalled.attempts = "running", "gone", 1
-    stalled.heartbeat_at = clock.now() - runner.STALE_AFTER - timedelta(seconds=1)
-    db.session.commit()
+    stalled = stalled_card_job(db.session, org)
 
     first = _run(app)
     assert first["requeue-stalled-jobs"] == "1" and first["refresh-stale-rollups"] == "1"

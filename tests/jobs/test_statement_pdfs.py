@@ -22,16 +22,9 @@ from perisai.money import rupiah
 from perisai.storage import storage
 from tests.commissions.helpers import new_paying_workers
 from tests.conftest import login
+from tests.jobs.conftest import ASYNC
 
-ASYNC = {"Prefer": "respond-async"}
 MARCH = date(2026, 3, 10)
-
-
-@pytest.fixture
-def eager(app):
-    app.config["JOBS_EAGER"] = True
-    yield app
-    app.config.pop("JOBS_EAGER", None)
 
 
 @pytest.fixture
