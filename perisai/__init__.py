@@ -22,6 +22,7 @@ FEATURES = (
     "regions",
     "workers",
     "contributions",
+    "cash",
     "sync",
     "cards",
     "links",

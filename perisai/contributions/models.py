@@ -14,7 +14,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstra
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from perisai import clock
-from perisai.db import Base, MonthType, TimestampMixin, UTCDateTime, UUIDType
+from perisai.db import Base, MonthType, TimestampMixin, UTCDateTime, UUIDType, partial_index
 from perisai.months import Month
 
 if TYPE_CHECKING:
@@ -157,6 +157,13 @@ class Payment(Base):
         Index("ix_payments_state_branch_id", "state", "branch_id"),
         CheckConstraint("state IN ('accepted', 'pending_approval', 'rejected')", name="state"),
         UniqueConstraint("agent_id", "client_reference"),
+        # an agent's cash, oldest first (its cash in hand, and what a deposit settles)
+        partial_index(
+            "ix_payments_custodian_id_paid_on",
+            "custodian_id",
+            "paid_on",
+            where="custodian_id IS NOT NULL",
+        ),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(UUIDType, primary_key=True)  # the client's id
@@ -191,6 +198,11 @@ class Payment(Base):
     # The reference the phone printed on a receipt handed over offline (agent code + the
     # device's sequence), so agent and participant can quote it before and after sync.
     client_reference: Mapped[str | None] = mapped_column(String(40))
+    # Cash custody (DOMAIN.md §8): the agent holding the cash of a cash payment it recorded,
+    # until a deposit the bank confirmed settles it (perisai.cash.settlement). Every other
+    # payment is settled when recorded.
+    custodian_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id"))
+    settled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     # Also tells the unit of work that a participant is inserted before its payments when
     # both are flushed together (a sync batch registers and takes the first payment at once).
@@ -209,6 +221,10 @@ class Payment(Base):
     @property
     def is_reversed(self) -> bool:
         return self.reversal is not None
+
+    @property
+    def settled(self) -> bool:
+        return self.settled_at is not None
 
 
 class PaymentMonth(Base):

@@ -15,9 +15,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from perisai import clock
+from perisai import clock, zones
 from perisai.auth.permissions import Scope, or_404
 from perisai.bounds import MAX_BACKDATE_DAYS
+from perisai.cash.position import cash_position
+from perisai.cash.settlement import settle_agents
 from perisai.contributions.coverage import extend_coverage, refresh_coverage
 from perisai.contributions.late import late_rule_for, needs_approval
 from perisai.contributions.models import (
@@ -101,13 +103,16 @@ def build_payment(
     rules: RuleBook | None = None,
     existing=LOOK_UP,
     earlier_payments: int | None = None,
+    cash=LOOK_UP,
 ) -> NewPayment:
     """Check and price one payment of 1–12 months and build its rows, changing nothing.
 
     The amount must equal the quote on paid_on. `existing`: the payment stored under the client
     id, when the caller looked it up with others beforehand (None: there is none).
     `earlier_payments`: how many payments the participant has, when the caller counted them with
-    others (the receipt number's unique key catches a stale count).
+    others (the receipt number's unique key catches a stale count). `cash`: the recording
+    agent's cash position (perisai.cash.position), when the caller keeps one for several
+    payments; a cash payment taken on a day the agent was blocked is refused (422, channel).
     """
     fingerprint = payment_hash(worker.id, data)
     found = session.get(Payment, data["id"]) if existing is LOOK_UP else existing
@@ -117,6 +122,14 @@ def build_payment(
     # the day the agent took the registration (on the phone, perhaps offline for days): a paid_on
     # before it buys cover for a time the participant was not known to us
     check_paid_on(data["paid_on"], today, registered_on=worker.registered_on)
+    custodian = custodian_of(recorded_by, data["channel"])
+    if custodian is not None:
+        position = cash if cash is not LOOK_UP else None
+        if position is None:
+            position = cash_position(
+                session, custodian, zones.today_of_branch(session, worker.branch_id)
+            )
+        position.check_cash_payment(data["paid_on"])
     funding = sponsor.type if sponsor is not None else worker.funding
     quote = _checked_quote(session, worker, data, funding, rules)
     late_rule = late_rule_for(session, today)
@@ -147,7 +160,12 @@ def build_payment(
         # A reference used before by this agent is refused by the unique key (agent_id,
         # client_reference), told apart from a month paid twice in `record_payment`.
         client_reference=data.get("client_reference"),
+        # cash an agent took stays in its custody until the bank confirms its deposit
+        custodian_id=custodian.id if custodian is not None else None,
+        settled_at=None if custodian is not None else clock.now(),
     )
+    if custodian is not None and cash is not LOOK_UP and cash is not None:
+        cash.stage(payment)  # the next payment of the batch counts this one in hand
     set_committed_value(payment, "reversal", None)  # a new payment: nothing to load
     return NewPayment(
         payment=payment,
@@ -155,6 +173,15 @@ def build_payment(
         months=_month_rows(payment, worker, quote.months, pending),
         covers=None if pending else (quote.start_month, quote.months[-1].month),
     )
+
+
+def custodian_of(recorded_by, channel: str):
+    """The agent whose hands a payment's cash is in: the agent who recorded a cash payment.
+    Cash taken at the branch (a supervisor) or money by bank, e-wallet or sponsor is settled
+    when recorded."""
+    if channel != "cash" or getattr(recorded_by, "role", None) != "agent":
+        return None
+    return getattr(recorded_by, "agent", None)
 
 
 def _checked_quote(session: Session, worker: Worker, data: dict, funding: str, rules) -> Quote:
@@ -307,6 +334,9 @@ def reverse_payment(session: Session, *, payment: Payment, reason: str, reversed
         row.active_month = None
     session.flush()
     refresh_coverage(session, session.get(Worker, payment.worker_id))
+    if payment.custodian_id is not None:
+        # a settled payment's amount is now credit for the next; an unsettled one leaves
+        settle_agents(session, [payment.custodian_id])
     return reversal
 
 

@@ -94,6 +94,12 @@ class PaymentSchema(Schema):
         }
     )
     late_rule_id = fields.Integer(allow_none=True)
+    settled = fields.Boolean(
+        metadata={
+            "description": "false: cash still in the agent's custody (no confirmed deposit yet)"
+        }
+    )
+    settled_at = IsoString(allow_none=True)
     decided_at = IsoString(allow_none=True)
     decision_note = fields.String(allow_none=True)
 

@@ -11,10 +11,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from perisai.cash import deposits
+from perisai.cash.position import cash_position
+from perisai.cash.schemas import DepositCreateSchema, DepositSchema
 from perisai.contributions import payments
 from perisai.contributions.models import Payment
 from perisai.contributions.schemas import PaymentCreateSchema, PaymentSchema
 from perisai.db import in_session
+from perisai.errors import NotAllowed
 from perisai.workers import schemas as worker_schemas
 from perisai.workers.changes import record_death, update_worker
 from perisai.workers.duplicates import DuplicatePool
@@ -41,6 +45,16 @@ class Context:
     # What this batch added and has not flushed yet, by (kind, id): the session finds only
     # flushed objects by id, and a payment may follow its participant's registration.
     staged: dict = field(default_factory=dict)
+    # The recording agent's cash position, loaded once for the batch's cash payments.
+    cash: Any = None
+
+    def cash_for(self, session, custodian):
+        """The custodian's cash position for this batch (None: no custody involved)."""
+        if custodian is None:
+            return None
+        if self.cash is None:
+            self.cash = cash_position(session, custodian, self.today)
+        return self.cash
 
     def fresh(self) -> Context:
         """The same caller with nothing loaded or staged (for applying a batch again)."""
@@ -152,6 +166,7 @@ class PaymentRecord:
                 recorded_by=ctx.user,
                 existing=_loaded(session, Payment, data["id"]),
                 earlier_payments=ctx.payment_counts.get(worker.id, 0),
+                cash=ctx.cash_for(session, payments.custodian_of(ctx.user, data["channel"])),
             )
             payment, created = new.payment, new.created
             if created:
@@ -244,6 +259,36 @@ class WorkerDeath(_WorkerChangeOp):
         )
 
 
+class CashDeposit:
+    """`cash.deposit`: the body of POST /api/v1/cash/deposits (the agent's own)."""
+
+    @staticmethod
+    def preload(payload: dict) -> list[tuple[str, uuid.UUID | None]]:
+        return []
+
+    @staticmethod
+    def apply(session, ctx: Context, payload: dict, *, savepoint: bool, flush: bool) -> Outcome:
+        data = _schema(DepositCreateSchema).load(payload)
+        if not flush and ctx.staged:
+            raise WriteStagedFirst  # its savepoint would flush the batch's staged rows
+        if ctx.agent is None:
+            raise NotAllowed("cash.agents_only")
+        deposit, created = deposits.record_deposit(
+            session, agent=ctx.agent, data=data, recorded_by=ctx.user
+        )
+        if created:
+            session.flush()
+            ctx.cash = None  # the batch's next cash payment sees this deposit
+        return Outcome(
+            entity_id=deposit.id, created=created, entity=_schema(DepositSchema).dump(deposit)
+        )
+
+    @staticmethod
+    def reload(session, ctx: Context, entity_id: str) -> dict:
+        deposit = deposits.deposit_or_404(session, ctx.scope, entity_id)
+        return _schema(DepositSchema).dump(deposit)
+
+
 def _loaded(session, model, key):
     """What `preload` read for this id: the batch loaded everything it names beforehand."""
     return in_session(session, model, key) if key is not None else None
@@ -280,6 +325,7 @@ HANDLERS = {
     "payment.record": PaymentRecord,
     "worker.update": WorkerUpdate,
     "worker.death": WorkerDeath,
+    "cash.deposit": CashDeposit,
 }
 
 

@@ -53,7 +53,7 @@ def store_photo(
         raise ValidationFailed(
             "workers.photo_type", {"headers": {"Content-Type": ["workers.photo_type"]}}
         )
-    jpeg = _reencode(body, expected)
+    jpeg = reencode_image(body, expected)
     store.put(photo_key(worker.id, kind), jpeg, content_type="image/jpeg")  # whole or not at all
     photo = session.scalar(
         select(WorkerPhoto).where(WorkerPhoto.worker_id == worker.id, WorkerPhoto.kind == kind)
@@ -66,7 +66,7 @@ def store_photo(
     return photo
 
 
-def _reencode(body: bytes, expected_format: str) -> bytes:
+def reencode_image(body: bytes, expected_format: str) -> bytes:
     try:
         with Image.open(io.BytesIO(body)) as image:
             if image.format != expected_format:
