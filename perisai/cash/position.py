@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from perisai.agents.models import Agent
 from perisai.cash.limits import limit_for
-from perisai.cash.models import CashLimit, Deposit
+from perisai.cash.models import SETTLING_STATES, CashLimit, Deposit
 from perisai.contributions.models import Payment, PaymentReversal
 from perisai.errors import field_error
 from perisai.money import grouped
@@ -54,6 +54,9 @@ class Position:
     unconfirmed: int  # deposits the bank has not confirmed yet
     unsettled: int  # cash payments the bank has not confirmed yet
     unsettled_payments: int
+    # What confirmed deposits brought in beyond the cash they settled (a settled payment was
+    # reversed, or a deposit was larger): a new cash payment it covers is settled at once.
+    bank_credit: int = 0
     # Cash payments of the same request not written yet (a sync batch), as they are judged.
     staged: list[Cash] = field(default_factory=list)
 
@@ -117,24 +120,38 @@ class Position:
         if block is not None:
             raise field_error("channel", "|".join(block), location=location)
 
+    def settles_at_once(self, amount: int) -> bool:
+        """Whether a new cash payment of `amount` is settled by credit the bank confirmed
+        (only when no older cash waits: the oldest is settled first)."""
+        if self.unsettled_payments or self.bank_credit < amount:
+            return False
+        self.bank_credit -= amount
+        return True
+
     def stage(self, payment: Payment) -> None:
         self.staged.append(Cash(payment.id, payment.paid_on, payment.amount))
+        if payment.settled_at is None:
+            self.unsettled_payments += 1
 
 
 def cash_position(session: Session, agent: Agent, today: date) -> Position:
     """The agent's position now: three aggregate queries and the oldest cash in hand."""
     payments = custodial_cash(agent.id).subquery("cash")
-    collected, unsettled, unsettled_count = session.execute(
+    unsettled_filter = payments.c.settled_at.is_(None)
+    collected, unsettled, unsettled_count, settled = session.execute(
         select(
             func.coalesce(func.sum(payments.c.amount), 0),
-            func.coalesce(func.sum(payments.c.amount).filter(payments.c.settled_at.is_(None)), 0),
-            func.count().filter(payments.c.settled_at.is_(None)),
+            func.coalesce(func.sum(payments.c.amount).filter(unsettled_filter), 0),
+            func.count().filter(unsettled_filter),
+            func.coalesce(func.sum(payments.c.amount).filter(~unsettled_filter), 0),
         )
     ).one()
-    deposited, unconfirmed = session.execute(
+    settling = Deposit.state.in_(SETTLING_STATES)
+    deposited, unconfirmed, confirmed = session.execute(
         select(
             func.coalesce(func.sum(Deposit.amount), 0),
             func.coalesce(func.sum(Deposit.amount).filter(Deposit.state == "recorded"), 0),
+            func.coalesce(func.sum(Deposit.amount).filter(settling), 0),
         ).where(Deposit.agent_id == agent.id, Deposit.state != "rejected")
     ).one()
     return Position(
@@ -147,6 +164,7 @@ def cash_position(session: Session, agent: Agent, today: date) -> Position:
         unconfirmed=int(unconfirmed),
         unsettled=int(unsettled),
         unsettled_payments=int(unsettled_count),
+        bank_credit=max(0, int(confirmed) - int(settled)),
     )
 
 

@@ -123,8 +123,8 @@ def build_payment(
     # before it buys cover for a time the participant was not known to us
     check_paid_on(data["paid_on"], today, registered_on=worker.registered_on)
     custodian = custodian_of(recorded_by, data["channel"])
+    position = cash if cash is not LOOK_UP else None
     if custodian is not None:
-        position = cash if cash is not LOOK_UP else None
         if position is None:
             position = cash_position(
                 session, custodian, zones.today_of_branch(session, worker.branch_id)
@@ -164,8 +164,10 @@ def build_payment(
         custodian_id=custodian.id if custodian is not None else None,
         settled_at=None if custodian is not None else clock.now(),
     )
-    if custodian is not None and cash is not LOOK_UP and cash is not None:
-        cash.stage(payment)  # the next payment of the batch counts this one in hand
+    if custodian is not None:
+        if position.settles_at_once(quote.total):
+            payment.settled_at = clock.now()
+        position.stage(payment)  # the next payment of the batch counts this one in hand
     set_committed_value(payment, "reversal", None)  # a new payment: nothing to load
     return NewPayment(
         payment=payment,
