@@ -46,6 +46,8 @@ KNOWN_IDS = {
     "rule_id",
     "path",
     "id",
+    "deposit_id",
+    "line_id",
 }
 
 
@@ -100,7 +102,24 @@ def records(as_agent, as_supervisor, org):
             "contact_name": "Dinas Tenaga Kerja",
         },
     ).get_json()
+    deposit = as_agent.post(
+        "/api/v1/cash/deposits",
+        json={
+            "id": str(uuid.uuid4()),
+            "amount": quote["total"],
+            "channel": "va",
+            "reference": "VA-MATRIX-1",
+            "deposited_on": clock.today().isoformat(),
+        },
+    ).get_json()
+    cash_statement = as_supervisor.post(
+        "/api/v1/cash/statements",
+        data=f"date,reference,amount\n{clock.today().isoformat()},NOT-A-DEPOSIT,12345\n".encode(),
+        headers={"Content-Type": "text/csv"},
+    ).get_json()
     return {
+        "deposit_id": deposit["id"],
+        "line_id": cash_statement["unmatched"][0]["id"],
         "worker_id": worker["id"],
         "payment_id": payment["id"],
         "serial": card["serial"],
@@ -111,7 +130,16 @@ def records(as_agent, as_supervisor, org):
     }
 
 
-TARGETED = {"worker_id", "payment_id", "serial", "statement_id", "sponsor_id", "agent_code"}
+TARGETED = {
+    "worker_id",
+    "payment_id",
+    "serial",
+    "statement_id",
+    "sponsor_id",
+    "agent_code",
+    "deposit_id",
+    "line_id",
+}
 
 
 def fill(rule, records) -> str:
@@ -154,6 +182,14 @@ def valid_body(method: str, rule: str) -> dict:
         ("POST", "/api/v1/commissions/statements/<statement_id>/paid"): {
             "paid_on": today,
             "transfer_reference": "TRF-1",
+        },
+        ("POST", "/api/v1/cash/deposits/<deposit_id>/resolve"): {
+            "decision": "confirm",
+            "note": "uji coba",
+        },
+        ("POST", "/api/v1/cash/queue/lines/<int:line_id>/resolve"): {
+            "decision": "dismiss",
+            "note": "uji coba",
         },
         ("POST", "/api/v1/workers/<worker_id>/payments"): {
             "id": str(uuid.uuid4()),

@@ -18,8 +18,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from perisai import clock, zones
 from perisai.auth.permissions import Scope, or_404
 from perisai.bounds import MAX_BACKDATE_DAYS
-from perisai.cash.position import cash_position
-from perisai.cash.settlement import settle_agents
+from perisai.contributions import custody
 from perisai.contributions.coverage import extend_coverage, refresh_coverage
 from perisai.contributions.late import late_rule_for, needs_approval
 from perisai.contributions.models import (
@@ -122,13 +121,13 @@ def build_payment(
     # the day the agent took the registration (on the phone, perhaps offline for days): a paid_on
     # before it buys cover for a time the participant was not known to us
     check_paid_on(data["paid_on"], today, registered_on=worker.registered_on)
-    custodian = custodian_of(recorded_by, data["channel"])
+    custodian = custody.custodian_of(recorded_by, data["channel"])
     position = cash if cash is not LOOK_UP else None
-    if custodian is not None:
-        if position is None:
-            position = cash_position(
-                session, custodian, zones.today_of_branch(session, worker.branch_id)
-            )
+    if custodian is not None and position is None:
+        position = custody.guard(
+            session, custodian, zones.today_of_branch(session, worker.branch_id)
+        )
+    if position is not None:
         position.check_cash_payment(data["paid_on"])
     funding = sponsor.type if sponsor is not None else worker.funding
     quote = _checked_quote(session, worker, data, funding, rules)
@@ -164,7 +163,7 @@ def build_payment(
         custodian_id=custodian.id if custodian is not None else None,
         settled_at=None if custodian is not None else clock.now(),
     )
-    if custodian is not None:
+    if position is not None:
         if position.settles_at_once(quote.total):
             payment.settled_at = clock.now()
         position.stage(payment)  # the next payment of the batch counts this one in hand
@@ -175,15 +174,6 @@ def build_payment(
         months=_month_rows(payment, worker, quote.months, pending),
         covers=None if pending else (quote.start_month, quote.months[-1].month),
     )
-
-
-def custodian_of(recorded_by, channel: str):
-    """The agent whose hands a payment's cash is in: the agent who recorded a cash payment.
-    Cash taken at the branch (a supervisor) or money by bank, e-wallet or sponsor is settled
-    when recorded."""
-    if channel != "cash" or getattr(recorded_by, "role", None) != "agent":
-        return None
-    return getattr(recorded_by, "agent", None)
 
 
 def _checked_quote(session: Session, worker: Worker, data: dict, funding: str, rules) -> Quote:
@@ -337,8 +327,7 @@ def reverse_payment(session: Session, *, payment: Payment, reason: str, reversed
     session.flush()
     refresh_coverage(session, session.get(Worker, payment.worker_id))
     if payment.custodian_id is not None:
-        # a settled payment's amount is now credit for the next; an unsettled one leaves
-        settle_agents(session, [payment.custodian_id])
+        custody.after_reversal(session, payment.custodian_id)
     return reversal
 
 

@@ -14,7 +14,7 @@ from typing import Any
 from perisai.cash import deposits
 from perisai.cash.position import cash_position
 from perisai.cash.schemas import DepositCreateSchema, DepositSchema
-from perisai.contributions import payments
+from perisai.contributions import custody, payments
 from perisai.contributions.models import Payment
 from perisai.contributions.schemas import PaymentCreateSchema, PaymentSchema
 from perisai.db import in_session
@@ -166,7 +166,7 @@ class PaymentRecord:
                 recorded_by=ctx.user,
                 existing=_loaded(session, Payment, data["id"]),
                 earlier_payments=ctx.payment_counts.get(worker.id, 0),
-                cash=ctx.cash_for(session, payments.custodian_of(ctx.user, data["channel"])),
+                cash=ctx.cash_for(session, custody.custodian_of(ctx.user, data["channel"])),
             )
             payment, created = new.payment, new.created
             if created:

@@ -303,7 +303,8 @@ def test_role_by_endpoint(app, org, db, role, method, path, allowed):
 
 def pay_in(client, worker, month: Month, months=1):
     paid_on = month.first_day().isoformat()
-    sent = {**body(months=months), "paid_on": paid_on}
+    # by bank: months of undeposited cash would block the agent's cash payments (DOMAIN §8)
+    sent = {**body(months=months), "paid_on": paid_on, "channel": "bank"}
     with clock.travel(paid_on):  # recorded on its day: history, not a late payment
         response = client.post(f"/api/v1/workers/{worker.id}/payments", json=sent)
     assert response.status_code == 201, response.get_json()
