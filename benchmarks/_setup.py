@@ -15,6 +15,7 @@ from sqlalchemy import create_engine, text
 from perisai import create_app
 from perisai.agents import operations as agents
 from perisai.auth.operations import create_user
+from perisai.cash.limits import add_limit
 from perisai.extensions import db
 from perisai.regions.models import Region
 
@@ -91,6 +92,17 @@ def seed_agent(app, village_code: str = "33.25.01.2001") -> str:
             joined_on=date(2026, 1, 1),
         )
         create_user(session, username="bench-agent", password=PASSWORD, role="agent", agent=agent)
+        # A ceiling no batch reaches: a benchmark agent collects millions in cash in minutes,
+        # and every cash payment is still judged against it (perisai.cash.position).
+        add_limit(
+            session,
+            agent_id=agent.id,
+            branch_id=branch.id,
+            effective_from=date(2000, 1, 1),
+            ceiling=2_000_000_000,
+            max_age_days=3,
+            source="benchmark agent",
+        )
         session.commit()
     return "bench-agent"
 

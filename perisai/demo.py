@@ -12,6 +12,7 @@ from perisai.agents import operations as agents
 from perisai.agents.models import Agent, Branch, Wadah
 from perisai.auth.models import User
 from perisai.auth.operations import create_user
+from perisai.demo_cash import add_demo_cash
 from perisai.demo_participants import add_demo_participants
 from perisai.regions.operations import load_regions
 
@@ -37,7 +38,9 @@ def load_demo(session: Session) -> dict:
         add_demo_participants(session, agent, count, seed, today)
         for agent, count, seed in ((created[0], 32, 1), (created[1], 16, 2), (created[5], 8, 3))
     )
+    cash = add_demo_cash(session, today)
     return {
+        "cash_payments": cash,
         "branches": 2,
         "wadah": 3,
         "agents": len(created),
