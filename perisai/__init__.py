@@ -27,6 +27,7 @@ FEATURES = (
     "cards",
     "links",
     "commissions",
+    "quality",
     "reports",
     "imports",
     "jobs",

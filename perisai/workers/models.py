@@ -87,6 +87,9 @@ class Worker(TimestampMixin, Base):
     lat: Mapped[float | None]
     lon: Mapped[float | None]
     accuracy_m: Mapped[float | None]
+    # How long the registration form took on the phone, when the PWA measured it (seconds):
+    # an implausibly fast one is an enrolment quality signal (perisai.quality).
+    capture_seconds: Mapped[int | None]
     registered_by_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id"), index=True)
     managed_by_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id"))
     branch_id: Mapped[int] = mapped_column(ForeignKey("branches.id"))  # indexed with covered_until
@@ -212,5 +215,8 @@ class WorkerPhoto(TimestampMixin, Base):
     worker_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("workers.id"))
     kind: Mapped[str] = mapped_column(String(8))
     sha256: Mapped[str] = mapped_column(String(64))
+    # 64-bit perceptual hash (hex) of the stored image: the same photo on two participants
+    # is an enrolment quality signal even when it was re-encoded or cropped a little.
+    phash: Mapped[str | None] = mapped_column(String(16), index=True)
     size_bytes: Mapped[int]
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

@@ -32,7 +32,7 @@ class Registration:
 
 # Fields added to the registration body later count in its fingerprint only when sent, so that
 # a registration resent by a phone that predates them is still recognised as the same one.
-_COUNTED_WHEN_SENT = ("registered_on",)
+_COUNTED_WHEN_SENT = ("registered_on", "capture_seconds")
 
 
 def request_hash(data: dict) -> str:

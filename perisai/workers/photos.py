@@ -15,6 +15,7 @@ import io
 import shutil
 from pathlib import Path
 
+import imagehash
 from PIL import Image, UnidentifiedImageError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -59,6 +60,7 @@ def store_photo(
         select(WorkerPhoto).where(WorkerPhoto.worker_id == worker.id, WorkerPhoto.kind == kind)
     ) or WorkerPhoto(worker_id=worker.id, kind=kind)
     photo.sha256 = hashlib.sha256(jpeg).hexdigest()
+    photo.phash = perceptual_hash(jpeg)
     photo.size_bytes = len(jpeg)
     photo.uploaded_by_id = user_id
     session.add(photo)
@@ -85,6 +87,13 @@ def reencode_image(body: bytes, expected_format: str) -> bytes:
     out = io.BytesIO()
     clean.save(out, "JPEG", quality=82, optimize=True)  # a fresh file: no EXIF, no GPS tags
     return out.getvalue()
+
+
+def perceptual_hash(jpeg: bytes) -> str:
+    """The image's 64-bit perceptual hash as 16 hex digits: near-identical images (the same
+    photo re-encoded, resized or slightly cropped) differ in a few bits only."""
+    with Image.open(io.BytesIO(jpeg)) as image:
+        return str(imagehash.phash(image))
 
 
 def photo_key(worker_id, kind: str) -> str:

@@ -49,6 +49,10 @@ class WorkerCreateSchema(Schema):
     consent = fields.Nested(ConsentSchema, required=True)
     funding = fields.String(load_default="self", validate=OneOf(FUNDING_SOURCES))
     location = fields.Nested(LocationSchema, load_default=None, allow_none=True)
+    # How long the form took on the phone (the PWA measures it): an enrolment quality signal.
+    capture_seconds = fields.Integer(
+        load_default=None, allow_none=True, strict=True, validate=Range(min=0, max=86_400)
+    )
     registered_on = fields.Date(
         load_default=None,
         metadata={"description": "the day the agent took the registration (default: today)"},

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+import phonenumbers
 from sqlalchemy.orm import Session
 
 from perisai import clock
@@ -24,9 +25,20 @@ _PHONE_RE = re.compile(r"^(?:\+?62|0)(8\d{8,12})$")
 
 
 def normalise_phone(phone: str) -> str | None:
-    """'0812-3456 789' / '62812…' / '+62812…' → '+62812…'; None when it is not a mobile number."""
-    match = _PHONE_RE.match(re.sub(r"[\s\-().]", "", phone))
-    return "+62" + match.group(1) if match else None
+    """'0812-3456 789' / '62812…' / '+62 (812)…' → '+62812…' (E.164, by the phonenumbers
+    library); None when it is not an Indonesian mobile number (8, then 8 to 12 digits)."""
+    cleaned = re.sub(r"[\s\-().]", "", phone or "")
+    if not _PHONE_RE.match(cleaned):
+        return None
+    try:
+        number = phonenumbers.parse(
+            cleaned if not cleaned.startswith("62") else "+" + cleaned, "ID"
+        )
+    except phonenumbers.NumberParseException:
+        return None
+    if number.country_code != 62:
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 def validated_values(session: Session, data: dict, today: date) -> tuple[dict, list[dict]]:
@@ -117,6 +129,7 @@ def _values(data: dict, checked: dict) -> dict:
         "lat": location.get("lat"),
         "lon": location.get("lon"),
         "accuracy_m": location.get("accuracy_m"),
+        "capture_seconds": data.get("capture_seconds"),
     }
 
 
