@@ -48,6 +48,7 @@ KNOWN_IDS = {
     "id",
     "deposit_id",
     "line_id",
+    "flag_id",
 }
 
 
@@ -75,7 +76,8 @@ def test_every_path_id_is_known(app):
 def records(as_agent, as_supervisor, org):
     """Records of agent 1 / branch A — participant, payment, card, commission statement,
     sponsor, agent — as the targets of the probes."""
-    worker = as_agent.post("/api/v1/workers", json=worker_payload()).get_json()
+    # filled in seconds: an enrolment quality flag (fast_capture) to probe as well
+    worker = as_agent.post("/api/v1/workers", json=worker_payload(capture_seconds=5)).get_json()
     quote = as_agent.get(f"/api/v1/workers/{worker['id']}/quote?months=1").get_json()
     payment = as_agent.post(
         f"/api/v1/workers/{worker['id']}/payments",
@@ -117,7 +119,9 @@ def records(as_agent, as_supervisor, org):
         data=f"date,reference,amount\n{clock.today().isoformat()},NOT-A-DEPOSIT,12345\n".encode(),
         headers={"Content-Type": "text/csv"},
     ).get_json()
+    [flag] = as_supervisor.get("/api/v1/quality/flags").get_json()
     return {
+        "flag_id": flag["id"],
         "deposit_id": deposit["id"],
         "line_id": cash_statement["unmatched"][0]["id"],
         "worker_id": worker["id"],
@@ -139,6 +143,7 @@ TARGETED = {
     "agent_code",
     "deposit_id",
     "line_id",
+    "flag_id",
 }
 
 
@@ -191,6 +196,9 @@ def valid_body(method: str, rule: str) -> dict:
             "decision": "dismiss",
             "note": "uji coba",
         },
+        ("POST", "/api/v1/quality/flags/<int:flag_id>/clear"): {"note": "uji coba"},
+        ("POST", "/api/v1/quality/flags/<int:flag_id>/confirm"): {"note": "uji coba"},
+        ("PUT", "/api/v1/quality/agents/<agent_code>/areas"): {"region_codes": ["33.25.01"]},
         ("POST", "/api/v1/workers/<worker_id>/payments"): {
             "id": str(uuid.uuid4()),
             "months": 1,

@@ -42,6 +42,7 @@ TASK_MODULES = (
     "perisai.commissions.tasks",
     "perisai.reports.tasks",
     "perisai.workers.tasks",
+    "perisai.quality.tasks",
     # Not tasks: the Celery signals that carry a request's id into the job it queued and give
     # the worker's log lines the app's format, connected before the first task runs.
     "perisai.observability.tasks",
@@ -59,6 +60,8 @@ BEAT_SCHEDULE = {
         "schedule": crontab(minute=17),
     },
     "clean-up-files": {"task": "perisai.jobs.clean_up", "schedule": crontab(minute=37)},
+    # Hourly, each branch once a day of its own: the enrolment quality signals of its months.
+    "quality-check": {"task": "perisai.quality.refresh", "schedule": crontab(minute=27)},
     "clean-up-import-files": {
         "task": "perisai.imports.clean_up",
         "schedule": crontab(minute=47),

@@ -3,12 +3,25 @@ positions and photos, and the flags listed for a month."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from perisai.agents.models import Agent
 from perisai.quality.models import FlaggedWorker, QualityFlag
 from perisai.workers.models import Worker, WorkerPhoto, mask_nik
+
+
+@dataclass
+class FlagReview:
+    """A flag and its participants, as FlagDetailSchema dumps it."""
+
+    flag: QualityFlag
+    members: list[dict]
+
+    def __getattr__(self, name):
+        return getattr(self.flag, name)
 
 
 def flags_query(session: Session, scope, args: dict):

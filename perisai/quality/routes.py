@@ -47,8 +47,7 @@ class FlagById(MethodView):
     def get(self, flag_id):
         """One flag with its participants side by side (NIK masked), positions and photos."""
         flag = flags.flag_or_404(db.session, current_scope(), flag_id)
-        body = FlagSchema().dump(flag)
-        return {**body, "members": review.members(db.session, flag)}
+        return review.FlagReview(flag, review.members(db.session, flag))
 
 
 def _review(flag_id: int, decision: str, note: str):
@@ -100,11 +99,13 @@ class Verifications(MethodView):
     @blp.response(200)
     def get(self, args):
         """Participants of confirmed flags, to be verified in person."""
-        rows, headers = paginate(db.session, flags.verifications(current_scope()), args)
+        stmt = flags.verifications(current_scope())
+        page, size = args["page"], args["page_size"]
+        rows = db.session.execute(stmt.limit(size).offset((page - 1) * size)).all()
         return [
             {"worker_id": str(w), "flag_id": f, "kind": k, "confirmed_at": at.isoformat()}
             for w, f, k, at in rows
-        ], headers
+        ]
 
 
 @blp.route("/agents/<agent_code>/areas")

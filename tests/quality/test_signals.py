@@ -110,9 +110,9 @@ def test_a_village_outside_the_agents_area(as_agent, as_supervisor, org, db):
         json={"region_codes": ["33.25.01"]},
     )
     assert put.status_code == 200, put.get_json()
-    assert as_supervisor.get(
-        f"/api/v1/quality/agents/{org.agent.agent_code}/areas"
-    ).get_json() == {"region_codes": ["33.25.01"]}
+    assert as_supervisor.get(f"/api/v1/quality/agents/{org.agent.agent_code}/areas").get_json() == {
+        "region_codes": ["33.25.01"]
+    }
     register(as_agent, village_code="33.25.01.2001")  # in its district
     assert flags(db, "outside_area") == []
     outside = register(as_agent, village_code="33.25.02.2002")
