@@ -29,9 +29,16 @@ HEADER = """\
 
 # The server's messages the PWA shows too: the checks it makes before the server does (NIK,
 # phone, consent, a required field), where the agent must read what the server would answer, and
-# the lines and payment channels of a receipt, which the PWA's receipt shares with the printed one.
+# the lines and payment channels of a receipt, which the PWA's receipt shares with the printed one,
+# and the cash custody rules the PWA judges offline (a cash payment blocked, a deposit's fields).
 # They have no "pwa" copy (tests/test_messages.py fails on a "pwa" message with a server token).
 FROM_SERVER = (
+    "cash.blocked_age",
+    "cash.blocked_ceiling",
+    "cash.deposited_on_future",
+    "cash.deposited_on_old",
+    "cash.reference_empty",
+    "cash.reference_format",
     "channel.bank",
     "channel.cash",
     "channel.ewallet",

@@ -102,6 +102,13 @@ export const statements = (month) => get(`/commissions/statements?month=${month}
 export const statement = (id) => get(`/commissions/statements/${encodeURIComponent(id)}`);
 export const statementPdfUrl = (id) => `/api/v1/commissions/statements/${encodeURIComponent(id)}.pdf`;
 
+// The agent's cash custody (API.md "Cash custody"): {cash_in_hand, unsettled_since, ceiling,
+// max_age_days, blocked, block_reason, collected, deposited, open: [{payment_id, paid_on,
+// amount}], ...}; its deposits, newest first; the slip's photo of one (PUT, idempotent).
+export const cashPosition = (agentCode) => get(`/cash/agents/${encodeURIComponent(agentCode)}`);
+export const deposits = (pageSize) => get(`/cash/deposits?page_size=${pageSize}`);
+export const putDepositPhoto = (depositId, blob) => putBlob(`/cash/deposits/${depositId}/photo`, blob);
+
 // A raw body (photos).
 async function putBlob(path, blob) {
   let response;

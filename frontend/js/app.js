@@ -18,10 +18,12 @@ import * as queue from "./views/queue.js";
 import * as more from "./views/more.js";
 import * as edit from "./views/edit.js";
 import * as death from "./views/death.js";
+import * as cash from "./views/cash.js";
+import * as deposit from "./views/deposit.js";
 
 // A screen with state of its own (a form being filled, a search) is made by freshViews(), for as
 // long as one agent uses the app; the others are their module's render.
-const STATEFUL = { register, pay, participants };
+const STATEFUL = { register, pay, participants, deposit };
 const VIEWS = {
   login,
   home,
@@ -33,6 +35,7 @@ const VIEWS = {
   more,
   edit,
   death,
+  cash,
 };
 const NAV = [
   ["home", "nav.home"],

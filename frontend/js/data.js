@@ -1,12 +1,14 @@
 // Reference data and the agent's participants, cached in IndexedDB so that registration and
-// payment amounts work with no network. Refreshed on login, on start and after a sync.
+// payment amounts work with no network. Refreshed on login, on start and after a sync (the cash
+// position too: cash.js).
 import * as db from "./db.js";
 import * as api from "./api.js";
+import * as cash from "./cash.js";
 import { effectiveMonth, normaliseRules, statusFor } from "./pricing.js";
 import { today } from "./ui.js";
 
 export async function refreshAll() {
-  await Promise.allSettled([refreshReference(), refreshWorkers(), refreshArea()]);
+  await Promise.allSettled([refreshReference(), refreshWorkers(), refreshArea(), cash.refresh()]);
   await db.kv.set("refreshed_at", new Date().toISOString());
   document.body.dataset.refreshed = "1";
 }

@@ -14,7 +14,17 @@ const TAB_ID = uuid();
 
 // `refused`: the server's message when it refuses every write of this agent (suspended or
 // dismissed: 403 with `agent_status`). The outbox keeps everything and tries again later.
-export const state = { sending: false, authNeeded: false, offline: !navigator.onLine, lastSync: null, refused: null };
+// `cashAnswered`: how many cash payments and deposits the server answered in this tab (cash.js
+// fetches the agent's cash position again after such a sync: it changed, or the phone's copy was
+// out of date when the server refused one).
+export const state = {
+  sending: false,
+  authNeeded: false,
+  offline: !navigator.onLine,
+  lastSync: null,
+  refused: null,
+  cashAnswered: 0,
+};
 const listeners = new Set();
 let userId = null;
 let timer = null;
@@ -161,6 +171,11 @@ export async function discard(seq) {
     const cached = await db.get("payments", record.entity_id);
     if (cached && !cached.receipt_number) await db.del("payments", record.entity_id);
   }
+  // The slip's photo has no deposit to go with any more.
+  if (record && record.type === "cash.deposit") {
+    const photos = await db.byIndex("outbox", "entity_id", record.entity_id);
+    for (const photo of photos.filter((r) => r.type === "deposit.photo")) await db.del("outbox", photo.seq);
+  }
   emit();
 }
 
@@ -253,11 +268,22 @@ function workerOf(r) {
 }
 
 // Held: a record whose participant's registration is still in the outbox (waiting, sending or
-// rejected). It would only come back 404; it goes once the server has applied the registration.
+// rejected), or the photo of a deposit slip whose deposit is. It would only come back 404; it
+// goes once the server has applied what it belongs to.
 export function heldBy(list) {
   const registrations = new Map(list.filter((r) => r.type === "worker.register").map((r) => [r.entity_id, r]));
-  return (r) => r.type !== "worker.register" && registrations.has(workerOf(r));
+  const deposits = new Set(list.filter((r) => r.type === "cash.deposit").map((r) => r.entity_id));
+  return (r) =>
+    r.type === "deposit.photo"
+      ? deposits.has(r.entity_id)
+      : r.type !== "worker.register" && r.type !== "cash.deposit" && registrations.has(workerOf(r));
 }
+
+// Photos go one by one as raw bodies (PUT, idempotent), after the record they belong to.
+const PHOTOS = {
+  "photo.upload": (r) => api.putPhoto(r.entity_id, r.payload.kind, r.blob),
+  "deposit.photo": (r) => api.putDepositPhoto(r.entity_id, r.blob),
+};
 
 // Which records may go now: oldest first, held ones left for a later round.
 function sendable(list) {
@@ -266,7 +292,7 @@ function sendable(list) {
   const photos = [];
   for (const r of list) {
     if (r.state === "rejected" || held(r)) continue;
-    if (r.type === "photo.upload") photos.push(r);
+    if (PHOTOS[r.type]) photos.push(r);
     else if (ops.length < BATCH) ops.push(r);
   }
   return { ops, photos };
@@ -339,6 +365,7 @@ async function sendBatch(ops) {
       await mark(record, { state: "pending", attempts: record.attempts + 1, error: result });
     } else {
       await mark(record, { state: "rejected", attempts: record.attempts + 1, error: result });
+      if (cashEntry(record, null)) state.cashAnswered += 1;
       // A stale edit: the phone keeps the server's participant from now on (the agent's values
       // stay in the record, to be sent again on that version or dropped).
       const current = conflictOf({ ...record, state: "rejected", error: result });
@@ -353,7 +380,7 @@ async function sendBatch(ops) {
 
 async function sendPhoto(record) {
   try {
-    await api.putPhoto(record.entity_id, record.payload.kind, record.blob);
+    await PHOTOS[record.type](record);
   } catch (error) {
     if (error instanceof api.NetworkError) return false;
     if (error instanceof api.ApiError && error.status === 401) throw error;
@@ -383,11 +410,29 @@ async function mark(record, changes) {
   });
 }
 
+// Cash the server accepted from this phone since cash.js last fetched the agent's position: a
+// cash payment or a deposit, counted on the phone until a position fetched later includes it.
+export const cashLogKey = (userId) => `cash.settled.${userId}`;
+function cashEntry(record, entity) {
+  const p = record.payload;
+  if (record.type === "cash.deposit")
+    return { kind: "deposit", id: p.id, amount: p.amount, deposit: { ...p, state: "recorded", ...entity } };
+  if (record.type === "payment.record" && p.channel === "cash")
+    return { kind: "payment", id: p.id, paid_on: p.paid_on, amount: p.amount };
+  return null;
+}
+
 // The server has it: drop the record and keep the server's copy of the entity.
 async function settle(record, result) {
-  await db.tx(["outbox", "workers", "payments"], "readwrite", async ({ outbox, workers, payments }) => {
+  await db.tx(["outbox", "workers", "payments", "kv"], "readwrite", async ({ outbox, workers, payments, kv }) => {
     const current = await db.req(outbox.get(record.seq));
     if (current && current.op_id === record.op_id) outbox.delete(record.seq);
+    const cash = cashEntry(record, result.entity);
+    if (cash && record.user_id) {
+      const log = (await db.req(kv.get(cashLogKey(record.user_id)))) || [];
+      if (!log.some((e) => e.id === cash.id)) kv.put([...log, cash], cashLogKey(record.user_id));
+      state.cashAnswered += 1;
+    }
     if (record.type === "worker.register") {
       // Sent before the registration was applied (an older phone's queue): it failed only because
       // the participant was not there yet, so it goes again now.

@@ -33,6 +33,18 @@ export function monthLabel(month) {
   });
 }
 
+// "12 Jun 2026": a day (YYYY-MM-DD) in the chosen language.
+export function dayLabel(day) {
+  if (!day) return "—";
+  const [y, m, d] = day.split("-").map(Number);
+  return new Date(Date.UTC(y, m - 1, d)).toLocaleDateString(locale(), {
+    day: "numeric",
+    month: "short",
+    year: "numeric",
+    timeZone: "UTC",
+  });
+}
+
 export function today() {
   const d = new Date();
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;

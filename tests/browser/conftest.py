@@ -93,6 +93,7 @@ def live_server(request):
                 "other_supervisor": org.other_supervisor_user.username,
             }
             agent_ids = {"agent": org.agent.id, "agent2": org.agent2.id}
+            _never_block_cash(session, org)
         server = make_server("127.0.0.1", 0, app, threaded=True)
         thread = threading.Thread(target=server.serve_forever, daemon=True)
         thread.start()
@@ -109,6 +110,27 @@ def live_server(request):
             thread.join(timeout=10)
             with app.app_context():
                 _db.engine.dispose()
+
+
+def _never_block_cash(session, org) -> None:
+    """The shared agents take cash payments in many tests of the session, each on its own date
+    (DOMAIN.md §8 would block them once cash is days old): limits of their own that never block.
+    A test about cash custody makes an agent of its own (tests/browser/test_cash.py)."""
+    from datetime import date
+
+    from perisai.cash.limits import add_limit
+
+    for agent in (org.agent, org.agent2):
+        add_limit(
+            session,
+            effective_from=date(2000, 1, 1),
+            ceiling=2_000_000_000,
+            max_age_days=36500,
+            source="browser tests: the shared agents",
+            agent_id=agent.id,
+            branch_id=agent.wadah.branch_id,
+        )
+    session.commit()
 
 
 @pytest.fixture(scope="session")

@@ -1,4 +1,5 @@
-// More: language, renewals, commission, storage, version, logout (refused with unsent records).
+// More: language, my cash, renewals, commission, storage, version, logout (refused with unsent
+// records).
 // Storage: whether the browser keeps the data for good (navigator.storage.persist()) or may evict
 // it, how much is used, and the unsent outbox exported as a file (the agent's own copy).
 import * as api from "../api.js";
@@ -8,6 +9,7 @@ import { signedOut, switchLanguage } from "../app.js";
 import { t, getLang, locale } from "../i18n.js";
 import { h, toast } from "../ui.js";
 import { cacheKey } from "./commission.js";
+import { cacheKey as cashKey } from "../cash.js";
 
 export async function render(app) {
   const unsent = await outbox.pendingCount(app.session.user.id);
@@ -32,8 +34,12 @@ export async function render(app) {
         } catch {
           /* offline: the cookie ends by itself */
         }
-        // The commission lines and the sync history name participants: they leave with the agent.
-        await Promise.all([db.kv.del(cacheKey(app.session.user.id)), db.kv.del(`sent.${app.session.user.id}`)]);
+        // The commission lines and the sync history name participants: they leave with the agent,
+        // as its cash position does (and what the server accepted since it was fetched).
+        const id = app.session.user.id;
+        await Promise.all(
+          [cacheKey(id), `sent.${id}`, cashKey(id), outbox.cashLogKey(id)].map((key) => db.kv.del(key)),
+        );
         await signedOut();
         toast(t("logout.done"));
         app.go("login");
@@ -50,6 +56,7 @@ export async function render(app) {
     h(
       "div",
       { class: "actions" },
+      h("a", { class: "button wide", href: "#/cash" }, t("nav.cash")),
       h("a", { class: "button wide", href: "#/renewals" }, t("nav.renewals")),
       h("a", { class: "button wide", href: "#/commission" }, t("nav.commission")),
       h(

@@ -2,7 +2,10 @@
 // end), the months (all arrears by default) priced from the cached rules (works offline) with
 // arrears apart from months paid ahead, the cash received and the change, channel, date.
 // The payment id is made when the screen opens, so a double tap is one payment; the receipt
-// reference (agent code + this device's sequence) is drawn when it is saved.
+// reference (agent code + this device's sequence) is drawn when it is saved. A cash payment is
+// refused while the agent's cash in hand is over its limits (judged on the phone by cash.js, as
+// the server judges it), with the way out: record the deposit, or take it another way.
+import * as custody from "../cash.js";
 import * as db from "../db.js";
 import * as data from "../data.js";
 import * as outbox from "../outbox.js";
@@ -10,6 +13,7 @@ import * as api from "../api.js";
 import { quote, coverageWithout, monthsBetween, statusFor } from "../pricing.js";
 import { t } from "../i18n.js";
 import { h, field, rupiah, monthLabel, today, toast, uuid, setError, statusBadge } from "../ui.js";
+import { blockNotice } from "./cash.js";
 
 // The screen while one agent is logged in (app.js's freshViews makes the next agent a new one):
 // `draft`, the payment being taken, stays while the agent looks elsewhere and comes back to the
@@ -53,6 +57,13 @@ export async function nextReference(app) {
     return `${device}-${String(n).padStart(4, "0")}`;
   });
   return `${code}-${tail}`;
+}
+
+// The server refused the payment's channel (errors.json.channel): the agent was blocked from
+// taking cash when it was sent.
+export function channelRefused(error) {
+  const lines = error && error.errors && error.errors.json && error.errors.json.channel;
+  return Array.isArray(lines) && lines.length > 0;
 }
 
 // Whole rupiah as typed ("20000", "20.000", "Rp 20.000"); "" is null (the exact amount).
@@ -127,6 +138,36 @@ async function render(state, app, [workerId, mode, seq]) {
   const save = h("button", { type: "button", class: "primary wide", id: "pay-save" }, t("pay.save"));
   let current = null;
   let cashOk = true;
+  // The server refused this payment's channel (the agent was blocked when it was sent).
+  const refusedChannel = Boolean(fixing) && channelRefused(fixing.error);
+  // Above the form, so that it is seen before the cash is counted.
+  const blockBox = h("div", { id: "pay-cash-block" });
+  const channelField = field(t("pay.channel"), channel);
+  const refused =
+    fixing && fixing.error ? h("p", { class: "banner error", id: "pay-refused" }, fixing.error.message) : null;
+  let judged = (await custody.standing(app.session.user.id)).judged;
+  const blockNow = () => (channel.value === "cash" && judged ? judged.blockFor(paidOn.value || today()) : null);
+  function showBlock() {
+    const block = blockNow();
+    blockBox.replaceChildren(block ? blockNotice(block, { id: "pay-blocked", otherChannels: true }) : "");
+    // Refused for the cash limits and still blocked: the notice says it all, once.
+    if (refused) refused.classList.toggle("hidden", refusedChannel && Boolean(block));
+    // Written into the field itself: the first judgement runs before the screen is on the page.
+    const note = refusedChannel && channel.value === "cash" && !block ? t("kas.channel_refused") : "";
+    channelField.querySelector(".field-error").textContent = note;
+    channel.classList.toggle("invalid", Boolean(note));
+    return block;
+  }
+  // Online: the position as the server has it now, then judged again.
+  if (navigator.onLine)
+    custody
+      .refresh()
+      .then(async (entry) => {
+        if (!entry) return;
+        judged = (await custody.standing(app.session.user.id)).judged;
+        showBlock();
+      })
+      .catch(() => {});
 
   function group(id, title, list) {
     if (!list.length) return null;
@@ -145,6 +186,7 @@ async function render(state, app, [workerId, mode, seq]) {
 
   function counted() {
     const isCash = channel.value === "cash";
+    showBlock();
     cashField.classList.toggle("hidden", !isCash);
     draft.cash = cash.value;
     const received = isCash ? cashOf(cash.value) : null;
@@ -211,6 +253,15 @@ async function render(state, app, [workerId, mode, seq]) {
       if (!cashOk) cash.focus();
       return;
     }
+    if (channel.value === "cash") {
+      // Judged again as it is saved: a deposit recorded in another tab lifts the block.
+      judged = (await custody.standing(app.session.user.id)).judged;
+      if (showBlock()) {
+        toast(t("kas.refused"), "error");
+        blockBox.scrollIntoView({ block: "center" });
+        return;
+      }
+    }
     save.dataset.busy = "1";
     save.disabled = true;
     const covers = current.months.map((m) => m.month);
@@ -273,16 +324,17 @@ async function render(state, app, [workerId, mode, seq]) {
       " ",
       h("small", { class: "muted" }, worker.membership_number || t("status.pending")),
     ),
-    fixing && fixing.error ? h("p", { class: "banner error" }, fixing.error.message) : null,
+    refused,
     fixing ? h("p", { class: "hint", id: "pay-kept" }, t("pay.kept")) : null,
     h("div", { id: "pay-status" }, standing),
+    blockBox,
     h(
       "div",
       { class: "form" },
       field(t("pay.months"), months),
       amount,
       repriced,
-      field(t("pay.channel"), channel),
+      channelField,
       cashField,
       change,
       field(t("pay.paid_on"), paidOn),

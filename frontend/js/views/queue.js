@@ -6,6 +6,7 @@ import * as data from "../data.js";
 import { watchStatus } from "../app.js";
 import { t, tOr, dateTime } from "../i18n.js";
 import { h, errorLines, rupiah, toast } from "../ui.js";
+import { channelRefused } from "./pay.js";
 
 export const keepOnRefresh = false;
 
@@ -74,6 +75,7 @@ const amountRefused = (r) =>
 function guidance(r, changedAt) {
   const details = (r.error && r.error.details) || {};
   if (r.type === "worker.register" && details.existing_visible === true) return t("queue.nik_yours");
+  if (r.type === "payment.record" && channelRefused(r.error)) return t("queue.cash_blocked");
   if (amountRefused(r)) {
     const amount = rupiah(details.expected_amount);
     return changedAt && r.created_at < changedAt ? t("queue.rates_changed", amount) : t("queue.amount_now", amount);
@@ -132,8 +134,13 @@ function item(app, r, repaint, held, changedAt) {
             ? `#/edit/${r.payload.worker_id}`
             : r.type === "worker.death"
               ? `#/death/${r.payload.worker_id}`
-              : null;
+              : r.type === "cash.deposit"
+                ? `#/deposit/fix/${r.seq}`
+                : null;
     if (fix) actions.push(h("a", { class: "button small primary", href: fix }, t("queue.fix")));
+    // Refused while the agent held too much cash: the deposit first, then send it again.
+    if (r.type === "payment.record" && channelRefused(r.error))
+      actions.push(h("a", { class: "button small", href: "#/deposit" }, t("kas.record_deposit")));
     const existing = r.error && r.error.details && r.error.details.worker_id;
     if (existing)
       actions.push(h("a", { class: "button small", href: `#/participant/${existing}` }, t("queue.open_existing")));
@@ -178,7 +185,11 @@ function item(app, r, repaint, held, changedAt) {
       "div",
       { class: "row between" },
       h("span", { class: "name" }, t(`op.${r.type}`)),
-      h("span", { class: `badge state-${state}` }, t(`queue.state.${state}`)),
+      h(
+        "span",
+        { class: `badge state-${state}` },
+        t(state === "held" && r.type === "deposit.photo" ? "queue.state.held_deposit" : `queue.state.${state}`),
+      ),
     ),
     h("span", { class: "meta" }, r.label || r.entity_id),
     h("span", { class: "meta" }, dateTime(r.created_at)),
