@@ -19,6 +19,7 @@ from perisai.supervisor import (  # noqa: F401 - each adds its pages to blp
     admin_pages,
     approvals,
     months,
+    quality_pages,
     reassign_pages,
     report_pages,
     task_pages,
