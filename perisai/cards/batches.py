@@ -18,7 +18,7 @@ from perisai import zones
 from perisai.api import base_url
 from perisai.auth.models import User
 from perisai.auth.permissions import Scope
-from perisai.cards import operations, render
+from perisai.cards import keys, operations, render
 from perisai.cards.models import Card
 from perisai.errors import field_error
 from perisai.jobs.models import Job
@@ -77,12 +77,14 @@ def batch_faces(session: Session, card_ids: list[int]) -> list[render.CardFace]:
         cards.update({card.id: card for card in session.scalars(stmt)})
     chosen = [cards[card_id] for card_id in card_ids if card_id in cards]
     labels = operations._occupation_labels(session, [card.worker for card in chosen])
+    signer = keys.signer(session)
     return [
         operations.card_face(
             card,
             card.worker,
             operations.printed_data(card.worker, labels[card.worker.occupation]),
             zones.today_of_worker(session, card.worker),
+            signer,
         )
         for card in chosen
     ]

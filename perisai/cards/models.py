@@ -1,11 +1,11 @@
-"""Issued membership cards, every print of them, and the verification rate-limit counter."""
+"""Issued membership cards, every print of them, and the keys that sign their QR tokens."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import CheckConstraint, ForeignKey, LargeBinary, SmallInteger, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from perisai import clock
@@ -74,3 +74,22 @@ class CardPrint(Base):
     is_issue: Mapped[bool] = mapped_column(default=False, doc="this print issued the card")
 
     card: Mapped[Card] = relationship(back_populates="prints")
+
+
+class CardKey(Base):
+    """An Ed25519 key that signs card tokens (`perisai/cards/keys.py`): only its public half.
+
+    The private key is derived again wherever it signs, from the deployment's secret and the
+    key id (never stored, so nothing on one server's disk and nothing in the database that
+    signs). Rows are never deleted: a retired key signs no new card but stays published at
+    GET /api/v1/cards/keys, so every card it signed still verifies, offline too.
+    """
+
+    __tablename__ = "card_keys"
+    __table_args__ = (CheckConstraint("kid BETWEEN 1 AND 255", name="kid_range"),)
+
+    # The token's first byte names its key, hence 1–255.
+    kid: Mapped[int] = mapped_column(SmallInteger, primary_key=True, autoincrement=False)
+    public_key: Mapped[bytes] = mapped_column(LargeBinary(32))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime, doc="signs no new card")

@@ -16,13 +16,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, object_session, selectinload
 
 from perisai import clock, zones
 from perisai.api import base_url
 from perisai.auth.models import User
 from perisai.auth.permissions import Scope
-from perisai.cards import tokens
+from perisai.cards import keys, tokens
 from perisai.cards.models import Card, CardPrint
 from perisai.cards.render import CardFace
 from perisai.errors import Conflict, DomainError
@@ -98,17 +98,23 @@ def _hash(data: dict) -> str:
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
 
 
-def verify_url(card: Card) -> str:
-    claim = tokens.CardClaim(card.id, card.membership_number, card.issued_on)
-    return f"{base_url()}/v/{tokens.sign(claim)}"
+def verify_url(card: Card, signer: keys.Signer | None = None, worker: Worker | None = None) -> str:
+    """The URL in the card's QR code, signed now: the holder's name and protection month as
+    they are now (what the printed card shows) go into the token for an offline check."""
+    signer = signer or keys.signer(object_session(card))
+    worker = worker or card.worker
+    claim = tokens.CardClaim(
+        card.id, card.membership_number, card.issued_on, covered_until=worker.covered_until
+    )
+    return f"{base_url()}/v/{tokens.sign(signer, claim, worker.full_name)}"
 
 
-def card_face(card: Card, worker: Worker, data: dict, today: date) -> CardFace:
+def card_face(card: Card, worker: Worker, data: dict, today: date, signer: keys.Signer) -> CardFace:
     return CardFace(
         serial=card.id,
         coverage=coverage_text(worker, today),
         issued_on=card.issued_on,
-        verify_url=verify_url(card),
+        verify_url=verify_url(card, signer, worker),
         **{key: value for key, value in data.items()},
     )
 
@@ -253,8 +259,9 @@ def print_cards(
     plan, replaced = _plan_cards(workers, labels, active, days, now, user_id)
     _store_new_cards(session, plan, replaced)
     _record_prints(session, plan, now, user_id, batch)
+    signer = keys.signer(session)
     return [
-        PrintedCard(card, worker, card_face(card, worker, data, days[worker.id]))
+        PrintedCard(card, worker, card_face(card, worker, data, days[worker.id], signer))
         for worker, data, card, new in plan
     ]
 

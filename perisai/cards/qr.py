@@ -14,7 +14,9 @@ import qrcode
 from qrcode.constants import ERROR_CORRECT_M
 
 QUIET_ZONE = 4  # modules of white around the symbol, as ISO/IEC 18004 asks
-MAX_VERSION = 4  # the largest that still scans easily from a 22 mm square on a card
+# The card prints the code in a 24 mm square (card.css): a version-10 code (65 modules with the
+# quiet zone) still has 0.37 mm modules. An Ed25519 token makes version 8 or 9 (tokens.py).
+MAX_VERSION = 10
 # A fixed mask instead of scoring all eight: scoring costs ~5 ms a code in pure Python (5 s
 # for a 1,000-card batch), and the payload is random-looking bytes, which no mask turns into
 # the large blocks or finder-like runs the scoring guards against. Decoders read the mask

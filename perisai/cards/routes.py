@@ -7,9 +7,12 @@ from werkzeug.exceptions import NotFound
 
 from perisai import ratelimits
 from perisai.api import Blueprint, pdf_response
+from perisai.audit.operations import mark_recorded
 from perisai.auth.permissions import current_scope, login_required, or_404, roles_required
-from perisai.cards import batches, operations, render, tokens
+from perisai.cards import batches, keys, operations, render, tokens
+from perisai.cards import cli as _cli  # noqa: F401 - registers `flask perisai card-keys`
 from perisai.cards.schemas import (
+    CardKeysSchema,
     CardPdfArgs,
     CardSchema,
     PrintSchema,
@@ -110,6 +113,17 @@ class RevokeCard(MethodView):
         operations.revoke_card(db.session, card, user=current_user, reason=body["reason"])
         db.session.commit()
         return card
+
+
+@blp.route("/cards/keys")
+class CardKeys(MethodView):
+    @blp.response(200, CardKeysSchema)
+    def get(self):
+        """Public: the Ed25519 keys that sign card tokens, retired ones too (offline checks)."""
+        published = keys.published(db.session)
+        db.session.commit()
+        mark_recorded()  # public keys are no one's personal data: no audit event
+        return {"keys": published}, 200, {"Cache-Control": "public, max-age=300"}
 
 
 def _verification(token: str) -> dict:

@@ -3,6 +3,7 @@
 from marshmallow import fields, validate
 
 from perisai.api import Length, MonthField, QuerySchema, Schema
+from perisai.cards.keys import ALG, b64url
 from perisai.cards.operations import verify_url
 
 
@@ -53,3 +54,18 @@ class VerificationSchema(Schema):
     reason = fields.String(metadata={"description": "replaced | revoked, only when not valid"})
     issued_on = fields.Date()
     serial = fields.Integer(metadata={"description": "the card number printed under the QR"})
+
+
+class CardKeySchema(Schema):
+    """One published key (cards.models.CardKey): its id is a token's first byte."""
+
+    kid = fields.Integer()
+    alg = fields.Constant(ALG, metadata={"type": "string", "enum": [ALG]})
+    public_key = fields.Function(
+        lambda key: b64url(key.public_key),
+        metadata={"type": "string", "description": "base64url (no padding) of the 32-byte key"},
+    )
+
+
+class CardKeysSchema(Schema):
+    keys = fields.List(fields.Nested(CardKeySchema))

@@ -21,7 +21,7 @@ NAMES = [
 # 56 mm wide, from 12.6 mm down for 8.2 mm.
 MM = pdfs.MM
 NAME_BOX = (3.5 * MM, 12.6 * MM, 59.5 * MM, 20.8 * MM)
-QR_LEFT = (85.6 - 2.4 - 22) * MM
+QR_LEFT = (85.6 - 1.6 - 24) * MM  # card.css .qr
 
 
 def face(name="Ni Luh Putu Ayu Saraswati Dewi", serial=1, url="http://perisai.test/v/TOKEN"):

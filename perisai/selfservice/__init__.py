@@ -1,0 +1,1 @@
+"""Self-service: a participant checks their own status with membership number and birth date."""
