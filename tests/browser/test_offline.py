@@ -47,6 +47,8 @@ def test_offline_registration_and_payment_reach_the_server(page, context, live_s
     new = [w for w in after if w.id not in before]
     assert len(new) == 2
     assert str(first_id) in {str(w.id) for w in new}
+    # the form's duration went with each (seconds here: a test fills it at machine speed)
+    assert all(w.capture_seconds is not None and 0 <= w.capture_seconds < 600 for w in new)
     payments = payments_on_server(app, [w.id for w in new])
     assert len(payments) == 1
 

@@ -61,6 +61,9 @@ function fresh() {
     consent: false,
     location: null,
     photo: null,
+    // When the form was opened (kept with the draft across reloads): how long it took goes
+    // with the registration, an enrolment quality signal (perisai/quality).
+    started_at: Date.now(),
   };
 }
 
@@ -85,6 +88,7 @@ function fromPayload(p) {
     consent: true,
     location: p.location || null,
     registered_on: p.registered_on || null,
+    capture_seconds: p.capture_seconds ?? null,
   };
 }
 
@@ -108,6 +112,9 @@ export function payloadOf(d) {
     registered_on: d.registered_on || today(),
   };
   if (d.location) payload.location = d.location;
+  // a fixed registration keeps the time its form first took
+  const seconds = d.capture_seconds ?? (d.started_at ? Math.round((Date.now() - d.started_at) / 1000) : null);
+  if (seconds !== null && seconds >= 0) payload.capture_seconds = Math.min(seconds, 86400);
   return payload;
 }
 
