@@ -294,30 +294,28 @@ def photo_reuse(session: Session, scope: Scope, rule: QualityRule) -> list[Findi
     wanted = session.execute(mine).all()
     if not wanted:
         return []
-    branch_workers = select(Worker.id).where(Worker.branch_id.in_(scope.branch_ids))
-    every = session.execute(
-        select(PHOTOS.c.worker_id, PHOTOS.c.kind, PHOTOS.c.phash).where(
-            PHOTOS.c.phash.is_not(None), PHOTOS.c.worker_id.in_(branch_workers)
-        )
-    ).all()
     slices = _slices(rule.photo_max_distance)
-    buckets: dict[tuple, list] = defaultdict(list)
-    for worker_id, kind, phash in every:
-        value = int(phash, 16)
-        for index, (shift, mask) in enumerate(slices):
-            buckets[kind, index, (value >> shift) & mask].append((worker_id, value))
-    pairs: set[tuple] = set()
+    buckets: dict[tuple, list] = defaultdict(list)  # the photos in question, by slice value
     for worker_id, kind, phash in wanted:
         value = int(phash, 16)
         for index, (shift, mask) in enumerate(slices):
-            for other, other_value in buckets[kind, index, (value >> shift) & mask]:
-                if (
-                    other != worker_id
-                    and (value ^ other_value).bit_count() <= rule.photo_max_distance
-                ):
-                    pairs.add(
-                        (min(str(worker_id), str(other)), max(str(worker_id), str(other)), kind)
-                    )
+            buckets[kind, index, (value >> shift) & mask].append((worker_id, value))
+    # every photo of the branches streamed past them once
+    branch_workers = select(Worker.id).where(Worker.branch_id.in_(scope.branch_ids))
+    every = session.execute(
+        select(PHOTOS.c.worker_id, PHOTOS.c.kind, PHOTOS.c.phash)
+        .where(PHOTOS.c.phash.is_not(None), PHOTOS.c.worker_id.in_(branch_workers))
+        .execution_options(yield_per=20_000)
+    )
+    pairs: set[tuple] = set()
+    limit = rule.photo_max_distance
+    for other, kind, phash in every:
+        value = int(phash, 16)
+        for index, (shift, mask) in enumerate(slices):
+            for worker_id, mine_value in buckets.get((kind, index, (value >> shift) & mask), ()):
+                if other != worker_id and (value ^ mine_value).bit_count() <= limit:
+                    a, b = sorted((str(worker_id), str(other)))
+                    pairs.add((a, b, kind))
     if not pairs:
         return []
     ids = {uuid.UUID(w) for a, b, _ in pairs for w in (a, b)}
