@@ -92,6 +92,12 @@ export const quote = (workerId, months) => get(`/workers/${workerId}/quote?month
 // PUT is idempotent, so a retry after a lost answer is harmless.
 export const putPhoto = (workerId, kind, blob) => putBlob(`/workers/${workerId}/photos/${kind}`, blob);
 
+// {keys: [{kid, alg: "Ed25519", public_key}]}: the keys that sign card tokens (public, for
+// checks offline, cardcheck.js); {valid, membership_number, name_masked, status, covered_until,
+// issued_on, serial, reason?}: the server's check of one card's token (404: not genuine).
+export const cardKeys = () => get("/cards/keys");
+export const verifyCard = (token) => get(`/verify/${encodeURIComponent(token)}`);
+
 // {url, expires_at}: a signed public link to the card or the receipt PDF.
 export const cardLink = (workerId) => post(`/workers/${workerId}/card-link`);
 export const receiptLink = (paymentId) => post(`/payments/${paymentId}/receipt-link`);

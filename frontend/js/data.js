@@ -1,14 +1,21 @@
 // Reference data and the agent's participants, cached in IndexedDB so that registration and
 // payment amounts work with no network. Refreshed on login, on start and after a sync (the cash
-// position too: cash.js).
+// position too: cash.js; the public keys that check cards offline: cardcheck.js).
 import * as db from "./db.js";
 import * as api from "./api.js";
 import * as cash from "./cash.js";
+import * as cardcheck from "./cardcheck.js";
 import { effectiveMonth, normaliseRules, statusFor } from "./pricing.js";
 import { today } from "./ui.js";
 
 export async function refreshAll() {
-  await Promise.allSettled([refreshReference(), refreshWorkers(), refreshArea(), cash.refresh()]);
+  await Promise.allSettled([
+    refreshReference(),
+    refreshWorkers(),
+    refreshArea(),
+    cash.refresh(),
+    cardcheck.refreshKeys(),
+  ]);
   await db.kv.set("refreshed_at", new Date().toISOString());
   document.body.dataset.refreshed = "1";
 }
@@ -122,6 +129,7 @@ export async function regions(parent = "") {
 // manages, later ones only those changed since the cursor kept in db.kv (payments recorded on the
 // server or another phone included, with their newest payments); ones moved to another agent are
 // dropped. The cursor counts only while this user's copies are in the store (a logout empties it).
+// `synced_at`: when the last complete refresh began (the copies are at least that fresh).
 const CASELOAD_PAGES = 40;
 
 export async function refreshWorkers() {
@@ -129,14 +137,22 @@ export async function refreshWorkers() {
   const user = session.user ? session.user.id : null;
   const kept = (await db.kv.get("caseload")) || {};
   const held = (await db.all("workers")).some((w) => w._caseload);
-  let cursor = kept.user === user && held ? kept.cursor : null;
+  const ours = kept.user === user && held;
+  let cursor = ours ? kept.cursor : null;
+  let syncedAt = ours ? kept.synced_at || null : null;
+  const started = new Date().toISOString();
   for (let page = 0; page < CASELOAD_PAGES; page += 1) {
     const body = await api.caseload(cursor);
     await storeCaseload(body);
     cursor = body.cursor;
-    await db.kv.set("caseload", { user, cursor });
+    if (!body.more) syncedAt = started;
+    await db.kv.set("caseload", { user, cursor, synced_at: syncedAt });
     if (!body.more) break;
   }
+}
+
+export async function caseloadSyncedAt() {
+  return ((await db.kv.get("caseload")) || {}).synced_at || null;
 }
 
 async function storeCaseload(body) {

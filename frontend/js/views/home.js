@@ -39,6 +39,7 @@ export async function render(app) {
       { class: "actions" },
       h("a", { class: "button primary wide", href: "#/register" }, t("home.register")),
       h("a", { class: "button wide", href: "#/participants" }, t("home.take_payment")),
+      h("a", { class: "button wide", href: "#/scan", id: "home-scan" }, t("nav.card_check")),
       h("a", { class: "button wide", href: "#/renewals" }, t("nav.renewals")),
       h("a", { class: "button wide", href: "#/commission" }, t("nav.commission")),
     ),

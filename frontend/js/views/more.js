@@ -1,5 +1,5 @@
-// More: language, my cash, renewals, commission, storage, version, logout (refused with unsent
-// records).
+// More: language, my cash, checking a card, renewals, commission, storage, version, logout
+// (refused with unsent records).
 // Storage: whether the browser keeps the data for good (navigator.storage.persist()) or may evict
 // it, how much is used, and the unsent outbox exported as a file (the agent's own copy).
 import * as api from "../api.js";
@@ -57,6 +57,7 @@ export async function render(app) {
       "div",
       { class: "actions" },
       h("a", { class: "button wide", href: "#/cash" }, t("nav.cash")),
+      h("a", { class: "button wide", href: "#/scan", id: "more-scan" }, t("nav.card_check")),
       h("a", { class: "button wide", href: "#/renewals" }, t("nav.renewals")),
       h("a", { class: "button wide", href: "#/commission" }, t("nav.commission")),
       h(
