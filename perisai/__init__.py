@@ -30,6 +30,8 @@ FEATURES = (
     "quality",
     "reports",
     "imports",
+    "employers",
+    "compliance",
     "jobs",
     "audit",
     "supervisor",

@@ -13,6 +13,7 @@ import uuid
 import pytest
 
 from perisai import clock
+from tests.employers.helpers import employee_payload, employer_payload
 from tests.factories import worker_payload
 
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
@@ -49,6 +50,7 @@ KNOWN_IDS = {
     "deposit_id",
     "line_id",
     "flag_id",
+    "employer_id",
 }
 
 
@@ -120,8 +122,24 @@ def records(as_agent, as_supervisor, org):
         headers={"Content-Type": "text/csv"},
     ).get_json()
     [flag] = as_supervisor.get("/api/v1/quality/flags").get_json()
+    employer, employee = employer_payload(), employee_payload()
+    as_agent.post("/api/v1/employers", json=employer)
+    as_agent.post(f"/api/v1/employers/{employer['id']}/workers", json=employee)
+    due = as_agent.get(f"/api/v1/employers/{employer['id']}/quote").get_json()["amount_due"]
+    employer_payment = as_agent.post(
+        f"/api/v1/employers/{employer['id']}/payments",
+        json={
+            "id": str(uuid.uuid4()),
+            "month": month,
+            "amount": due,
+            "paid_on": clock.today().isoformat(),
+            "channel": "bank",
+        },
+    )
+    assert employer_payment.status_code == 201, employer_payment.get_json()
     return {
         "flag_id": flag["id"],
+        "employer_id": employer["id"],
         "deposit_id": deposit["id"],
         "line_id": cash_statement["unmatched"][0]["id"],
         "worker_id": worker["id"],
@@ -130,7 +148,13 @@ def records(as_agent, as_supervisor, org):
         "statement_id": statement["id"],
         "sponsor_id": sponsor["id"],
         "agent_code": org.agent.agent_code,
-        "_secrets": [worker["nik"], worker["full_name"], worker["phone"]],
+        "_secrets": [
+            worker["nik"],
+            worker["full_name"],
+            worker["phone"],
+            employee["nik"],
+            employee["full_name"],
+        ],
     }
 
 
@@ -144,6 +168,7 @@ TARGETED = {
     "deposit_id",
     "line_id",
     "flag_id",
+    "employer_id",
 }
 
 
@@ -199,6 +224,14 @@ def valid_body(method: str, rule: str) -> dict:
         ("POST", "/api/v1/quality/flags/<int:flag_id>/clear"): {"note": "uji coba"},
         ("POST", "/api/v1/quality/flags/<int:flag_id>/confirm"): {"note": "uji coba"},
         ("PUT", "/api/v1/quality/agents/<agent_code>/areas"): {"region_codes": ["33.25.01"]},
+        ("POST", "/api/v1/employers/<employer_id>/workers"): employee_payload(),
+        ("POST", "/api/v1/employers/<employer_id>/payments"): {
+            "id": str(uuid.uuid4()),
+            "month": today[:7],
+            "amount": 1,
+            "paid_on": today,
+            "channel": "bank",
+        },
         ("POST", "/api/v1/workers/<worker_id>/payments"): {
             "id": str(uuid.uuid4()),
             "months": 1,

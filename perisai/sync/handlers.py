@@ -18,6 +18,18 @@ from perisai.contributions import custody, payments
 from perisai.contributions.models import Payment
 from perisai.contributions.schemas import PaymentCreateSchema, PaymentSchema
 from perisai.db import in_session
+from perisai.employers.access import employer_or_404
+from perisai.employers.employees import add_employer_worker, bpu_niks
+from perisai.employers.models import EmployerWorker
+from perisai.employers.operations import register_employer
+from perisai.employers.queries import worker_counts
+from perisai.employers.schemas import (
+    EmployeeCreateSchema,
+    EmployeeSchema,
+    EmployerCreateSchema,
+    EmployerSchema,
+)
+from perisai.employers.serialization import EmployeeView, EmployerView
 from perisai.errors import NotAllowed
 from perisai.workers import schemas as worker_schemas
 from perisai.workers.changes import record_death, update_worker
@@ -320,12 +332,88 @@ def _payment_entity(payment) -> dict:
     return _schema(PaymentSchema).dump(payment)
 
 
+class EmployerRegister:
+    """`employer.register`: the body of POST /api/v1/employers (an employer registered offline)."""
+
+    @staticmethod
+    def preload(payload: dict) -> list[tuple[str, uuid.UUID | None]]:
+        return []
+
+    @staticmethod
+    def apply(session, ctx: Context, payload: dict, *, savepoint: bool, flush: bool) -> Outcome:
+        data = _schema(EmployerCreateSchema).load(payload)
+        if not flush and ctx.staged:
+            raise WriteStagedFirst  # its savepoint would flush the batch's staged rows
+        result = register_employer(session, scope=ctx.scope, agent=ctx.agent, data=data)
+        entity = _employer_entity(session, result.employer, result.warnings)
+        return Outcome(result.employer.id, result.created, entity, list(result.warnings))
+
+    @staticmethod
+    def reload(session, ctx: Context, entity_id: str) -> dict:
+        return _employer_entity(session, employer_or_404(session, ctx.scope, entity_id))
+
+
+class EmployerWorkerAdd:
+    """`employer.worker`: the body of POST /api/v1/employers/<employer_id>/workers +
+    employer_id (the employer may be registered earlier in the same batch)."""
+
+    @staticmethod
+    def preload(payload: dict) -> list[tuple[str, uuid.UUID | None]]:
+        return []
+
+    @staticmethod
+    def apply(session, ctx: Context, payload: dict, *, savepoint: bool, flush: bool) -> Outcome:
+        body = dict(payload)
+        employer_id = _uuid_field(body, "employer_id")
+        data = _schema(EmployeeCreateSchema).load(body)
+        if not flush and ctx.staged:
+            raise WriteStagedFirst  # its savepoint would flush the batch's staged rows
+        employer = employer_or_404(session, ctx.scope, employer_id)
+        added = add_employer_worker(
+            session, scope=ctx.scope, employer=employer, data=data, added_by=ctx.user
+        )
+        entity = _employee_entity(session, ctx, added.employee, added.warnings)
+        return Outcome(added.employee.id, added.created, entity, list(added.warnings))
+
+    @staticmethod
+    def reload(session, ctx: Context, entity_id: str) -> dict:
+        employee = session.get(EmployerWorker, uuid.UUID(entity_id))
+        employer_or_404(session, ctx.scope, employee.employer_id if employee else None)
+        return _employee_entity(session, ctx, employee)
+
+
+def _uuid_field(body: dict, name: str) -> uuid.UUID:
+    """The payload's `name`, taken out of the body (which is then the endpoint's)."""
+    from marshmallow import ValidationError
+
+    raw = body.pop(name, None)
+    try:
+        return uuid.UUID(str(raw))
+    except ValueError as error:
+        token = "field.required" if raw is None else "field.invalid|UUID"
+        raise ValidationError({name: [token]}) from error
+
+
+def _employer_entity(session, employer, warnings=None) -> dict:
+    count = worker_counts(session, [employer.id])[employer.id]
+    view = EmployerView(employer, count, **({"warnings": warnings} if warnings else {}))
+    return _schema(EmployerSchema).dump(view)
+
+
+def _employee_entity(session, ctx: Context, employee, warnings=None) -> dict:
+    bpu = bool(bpu_niks(session, [employee.nik]))
+    view = EmployeeView(employee, ctx.scope, bpu, **({"warnings": warnings} if warnings else {}))
+    return _schema(EmployeeSchema).dump(view)
+
+
 HANDLERS = {
     "worker.register": WorkerRegister,
     "payment.record": PaymentRecord,
     "worker.update": WorkerUpdate,
     "worker.death": WorkerDeath,
     "cash.deposit": CashDeposit,
+    "employer.register": EmployerRegister,
+    "employer.worker": EmployerWorkerAdd,
 }
 
 

@@ -1,0 +1,1 @@
+"""The labour office's compliance check: reported headcounts against registered workers."""

@@ -1,0 +1,1 @@
+"""Small businesses and their wage-earning workers (PU segment, DOMAIN.md §12)."""
