@@ -3,6 +3,8 @@ statements, the supervisor's queue and the limits (API.md "Cash custody")."""
 
 from __future__ import annotations
 
+import json
+
 from flask import Response, request
 from flask.views import MethodView
 from flask_login import current_user
@@ -12,10 +14,12 @@ from perisai import zones
 from perisai.agents.models import Branch
 from perisai.api import Blueprint, PageArgs, paginate
 from perisai.auth.permissions import current_scope, roles_required
-from perisai.cash import deposits, limits, queue, statements
+from perisai.cash import deposits, limits, overview, queue, statements
 from perisai.cash.models import CashLimit, Deposit, StatementFormat
 from perisai.cash.position import cash_position
 from perisai.cash.schemas import (
+    AgentCashSchema,
+    AgentsCashQuery,
     DecisionSchema,
     DepositCreateSchema,
     DepositListSchema,
@@ -273,4 +277,33 @@ def _branch_for_statement(code: str | None) -> int:
     ids = scope.branch_ids(db.session)
     if len(ids) != 1:
         raise field_error("branch", "cash.branch_required", location="query")
+    return ids[0]
+
+
+@blp.route("/agents")
+class AgentsCash(MethodView):
+    @roles_required(*SUPERVISORS)
+    @blp.arguments(AgentsCashQuery, location="query")
+    @blp.response(200, AgentCashSchema(many=True))
+    def get(self, args):
+        """A branch's agents' cash in hand by age, blocks and settlement: most, or oldest, first."""
+        # a branch's agents (an admin names one, as for a statement): the whole country's cash,
+        # every payment's, is seconds of reading for a list nobody pages through
+        scope = current_scope().within(_overview_branch(args["branch"]))
+        size = args["page_size"]
+        rows, total = overview.agents_cash(
+            db.session, scope, page=args["page"], page_size=size, sort=args["sort"]
+        )
+        header = {"total": total, "page": args["page"], "page_size": size}
+        return rows, {"X-Pagination": json.dumps(header)}
+
+
+def _overview_branch(code: str | None) -> int:
+    """The branch whose agents the overview lists: a supervisor's own; an admin names one unless
+    there is only one."""
+    if code:
+        return _branch_id(code)
+    ids = current_scope().branch_ids(db.session)
+    if len(ids) != 1:
+        raise field_error("branch", "cash.overview_branch", location="query")
     return ids[0]

@@ -6,9 +6,10 @@ from marshmallow import fields, validate
 
 from perisai.api import IsoString, Length, OneOf, PageArgs, QuerySchema, Range, Schema
 from perisai.cash.models import DEPOSIT_CHANNELS, DEPOSIT_STATES
+from perisai.cash.overview import SORTS as CASH_SORTS
 from perisai.cash.queue import DEPOSIT_DECISIONS, LINE_DECISIONS
 
-MONEY = Range(min=1, max=10**10)
+MONEY = Range(min=1, max=2_000_000_000)  # an INTEGER column on PostgreSQL
 
 
 class DepositCreateSchema(Schema):
@@ -109,7 +110,7 @@ class DepositListSchema(PageArgs):
 
 class LimitCreateSchema(Schema):
     effective_from = fields.Date(required=True)
-    ceiling = fields.Integer(required=True, strict=True, validate=Range(min=0, max=10**10))
+    ceiling = fields.Integer(required=True, strict=True, validate=Range(min=0, max=2_000_000_000))
     max_age_days = fields.Integer(required=True, strict=True, validate=Range(min=0, max=366))
     match_window_days = fields.Integer(load_default=3, strict=True, validate=Range(min=0, max=31))
     source = fields.String(required=True, validate=Length(min=3, max=200))
@@ -127,3 +128,37 @@ class LimitSchema(Schema):
     match_window_days = fields.Integer()
     source = fields.String()
     created_at = IsoString()
+
+
+class AgentsCashQuery(PageArgs):
+    branch = fields.String(load_default=None, validate=Length(max=20))
+    sort = fields.String(load_default="cash_in_hand", validate=OneOf(CASH_SORTS))
+
+
+class AgeingSchema(Schema):
+    days_0_2 = fields.Integer(metadata={"description": "cash in hand taken 0–2 days ago"})
+    days_3_7 = fields.Integer(metadata={"description": "3–7 days ago"})
+    days_over_7 = fields.Integer(metadata={"description": "more than 7 days ago"})
+
+
+class AgentCashSchema(Schema):
+    """One agent's row of the supervisor's cash overview (perisai.cash.overview.AgentCash)."""
+
+    agent_code = fields.String(attribute="agent.agent_code")
+    name = fields.String(attribute="agent.full_name")
+    wadah = fields.String(attribute="wadah.name")
+    status = fields.String(attribute="agent.status")
+    cash_in_hand = fields.Integer()
+    unsettled_since = IsoString(allow_none=True)
+    ageing = fields.Nested(AgeingSchema)
+    blocked = fields.Boolean()
+    block_reason = fields.String(allow_none=True, metadata={"enum": ["ceiling", "age"]})
+    ceiling = fields.Integer(attribute="position.limit.ceiling")
+    max_age_days = fields.Integer(attribute="position.limit.max_age_days")
+    unconfirmed_deposits = fields.Integer(attribute="position.unconfirmed")
+    unsettled_amount = fields.Integer(attribute="position.unsettled")
+    month_cash = fields.Integer(metadata={"description": "cash collected this month"})
+    settlement_rate = fields.Float(
+        allow_none=True,
+        metadata={"description": "share of this month's cash the bank has settled (0–1)"},
+    )
