@@ -24,22 +24,22 @@ CHUNK = 5000
 
 
 def settle_agents(session: Session, agent_ids: Iterable[int], now: datetime | None = None) -> int:
-    """Settle what the confirmed deposits of these agents cover; returns payments settled."""
+    """Settle what the confirmed deposits of these agents cover; returns payments settled.
+
+    One UPDATE per chunk of agents, choosing its rows itself: the ids never travel to Python
+    and back (a statement of 100,000 deposits settles some 200,000 payments)."""
     agent_ids = sorted(set(agent_ids))
     now = now or clock.now()
     settled = 0
     for start in range(0, len(agent_ids), CHUNK):
         chunk = agent_ids[start : start + CHUNK]
-        ids = [row for row in session.scalars(_settleable(chunk))]
-        for offset in range(0, len(ids), CHUNK):
-            part = ids[offset : offset + CHUNK]
-            session.execute(
-                update(Payment)
-                .where(Payment.id.in_(part), Payment.settled_at.is_(None))
-                .values(settled_at=now)
-                .execution_options(synchronize_session=False)
-            )
-        settled += len(ids)
+        result = session.execute(
+            update(Payment)
+            .where(Payment.id.in_(_settleable(chunk)), Payment.settled_at.is_(None))
+            .values(settled_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        settled += result.rowcount
     if settled:
         session.expire_all()  # loaded payments now read their settled_at again
     return settled
