@@ -1,6 +1,6 @@
 """The agents report (`GET /api/v1/reports/agents`, the supervisor leaderboard): every agent of
 the scope's branches (`Scope.agents()`) ranked for a month, a page at a time, with commission,
-last activity and flags.
+last activity, flags and the share of the month's cash the bank has settled.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from perisai import clock
 from perisai.agents.models import Agent, Wadah
 from perisai.auth.permissions import Scope
+from perisai.cash.overview import settled_shares, share
 from perisai.commissions.estimates import agent_months
 from perisai.commissions.standing import flag_reasons
 from perisai.errors import DomainError
@@ -48,6 +49,12 @@ class AgentRow:
     last_activity_on: date | None = None
     flags: list[str] = field(default_factory=list)
     as_of: date | None = None  # the day days_since_last_activity counts to (as_of_day)
+    cash_collected: int = 0  # cash the agent took in the month (in its custody)
+    cash_settled: int = 0  # of which the bank has settled (perisai.cash.settlement)
+
+    @property
+    def settlement_rate(self) -> float | None:
+        return share(self.cash_settled, self.cash_collected)
 
     def retention(self, lag: int) -> float | None:
         return ratio(self.figures[f"retained_{lag}"], self.figures[f"acquired_{lag}"])
@@ -201,7 +208,8 @@ def iter_leaderboard(session: Session, scope: Scope, month: Month, chunk: int = 
 
 
 def decorate(session: Session, rows: list[AgentRow], month: Month, *, with_commissions=True):
-    """Commission (closed statement or running estimate), last activity and flags."""
+    """Commission (closed statement or running estimate), last activity, flags and cash
+    settled: one query each for the page."""
     if not rows:
         return
     ids = [r.agent.id for r in rows]
@@ -225,7 +233,9 @@ def decorate(session: Session, rows: list[AgentRow], month: Month, *, with_commi
             }
         except DomainError:
             commissions = {}
+    cash = settled_shares(session, ids, month)
     for row in rows:
+        row.cash_collected, row.cash_settled = cash.get(row.agent.id, (0, 0))
         row.last_activity_on = last.get(row.agent.id)
         row.commission_total = commissions.get(row.agent.id)
         row.flags = list(flags.get(row.agent.id, []))

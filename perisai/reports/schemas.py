@@ -56,3 +56,7 @@ class AgentReportRow(Schema):
     grace_participants = fields.Integer(attribute="figures.grace_participants")
     payments_count = fields.Integer(attribute="figures.payments_count")
     days_since_last_activity = fields.Integer(allow_none=True)
+    settlement_rate = fields.Float(
+        allow_none=True,
+        metadata={"description": "share of the month's cash (amount) the bank has settled"},
+    )
