@@ -1,8 +1,9 @@
 """/supervisor/: the blueprint of the supervisor pages (perisai.supervisor.blueprint) with every
 page module on it, and the login and logout pages. The pages themselves: report_pages (overview,
 leaderboard, agent, regions, Wadah), admin_pages and reassign_pages (administration), months
-(closing a commission month), approvals (late payments) and task_pages (cards, participants,
-renewals). Each page module adds its views to the blueprint; none imports this one."""
+(closing a commission month), approvals (late payments), task_pages (cards, participants,
+renewals) and cash_pages (the agents' cash, the settlement queue, bank statements). Each page
+module adds its views to the blueprint; none imports this one."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from perisai.extensions import db
 from perisai.supervisor import (  # noqa: F401 - each adds its pages to blp
     admin_pages,
     approvals,
+    cash_pages,
     months,
     quality_pages,
     reassign_pages,

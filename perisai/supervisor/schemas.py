@@ -13,6 +13,7 @@ from marshmallow import fields, validate
 
 from perisai.agents.models import AGENT_STATUSES, Agent, Branch, Wadah
 from perisai.api import MonthField, OneOf, QuerySchema, Range
+from perisai.cash.overview import SORTS as CASH_SORTS
 from perisai.months import Month
 from perisai.reports.leaderboard import SORTS
 from perisai.text import problem as text_problem
@@ -152,3 +153,27 @@ class RenewalsQuery(QuerySchema):
             if agent is None or not scope.allows_branch(agent.wadah.branch_id):
                 unknown["agent"] = "svt.unknown_agent"
         return unknown
+
+
+CASH_DONE = ("paired", "dismissed", "confirmed", "rejected", "uploaded", "again")
+
+
+class CashQuery(QuerySchema):
+    """/supervisor/cash: the agents' cash, a page, most cash in hand or oldest cash first."""
+
+    branch = fields.Integer(load_default=None, validate=Range(min=1, max=INT32_MAX))
+    page = fields.Integer(load_default=1, validate=Range(min=1, max=100_000))
+    sort = fields.String(load_default="cash_in_hand", validate=OneOf(CASH_SORTS))
+
+    unknown_ids = PageQuery.unknown_ids
+
+
+class CashQueueQuery(QuerySchema):
+    """/supervisor/cash/queue and a statement's page: which page of lines and of deposits."""
+
+    branch = fields.Integer(load_default=None, validate=Range(min=1, max=INT32_MAX))
+    page = fields.Integer(load_default=1, validate=Range(min=1, max=100_000))
+    deposits_page = fields.Integer(load_default=1, validate=Range(min=1, max=100_000))
+    done = fields.String(load_default=None, validate=OneOf(CASH_DONE))
+
+    unknown_ids = PageQuery.unknown_ids

@@ -8,6 +8,7 @@ import re
 import pytest
 
 from perisai import clock, create_app
+from perisai.cash.statements import statement_format, upload_statement
 from tests.factories import make_worker
 
 JUNK = {
@@ -54,7 +55,7 @@ CASES = page_routes()
 
 @pytest.fixture
 def path_ids(db, org, as_admin):
-    """The ids a page's path needs: the org's agent and Wadah, and an import job."""
+    """The ids a page's path needs: the org's agent and Wadah, an import job, a statement."""
     import io
 
     from tests.imports.helpers import csv_bytes, rows_of
@@ -67,12 +68,20 @@ def path_ids(db, org, as_admin):
     )
     job_id = response.headers["Location"].rsplit("/", 1)[-1]
     worker = make_worker(db.session, org.agent)
+    statement = upload_statement(
+        db.session,
+        branch_id=org.branch.id,
+        content=b"date,reference,amount\n2026-06-15,TRF 1,1000\n",
+        filename="mutasi.csv",
+        fmt=statement_format(db.session, "standard"),
+    ).statement
     db.session.commit()
     return {
         "agent_code": org.agent.agent_code,
         "wadah_id": org.wadah.id,
         "job_id": job_id,
         "worker_id": worker.id,
+        "statement_id": statement.id,
     }
 
 
