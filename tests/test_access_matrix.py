@@ -7,6 +7,7 @@ New routes are picked up automatically; a route with a path id this file cannot 
 
 from __future__ import annotations
 
+import io
 import re
 import uuid
 
@@ -51,6 +52,8 @@ KNOWN_IDS = {
     "line_id",
     "flag_id",
     "employer_id",
+    "headcount_id",
+    "visit_id",
 }
 
 
@@ -137,9 +140,30 @@ def records(as_agent, as_supervisor, org):
         },
     )
     assert employer_payment.status_code == 201, employer_payment.get_json()
+    as_supervisor.post(
+        "/api/v1/compliance/headcounts",
+        data={
+            "file": (
+                io.BytesIO(b"employer_name,regency_code,reported_workers\nUsaha,33.25,5\n"),
+                "l.csv",
+            )
+        },
+        content_type="multipart/form-data",
+    )
+    [headcount] = as_supervisor.get("/api/v1/compliance/headcounts").get_json()
+    visit = as_supervisor.post(
+        "/api/v1/compliance/visits",
+        json={
+            "headcount_id": headcount["id"],
+            "planned_on": clock.today().isoformat(),
+            "team": "Tim",
+        },
+    ).get_json()
     return {
         "flag_id": flag["id"],
         "employer_id": employer["id"],
+        "headcount_id": headcount["id"],
+        "visit_id": visit["id"],
         "deposit_id": deposit["id"],
         "line_id": cash_statement["unmatched"][0]["id"],
         "worker_id": worker["id"],
@@ -169,6 +193,8 @@ TARGETED = {
     "line_id",
     "flag_id",
     "employer_id",
+    "headcount_id",
+    "visit_id",
 }
 
 
@@ -225,6 +251,10 @@ def valid_body(method: str, rule: str) -> dict:
         ("POST", "/api/v1/quality/flags/<int:flag_id>/confirm"): {"note": "uji coba"},
         ("PUT", "/api/v1/quality/agents/<agent_code>/areas"): {"region_codes": ["33.25.01"]},
         ("POST", "/api/v1/employers/<employer_id>/workers"): employee_payload(),
+        ("POST", "/api/v1/compliance/visits/<int:visit_id>/outcome"): {
+            "outcome": "promised",
+            "visited_on": today,
+        },
         ("POST", "/api/v1/employers/<employer_id>/payments"): {
             "id": str(uuid.uuid4()),
             "month": today[:7],

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from perisai import clock
 from perisai.db import Base, TimestampMixin, UTCDateTime, UUIDType
+from perisai.employers.models import Employer
 
 # matched: to `employer_id` (by identifier, or a proposal a supervisor confirmed); proposed: a
 # very similar name in the same regency waits for a supervisor; unmatched: no registered
@@ -76,6 +77,8 @@ class Headcount(Base):
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     headcount_list: Mapped[HeadcountList] = relationship()
+    employer: Mapped[Employer | None] = relationship(foreign_keys=[employer_id])
+    proposed_employer: Mapped[Employer | None] = relationship(foreign_keys=[proposed_employer_id])
 
 
 class ComplianceVisit(TimestampMixin, Base):
