@@ -1,15 +1,19 @@
 """Latency of the supervisor pages and the agents report on the generated national dataset.
 
     .venv/bin/python -m benchmarks.reports_datagen      # once: bench_reports (PostgreSQL)
-    .venv/bin/python -m benchmarks.reports_bench [runs]
+    .venv/bin/python -m benchmarks.reports_bench [runs] [page …]
 
 Requests go through the Flask app in-process (real PostgreSQL, real templates), logged in as the
 supervisor of one branch and as an admin (the whole country). The first request of each page is
 reported apart: it may bring stale rollups up to date. Prints median and p95 in milliseconds.
+Naming pages (`leaderboard "api agents"`) times those only. The leaderboard and the agents report
+carry each agent's settlement rate (its cash of the month the bank settled); `cash` and
+`api cash` are the agents' cash overview (issue 20) on the dataset's cash payments and deposits.
 
-An admin's renewal follow-up asks for a branch first (it is a branch's work, by agent and
-village): the admin's `renewals` row times the page that choice leads to, the list of the
-supervisor's branch seen by the admin (`/supervisor/renewals?branch=<id>`).
+An admin's renewal follow-up and agents' cash ask for a branch first (a branch's work, by agent
+and village; every cash payment of the country read for one list): the admin's `renewals`,
+`cash` and `api cash` rows time what that choice leads to, the supervisor's branch seen by the
+admin (`/supervisor/renewals?branch=<id>`).
 """
 
 from __future__ import annotations
@@ -56,6 +60,7 @@ def p95(samples: list[float]) -> float:
 
 def main() -> None:
     runs = int(sys.argv[1]) if len(sys.argv) > 1 else 30
+    only = set(sys.argv[2:])
     app = app_for(PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{DB_NAME}")
     with app.app_context():
         from perisai.contributions.models import PaymentMonth
@@ -65,12 +70,13 @@ def main() -> None:
         months = db.session.scalar(select(func.count()).select_from(PaymentMonth))
         month = clock.this_month()
         # the administration pages (issue 17): the branch's first Wadah and its first agent
-        from perisai.agents.models import Agent, Wadah
+        from perisai.agents.models import Agent, Branch, Wadah
         from perisai.auth.models import User
 
         branch_id = db.session.scalar(
             select(User.branch_id).where(User.username == "bench-supervisor")
         )
+        branch_code = db.session.scalar(select(Branch.code).where(Branch.id == branch_id))
         wadah_id = db.session.scalar(select(func.min(Wadah.id)).where(Wadah.branch_id == branch_id))
         agent_code = db.session.scalar(
             select(Agent.agent_code).where(Agent.wadah_id == wadah_id).order_by(Agent.id).limit(1)
@@ -93,12 +99,22 @@ def main() -> None:
         "wadah page": f"/supervisor/wadah/{wadah_id}?month={month}",
         "agent page": f"/supervisor/agents/{agent_code}?month={month}",
         "reassign": f"/supervisor/agents/{agent_code}/reassign",
+        # the agents' cash (issue 20): cash in hand by age and blocks, most cash first
+        "cash": "/supervisor/cash",
+        "api cash": "/api/v1/cash/agents",
     }
+    pages = {name: url for name, url in pages.items() if not only or name in only}
     print(f"{'page':<12} {'scope':<8} {'first ms':>9} {'median ms':>10} {'p95 ms':>8}  target")
     for scope, username in (("branch", "bench-supervisor"), ("country", "bench-admin")):
         client = login(app, username)
         if scope == "country":  # the admin chooses the branch first (see the docstring)
-            pages["renewals"] = f"/supervisor/renewals?branch={branch_id}"
+            for name, url in {
+                "renewals": f"/supervisor/renewals?branch={branch_id}",
+                "cash": f"/supervisor/cash?branch={branch_id}",
+                "api cash": f"/api/v1/cash/agents?branch={branch_code}",
+            }.items():
+                if name in pages:
+                    pages[name] = url
         for name, url in pages.items():
             first, samples = timed(client, url, runs)
             worst = p95(samples)

@@ -11,14 +11,22 @@ rollups for every branch and month, and closes every branch's commission months 
 (a database three years in has closed them: the leaderboard's running estimate then covers only
 what is still unposted). Prints the time of each step. `--scale 0.01` for a quick run;
 `--rollups-only` / `--close-only` redo one step on an existing dataset.
+
+Cash custody (DOMAIN.md §8): four payments in five are cash in the hands of the agent who took
+them (`custodian_id`); each agent has deposited and the bank has settled its cash up to some
+days ago (most 0–2 days, some a week, a few three weeks or more), oldest first as
+perisai.cash.settlement settles, so the cash of the last days is unsettled. What was settled is
+one confirmed deposit per agent; a third of the agents with cash in hand have also deposited
+part of it, not confirmed yet. `PERISAI_BENCH_REPORTS_DB` names another scratch database.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import time
-from datetime import date
+from datetime import date, timedelta
 
 import psycopg
 from flask_migrate import upgrade
@@ -29,7 +37,7 @@ from perisai import clock, create_app
 from perisai.extensions import db
 from perisai.months import Month
 
-DB_NAME = "bench_reports"
+DB_NAME = os.environ.get("PERISAI_BENCH_REPORTS_DB", "bench_reports")
 MONTHS = 36
 BRANCHES, WADAH_PER_BRANCH, AGENTS_PER_WADAH = 125, 16, 10
 PARTICIPANTS = 1_000_000
@@ -194,6 +202,8 @@ PAYMENT_COLS = [
     "branch_id",
     "request_hash",
     "created_at",
+    "custodian_id",
+    "settled_at",
 ]
 MONTH_COLS = [
     "id",
@@ -254,6 +264,10 @@ def generate(url: str, org: dict, rng: random.Random, participants: int) -> dict
     )
     branches = org["branches"]
     weights = [rng.uniform(0.3, 1.7) for _ in branches]
+    # its own generator: the participants and payments stay those of datasets made before
+    cash_rng = random.Random(20261204)
+    today = clock.today()
+    held = {a: settled_lag(cash_rng) for ids in org["agents"].values() for a in ids}
     payment_n = month_n = 0
     for n in range(participants):
         branch_id, villages = rng.choices(branches, weights)[0]
@@ -291,11 +305,13 @@ def generate(url: str, org: dict, rng: random.Random, participants: int) -> dict
             payment_n += 1
             payment_id = f"20000000-0000-4000-8000-{payment_n:012x}"
             paid_on = f"{months[paid]}-{rng.randint(1, 28):02d}"
+            channel, custody = cash_custody(cash_rng, managed_by, paid_on, held, today)
             buffers.add(
                 "payments",
                 f"{payment_id}\t{worker_id}\tR{payment_n:011d}\t{total * block}\t{block}"
-                f"\t{paid_on}\tcash\t1000000\t{'t' if has_jht else 'f'}\tother\tself"
-                f"\t{managed_by}\t{branch_id}\t{payment_n:064x}\t{paid_on} 10:00:00+00",
+                f"\t{paid_on}\t{channel}\t1000000\t{'t' if has_jht else 'f'}\tother\tself"
+                f"\t{managed_by}\t{branch_id}\t{payment_n:064x}\t{paid_on} 10:00:00+00"
+                f"\t{custody}",
             )
             for i in range(block):
                 month_n += 1
@@ -316,9 +332,74 @@ def generate(url: str, org: dict, rng: random.Random, participants: int) -> dict
         cur.execute("SET maintenance_work_mem = '1GB'")
         for _, definition in secondary:
             cur.execute(definition)
+        counts = dict(buffers.counts, cash_deposits=add_deposits(cur, today))
         cur.execute("ANALYZE")
     conn.close()
-    return buffers.counts
+    return counts
+
+
+def settled_lag(rng: random.Random) -> int:
+    """How many days of an agent's latest cash the bank has not settled yet."""
+    roll = rng.random()
+    if roll < 0.03:
+        return 0  # everything deposited and confirmed
+    if roll < 0.58:
+        return rng.randint(1, 3)
+    if roll < 0.83:
+        return rng.randint(4, 8)
+    if roll < 0.95:
+        return rng.randint(9, 20)
+    return rng.randint(21, 40)
+
+
+def cash_custody(rng, agent_id: int, paid_on: str, held: dict, today: date) -> tuple[str, str]:
+    """(channel, the COPY text of custodian_id and settled_at): four payments in five are cash
+    in the agent's custody, settled unless taken within the agent's last `held` days."""
+    if rng.random() < 0.2:
+        return rng.choice(("bank", "ewallet")), f"\\N\t{paid_on} 10:00:00+00"
+    day = date.fromisoformat(paid_on)
+    if (today - day).days < held[agent_id]:
+        return "cash", f"{agent_id}\t\\N"
+    settled = min(day + timedelta(days=rng.randint(1, 3)), today)
+    return "cash", f"{agent_id}\t{settled} 09:00:00+00"
+
+
+def add_deposits(cur, today: date) -> int:
+    """What settled each agent's cash: one confirmed deposit of it all; and, for a third of the
+    agents with unsettled cash, a deposit of half of it yesterday that the bank has not
+    confirmed yet."""
+    insert = (
+        "INSERT INTO cash_deposits (id, agent_id, branch_id, amount, channel, reference,"
+        " match_key, deposited_on, state, request_hash, created_at) "
+        "SELECT '30000000-0000-4000-8000-' || lpad(to_hex(p.custodian_id * 2 + {n}), 12, '0'),"
+        " p.custodian_id, w.branch_id, {amount}, 'va', 'HIST-' || p.custodian_id || '-{n}',"
+        " 'HIST' || p.custodian_id || '{n}', {day}, '{state}', md5(p.custodian_id::text) ||"
+        " md5('{n}'), now() FROM payments p JOIN agents a ON a.id = p.custodian_id"
+        " JOIN wadahs w ON w.id = a.wadah_id WHERE p.custodian_id IS NOT NULL AND {where}"
+        " GROUP BY p.custodian_id, w.branch_id {having}"
+    )
+    cur.execute(
+        insert.format(
+            n=0,
+            amount="sum(p.amount)",
+            day="max(p.paid_on)",
+            state="confirmed",
+            where="p.settled_at IS NOT NULL",
+            having="",
+        )
+    )
+    confirmed = cur.rowcount
+    cur.execute(
+        insert.format(
+            n=1,
+            amount="sum(p.amount) / 2",
+            day=f"DATE '{today - timedelta(days=1)}'",
+            state="recorded",
+            where="p.settled_at IS NULL",
+            having="HAVING p.custodian_id % 3 = 0",
+        )
+    )
+    return confirmed + cur.rowcount
 
 
 ROLLUP_MONTHS = 13  # what the pages read: this month and the 12 before (the trend)
@@ -386,7 +467,8 @@ def main() -> None:
         done = time.perf_counter()
         print(
             f"generated {counts['workers']:,} participants, {counts['payments']:,} payments, "
-            f"{counts['payment_months']:,} covered months with COPY in {done - seeded:7.1f} s "
+            f"{counts['payment_months']:,} covered months with COPY, "
+            f"{counts['cash_deposits']:,} deposits in {done - seeded:7.1f} s "
             f"(total {done - started:7.1f} s, at {clock.now():%H:%M} UTC)",
             flush=True,
         )
