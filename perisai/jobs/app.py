@@ -42,6 +42,7 @@ TASK_MODULES = (
     "perisai.commissions.tasks",
     "perisai.reports.tasks",
     "perisai.workers.tasks",
+    "perisai.notifications.tasks",
     "perisai.quality.tasks",
     # Not tasks: the Celery signals that carry a request's id into the job it queued and give
     # the worker's log lines the app's format, connected before the first task runs.
@@ -59,6 +60,10 @@ BEAT_SCHEDULE = {
         "task": "perisai.workers.process_withdrawals",
         "schedule": crontab(minute=17),
     },
+    # Reminders queued once a local day per zone (checked hourly), agents' digests each
+    # morning; what is due sent every 30 s (perisai/notifications/tasks.py).
+    "notifications-queue": {"task": "perisai.notifications.queue", "schedule": crontab(minute=3)},
+    "notifications-deliver": {"task": "perisai.notifications.deliver", "schedule": 30.0},
     "clean-up-files": {"task": "perisai.jobs.clean_up", "schedule": crontab(minute=37)},
     # Hourly, each branch once a day of its own: the enrolment quality signals of its months.
     "quality-check": {"task": "perisai.quality.refresh", "schedule": crontab(minute=27)},

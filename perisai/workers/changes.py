@@ -25,6 +25,7 @@ from perisai.auth.permissions import Scope
 from perisai.contributions.rules import is_income_level
 from perisai.errors import Conflict, NotAllowed, ValidationFailed, field_error
 from perisai.months import Month
+from perisai.workers import consent
 from perisai.workers.models import GRACE_MONTHS, Worker, WorkerChange, programs_of
 from perisai.workers.schemas import WorkerSchema
 from perisai.workers.serialization import Participant
@@ -142,6 +143,8 @@ def _new_values(session: Session, worker: Worker, data: dict, month: Month) -> d
         values["has_jht"] = "JHT" in data["programs"]
     if "funding" in data:
         values["funding"] = data["funding"]
+    if "language" in data:
+        values["language"] = data["language"]
     if errors:
         raise ValidationFailed("http.422", {"json": errors})
     return values
@@ -154,7 +157,7 @@ def _beneficiary(name, relationship, phone) -> dict:
 def _differences(worker: Worker, values: dict) -> dict:
     """field (as in the API) → [old, new], for what the edit really changes."""
     changes: dict = {}
-    for column in ("phone", "address", "village_code", "income_level", "funding"):
+    for column in ("phone", "address", "village_code", "income_level", "funding", "language"):
         if column in values and values[column] != getattr(worker, column):
             changes[column] = [getattr(worker, column), values[column]]
     if "has_jht" in values and values["has_jht"] != worker.has_jht:
@@ -200,15 +203,60 @@ def update_worker(
     month = effective_month(worker, today)
     values = _new_values(session, worker, data, month)
     changes = _differences(worker, values)
+    if "consent" in data and (channels := consent.channel_difference(worker, data["consent"])):
+        _refuse_consent_after_withdrawal(worker, channels)
+        changes["consent_channels"] = channels
     if not changes:
         return Edit(worker=worker, changed=False)
     for column, value in values.items():
         setattr(worker, column, value)
+    if "consent_channels" in changes:
+        consent.set_message_channels(
+            worker, data["consent"], clock.now(), getattr(changed_by, "id", None)
+        )
     priced = any(name in changes for name in PRICED_FIELDS)
     change = _record_change(
         session, worker, "update", changes, month if priced else None, changed_by
     )
     _audit(session, [worker], "update", changed_by, via)
+    return Edit(worker=worker, changed=True, change=change)
+
+
+# --- consent to messages, per channel --------------------------------------------------------
+
+
+def _refuse_consent_after_withdrawal(worker: Worker, channels: list[list[str]]) -> None:
+    """A channel cannot be given once consent as a whole was withdrawn (nothing may be sent);
+    withdrawing one still can."""
+    if worker.consent_withdrawn_at is not None and set(channels[1]) - set(channels[0]):
+        message = "workers.consent_withdrawn"
+        raise Conflict(message, {"json": {"channels": [message]}})
+
+
+def change_message_consent(
+    session: Session,
+    *,
+    scope: Scope,
+    worker: Worker,
+    data: dict,
+    changed_by=None,
+    via: str = "POST /api/v1/workers/<worker_id>/consent",
+) -> Edit:
+    """The channels the participant agrees to messages by, from now on (consent.py). Needs no
+    version: the participant's latest word is never stale, and a withdrawal must not wait for
+    the phone to refresh. Withdrawing is allowed after a death; giving is not."""
+    _require_manager(scope, worker)
+    channels = consent.channel_difference(worker, data)
+    if channels is None:
+        return Edit(worker=worker, changed=False)
+    if set(channels[1]) - set(channels[0]):
+        _refuse_if_deceased(worker)
+    _refuse_consent_after_withdrawal(worker, channels)
+    consent.set_message_channels(worker, data, clock.now(), getattr(changed_by, "id", None))
+    change = _record_change(
+        session, worker, "update", {"consent_channels": channels}, None, changed_by
+    )
+    _audit(session, [worker], "consent", changed_by, via)
     return Edit(worker=worker, changed=True, change=change)
 
 

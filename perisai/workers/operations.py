@@ -17,6 +17,7 @@ from perisai import clock, zones
 from perisai.agents.models import Agent, Branch
 from perisai.auth.permissions import Scope
 from perisai.errors import Conflict, NotAllowed, field_error
+from perisai.workers.consent import consents_at_registration
 from perisai.workers.duplicates import DuplicatePool, likely_duplicates
 from perisai.workers.membership import new_membership_number
 from perisai.workers.models import Worker
@@ -32,7 +33,7 @@ class Registration:
 
 # Fields added to the registration body later count in its fingerprint only when sent, so that
 # a registration resent by a phone that predates them is still recognised as the same one.
-_COUNTED_WHEN_SENT = ("registered_on", "capture_seconds")
+_COUNTED_WHEN_SENT = ("registered_on", "capture_seconds", "language")
 
 
 def request_hash(data: dict) -> str:
@@ -96,6 +97,8 @@ def build_registration(
         consent_given_at=now,
         created_at=now,
         updated_at=now,
+        language=data.get("language") or "id",
+        consents=consents_at_registration(data["consent"], now, scope.user_id),
         **values,
     )
     return Registration(worker=worker, created=True, warnings=warnings)

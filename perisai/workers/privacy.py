@@ -19,6 +19,7 @@ from perisai.contributions.payments import worker_payments
 from perisai.contributions.schemas import PaymentSchema
 from perisai.errors import Conflict
 from perisai.storage import Storage
+from perisai.workers.consent import consent_history, withdraw_all_channels
 from perisai.workers.models import Worker, WorkerChange, WorkerPhoto
 from perisai.workers.photos import delete_photos
 
@@ -31,6 +32,7 @@ def export_worker(session: Session, worker: Worker, participant: dict) -> dict:
     photos = session.scalars(select(WorkerPhoto).where(WorkerPhoto.worker_id == worker.id)).all()
     return {
         "participant": participant,
+        "message_consents": consent_history(worker),
         "payments": PaymentSchema(many=True).dump(session.scalars(worker_payments(worker))),
         "photos": [
             {
@@ -50,8 +52,10 @@ def export_worker(session: Session, worker: Worker, participant: dict) -> dict:
 
 
 def withdraw_consent(worker: Worker) -> None:
+    """Consent withdrawn as a whole: every message channel's consent ends with it."""
     if worker.consent_withdrawn_at is None:
         worker.consent_withdrawn_at = clock.now()
+    withdraw_all_channels(worker, worker.consent_withdrawn_at)
 
 
 def anonymise_worker(

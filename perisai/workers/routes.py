@@ -1,4 +1,6 @@
-"""The participants API: register, list and search, read, edit, death and photos."""
+"""The participants API: register, list and search, read, edit, death, consent and photos."""
+
+import functools
 
 from flask import Response, abort, current_app, request
 from flask.views import MethodView
@@ -18,6 +20,7 @@ from perisai.workers.queries import list_query
 from perisai.workers.schemas import (
     AsOfSchema,
     DeathSchema,
+    MessageConsentSchema,
     OccupationSchema,
     WorkerCreateSchema,
     WorkerListItemSchema,
@@ -95,9 +98,10 @@ class WorkerById(MethodView):
         "errors.json.version.details (and `current`)",
     )
     def patch(self, body, worker_id):
-        """Change phone, address, village, beneficiary, income level, programs or funding, on
-        the version read. Income level and programs take effect from the next unpaid month;
-        nothing changed → 200 with the same version."""
+        """Change phone, address, village, beneficiary, income level, programs, funding, the
+        language of messages or the channels consented to (`consent`), on the version read.
+        Income level and programs take effect from the next unpaid month; nothing changed →
+        200 with the same version."""
         scope = current_scope()
         worker = scope.worker(db.session, worker_id)
         today = zones.today_of_worker(db.session, worker)
@@ -187,6 +191,36 @@ class WorkerExport(MethodView):
         today = zones.today_of_worker(db.session, worker)
         participant = WorkerSchema().dump(Participant(worker, scope, today))
         return privacy.export_worker(db.session, worker, participant)
+
+
+def _visible_first(view):
+    """404 for a participant outside the caller's scope before the body is even read, so an
+    outsider learns nothing from the body's validation either."""
+
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        current_scope().worker(db.session, kwargs["worker_id"])
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+@blp.route("/<worker_id>/consent")
+class MessageConsent(MethodView):
+    @roles_required("agent", "supervisor", "admin")
+    @_visible_first
+    @blp.arguments(MessageConsentSchema)
+    @blp.response(200, WorkerSchema)
+    def post(self, body, worker_id):
+        """Set the channels (WhatsApp, SMS) the participant agrees to messages by, under the
+        notice shown; a channel left out is withdrawn at once. Needs no `version`."""
+        scope = current_scope()
+        worker = scope.worker(db.session, worker_id)
+        changes.change_message_consent(
+            db.session, scope=scope, worker=worker, data=body, changed_by=current_user
+        )
+        db.session.commit()
+        return Participant(worker, scope, zones.today_of_worker(db.session, worker))
 
 
 @blp.route("/<worker_id>/consent/withdraw")

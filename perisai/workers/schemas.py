@@ -9,7 +9,7 @@ from marshmallow import fields, validates_schema
 from marshmallow.exceptions import ValidationError
 
 from perisai.api import Length, OneOf, PageArgs, Range, Schema
-from perisai.workers.models import FUNDING_SOURCES
+from perisai.workers.models import FUNDING_SOURCES, LANGUAGES, MESSAGE_CHANNELS
 
 STATUSES = ("registered", "active", "grace", "ended")
 
@@ -20,9 +20,41 @@ class BeneficiarySchema(Schema):
     phone = fields.String(load_default=None, allow_none=True, validate=Length(max=20))
 
 
+def _channels_field(**kwargs) -> fields.List:
+    return fields.List(
+        fields.String(validate=OneOf(MESSAGE_CHANNELS)),
+        validate=Length(max=len(MESSAGE_CHANNELS)),
+        metadata={
+            "description": "the channels the participant agrees to receive reminders, receipts "
+            "and card links by (UU PDP: none unless named)"
+        },
+        **kwargs,
+    )
+
+
 class ConsentSchema(Schema):
     given = fields.Boolean(required=True, truthy={True}, falsy={False})
     notice_version = fields.String(required=True, validate=Length(min=1, max=40))
+    # No default: a registration that does not name channels is hashed as before (a phone that
+    # predates them resends the same body), and consents to none.
+    channels = _channels_field()
+
+
+class MessageConsentSchema(Schema):
+    """The channels a participant agrees to messages by, from now on, under the notice shown
+    (POST /workers/<id>/consent, and `consent` in PATCH and sync `worker.update`): a channel
+    left out is withdrawn, at once."""
+
+    notice_version = fields.String(required=True, validate=Length(min=1, max=40))
+    channels = _channels_field(required=True)
+
+
+def _language_field(**kwargs) -> fields.String:
+    return fields.String(
+        validate=OneOf(LANGUAGES),
+        metadata={"description": "the participant's language for messages (default id)"},
+        **kwargs,
+    )
 
 
 class LocationSchema(Schema):
@@ -49,6 +81,7 @@ class WorkerCreateSchema(Schema):
     consent = fields.Nested(ConsentSchema, required=True)
     funding = fields.String(load_default="self", validate=OneOf(FUNDING_SOURCES))
     location = fields.Nested(LocationSchema, load_default=None, allow_none=True)
+    language = _language_field(load_default=None)
     # How long the form took on the phone (the PWA measures it): an enrolment quality signal.
     capture_seconds = fields.Integer(
         load_default=None, allow_none=True, strict=True, validate=Range(min=0, max=86_400)
@@ -80,6 +113,8 @@ EDITABLE_FIELDS = (
     "income_level",
     "programs",
     "funding",
+    "consent",
+    "language",
 )
 
 
@@ -109,6 +144,8 @@ class WorkerUpdateSchema(Schema):
     income_level = _optional("income_level")
     programs = _optional("programs")
     funding = _optional("funding")
+    consent = fields.Nested(MessageConsentSchema)
+    language = _language_field()
 
 
 class DeathSchema(Schema):
@@ -168,7 +205,10 @@ class WorkerSchema(WorkerListItemSchema):
     funding = fields.String(attribute="worker.funding")
     address = fields.String(attribute="worker.address")
     beneficiary = fields.Nested(BeneficiarySchema)
-    consent = fields.Dict()
+    consent = fields.Dict(
+        metadata={"description": "given, notice_version, given_at, and the message channels"}
+    )
+    language = fields.String(attribute="worker.language")
     location = fields.Nested(LocationSchema, allow_none=True)
     first_paid_month = fields.String(attribute="worker.first_paid_month", allow_none=True)
     registered_by = fields.String(attribute="worker.registered_by.agent_code", allow_none=True)

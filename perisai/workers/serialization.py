@@ -67,6 +67,7 @@ class Participant:
             "given": worker.consent_withdrawn_at is None,
             "notice_version": worker.consent_notice_version,
             "given_at": worker.consent_given_at.isoformat(),
+            "channels": worker.message_channels,
         }
 
     @property
