@@ -12,10 +12,15 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from perisai.agents.models import Agent
-from perisai.commissions import ledger
+from perisai.commissions import holds, ledger
 from perisai.commissions.close import last_closed_months
 from perisai.commissions.ledger import Window
-from perisai.commissions.models import STATEMENT_FIGURES, CommissionClose, CommissionStatement
+from perisai.commissions.models import (
+    STATEMENT_FIGURES,
+    CommissionClose,
+    CommissionStatement,
+    payable_and_payout,
+)
 from perisai.commissions.rules import rule_set_for
 from perisai.money import round_half_up
 from perisai.months import Month
@@ -39,7 +44,8 @@ def _window_for(
 def estimate_figures(
     session: Session, month: Month, first_open: Month | None, branch_ids, agent_ids
 ) -> dict[int, dict]:
-    """Running estimate for agents of branches where `month` is still open (per agent)."""
+    """Running estimate for agents of branches where `month` is still open (per agent): held
+    is what a close now would hold (perisai.commissions.holds); released shows only at close."""
     rule = rule_set_for(session, month, location="query")
     window = _window_for(session, month, first_open, branch_ids, agent_ids)
     # Which payments are still unposted is settled first, once: left to the planner, it joined
@@ -52,9 +58,9 @@ def estimate_figures(
     batch = select(*unposted.c)
     lines = ledger.all_lines(batch, ledger.reversals_to_claw_back(window), month, rule)
     out: dict[int, dict] = defaultdict(lambda: dict.fromkeys(STATEMENT_FIGURES, 0))
-    for row in session.execute(ledger.sums_by_agent(lines)).mappings():
+    for row in session.execute(holds.sums_with_held_by_agent(lines)).mappings():
         figures = out[row["agent_id"]]
-        for name in ("new_participants", "acquisition_fee", "collection_fee"):
+        for name in ("new_participants", "acquisition_fee", "collection_fee", "held"):
             figures[name] = int(row[name] or 0)
     for row in session.execute(ledger.payments_by_agent(batch)).mappings():
         out[row["agent_id"]]["payments"] = int(row["payments"])
@@ -77,6 +83,7 @@ class AgentMonth:
     statement: CommissionStatement | None = None
     acquisition_minimum: int | None = None  # the month's rule; set where a body shows it
     lines: list[dict] | None = None  # the ledger lines, set where a body lists them
+    released_lines: list[dict] | None = None  # earlier months' lines released, likewise
 
     @property
     def public_id(self) -> str:
@@ -146,7 +153,7 @@ def agent_months(session: Session, month: Month, agents: list[Agent]) -> list[Ag
             row = frozen.get(agent.id)
             figures = {name: getattr(row, name) if row else 0 for name in STATEMENT_FIGURES}
             figures["rule_set_id"] = row.rule_set_id if row else None
-            out.append(AgentMonth(agent, month, "closed", figures, row))
+            out.append(AgentMonth(agent, month, "closed", payable_and_payout(figures), row))
         else:
             if agent.id not in estimates:
                 rule_id = rule_id or rule_set_for(session, month, location="query").id
@@ -154,5 +161,5 @@ def agent_months(session: Session, month: Month, agents: list[Agent]) -> list[Ag
                     **dict.fromkeys(STATEMENT_FIGURES, 0),
                     "rule_set_id": rule_id,
                 }
-            out.append(AgentMonth(agent, month, "open", estimates[agent.id]))
+            out.append(AgentMonth(agent, month, "open", payable_and_payout(estimates[agent.id])))
     return out

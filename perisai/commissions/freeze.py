@@ -1,7 +1,8 @@
 """What a close writes for a month, in bulk SQL: the month's postings and claw-backs, its ledger
-entries (perisai.commissions.ledger builds the lines), the agents' frozen statements, the Wadah
-entries and one CommissionClose row per branch. perisai.commissions.close decides which months
-are closed and calls `freeze_month` for each, oldest first.
+entries (perisai.commissions.ledger builds the lines), what of them is held on unsettled cash
+and what earlier holds are released (perisai.commissions.holds), the agents' frozen statements,
+the Wadah entries and one CommissionClose row per branch. perisai.commissions.close decides
+which months are closed and calls `freeze_month` for each, oldest first.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from sqlalchemy import exists, func, insert, literal, select, text, update
 from sqlalchemy.orm import Session
 
 from perisai import clock
-from perisai.commissions import ledger
+from perisai.commissions import holds, ledger
 from perisai.commissions.ledger import PO, WD, A, E, R, Window
 from perisai.commissions.models import STATEMENT_FIGURES, CommissionClose, CommissionStatement
 from perisai.commissions.rules import rule_set_for
@@ -39,6 +40,7 @@ def freeze_month(session: Session, month: Month, group: tuple[int, ...], closed_
     ):
         _insert_entries(session, lines, now)
     _analyze(session, "commission_entries")
+    holds.hold_month(session, month, group, now)
     _insert_statements(session, month, group, rule, batch, now)
     _insert_wadah_entries(session, month, group, rule, now)
     counts = dict(
@@ -66,17 +68,11 @@ def _post_payments(session: Session, month: Month, group: tuple[int, ...]) -> No
     """Post the payments the month takes, and mark for claw-back the earlier postings whose
     payment was reversed before the month ended."""
     candidates = ledger.candidate_payments(Window(month, True, group)).subquery("candidates")
+    columns = ["payment_id", "agent_id", "wadah_id", "branch_id", "amount", "is_unsettled_cash"]
     session.execute(
         insert(PO).from_select(
-            ["payment_id", "agent_id", "wadah_id", "branch_id", "amount", "month"],
-            select(
-                candidates.c.payment_id,
-                candidates.c.agent_id,
-                candidates.c.wadah_id,
-                candidates.c.branch_id,
-                candidates.c.amount,
-                ledger._text(str(month)),
-            ),
+            [*columns, "month"],
+            select(*[candidates.c[name] for name in columns], ledger._text(str(month))),
         )
     )
     _analyze(session, "commission_postings")
@@ -131,6 +127,8 @@ def _insert_statements(session, month, group, rule, batch, now) -> None:
     )
     sums = ledger.sums_by_agent(select(entries)).subquery("sums")
     paid = ledger.payments_by_agent(batch).subquery("paid")
+    held = holds.held_by_agent(month, group).subquery("held")
+    released = holds.released_by_agent(month).subquery("released")
     coalesce = func.coalesce
     acquisition = coalesce(sums.c.acquisition_fee, 0)
     collection = coalesce(sums.c.collection_fee, 0)
@@ -148,19 +146,25 @@ def _insert_statements(session, month, group, rule, batch, now) -> None:
             acquisition,
             collection,
             total,
+            # the Wadah's share is of the whole incentive, held or not (DOMAIN.md §4)
             ledger.rounded_signed(total, rule.wadah_bp),
+            coalesce(held.c.held, 0),
+            coalesce(released.c.released, 0),
             _now(now),
         )
         .select_from(
             A.join(WD, WD.c.id == A.c.wadah_id)
             .outerjoin(sums, sums.c.agent_id == A.c.id)
             .outerjoin(paid, paid.c.agent_id == A.c.id)
+            .outerjoin(held, held.c.agent_id == A.c.id)
+            .outerjoin(released, released.c.agent_id == A.c.id)
         )
         .where(
             WD.c.branch_id.in_(group),
             (A.c.status != "terminated")
             | sums.c.agent_id.is_not(None)
-            | paid.c.agent_id.is_not(None),
+            | paid.c.agent_id.is_not(None)
+            | released.c.agent_id.is_not(None),  # paid now what an earlier month held
         )
     )
 

@@ -171,10 +171,16 @@ def candidate_payments(window: Window):
             A.c.wadah_id.label("wadah_id"),
             WD.c.branch_id.label("branch_id"),
             P.c.amount.label("amount"),
+            unsettled_cash().label("is_unsettled_cash"),
         )
         .select_from(P.join(A, A.c.id == P.c.agent_id).join(WD, WD.c.id == A.c.wadah_id))
         .where(*clauses)
     )
+
+
+def unsettled_cash(payments=P):
+    """Cash an agent took and the bank has not confirmed yet (perisai.cash.settlement)."""
+    return and_(payments.c.custodian_id.is_not(None), payments.c.settled_at.is_(None))
 
 
 def posted_payments(month: Month, branch_ids: tuple[int, ...], agent_ids=None):
@@ -334,8 +340,12 @@ def all_lines(batch, reversed_payments, month: Month, rule: CommissionRuleSet):
 def sums_by_agent(lines):
     """new participants and the fee components per agent, from a set of lines."""
     s = lines.subquery("lines")
-    return select(
-        s.c.agent_id,
+    return select(s.c.agent_id, *sum_columns(s)).group_by(s.c.agent_id)
+
+
+def sum_columns(s) -> list:
+    """The aggregates of `sums_by_agent` over the lines `s` (a subquery)."""
+    return [
         func.sum(case((s.c.kind == "acquisition", 1), else_=0)).label("new_participants"),
         func.sum(case((s.c.component == "acquisition", s.c.amount), else_=0)).label(
             "acquisition_fee"
@@ -343,7 +353,7 @@ def sums_by_agent(lines):
         func.sum(case((s.c.component == "collection", s.c.amount), else_=0)).label(
             "collection_fee"
         ),
-    ).group_by(s.c.agent_id)
+    ]
 
 
 def payments_by_agent(batch):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from perisai import clock
@@ -82,6 +82,12 @@ class CommissionPosting(Base):
             "clawed_back_month",
             where="clawed_back_month IS NOT NULL",
         ),
+        partial_index(
+            "ix_commission_postings_unsettled_month",
+            "month",
+            "branch_id",
+            where="is_unsettled_cash",
+        ),
     )
 
     payment_id: Mapped[uuid.UUID] = mapped_column(UUIDType, primary_key=True)
@@ -91,6 +97,9 @@ class CommissionPosting(Base):
     amount: Mapped[int]  # the payment's amount: the month's collected money without a join
     month: Mapped[Month] = mapped_column(MonthType)
     clawed_back_month: Mapped[Month | None] = mapped_column(MonthType)
+    # the payment was cash in the agent's custody when posted: its entries are held
+    # (perisai.commissions.holds), found without looking at a million payments again
+    is_unsettled_cash: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class CommissionEntry(Base):
@@ -147,7 +156,17 @@ STATEMENT_FIGURES = (
     "collection_fee",
     "total",
     "wadah_fee",
+    "held",
+    "released",
 )
+
+
+def payable_and_payout(figures: dict) -> dict:
+    """A month's figures with what they mean for the transfer: `payable` = total − held (this
+    month's incentive paid now), `payout` = payable + released (with what earlier months held
+    and this close released: what is transferred for the agent this month)."""
+    payable = int(figures["total"]) - int(figures["held"])
+    return {**figures, "payable": payable, "payout": payable + int(figures["released"])}
 
 
 class CommissionStatement(Base):
@@ -173,6 +192,10 @@ class CommissionStatement(Base):
     collection_fee: Mapped[int]
     total: Mapped[int]
     wadah_fee: Mapped[int]
+    # the part of `total` held at this close (CommissionHold.month), and what earlier months
+    # held and this close released (CommissionHold.released_month)
+    held: Mapped[int] = mapped_column(default=0, server_default="0")
+    released: Mapped[int] = mapped_column(default=0, server_default="0")
     closed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     paid_on: Mapped[date | None]
     transfer_reference: Mapped[str | None] = mapped_column(String(80))
@@ -182,6 +205,51 @@ class CommissionStatement(Base):
 
     agent = relationship("Agent")
     wadah = relationship("Wadah")
+
+
+class CommissionHold(Base):
+    """One ledger entry whose incentive a close held back (DOMAIN.md §8): `reason` "cash", an
+    acquisition or collection entry on cash still in the agent's custody at the close.
+
+    Released (`released_month`) by the first close after its payment was settled; cancelled
+    (`cancelled_month`) when the payment is reversed first: the reversal's claw-back entry is
+    held too (a negative amount, cancelled at once), since the agent never got the money the
+    claw-back takes back. A statement's `held` is the sum of its month's holds, `released` the
+    sum of those released at its close. Written only by a close, in bulk; ids of entries,
+    agents and payments are plain columns as in CommissionEntry.
+    """
+
+    __tablename__ = "commission_holds"
+    __table_args__ = (
+        # Few indexes: a close may insert a hold for a tenth of the month's entries.
+        UniqueConstraint("entry_id"),  # an entry is held once, whatever the reasons
+        Index("ix_commission_holds_month_branch_id", "month", "branch_id"),
+        # what a close may release (few rows: cash is settled within days)
+        partial_index(
+            "ix_commission_holds_open",
+            "agent_id",
+            where="released_month IS NULL AND cancelled_month IS NULL",
+        ),
+        partial_index(
+            "ix_commission_holds_released_month",
+            "released_month",
+            "agent_id",
+            where="released_month IS NOT NULL",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_id: Mapped[int]
+    agent_id: Mapped[int]
+    branch_id: Mapped[int]
+    wadah_id: Mapped[int]
+    payment_id: Mapped[uuid.UUID | None] = mapped_column(UUIDType)
+    month: Mapped[Month] = mapped_column(MonthType)  # the close that held it
+    amount: Mapped[int]
+    reason: Mapped[str] = mapped_column(String(12))
+    released_month: Mapped[Month | None] = mapped_column(MonthType)
+    cancelled_month: Mapped[Month | None] = mapped_column(MonthType)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
 
 class PriorRegistration(Base):

@@ -52,7 +52,9 @@ def _render(template: str, lang: str, **context) -> bytes:
     return HTML(string=html, base_url=HERE).write_pdf()
 
 
-def statement_pdf(item: AgentMonth, lines: list[dict], minimum: int, lang: str) -> bytes:
+def statement_pdf(
+    item: AgentMonth, lines: list[dict], minimum: int, lang: str, released: list[dict] = ()
+) -> bytes:
     return _render(
         "commissions/statement.html",
         lang,
@@ -60,6 +62,7 @@ def statement_pdf(item: AgentMonth, lines: list[dict], minimum: int, lang: str) 
         f=item.figures,
         s=item.statement,
         lines=lines,
+        released=list(released),
         minimum=minimum,
     )
 

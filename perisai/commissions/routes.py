@@ -97,6 +97,7 @@ class StatementById(MethodView):
         item = access.get_agent_month(db.session, current_scope(), statement_id)
         item.acquisition_minimum = _minimum(item.month)
         item.lines = statements.statement_lines(db.session, item)
+        item.released_lines = statements.released_lines(db.session, item)
         return item
 
 

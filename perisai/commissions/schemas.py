@@ -45,7 +45,36 @@ class FiguresSchema(Schema):
     acquisition_fee = fields.Integer(attribute="figures.acquisition_fee")
     collection_fee = fields.Integer(attribute="figures.collection_fee")
     total = fields.Integer(attribute="figures.total")
-    wadah_fee = fields.Integer(attribute="figures.wadah_fee")
+    wadah_fee = fields.Integer(
+        attribute="figures.wadah_fee",
+        metadata={"description": "the Wadah's share of `total`, held or not"},
+    )
+    held = fields.Integer(
+        attribute="figures.held",
+        metadata={
+            "description": "the part of `total` held back at close: incentive on cash the agent "
+            "took and the bank has not confirmed yet (a claw-back of incentive that was held "
+            "counts here too, negative, so it does not reduce `payable`); paid, as `released`, "
+            "with the month the cash is settled. An open month: what a close now would hold"
+        },
+    )
+    payable = fields.Integer(
+        attribute="figures.payable",
+        metadata={"description": "`total` − `held`: this month's incentive paid now"},
+    )
+    released = fields.Integer(
+        attribute="figures.released",
+        metadata={
+            "description": "what earlier months held and this month's close released (their "
+            "cash settled since); 0 while the month is open"
+        },
+    )
+    payout = fields.Integer(
+        attribute="figures.payout",
+        metadata={
+            "description": "`payable` + `released`: what is transferred for the agent this month"
+        },
+    )
 
 
 class StatementSchema(FiguresSchema):
@@ -82,10 +111,21 @@ class StatementLineSchema(Schema):
     base_amount = fields.Integer()
     rate_bp = fields.Integer(allow_none=True)
     amount = fields.Integer()
+    held = fields.Boolean(
+        metadata={"description": "the month holds this line's incentive (counted in `held`)"}
+    )
+
+
+class ReleasedLineSchema(StatementLineSchema):
+    held_month = fields.String(metadata={"description": "the month whose close held it"})
 
 
 class StatementDetailSchema(StatementSchema):
     lines = fields.List(fields.Nested(StatementLineSchema))
+    released_lines = fields.List(
+        fields.Nested(ReleasedLineSchema),
+        metadata={"description": "the earlier months' lines this month released (`released`)"},
+    )
 
 
 class WadahStatementSchema(FiguresSchema):
@@ -97,7 +137,12 @@ class WadahStatementSchema(FiguresSchema):
     month = fields.String()
     state = fields.String()
     agents = fields.Integer(attribute="agent_count")
-    payable = fields.Integer()
+    payable = fields.Integer(
+        metadata={
+            "description": "what is transferred to the Wadah's account: its agents' `payout` "
+            "and `wadah_fee`"
+        }
+    )
     bank_name = fields.String(attribute="wadah.bank_name")
     bank_account = fields.String(attribute="wadah.bank_account")
 

@@ -31,8 +31,9 @@ PDF = "application/pdf"
 def agent_statement_pdf(session: Session, item: AgentMonth, lang: str) -> Output:
     """The agent's month as a PDF: every participant and payment line behind the total."""
     lines = statements.statement_lines(session, item)
+    released = statements.released_lines(session, item)
     minimum = rules.rule_set_for(session, item.month, location="query").acquisition_minimum
-    pdf = render.statement_pdf(item, lines, minimum, lang)
+    pdf = render.statement_pdf(item, lines, minimum, lang, released)
     return Output(pdf, f"insentif-{item.agent.agent_code}-{item.month}.pdf", PDF)
 
 

@@ -5,17 +5,18 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import false, select
+from sqlalchemy import and_, false, select
 from sqlalchemy.orm import Session
 
 from perisai.agents.models import Agent, Wadah
 from perisai.auth.permissions import Scope, or_404
-from perisai.commissions import ledger
+from perisai.commissions import holds, ledger
 from perisai.commissions.access import parse_public_id
 from perisai.commissions.close import last_closed_months
 from perisai.commissions.estimates import AgentMonth, agent_months
+from perisai.commissions.holds import H
 from perisai.commissions.ledger import E, P, W, Window
-from perisai.commissions.models import STATEMENT_FIGURES
+from perisai.commissions.models import STATEMENT_FIGURES, payable_and_payout
 from perisai.commissions.rules import rule_set_for
 from perisai.months import Month
 from perisai.workers.models import mask_nik
@@ -24,11 +25,16 @@ KIND_ORDER = {"acquisition": 0, "collection": 1, "reversal": 2, "wadah": 3}
 
 
 def statement_lines(session: Session, item: AgentMonth) -> list[dict]:
-    """Every ledger line behind the agent's month, with the participant and payment."""
+    """Every ledger line behind the agent's month, with the participant and payment, and
+    whether the month holds it (perisai.commissions.holds; an open month: would hold now)."""
     if item.state == "closed":
-        lines = select(*[E.c[name] for name in ledger.LINE_COLUMNS]).where(
-            E.c.agent_id == item.agent.id, E.c.month == str(item.month)
+        lines = select(*[E.c[name] for name in ledger.LINE_COLUMNS], E.c.id.label("entry_id"))
+        s = lines.where(E.c.agent_id == item.agent.id, E.c.month == str(item.month)).subquery(
+            "lines"
         )
+        hold = H.alias("hold")
+        joined = s.outerjoin(hold, and_(hold.c.entry_id == s.c.entry_id, hold.c.month == s.c.month))
+        held = hold.c.id.is_not(None)
     else:
         branch = item.agent.wadah.branch_id
         last = last_closed_months(session, [branch]).get(branch)
@@ -42,7 +48,33 @@ def statement_lines(session: Session, item: AgentMonth) -> list[dict]:
             item.month,
             rule,
         )
-    s = lines.subquery("lines")
+        s = lines.subquery("lines")
+        hold = H.alias("open_hold")
+        joined = s.outerjoin(hold, and_(hold.c.entry_id == s.c.reverses_id, holds.is_open(hold)))
+        held = holds.estimated_hold(s, P, hold)  # P: the line's payment, joined below
+    return _described(session, s, joined, held.label("held"))
+
+
+def released_lines(session: Session, item: AgentMonth) -> list[dict]:
+    """The earlier months' lines whose hold the agent's closed month released, with the month
+    that held each (none while the month is open: a close releases)."""
+    if item.state != "closed":
+        return []
+    s = (
+        select(
+            *[E.c[name] for name in ledger.LINE_COLUMNS],
+            H.c.month.label("held_month"),
+        )
+        .select_from(H.join(E, E.c.id == H.c.entry_id))
+        .where(H.c.agent_id == item.agent.id, H.c.released_month == str(item.month))
+        .subquery("released")
+    )
+    rows = _described(session, s, s, false().label("held"))  # paid now
+    return sorted(rows, key=lambda r: (r["held_month"] or "", *_order(r)))
+
+
+def _described(session: Session, s, joined, extra) -> list[dict]:
+    """The lines `s` (joined as `joined`) with their participant and payment, in order."""
     stmt = select(
         s,
         W.c.full_name,
@@ -50,7 +82,10 @@ def statement_lines(session: Session, item: AgentMonth) -> list[dict]:
         W.c.nik,
         P.c.receipt_number,
         P.c.paid_on,
-    ).select_from(s.outerjoin(W, W.c.id == s.c.worker_id).outerjoin(P, P.c.id == s.c.payment_id))
+        extra,
+    ).select_from(
+        joined.outerjoin(W, W.c.id == s.c.worker_id).outerjoin(P, P.c.id == s.c.payment_id)
+    )
     rows = []
     for row in session.execute(stmt).mappings():
         rows.append(
@@ -67,17 +102,21 @@ def statement_lines(session: Session, item: AgentMonth) -> list[dict]:
                 "base_amount": int(row["base_amount"]),
                 "rate_bp": row["rate_bp"],
                 "amount": int(row["amount"]),
+                "held": bool(row.get("held")),
+                "held_month": str(row["held_month"]) if row.get("held_month") else None,
             }
         )
-    rows.sort(
-        key=lambda r: (
-            KIND_ORDER.get(r["kind"], 9),
-            r["participant"] or "",
-            r["receipt_number"] or "",
-            r["covered_month"] or "",
-        )
-    )
+    rows.sort(key=_order)
     return rows
+
+
+def _order(r: dict) -> tuple:
+    return (
+        KIND_ORDER.get(r["kind"], 9),
+        r["participant"] or "",
+        r["receipt_number"] or "",
+        r["covered_month"] or "",
+    )
 
 
 # --- Wadah statements -------------------------------------------------------------------------
@@ -99,7 +138,7 @@ class WadahMonth:
 
     @property
     def figures(self) -> dict[str, int]:
-        return {name: self.sum(name) for name in STATEMENT_FIGURES}
+        return payable_and_payout({name: self.sum(name) for name in STATEMENT_FIGURES})
 
     @property
     def agent_count(self) -> int:
@@ -107,8 +146,10 @@ class WadahMonth:
 
     @property
     def payable(self) -> int:
-        """What is transferred to the Wadah's account: its agents' incentive and its own fee."""
-        return self.sum("total") + self.sum("wadah_fee")
+        """What is transferred to the Wadah's account: its agents' payout (their incentive less
+        what is held, with what earlier months held and this month released) and its own fee
+        (on the whole incentive, held or not)."""
+        return self.figures["payout"] + self.sum("wadah_fee")
 
 
 def wadahs_in_scope(scope: Scope):
