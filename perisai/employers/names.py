@@ -54,6 +54,17 @@ def name_similarity(key: str, other: str) -> float:
 SIMILAR = 0.85  # from this ratio two names are likely the same business (as for participants)
 
 
+def similarity_to(matcher: SequenceMatcher, key: str, other: str) -> float:
+    """name_similarity(other, key) with a matcher set up once for `key` (its second sequence,
+    whose index difflib builds): comparing one name with many builds that index once."""
+    total = len(key) + len(other)
+    bound = 2.0 * min(len(key), len(other)) / total if total else 1.0
+    if bound < SIMILAR:
+        return bound
+    matcher.set_seq1(other)
+    return matcher.ratio()
+
+
 def words(key: str) -> set[str]:
     """The words of a key that tell businesses apart (two letters or more)."""
     return {w for w in key.split() if len(w) > 1}
