@@ -13,7 +13,7 @@ from sqlalchemy import exists, func, insert, literal, select, text, update
 from sqlalchemy.orm import Session
 
 from perisai import clock
-from perisai.commissions import holds, ledger
+from perisai.commissions import holds, ledger, review_holds
 from perisai.commissions.ledger import PO, WD, A, E, R, Window
 from perisai.commissions.models import STATEMENT_FIGURES, CommissionClose, CommissionStatement
 from perisai.commissions.rules import rule_set_for
@@ -39,6 +39,8 @@ def freeze_month(session: Session, month: Month, group: tuple[int, ...], closed_
         ledger.acquisition_lines(batch, month, rule),
     ):
         _insert_entries(session, lines, now)
+    # participants a supervisor found fake: their acquisition fees are clawed back now
+    review_holds.claw_back_found_fake(session, month, group, now)
     _analyze(session, "commission_entries")
     holds.hold_month(session, month, group, now)
     _insert_statements(session, month, group, rule, batch, now)

@@ -25,7 +25,7 @@ from datetime import datetime
 from sqlalchemy import and_, case, exists, func, insert, literal, null, select, update
 from sqlalchemy.orm import Session
 
-from perisai.commissions import ledger
+from perisai.commissions import ledger, review_holds, reviews
 from perisai.commissions.ledger import PO, WD, A, E, P, _text, unsettled_cash
 from perisai.commissions.models import CommissionHold
 from perisai.db import UTCDateTime
@@ -55,6 +55,7 @@ def is_open(holds=H):
 def hold_month(session: Session, month: Month, group: tuple[int, ...], now: datetime) -> None:
     """Hold, cancel and release for the month's close (the module docstring's steps 1–3)."""
     _hold_unsettled(session, month, group, now)
+    review_holds.hold_under_review(session, month, group, now)  # after cash: held once
     _cancel_reversed(session, month, group, now)
     _release_settled(session, month, group)
 
@@ -146,6 +147,7 @@ def _release_settled(session: Session, month: Month, group: tuple[int, ...]) -> 
             H.c.month < str(month),
             H.c.agent_id.in_(agents),
             exists().where(P.c.id == H.c.payment_id, P.c.settled_at.is_not(None)),
+            ~review_holds.still_reviewed(),  # and its participant under no open flag
         )
         .values(released_month=str(month))
     )
@@ -179,8 +181,10 @@ def released_by_agent(month: Month):
 def estimated_hold(lines, payments, holds):
     """For the ledger lines of an open month (`lines`, outer-joined to their payment and to
     the open hold of the entry a claw-back reverses): whether a close now would hold it."""
-    return (lines.c.kind.in_(EARNING_KINDS) & unsettled_cash(payments) & (lines.c.amount != 0)) | (
-        (lines.c.kind == "reversal") & holds.c.id.is_not(None)
+    return (
+        (lines.c.kind.in_(EARNING_KINDS) & unsettled_cash(payments) & (lines.c.amount != 0))
+        | ((lines.c.kind == "reversal") & holds.c.id.is_not(None))
+        | ((lines.c.kind == "acquisition") & reviews.under_review(lines.c.worker_id))
     )
 
 

@@ -4,10 +4,12 @@ holds with the commission close."""
 
 from __future__ import annotations
 
-from sqlalchemy import event, inspect
+from sqlalchemy import event, exists, inspect
 from sqlalchemy.orm import Session
 
+from perisai.commissions import reviews
 from perisai.quality.checks import check_registrations
+from perisai.quality.models import FlaggedWorker, QualityFlag
 from perisai.workers.models import Worker, WorkerPhoto
 
 PENDING = "perisai.quality.pending"  # session.info: (new participants, new or changed photos)
@@ -44,5 +46,24 @@ def _forget(session: Session, transaction) -> None:
         session.info.pop(PENDING, None)
 
 
+class _Reviews:
+    """The flags a month close asks about (perisai.commissions.reviews)."""
+
+    @staticmethod
+    def _in_flag(worker_id, state: str):
+        return exists().where(
+            FlaggedWorker.worker_id == worker_id,
+            QualityFlag.id == FlaggedWorker.flag_id,
+            QualityFlag.state == state,
+        )
+
+    def under_review(self, worker_id):
+        return self._in_flag(worker_id, "open")
+
+    def found_fake(self, worker_id):
+        return self._in_flag(worker_id, "confirmed")
+
+
 def init_app(app) -> None:
-    """Nothing per app: the listeners are on SQLAlchemy's Session class, set on import."""
+    """The listeners are on SQLAlchemy's Session class, set on import; the close's reviews."""
+    reviews.register(_Reviews())
