@@ -18,6 +18,7 @@ from perisai.audit.models import AuditEvent
 from perisai.audit.operations import note_read
 from perisai.auth.models import User
 from perisai.auth.permissions import Scope
+from perisai.cards import keys
 from perisai.cards import operations as cards
 from perisai.cards.models import Card, CardPrint
 from perisai.contributions.models import Payment
@@ -140,6 +141,7 @@ def preview_cards(session: Session, scope: Scope, worker_ids: list) -> list:
     note_read("read", "participant", [w.id for w in workers])
     labels = cards._occupation_labels(session, workers)
     faces = []
+    signer = keys.signer(session)  # a preview's QR is signed as a printed card's is
     for worker in workers:
         data = cards.printed_data(worker, labels[worker.occupation])
         card = Card(
@@ -149,7 +151,7 @@ def preview_cards(session: Session, scope: Scope, worker_ids: list) -> list:
             issued_on=clock.today(),
             data_hash="",
         )
-        faces.append(cards.card_face(card, worker, data, clock.today()))
+        faces.append(cards.card_face(card, worker, data, clock.today(), signer))
     return faces
 
 
