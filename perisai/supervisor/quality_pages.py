@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from flask import g, redirect, request, url_for
 from flask_login import current_user
-from marshmallow import ValidationError
+from marshmallow import ValidationError, fields
 
+from perisai.api import MonthField, OneOf
 from perisai.audit.operations import note_read
 from perisai.errors import DomainError
 from perisai.extensions import db
@@ -17,19 +18,31 @@ from perisai.quality import flags, review
 from perisai.quality.schemas import ReviewSchema
 from perisai.supervisor import charts
 from perisai.supervisor.blueprint import page_route
-from perisai.supervisor.pages import chosen_month, page_language, render, supervisor_page
+from perisai.supervisor.pages import (
+    chosen_month,
+    page_language,
+    page_query,
+    render,
+    supervisor_page,
+)
+from perisai.supervisor.schemas import ListPageQuery
 
 PAGE_SIZE = 50
 STATES = ("open", "cleared", "confirmed")
 
 
+class QualityFlagsQuery(ListPageQuery):
+    month = MonthField(load_default=None)
+    state = fields.String(load_default="open", validate=OneOf(STATES))
+    done = fields.String(load_default=None, validate=OneOf(("clear", "confirm")))
+
+
 @supervisor_page
+@page_query(QualityFlagsQuery)
 def quality_flags():
-    month = chosen_month()
-    state = request.args.get("state") if request.args.get("state") in STATES else "open"
-    page = (
-        max(1, int(request.args.get("page", "1"))) if request.args.get("page", "1").isdigit() else 1
-    )
+    query = g.query
+    month = min(query["month"], chosen_month()) if query["month"] else chosen_month()
+    state, page = query["state"], query["page"]
     stmt = review.flags_query(db.session, g.scope, {"month": month, "state": state})
     rows = db.session.scalars(stmt.limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)).all()
     return render(
@@ -40,7 +53,7 @@ def quality_flags():
         state=state,
         states=STATES,
         month=month,
-        done=request.args.get("done"),
+        done=query["done"],
     )
 
 

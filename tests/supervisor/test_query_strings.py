@@ -6,9 +6,11 @@ from __future__ import annotations
 import re
 
 import pytest
+from sqlalchemy import select
 
 from perisai import clock, create_app
 from perisai.cash.statements import statement_format, upload_statement
+from perisai.quality.models import QualityFlag
 from tests.factories import make_worker
 
 JUNK = {
@@ -68,6 +70,7 @@ def path_ids(db, org, as_admin):
     )
     job_id = response.headers["Location"].rsplit("/", 1)[-1]
     worker = make_worker(db.session, org.agent)
+    make_worker(db.session, org.agent, capture_seconds=3)  # an enrolment quality flag
     statement = upload_statement(
         db.session,
         branch_id=org.branch.id,
@@ -82,6 +85,7 @@ def path_ids(db, org, as_admin):
         "job_id": job_id,
         "worker_id": worker.id,
         "statement_id": statement.id,
+        "flag_id": db.session.scalar(select(QualityFlag.id)),
     }
 
 
