@@ -26,6 +26,8 @@ FEATURES = (
     "sync",
     "cards",
     "links",
+    "selfservice",
+    "notifications",
     "commissions",
     "quality",
     "reports",

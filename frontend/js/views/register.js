@@ -59,6 +59,8 @@ function fresh() {
     b_relationship: "",
     b_phone: "",
     consent: false,
+    // the channels the participant agrees to messages by (reminders, receipts, card links)
+    channels: [],
     location: null,
     photo: null,
     // When the form was opened (kept with the draft across reloads): how long it took goes
@@ -86,6 +88,7 @@ function fromPayload(p) {
     b_relationship: p.beneficiary.relationship,
     b_phone: p.beneficiary.phone || "",
     consent: true,
+    channels: (p.consent && p.consent.channels) || [],
     location: p.location || null,
     registered_on: p.registered_on || null,
     capture_seconds: p.capture_seconds ?? null,
@@ -107,7 +110,7 @@ export function payloadOf(d) {
     address: d.address.trim(),
     funding: d.funding,
     beneficiary: { full_name: d.b_name.trim(), relationship: d.b_relationship.trim(), phone: d.b_phone.trim() || null },
-    consent: { given: true, notice_version: NOTICE_VERSION },
+    consent: { given: true, notice_version: NOTICE_VERSION, channels: d.channels || [] },
     // The day it was taken, kept when a rejected registration is fixed days later.
     registered_on: d.registered_on || today(),
   };
@@ -468,6 +471,18 @@ const STEP_VIEWS = {
     box.addEventListener("change", () => {
       draft.consent = box.checked;
     });
+    // Messages by WhatsApp or SMS only where the participant says yes to that channel (UU PDP):
+    // nothing is ticked beforehand.
+    draft.channels = draft.channels || [];
+    const channel = (name) => {
+      const tick = h("input", { type: "checkbox", name: `channel_${name}`, checked: draft.channels.includes(name) });
+      tick.addEventListener("change", () => {
+        const others = draft.channels.filter((c) => c !== name);
+        draft.channels = tick.checked ? ["whatsapp", "sms"].filter((c) => c === name || others.includes(c)) : others;
+        persist();
+      });
+      return h("label", { class: "check" }, tick, " ", t(`reg.channel_${name}`));
+    };
     const where = h(
       "p",
       { class: "hint", id: "gps-status" },
@@ -528,6 +543,10 @@ const STEP_VIEWS = {
       ),
       h("label", { class: "check strong" }, box, " ", t("consent.agree")),
       error,
+      h("h3", {}, t("reg.channels")),
+      h("p", { class: "hint" }, t("reg.channels_hint")),
+      channel("whatsapp"),
+      channel("sms"),
       h("h3", {}, t("reg.extras")),
       h("div", { class: "row" }, gps, photo),
       where,
@@ -573,6 +592,11 @@ const STEP_VIEWS = {
       ["beneficiary", t("reg.b_name"), `${draft.b_name} (${t(`rel.${draft.b_relationship}`)})`],
       ["gps", t("reg.gps"), draft.location ? "✓" : "—"],
       ["photo", t("reg.photo"), draft.photo ? "✓" : "—"],
+      [
+        "channels",
+        t("reg.channels"),
+        (draft.channels || []).map((c) => t(`reg.channel_name_${c}`)).join(", ") || t("reg.channels_none"),
+      ],
     ];
     const form = h(
       "div",
