@@ -1,5 +1,5 @@
 """The labour office's list as rows: CSV (UTF-8 or Windows-1252, `,` `;` or tab) or XLSX,
-streamed by perisai.imports.reader, with the columns of API.md
+streamed by perisai.compliance.files, with the columns of API.md
 `employer_name,regency_code,reported_workers[,registration_number]` (their Indonesian names
 too, and optional `nib` and `npwp`). Every problem of a row is reported at once, keyed by the
 column name the file used, as the participant imports do."""
@@ -10,10 +10,10 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from perisai.compliance.files import open_rows
 from perisai.employers.identifiers import digits_of, is_registration_number, normalise_npwp
 from perisai.employers.names import name_key
 from perisai.errors import field_error
-from perisai.imports import reader
 from perisai.regions.operations import RegionFileError, level_of, normalise_code
 
 MAX_ROWS = 200_000
@@ -139,8 +139,7 @@ def _identifier(column: str, text: str) -> str | None:
 
 def read_list(path: str, filename: str, regencies: set[str]) -> Iterator[Row | Problem]:
     """Every row of the file, checked; the header's columns first (422 when one is missing)."""
-    file_format = reader.detect_format(filename, path)
-    with reader.open_rows(path, file_format) as rows:
+    with open_rows(path, filename) as rows:
         columns = None
         for number, cells in rows:
             if columns is None:

@@ -3,12 +3,6 @@ proposed matches confirmed or rejected, the gap report (JSON, CSV, XLSX) and the
 
 from __future__ import annotations
 
-import contextlib
-import os
-import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 from flask import current_app, request
 from flask.views import MethodView
 from flask_login import current_user
@@ -19,6 +13,7 @@ from perisai.api import Blueprint, PageArgs, paginate
 from perisai.auth.permissions import current_scope, roles_required
 from perisai.compliance import gaps, headcounts, visits
 from perisai.compliance.access import headcount_or_404, visible_lists, visit_or_404
+from perisai.compliance.files import received
 from perisai.compliance.models import Headcount, HeadcountList
 from perisai.compliance.schemas import (
     GapQuerySchema,
@@ -35,7 +30,6 @@ from perisai.compliance.schemas import (
 )
 from perisai.errors import field_error
 from perisai.extensions import db
-from perisai.imports import reader
 from perisai.reports import exports
 
 blp = Blueprint(
@@ -51,22 +45,6 @@ SUPERVISORS = ("supervisor", "admin")
 def _upload_limit():
     # A labour office's list of 100,000 employers is bigger than the app-wide request limit.
     request.max_content_length = current_app.config.get("IMPORT_MAX_BYTES", 64 * 1024 * 1024)
-
-
-@contextmanager
-def _received(file_storage) -> Iterator[tuple[str, str]]:
-    """The upload in a temporary file for the block: (path, sha256); removed after it."""
-    folder = tempfile.mkdtemp(prefix="perisai-headcounts-")
-    name = (file_storage.filename or "").lower()
-    suffix = ".xlsx" if name.endswith((".xlsx", ".xlsm")) else ".csv"
-    try:
-        path, sha, _ = reader.save_upload(file_storage.stream, folder, suffix)
-        yield path, sha
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            for entry in os.listdir(folder):
-                os.remove(os.path.join(folder, entry))
-            os.rmdir(folder)
 
 
 def _branch_for_upload(code: str | None) -> int:
@@ -93,7 +71,7 @@ class Headcounts(MethodView):
         """Upload the labour office's list (CSV/XLSX) and match it to registered employers."""
         upload = form["file"]
         branch_id = _branch_for_upload(form["branch"])
-        with _received(upload) as (path, sha):
+        with received(upload) as (path, sha):
             result = headcounts.upload_headcounts(
                 db.session,
                 branch_id=branch_id,

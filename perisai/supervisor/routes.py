@@ -20,6 +20,7 @@ from perisai.supervisor import (  # noqa: F401 - each adds its pages to blp
     admin_pages,
     approvals,
     cash_pages,
+    employer_pages,
     months,
     quality_pages,
     reassign_pages,

@@ -23,6 +23,11 @@ NPWP_WRITTEN = "02.345.678.9-012.000"  # the same NPWP as the labour office writ
 
 @pytest.fixture
 def employers(as_agent, org):
+    return make_employers(as_agent)
+
+
+def make_employers(as_agent) -> dict:
+    """The five employers, registered by the agent through the API."""
     maju = register(as_agent, name="PT Maju Jaya", nib=NIB, npwp=None)
     sumber = register(as_agent, name="CV Sumber Rejeki", nib=None, npwp="0" + NPWP_15)
     toko = register(as_agent, name="Toko Sinar Terang", nib=None, npwp=None)

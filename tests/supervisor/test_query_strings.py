@@ -11,6 +11,7 @@ from sqlalchemy import select
 from perisai import clock, create_app
 from perisai.cash.statements import statement_format, upload_statement
 from perisai.quality.models import QualityFlag
+from tests.employers.helpers import employer_payload
 from tests.factories import make_worker
 
 JUNK = {
@@ -69,6 +70,9 @@ def path_ids(db, org, as_admin):
         content_type="multipart/form-data",
     )
     job_id = response.headers["Location"].rsplit("/", 1)[-1]
+    employer = as_admin.post(
+        "/api/v1/employers", json=employer_payload(agent_code=org.agent.agent_code)
+    ).get_json()
     worker = make_worker(db.session, org.agent)
     make_worker(db.session, org.agent, capture_seconds=3)  # an enrolment quality flag
     statement = upload_statement(
@@ -86,6 +90,7 @@ def path_ids(db, org, as_admin):
         "worker_id": worker.id,
         "statement_id": statement.id,
         "flag_id": db.session.scalar(select(QualityFlag.id)),
+        "employer_id": employer["id"],
     }
 
 
