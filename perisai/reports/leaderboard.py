@@ -19,6 +19,7 @@ from perisai.commissions.estimates import agent_months
 from perisai.commissions.standing import flag_reasons
 from perisai.errors import DomainError
 from perisai.months import Month
+from perisai.quality.shares import QualityShare, quality_shares
 from perisai.reports.figures import FIGURES, ratio
 from perisai.reports.models import AgentMonth
 from perisai.reports.rollups import ensure_rollups
@@ -51,6 +52,19 @@ class AgentRow:
     as_of: date | None = None  # the day days_since_last_activity counts to (as_of_day)
     cash_collected: int = 0  # cash the agent took in the month (in its custody)
     cash_settled: int = 0  # of which the bank has settled (perisai.cash.settlement)
+    quality: QualityShare = field(default_factory=QualityShare)  # the month's registrations
+
+    @property
+    def flagged_rate(self) -> float | None:
+        return self.quality.rate(self.quality.flagged)
+
+    @property
+    def confirmed_rate(self) -> float | None:
+        return self.quality.rate(self.quality.confirmed)
+
+    @property
+    def cleared_rate(self) -> float | None:
+        return self.quality.rate(self.quality.cleared)
 
     @property
     def settlement_rate(self) -> float | None:
@@ -234,7 +248,9 @@ def decorate(session: Session, rows: list[AgentRow], month: Month, *, with_commi
         except DomainError:
             commissions = {}
     cash = settled_shares(session, ids, month)
+    quality = quality_shares(session, ids, month)
     for row in rows:
+        row.quality = quality.get(row.agent.id, QualityShare())
         row.cash_collected, row.cash_settled = cash.get(row.agent.id, (0, 0))
         row.last_activity_on = last.get(row.agent.id)
         row.commission_total = commissions.get(row.agent.id)

@@ -60,3 +60,15 @@ class AgentReportRow(Schema):
         allow_none=True,
         metadata={"description": "share of the month's cash (amount) the bank has settled"},
     )
+    flagged_rate = fields.Float(
+        allow_none=True,
+        metadata={"description": "share of the month's registrations in an enrolment quality flag"},
+    )
+    confirmed_rate = fields.Float(
+        allow_none=True,
+        metadata={"description": "share of the month's registrations found fake or careless"},
+    )
+    cleared_rate = fields.Float(
+        allow_none=True,
+        metadata={"description": "share of the month's registrations flagged and then cleared"},
+    )
