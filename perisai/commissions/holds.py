@@ -27,25 +27,13 @@ from sqlalchemy.orm import Session
 
 from perisai.commissions import ledger, review_holds, reviews
 from perisai.commissions.ledger import PO, WD, A, E, P, _text, unsettled_cash
-from perisai.commissions.models import CommissionHold
+from perisai.commissions.models import HOLD_COLUMNS, CommissionHold
 from perisai.db import UTCDateTime
 from perisai.months import Month
 
 H = CommissionHold.__table__
 CASH = "cash"  # the reason; issue 21 adds "quality" (flagged participants)
 EARNING_KINDS = ("acquisition", "collection")
-HOLD_COLUMNS = (
-    "entry_id",
-    "agent_id",
-    "branch_id",
-    "wadah_id",
-    "payment_id",
-    "month",
-    "amount",
-    "reason",
-    "cancelled_month",
-    "created_at",
-)
 
 
 def is_open(holds=H):

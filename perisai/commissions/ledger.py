@@ -292,10 +292,8 @@ def acquisition_lines(batch, month: Month, rule: CommissionRuleSet):
     )
 
 
-def clawback_lines(reversed_postings, month: Month):
-    """The exact negative of every entry a reversed payment produced, in this month.
-    `reversed_postings` selects (payment_id, agent_id, month) of the postings to undo."""
-    r = reversed_postings.subquery("undo")
+def reversal_of_entries(month: Month):
+    """The exact negative of each selected ledger entry (`E`), as a line of `month`."""
     return select(
         _text(str(month)).label("month"),
         E.c.branch_id,
@@ -313,7 +311,14 @@ def clawback_lines(reversed_postings, month: Month):
         (-E.c.amount).label("amount"),
         E.c.rule_set_id,
         E.c.id.label("reverses_id"),
-    ).select_from(
+    )
+
+
+def clawback_lines(reversed_postings, month: Month):
+    """The exact negative of every entry a reversed payment produced, in this month.
+    `reversed_postings` selects (payment_id, agent_id, month) of the postings to undo."""
+    r = reversed_postings.subquery("undo")
+    return reversal_of_entries(month).select_from(
         E.join(
             r,
             and_(

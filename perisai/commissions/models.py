@@ -207,6 +207,21 @@ class CommissionStatement(Base):
     wadah = relationship("Wadah")
 
 
+# What a close writes of a hold, in the order the holds' INSERT … SELECTs give them.
+HOLD_COLUMNS = (
+    "entry_id",
+    "agent_id",
+    "branch_id",
+    "wadah_id",
+    "payment_id",
+    "month",
+    "amount",
+    "reason",
+    "cancelled_month",
+    "created_at",
+)
+
+
 class CommissionHold(Base):
     """One ledger entry whose incentive a close held back (DOMAIN.md §8): `reason` "cash", an
     acquisition or collection entry on cash still in the agent's custody at the close.

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from perisai.commissions import ledger, reviews
 from perisai.commissions.ledger import E, _text
-from perisai.commissions.models import CommissionHold
+from perisai.commissions.models import HOLD_COLUMNS, CommissionHold
 from perisai.db import UTCDateTime
 from perisai.months import Month
 
@@ -28,34 +28,20 @@ H = CommissionHold.__table__
 
 def claw_back_found_fake(session: Session, month: Month, group: tuple[int, ...], now) -> None:
     undone = E.alias("undone")
-    source = select(
-        _text(str(month)),
-        E.c.branch_id,
-        E.c.wadah_id,
-        E.c.agent_id,
-        _text("reversal"),
-        E.c.component,
-        E.c.worker_id,
-        E.c.payment_id,
-        E.c.payment_month_id,
-        E.c.covered_month,
-        E.c.month_index,
-        E.c.base_amount,
-        E.c.rate_bp,
-        (-E.c.amount),
-        E.c.rule_set_id,
-        E.c.id,
-        literal(now, UTCDateTime()),
-    ).where(
-        E.c.kind == "acquisition",
-        E.c.component == "acquisition",
-        E.c.branch_id.in_(group),
-        E.c.month <= str(month),
-        E.c.amount != 0,
-        reviews.found_fake(E.c.worker_id),
-        ~exists().where(undone.c.reverses_id == E.c.id),
+    lines = (
+        ledger.reversal_of_entries(month)
+        .where(
+            E.c.kind == "acquisition",
+            E.c.component == "acquisition",
+            E.c.branch_id.in_(group),
+            E.c.month <= str(month),
+            E.c.amount != 0,
+            reviews.found_fake(E.c.worker_id),
+            ~exists().where(undone.c.reverses_id == E.c.id),
+        )
+        .add_columns(literal(now, UTCDateTime()).label("created_at"))
     )
-    session.execute(insert(E).from_select([*ledger.LINE_COLUMNS, "created_at"], source))
+    session.execute(insert(E).from_select([*ledger.LINE_COLUMNS, "created_at"], lines))
 
 
 def hold_under_review(session: Session, month: Month, group: tuple[int, ...], now) -> None:
@@ -78,19 +64,7 @@ def hold_under_review(session: Session, month: Month, group: tuple[int, ...], no
         reviews.under_review(E.c.worker_id),
         ~exists().where(H.c.entry_id == E.c.id),
     )
-    columns = [
-        "entry_id",
-        "agent_id",
-        "branch_id",
-        "wadah_id",
-        "payment_id",
-        "month",
-        "amount",
-        "reason",
-        "cancelled_month",
-        "created_at",
-    ]
-    session.execute(insert(H).from_select(columns, source))
+    session.execute(insert(H).from_select(HOLD_COLUMNS, source))
 
 
 def still_reviewed(holds=H):
