@@ -115,6 +115,10 @@ export const cashPosition = (agentCode) => get(`/cash/agents/${encodeURIComponen
 export const deposits = (pageSize) => get(`/cash/deposits?page_size=${pageSize}`);
 export const putDepositPhoto = (depositId, blob) => putBlob(`/cash/deposits/${depositId}/photo`, blob);
 
+// Employers (PU, issue 23): the agent's own, and one employer's workers (NIK masked).
+export const employers = () => get("/employers?page_size=200");
+export const employerWorkers = (id) => get(`/employers/${encodeURIComponent(id)}/workers?page_size=200`);
+
 // A raw body (photos).
 async function putBlob(path, blob) {
   let response;

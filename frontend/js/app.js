@@ -20,11 +20,12 @@ import * as edit from "./views/edit.js";
 import * as death from "./views/death.js";
 import * as cash from "./views/cash.js";
 import * as deposit from "./views/deposit.js";
+import * as employers from "./views/employers.js";
 import * as scan from "./views/scan.js";
 
 // A screen with state of its own (a form being filled, a search) is made by freshViews(), for as
 // long as one agent uses the app; the others are their module's render.
-const STATEFUL = { register, pay, participants, deposit };
+const STATEFUL = { register, pay, participants, deposit, employers };
 const VIEWS = {
   login,
   home,

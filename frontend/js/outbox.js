@@ -171,6 +171,12 @@ export async function discard(seq) {
     const cached = await db.get("payments", record.entity_id);
     if (cached && !cached.receipt_number) await db.del("payments", record.entity_id);
   }
+  // An employer's workers have no employer to go with any more.
+  if (record && record.type === "employer.register") {
+    const all = await db.all("outbox");
+    const workers = all.filter((r) => r.type === "employer.worker" && r.payload.employer_id === record.entity_id);
+    for (const worker of workers) await db.del("outbox", worker.seq);
+  }
   // The slip's photo has no deposit to go with any more.
   if (record && record.type === "cash.deposit") {
     const photos = await db.byIndex("outbox", "entity_id", record.entity_id);
@@ -273,10 +279,14 @@ function workerOf(r) {
 export function heldBy(list) {
   const registrations = new Map(list.filter((r) => r.type === "worker.register").map((r) => [r.entity_id, r]));
   const deposits = new Set(list.filter((r) => r.type === "cash.deposit").map((r) => r.entity_id));
+  // An employer's worker goes once the employer is registered (issue 23).
+  const employers = new Set(list.filter((r) => r.type === "employer.register").map((r) => r.entity_id));
   return (r) =>
     r.type === "deposit.photo"
       ? deposits.has(r.entity_id)
-      : r.type !== "worker.register" && r.type !== "cash.deposit" && registrations.has(workerOf(r));
+      : r.type === "employer.worker"
+        ? employers.has(r.payload.employer_id)
+        : r.type !== "worker.register" && r.type !== "cash.deposit" && registrations.has(workerOf(r));
 }
 
 // Photos go one by one as raw bodies (PUT, idempotent), after the record they belong to.

@@ -10,6 +10,7 @@ import { t, getLang, locale } from "../i18n.js";
 import { h, toast } from "../ui.js";
 import { cacheKey } from "./commission.js";
 import { cacheKey as cashKey } from "../cash.js";
+import { cacheKey as employersKey } from "./employers.js";
 
 export async function render(app) {
   const unsent = await outbox.pendingCount(app.session.user.id);
@@ -38,7 +39,9 @@ export async function render(app) {
         // as its cash position does (and what the server accepted since it was fetched).
         const id = app.session.user.id;
         await Promise.all(
-          [cacheKey(id), `sent.${id}`, cashKey(id), outbox.cashLogKey(id)].map((key) => db.kv.del(key)),
+          [cacheKey(id), `sent.${id}`, cashKey(id), outbox.cashLogKey(id), employersKey(id)].map((key) =>
+            db.kv.del(key),
+          ),
         );
         await signedOut();
         toast(t("logout.done"));
@@ -57,6 +60,7 @@ export async function render(app) {
       "div",
       { class: "actions" },
       h("a", { class: "button wide", href: "#/cash" }, t("nav.cash")),
+      h("a", { class: "button wide", href: "#/employers", id: "more-employers" }, t("nav.employers")),
       h("a", { class: "button wide", href: "#/scan", id: "more-scan" }, t("nav.card_check")),
       h("a", { class: "button wide", href: "#/renewals" }, t("nav.renewals")),
       h("a", { class: "button wide", href: "#/commission" }, t("nav.commission")),
