@@ -122,9 +122,7 @@ class EmployerWorkers(MethodView):
             db.session, scope=scope, employer=employer, data=body, added_by=current_user
         )
         db.session.commit()
-        bpu = any(w["code"] == "also_bpu" for w in added.warnings) or bool(
-            employees.bpu_niks(db.session, [added.employee.nik])
-        )
+        bpu = bool(employees.bpu_niks(db.session, [added.employee.nik]))
         view = EmployeeView(added.employee, scope, bpu, warnings=added.warnings)
         return view, 201 if added.created else 200
 

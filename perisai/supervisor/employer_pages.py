@@ -37,6 +37,7 @@ from perisai.supervisor.blueprint import page_route
 from perisai.supervisor.pages import page_language, page_query, render, supervisor_page
 from perisai.supervisor.schemas import PageQuery
 from perisai.text import problem as text_problem
+from perisai.workers.models import mask_nik
 
 PAGE_SIZE = 50
 INT32_MAX = 2**31 - 1
@@ -169,6 +170,7 @@ def employer_page(employer_id):
         employer=employer,
         workers=workers,
         bpu=employees.bpu_niks(db.session, [w.nik for w in workers]),
+        masked={w.id: mask_nik(w.nik) for w in workers},
         quote=quote,
         quote_error=quote_error,
         this_month=month,
