@@ -4,7 +4,7 @@ holds with the commission close."""
 
 from __future__ import annotations
 
-from sqlalchemy import event, exists, inspect
+from sqlalchemy import delete, event, exists, inspect, select
 from sqlalchemy.orm import Session
 
 from perisai.commissions import reviews
@@ -27,6 +27,30 @@ def _note(session: Session, flush_context) -> None:
         pending = session.info.setdefault(PENDING, (set(), set()))
         pending[0].update(workers)
         pending[1].update(photos)
+
+
+@event.listens_for(Session, "before_flush")
+def _leave_flags(session: Session, flush_context, instances) -> None:
+    """A participant deleted (an import rolled back) leaves the flags it was in; a flag left
+    with nobody goes too."""
+    gone = [obj.id for obj in session.deleted if isinstance(obj, Worker)]
+    if not gone:
+        return
+    flags = select(FlaggedWorker.flag_id).where(FlaggedWorker.worker_id.in_(gone))
+    emptied = [
+        flag_id
+        for flag_id in session.scalars(flags.distinct())
+        if not session.scalar(
+            select(
+                exists().where(
+                    FlaggedWorker.flag_id == flag_id, FlaggedWorker.worker_id.not_in(gone)
+                )
+            )
+        )
+    ]
+    session.execute(delete(FlaggedWorker).where(FlaggedWorker.worker_id.in_(gone)))
+    if emptied:
+        session.execute(delete(QualityFlag).where(QualityFlag.id.in_(emptied)))
 
 
 @event.listens_for(Session, "before_commit")

@@ -247,3 +247,19 @@ def test_a_reviewed_flag_stays_and_newcomers_raise_a_new_one(as_agent, as_superv
     old, new = flags(db, "shared_phone")
     assert old.state == "cleared" and len(old.worker_ids) == 5
     assert new.state == "open" and new.worker_ids == [newcomer["id"]] and new.generation == 2
+
+
+def test_a_participant_deleted_leaves_its_flags(db, org):
+    """An import rolled back deletes its participants: they leave the flags they were in."""
+    kept, gone, alone = (make_worker(db.session, org.agent, capture_seconds=s) for s in (5, 6, 7))
+    db.session.commit()
+    [flag] = flags(db, "fast_capture")
+    assert len(flag.worker_ids) == 3
+    db.session.delete(db.session.get(type(gone), gone.id))
+    db.session.commit()
+    [flag] = flags(db, "fast_capture")
+    assert set(flag.worker_ids) == {str(kept.id), str(alone.id)}
+    for worker in (kept, alone):
+        db.session.delete(db.session.get(type(worker), worker.id))
+    db.session.commit()
+    assert flags(db, "fast_capture") == []  # nobody left in it: the flag goes too
