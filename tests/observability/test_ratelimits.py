@@ -9,7 +9,8 @@ import pytest
 import redis
 
 from perisai import create_app, ratelimits
-from perisai.cards import tokens
+from perisai.cards import hmac_tokens
+from perisai.cards.claims import CardClaim
 from perisai.errors import TooMany
 from tests import factories
 
@@ -57,8 +58,8 @@ def test_two_app_servers_sharing_redis_count_one_limit(prefix):
 def test_card_checks_split_between_two_servers_hit_one_limit(app, prefix):
     database = {"SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"]}
     one, two = (limited_app(prefix, CARD_VERIFY_LIMIT=3, **database) for _ in range(2))
-    with one.app_context():  # genuine signature, no such card: counted, then 404
-        token = tokens.sign(tokens.CardClaim(2**31 - 1, "0000000000000", date(2026, 1, 1)))
+    with one.app_context():  # genuine (first-generation) signature, no such card: counted, then 404
+        token = hmac_tokens.sign(CardClaim(2**31 - 1, "0000000000000", date(2026, 1, 1)))
     statuses = [
         (one, two)[n % 2].test_client().get(f"/api/v1/verify/{token}").status_code for n in range(5)
     ]
