@@ -23,8 +23,8 @@ zone are read in the few statements above, so a national run is a matter of seco
 
 Receipts: every payment accepted (at once, or on approval) queues `receipt:<payment>` right
 after the flush that writes it, on the same transaction, by a session event (hooks.py): the
-outbox row commits with the payment or not at all. Its channel, and whether it carries the card link (the first payment), are decided when
-it is sent.
+outbox row commits with the payment or not at all. Its channel, and whether it carries the
+card link (the first payment), are decided when it is sent.
 """
 
 from __future__ import annotations
