@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from sqlalchemy import insert, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from perisai import clock
@@ -25,7 +26,8 @@ FW = FlaggedWorker.__table__
 
 def apply_findings(session: Session, findings: Iterable[Finding], rule: QualityRule) -> int:
     """Raise or update one flag per finding; returns the flags raised or changed."""
-    findings = list(findings)
+    # in key order: two transactions updating the same flags lock them in the same order
+    findings = sorted(findings, key=lambda f: f.key)
     if not findings:
         return 0
     keys = sorted({f.key for f in findings})
@@ -64,8 +66,12 @@ def apply_findings(session: Session, findings: Iterable[Finding], rule: QualityR
             created_at=now,
             updated_at=now,
         )
-        session.add(flag)
-        session.flush()
+        try:
+            with session.begin_nested():  # a registration committed alongside raised it too
+                session.add(flag)
+                session.flush()
+        except IntegrityError:
+            continue  # that transaction's flag stands; the next check adds these to it
         _set_members(session, flag.id, new)
         changed += 1
     return changed
