@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import time
-import uuid
 
 import pytest
 import redis
@@ -23,7 +22,7 @@ from perisai.notifications import tasks
 from perisai.notifications.models import Notification
 from tests import factories
 from tests.conftest import own_database_url
-from tests.jobs.conftest import REDIS_URL, Workers, redis_answers
+from tests.jobs.conftest import QUEUE, REDIS_URL, Workers, redis_answers
 from tests.notifications.conftest import gateway_config, participant, serving
 
 pytestmark = pytest.mark.slow
@@ -39,7 +38,9 @@ def live(app, tmp_path_factory):
         pytest.skip(f"Redis does not answer at {REDIS_URL}")
     tmp_path = tmp_path_factory.mktemp("notifications_worker")
     url = own_database_url(app.config["BACKEND"], tmp_path, "notifications_worker")
-    queue = f"perisai-test-notifications-{uuid.uuid4().hex[:10]}"
+    # this run's one queue: Celery's producer keeps the queue it first connected with, so a
+    # queue of our own would be one nobody sends to once the jobs tests ran first
+    queue = QUEUE
     with serving() as gateway:
         settings = gateway_config(gateway)
         config = {
