@@ -3,17 +3,17 @@ again, and the agents' areas (API.md "Enrolment quality")."""
 
 from __future__ import annotations
 
+import json
+
 from flask.views import MethodView
 from flask_login import current_user
-from sqlalchemy import delete, select
+from sqlalchemy import func, select
 
 from perisai import zones
 from perisai.api import Blueprint, PageArgs, paginate
 from perisai.auth.permissions import current_scope, roles_required
-from perisai.errors import field_error
 from perisai.extensions import db
-from perisai.quality import checks, flags, review
-from perisai.quality.models import AgentArea
+from perisai.quality import areas, checks, flags, review
 from perisai.quality.schemas import (
     AgentAreasSchema,
     FlagDetailSchema,
@@ -22,7 +22,6 @@ from perisai.quality.schemas import (
     RefreshQuerySchema,
     ReviewSchema,
 )
-from perisai.regions.models import Region
 
 blp = Blueprint(
     "quality", __name__, url_prefix="/api/v1/quality", description="Enrolment quality: flags"
@@ -101,11 +100,13 @@ class Verifications(MethodView):
         """Participants of confirmed flags, to be verified in person."""
         stmt = flags.verifications(current_scope())
         page, size = args["page"], args["page_size"]
+        total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
         rows = db.session.execute(stmt.limit(size).offset((page - 1) * size)).all()
+        header = json.dumps({"total": total, "page": page, "page_size": size})
         return [
             {"worker_id": str(w), "flag_id": f, "kind": k, "confirmed_at": at.isoformat()}
             for w, f, k, at in rows
-        ]
+        ], {"X-Pagination": header}
 
 
 @blp.route("/agents/<agent_code>/areas")
@@ -115,10 +116,7 @@ class AgentAreas(MethodView):
     def get(self, agent_code):
         """The districts and villages the agent works in (none: its branch's regency)."""
         agent = current_scope().agent_by_code(db.session, agent_code)
-        codes = db.session.scalars(
-            select(AgentArea.region_code).where(AgentArea.agent_id == agent.id)
-        ).all()
-        return {"region_codes": sorted(codes)}
+        return {"region_codes": areas.agent_areas(db.session, agent)}
 
     @roles_required(*SUPERVISORS)
     @blp.arguments(AgentAreasSchema)
@@ -126,15 +124,8 @@ class AgentAreas(MethodView):
     def put(self, body, agent_code):
         """Set the agent's areas (districts PP.KK.CC or villages PP.KK.CC.VVVV)."""
         agent = current_scope().agent_by_code(db.session, agent_code)
-        codes = sorted(set(body["region_codes"]))
-        known = set(db.session.scalars(select(Region.code).where(Region.code.in_(codes))))
-        unknown = [code for code in codes if code not in known or code.count(".") < 2]
-        if unknown:
-            raise field_error("region_codes", f"quality.unknown_area|{', '.join(unknown)}")
-        db.session.execute(delete(AgentArea).where(AgentArea.agent_id == agent.id))
-        db.session.add_all(
-            AgentArea(agent_id=agent.id, region_code=code, created_by_id=current_user.id)
-            for code in codes
+        codes = areas.set_agent_areas(
+            db.session, agent=agent, region_codes=body["region_codes"], user=current_user
         )
         db.session.commit()
         return {"region_codes": codes}
